@@ -1,0 +1,77 @@
+"""The Python API: ``load``/``loads`` anything, ``dump``/``dumps`` to any format.
+
+Everything the CLI does goes through these, so the CLI and the API cannot drift apart.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Iterable, Union
+
+from bibkit import registry
+from bibkit.diagnostics import BibkitError, Problem
+from bibkit.io import atomic_write, read_input
+from bibkit.model import Entry, Library
+
+PathLike = Union[str, os.PathLike]
+
+
+def _choose_importer(text: str, name: str, format: str | None):
+    if format:
+        return registry.importer(format)
+    by_ext = registry.importer_for_path(name) if name not in ("-", "<stdin>", "<string>") else None
+    if by_ext is not None:
+        return by_ext
+    return registry.detect_importer(text)
+
+
+def loads(text: str, format: str | None = None, *, name: str = "<string>", **options) -> Library:
+    """Parse text in ``format`` (detected from the content when None)."""
+    imp = _choose_importer(text, name, format)
+    if imp is None:
+        lib = Library()
+        if text.strip():
+            lib.problems.append(Problem("cannot tell the format of this input; name it with --from", name, None, "error", "unknown-format"))
+        return lib
+    return imp.parse(text, name, **options)
+
+
+def load(paths: PathLike | Iterable[PathLike], format: str | None = None, *,
+         encoding: str | None = None, **options) -> Library:
+    """Read one or several files (``-`` is standard input) into one library, in order."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    library = Library()
+    for path in paths:
+        path = os.fspath(path)
+        text, problems = read_input(path, encoding)
+        name = "<stdin>" if path == "-" else path
+        part = loads(text, format, name=name, **options)
+        library.problems.extend(problems)
+        library.extend(part)
+    return library
+
+
+def _as_library(data: Library | Iterable[Entry]) -> Library:
+    return data if isinstance(data, Library) else Library.of(data)
+
+
+def dumps(data: Library | Iterable[Entry], format: str = "bibtex", **options) -> str:
+    """Serialise entries (or a whole library, keeping its comments and macros) as text."""
+    return registry.exporter(format).dump(_as_library(data), **options)
+
+
+def dump(data: Library | Iterable[Entry], path: PathLike, format: str | None = None, **options) -> None:
+    """Write to ``path`` atomically (``-`` is standard output); format from the extension if None."""
+    path = os.fspath(path)
+    if format is None:
+        exp = registry.exporter_for_path(path) if path != "-" else None
+        if exp is None:
+            raise BibkitError(f"cannot tell the output format of {path!r}; name it with --to")
+        format = exp.name
+    text = dumps(data, format, **options)
+    if path == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        atomic_write(path, text)

@@ -1,0 +1,64 @@
+"""What every command shares: reading inputs with problems printed, writing outputs, exit codes.
+
+Exit status: 0 when everything was read (warnings are printed but do not fail), 1 when any
+input had an error (something was skipped or recovered by guessing), 2 for usage errors.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Iterable
+
+import click
+
+from bibkit.api import load
+from bibkit.diagnostics import BibkitError, Problem
+from bibkit.io import atomic_write
+from bibkit.model import Library
+
+EXIT_OK = 0
+EXIT_INPUT_ERRORS = 1
+
+
+def print_problems(problems: Iterable[Problem], quiet: bool = False) -> None:
+    for problem in problems:
+        if quiet and problem.severity != "error":
+            continue
+        if problem.severity == "info":
+            continue
+        click.echo(str(problem), err=True)
+
+
+def load_inputs(paths: Iterable[str], fmt: str | None = None, encoding: str | None = None,
+                quiet: bool = False, **options) -> Library:
+    """Load every input (``-`` is stdin) into one library; print problems as ``file:line: ...``.
+
+    A missing file is an input error for that file only: the others are still read.
+    """
+    library = Library()
+    for path in paths:
+        try:
+            part = load(path, fmt, encoding=encoding, **options)
+        except BibkitError as exc:
+            library.problems.append(Problem(str(exc), path, None, "error", "io"))
+            continue
+        library.extend(part)
+    print_problems(library.problems, quiet)
+    return library
+
+
+def write_text_output(text: str, output: str | None) -> None:
+    """Write to ``output`` atomically, or to standard output for None or ``-``."""
+    if output in (None, "-"):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    atomic_write(output, text)
+
+
+def exit_status(library: Library) -> int:
+    return EXIT_INPUT_ERRORS if library.has_errors else EXIT_OK
+
+
+def fail(message: str) -> None:
+    """Stop with a one-line message and status 2 (no traceback)."""
+    raise click.UsageError(message)

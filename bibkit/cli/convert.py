@@ -1,0 +1,64 @@
+"""``bibkit convert`` and ``bibkit formats``."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from bibkit import registry
+from bibkit.api import dumps
+from bibkit.cli.common import exit_status, load_inputs, write_text_output
+from bibkit.cli.main import main
+from bibkit.diagnostics import BibkitError
+from bibkit.keys import assign_keys
+
+BIB_FORMATS = ("bibtex", "biblatex")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", default=None, help="Output file ('-' or omitted: standard output).")
+@click.option("-f", "--from", "from_", default=None, help="Input format (default: from extension, then content).")
+@click.option("-t", "--to", "to", default=None, help="Output format (default: from the output extension, else bibtex).")
+@click.option("--encoding", default=None, help="Encoding of the inputs when they are not UTF-8 (e.g. latin-1).")
+@click.option("--unicode/--latex", "unicode", default=False, help="BibTeX output: write UTF-8 instead of LaTeX escapes.")
+@click.option("--resolve-crossref", is_flag=True, default=False, help="Copy crossref parents' fields into children (always done for non-BibTeX output).")
+@click.option("--year", type=int, default=None, help="Paper listings: the year of the page (dates without a year).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors, not warnings.")
+def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year, quiet):
+    """Convert INPUTS (files, or - for stdin) to one output format.
+
+    Several inputs are concatenated. Entries without a key get one from the default pattern;
+    existing keys are never changed.
+    """
+    try:
+        if to is None:
+            exp = registry.exporter_for_path(output) if output and output != "-" else None
+            to = exp.name if exp else "bibtex"
+        registry.exporter(to)  # fail early on an unknown format
+        if from_:
+            registry.importer(from_)
+    except BibkitError as exc:
+        raise click.UsageError(str(exc))
+    options = {"resolve_crossref": resolve_crossref or to not in BIB_FORMATS}
+    if year is not None:
+        options["year"] = year
+    library = load_inputs(inputs, from_, encoding, quiet, **options)
+    assign_keys(library.entries)
+    text = dumps(library, to, unicode=unicode)
+    write_text_output(text, output)
+    if output not in (None, "-") and not quiet:
+        click.echo(f"wrote {len(library.entries)} entries to {output}", err=True)
+    sys.exit(exit_status(library))
+
+
+@main.command()
+def formats():
+    """List the installed importers and exporters (including third-party plugins)."""
+    click.echo("importers:")
+    for imp in registry.all_importers():
+        exts = ", ".join(imp.extensions) or "-"
+        click.echo(f"  {imp.name:<12} {exts:<24} {imp.description}")
+    click.echo("exporters:")
+    for exp in registry.all_exporters():
+        click.echo(f"  {exp.name:<12} {exp.extension:<24} {exp.description}")

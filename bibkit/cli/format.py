@@ -1,0 +1,196 @@
+"""``bibkit format``, ``bibkit cite`` and ``bibkit styles``: formatted reference lists.
+
+A ``--style`` is a CSL style name, path or URL (see :mod:`bibkit.csl.styles`), or
+``bibtex:NAME`` for a classic BibTeX style rendered by pybtex (:mod:`bibkit.bst`).
+"""
+from __future__ import annotations
+
+import sys
+from typing import Iterable
+
+import click
+
+from bibkit.cli.common import exit_status, load_inputs, write_text_output
+from bibkit.cli.main import main
+from bibkit.diagnostics import BibkitError, Problem
+from bibkit.model import Entry
+
+#: --to choices mapped to the engine's format names.
+OUTPUT_FORMATS = {"text": "text", "html": "html", "md": "markdown", "markdown": "markdown", "latex": "latex"}
+
+BIBTEX_PREFIX = "bibtex:"
+
+_TO = click.option(
+    "--to",
+    "to",
+    type=click.Choice(sorted(OUTPUT_FORMATS), case_sensitive=False),
+    default="text",
+    show_default=True,
+    help="Output markup.",
+)
+_STYLE = click.option(
+    "--style",
+    "-s",
+    default="apa",
+    show_default=True,
+    help="CSL style name, .csl path or URL, or bibtex:plain|unsrt|alpha|unsrtalpha.",
+)
+_LOCALE = click.option(
+    "--locale",
+    "-l",
+    default=None,
+    help="Locale such as en-US or de-DE (default: the style's default-locale, else en-US).",
+)
+
+
+def _engine(style: str, locale: str | None):
+    """A CSL processor for ``style`` in ``locale``, with user errors turned into BibkitError."""
+    from bibkit.csl import Processor
+    from bibkit.csl.styles import find_style
+
+    info = find_style(style)
+    return Processor(info.xml, locale=locale or info.default_locale or "en-US")
+
+
+def _csl_items(entries: Iterable[Entry]) -> list[dict]:
+    from bibkit.formats.csljson import entry_to_csl
+
+    return [entry_to_csl(entry) for entry in entries]
+
+
+def _join(entries: list[str], fmt: str) -> str:
+    """One document from per-entry strings, in the idiom of the output markup."""
+    if not entries:
+        return ""
+    if fmt == "html":
+        body = "\n".join(f"  {e}" for e in entries)
+        return f'<div class="csl-bib-body">\n{body}\n</div>\n'
+    if fmt in ("markdown", "latex"):
+        return "\n\n".join(entries) + "\n"
+    return "\n".join(entries) + "\n"
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"bibkit: error: {message}", err=True)
+    sys.exit(code)
+
+
+@main.command("format")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_STYLE
+@_TO
+@_LOCALE
+@click.option("-o", "--output", default="-", show_default=True, help="Output file ('-' for stdout).")
+@click.option("--from", "from_format", default=None, help="Input format when it cannot be guessed.")
+def format_command(
+    files: tuple[str, ...], style: str, to: str, locale: str | None, output: str, from_format: str | None
+) -> None:
+    """Format every entry of FILE... as a reference list in a CSL or BibTeX style."""
+    fmt = OUTPUT_FORMATS[to.lower()]
+    library = load_inputs(list(files), fmt=from_format)
+    problems: list[Problem] = []
+    try:
+        if style.startswith(BIBTEX_PREFIX):
+            from bibkit.bst import format_with_bst
+
+            entries = format_with_bst(
+                library, style=style[len(BIBTEX_PREFIX):], format=fmt, problems=problems
+            )
+        else:
+            engine = _engine(style, locale)
+            entries = engine.bibliography(_csl_items(library.entries), format=fmt)
+    except BibkitError as exc:
+        _fail(str(exc), 2)
+        return
+    _print_problems(problems)
+    write_text_output(_join(entries, fmt), output)
+    status = exit_status(library)
+    if not status and any(p.severity == "error" for p in problems):
+        status = 1
+    sys.exit(status)
+
+
+@main.command("cite")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("keys", nargs=-1, required=True)
+@_STYLE
+@_TO
+@_LOCALE
+@click.option("--locator", default=None, help="Locator for the last key (e.g. 12 or 3-5).")
+@click.option("--label", "locator_label", default="page", show_default=True, help="Locator label (page, chapter, ...).")
+@click.option("--from", "from_format", default=None, help="Input format when it cannot be guessed.")
+def cite_command(
+    file: str,
+    keys: tuple[str, ...],
+    style: str,
+    to: str,
+    locale: str | None,
+    locator: str | None,
+    locator_label: str,
+    from_format: str | None,
+) -> None:
+    """Print one in-text citation of KEY... from FILE in a style."""
+    import difflib
+
+    fmt = OUTPUT_FORMATS[to.lower()]
+    library = load_inputs([file], fmt=from_format)
+    by_key = {e.key: e for e in library.entries if e.key}
+    unknown = [k for k in keys if k not in by_key]
+    if unknown:
+        for key in unknown:
+            close = difflib.get_close_matches(key, list(by_key), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            click.echo(f"{file}: error: no entry with key {key!r}{hint}", err=True)
+        sys.exit(1)
+    try:
+        if style.startswith(BIBTEX_PREFIX):
+            from bibkit.bst import bst_labels
+
+            labels = bst_labels(library, style[len(BIBTEX_PREFIX):])
+            parts = [labels.get(k, "?") for k in keys]
+            if locator:
+                parts[-1] += f", {locator}"
+            text = "[" + ", ".join(parts) + "]"
+        else:
+            engine = _engine(style, locale)
+            group = [{"id": k} for k in keys]
+            if locator:
+                group[-1].update(locator=locator, label=locator_label)
+            # every entry of the file is registered, so numeric styles number as the
+            # bibliography would; the cite itself is the group of the given keys only
+            text = engine.citations([group], _csl_items(library.entries), format=fmt)[0]
+    except BibkitError as exc:
+        _fail(str(exc), 2)
+        return
+    click.echo(text)
+    sys.exit(exit_status(library))
+
+
+@main.command("styles")
+@click.argument("search", required=False)
+@click.option("--independent", is_flag=True, help="Only independent styles (no journal aliases).")
+def styles_command(search: str | None, independent: bool) -> None:
+    """List the styles whose name or title matches SEARCH (all styles without it)."""
+    from bibkit.bst import bst_styles
+    from bibkit.csl.styles import list_styles
+
+    rows: list[tuple[str, str]] = []
+    for name in bst_styles():
+        full = f"{BIBTEX_PREFIX}{name}"
+        title = f"BibTeX {name}.bst (pybtex)"
+        if not search or all(w in f"{full} {title}".lower() for w in search.lower().split()):
+            rows.append((full, title))
+    for entry in list_styles(search):
+        if independent and entry.dependent:
+            continue
+        rows.append((entry.name, entry.title + (" [dependent]" if entry.dependent else "")))
+    if not rows:
+        _fail(f"no style matches {search!r}")
+    width = min(max(len(name) for name, _ in rows), 48)
+    for name, title in rows:
+        click.echo(f"{name:<{width}}  {title}")

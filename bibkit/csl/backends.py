@@ -1,0 +1,152 @@
+"""Output backends: serialise a flattened rich-text token stream.
+
+Every backend escapes text, so a title containing `<script>` or `&` stays text.
+"""
+from __future__ import annotations
+
+from .richtext import Quotes, flatten
+
+
+def _esc_html(s: str) -> str:
+    return s.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+
+
+_HTML_OPEN = {
+    ("font-style", "italic"): "<i>",
+    ("font-weight", "bold"): "<b>",
+    ("vertical-align", "sup"): "<sup>",
+    ("vertical-align", "sub"): "<sub>",
+}
+_HTML_CLOSE = {"<i>": "</i>", "<b>": "</b>", "<sup>": "</sup>", "<sub>": "</sub>"}
+
+
+def _html_open(k, v):
+    t = _HTML_OPEN.get((k, v))
+    if t:
+        return t, _HTML_CLOSE[t]
+    if k == "vertical-align" and v == "baseline":
+        return '<span style="baseline">', "</span>"
+    return f'<span style="{k}:{v};">', "</span>"
+
+
+class Backend:
+    name = "text"
+
+    def escape(self, s: str) -> str:
+        return s
+
+    def open(self, k, v):
+        return "", ""
+
+    def div(self, cls):
+        return "", ""
+
+    def render(self, rich, quotes: Quotes) -> str:
+        tokens = flatten(rich, quotes)
+        out = []
+        closers = []
+        div_closers = []
+        for t in tokens:
+            if isinstance(t, str):
+                out.append(self.escape(t))
+                continue
+            kind = t[0]
+            if kind == "push":
+                o, c = self.open(t[1], t[2])
+                out.append(o)
+                closers.append(c)
+            elif kind == "pop":
+                out.append(closers.pop())
+            elif kind in ("q", "cq"):
+                out.append(self.escape(t[1]))
+            elif kind == "div":
+                o, c = self.div(t[1])
+                out.append(o)
+                div_closers.append(c)
+            elif kind == "/div":
+                out.append(div_closers.pop())
+        return "".join(out)
+
+
+class TextBackend(Backend):
+    name = "text"
+
+
+class HtmlBackend(Backend):
+    name = "html"
+
+    def escape(self, s):
+        return _esc_html(s)
+
+    def open(self, k, v):
+        return _html_open(k, v)
+
+    def div(self, cls):
+        return f'<div class="csl-{cls}">', "</div>"
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#"})
+
+
+class MarkdownBackend(Backend):
+    name = "markdown"
+
+    def escape(self, s):
+        return s.translate(_MD_SPECIAL).replace("&", "&amp;")
+
+    def open(self, k, v):
+        if (k, v) == ("font-style", "italic"):
+            return "*", "*"
+        if (k, v) == ("font-weight", "bold"):
+            return "**", "**"
+        if (k, v) == ("vertical-align", "sup"):
+            return "^", "^"
+        if (k, v) == ("vertical-align", "sub"):
+            return "~", "~"
+        return "", ""
+
+
+_LATEX_ESC = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+_LATEX_TABLE = str.maketrans(_LATEX_ESC)
+
+
+class LatexBackend(Backend):
+    name = "latex"
+
+    def escape(self, s):
+        return s.translate(_LATEX_TABLE)
+
+    def open(self, k, v):
+        if (k, v) == ("font-style", "italic"):
+            return r"\emph{", "}"
+        if (k, v) == ("font-style", "normal"):
+            return r"\textup{", "}"
+        if (k, v) == ("font-weight", "bold"):
+            return r"\textbf{", "}"
+        if (k, v) == ("font-weight", "normal"):
+            return r"\textmd{", "}"
+        if (k, v) == ("font-variant", "small-caps"):
+            return r"\textsc{", "}"
+        if (k, v) == ("font-variant", "normal"):
+            return r"\textnormal{", "}"
+        if (k, v) == ("vertical-align", "sup"):
+            return r"\textsuperscript{", "}"
+        if (k, v) == ("vertical-align", "sub"):
+            return r"\textsubscript{", "}"
+        if (k, v) == ("text-decoration", "underline"):
+            return r"\underline{", "}"
+        return "", ""
+
+
+BACKENDS = {"text": TextBackend(), "html": HtmlBackend(), "markdown": MarkdownBackend(),
+            "latex": LatexBackend(), "plain": TextBackend(), "md": MarkdownBackend()}
+
+
+def get_backend(fmt: str) -> Backend:
+    try:
+        return BACKENDS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown output format {fmt!r}; use text, html, markdown or latex") from None

@@ -1,0 +1,117 @@
+"""Shared pieces of the compiled style tree: the node base class, decoration, the context."""
+from __future__ import annotations
+
+from typing import Optional
+
+from .richtext import Rich, is_empty, map_leaves
+from .textcase import apply_text_case
+
+FORMAT_ATTRS = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")
+
+
+class Node:
+    """A compiled style element. `eval(ctx)` returns rich text or None."""
+
+    __slots__ = ("fmt", "prefix", "suffix", "display", "text_case", "quotes", "strip_periods", "attrs")
+
+    def __init__(self, el):
+        a = el.attrib
+        self.attrs = dict(a)
+        fmt = {k: a[k] for k in FORMAT_ATTRS if k in a}
+        self.fmt = fmt or None
+        self.prefix = a.get("prefix", "")
+        self.suffix = a.get("suffix", "")
+        self.display = a.get("display")
+        self.text_case = a.get("text-case")
+        self.quotes = a.get("quotes") == "true"
+        self.strip_periods = a.get("strip-periods") == "true"
+
+    def eval(self, ctx) -> Optional[Rich]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def decorate(self, content, ctx, affixes=True) -> Optional[Rich]:
+        """Apply text-case, strip-periods, formatting, quotes, affixes and display."""
+        if content is None or is_empty(content):
+            return None
+        if isinstance(content, Rich) and content.fmt is None and not content.quotes and not content.nocase \
+                and content.display is None and content.tag is None:
+            inner = content
+        else:
+            inner = Rich([content] if not isinstance(content, list) else content)
+        if self.text_case:
+            apply_text_case(inner, self.text_case, ctx.english)
+        if self.strip_periods:
+            map_leaves(inner, lambda s: s.replace(".", ""))
+        if self.fmt or self.quotes:
+            inner = Rich([inner], fmt=self.fmt, quotes=self.quotes)
+        if affixes and (self.prefix or self.suffix):
+            kids = []
+            if self.prefix:
+                kids.append(self.prefix)
+            kids.append(inner)
+            if self.suffix:
+                kids.append(self.suffix)
+            inner = Rich(kids)
+        if self.display:
+            inner = Rich([inner], display=self.display)
+        return inner
+
+
+class Context:
+    """Everything evaluation needs for one item in one cite."""
+
+    __slots__ = ("style", "locale", "item", "mode", "sorting", "cite", "position", "near_note",
+                 "suppressed", "called", "found", "name_opts", "dis", "english", "year_suffix_done",
+                 "sort_names", "render_year_suffix", "first_note", "collapse_marks", "in_substitute",
+                 "substituted")
+
+    def __init__(self, style, locale, item, mode, cite=None, dis=None, sorting=False):
+        self.style = style
+        self.locale = locale
+        self.item = item
+        self.mode = mode
+        self.sorting = sorting
+        self.cite = cite or {}
+        self.position = self.cite.get("position", "first")
+        self.near_note = self.cite.get("near-note", False)
+        self.suppressed: set = set()
+        self.called = 0
+        self.found = 0
+        self.name_opts = style.name_opts[mode]
+        self.dis = dis
+        lang = item.get("language")
+        self.english = (not lang) or str(lang).lower().startswith("en")
+        self.year_suffix_done = False
+        self.sort_names = None
+        self.render_year_suffix = not style.has_year_suffix_var
+        self.first_note = None
+        self.collapse_marks = None
+        self.in_substitute = None
+        self.substituted = None
+
+    def var(self, name):
+        if name in self.suppressed:
+            return None
+        return self.item.get(name)
+
+
+class DisState:
+    """Per-item disambiguation parameters."""
+
+    __slots__ = ("add_names", "given_level", "name_levels", "year_suffix", "condition")
+
+    def __init__(self):
+        self.add_names = 0
+        self.given_level = 0
+        self.name_levels: dict = {}
+        self.year_suffix: Optional[str] = None
+        self.condition = False
+
+    def copy(self):
+        d = DisState()
+        d.add_names = self.add_names
+        d.given_level = self.given_level
+        d.name_levels = dict(self.name_levels)
+        d.year_suffix = self.year_suffix
+        d.condition = self.condition
+        return d

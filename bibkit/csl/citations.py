@@ -1,0 +1,269 @@
+"""Citation clusters: positions, in-cluster sorting, collapsing and joining."""
+from __future__ import annotations
+
+from .disambiguate import disambiguate
+from .richtext import Rich, is_empty, parse_markup, plain
+from .sort import sort_items
+
+POSITIONS = {0: "first", 1: "subsequent", 2: "ibid", 3: "ibid-with-locator"}
+
+
+def compute_positions(citations, near_note_distance):
+    last_note = {}
+    first_note = {}
+    prev_cite = None  # (id, locator) of the previous cite
+    prev_citation_single = True
+    for ci, cit in enumerate(citations):
+        note = cit.get("note") or 0
+        for j, c in enumerate(cit["items"]):
+            k = c["id"]
+            if "position" in c and isinstance(c["position"], int):
+                c["_position"] = POSITIONS.get(c["position"], "first")
+            elif k not in first_note:
+                c["_position"] = "first"
+            else:
+                same_prev = prev_cite is not None and prev_cite[0] == k and (j > 0 or prev_citation_single)
+                if same_prev:
+                    loc, ploc = c.get("locator"), prev_cite[1]
+                    if ploc in (None, "") and loc in (None, ""):
+                        c["_position"] = "ibid"
+                    elif ploc in (None, ""):
+                        c["_position"] = "ibid-with-locator"
+                    elif loc in (None, ""):
+                        c["_position"] = "subsequent"
+                    elif str(loc) == str(ploc) and c.get("label", "page") == prev_cite[2]:
+                        c["_position"] = "ibid"
+                    else:
+                        c["_position"] = "ibid-with-locator"
+                else:
+                    c["_position"] = "subsequent"
+            if k in last_note:
+                c["_near"] = note - last_note[k] <= near_note_distance
+            else:
+                c["_near"] = False
+            if k in first_note:
+                c["_first_note"] = first_note[k]
+            else:
+                first_note[k] = note
+            last_note[k] = note
+            prev_cite = (k, c.get("locator"), c.get("label", "page"))
+        prev_citation_single = len(cit["items"]) == 1
+
+
+def render_citations(proc, reg, order, citations) -> list:
+    style = proc.style
+    cite_order = [c["id"] for cit in citations for c in cit["items"] if c["id"] in reg]
+    ids = proc._number_and_sort(reg, order, cite_order)
+    dis_map = disambiguate(proc, reg, ids, cite_order)
+    compute_positions(citations, style.near_note_distance)
+    out = []
+    for cit in citations:
+        out.append(render_cluster(proc, reg, cit, dis_map))
+    return out
+
+
+def _cite_dict(c):
+    d = {"position": c.get("_position", "first"), "near-note": c.get("_near", False)}
+    if c.get("locator") not in (None, ""):
+        d["locator"] = c["locator"]
+        d["label"] = c.get("label") or "page"
+    if c.get("_first_note"):
+        d["first-reference-note-number"] = c["_first_note"]
+    return d
+
+
+def render_cluster(proc, reg, cit, dis_map):
+    style = proc.style
+    sec = style.citation
+    layout = sec.layout
+    cites = [c for c in cit["items"] if c["id"] in reg]
+    if sec.sort and len(cites) > 1:
+        items = sort_items(sec.sort, style, proc.locale, [reg[c["id"]] for c in cites], "citation", dis_map)
+        pos = {id(it): i for i, it in enumerate(items)}
+        cites = sorted(cites, key=lambda c: pos[id(reg[c["id"]])])
+    rendered = []
+    for c in cites:
+        item = reg[c["id"]]
+        cd = _cite_dict(c)
+        r = proc.render_item(item, "citation", cite=cd, dis=dis_map.get(c["id"]))
+        rendered.append((c, item, cd, r))
+    collapse = style.collapse
+    layout_delim = layout.delimiter
+    pieces = []  # list of (rich, delimiter_after)
+    if collapse == "citation-number":
+        pieces = _collapse_numbers(rendered, layout_delim, sec)
+    elif collapse in ("year", "year-suffix", "year-suffix-ranged"):
+        pieces = _collapse_years(proc, rendered, layout_delim, sec, collapse, dis_map)
+    else:
+        pieces = [(_affixed(c, r), layout_delim) for c, item, cd, r in rendered]
+    out = []
+    prev_delim = None
+    for i, (r, d) in enumerate(pieces):
+        if r is None or is_empty(r):
+            continue
+        if out and prev_delim is not None:
+            out.append(prev_delim)
+        out.append(r)
+        prev_delim = d
+    content = Rich(out)
+    if layout.fmt:
+        content = Rich([content], fmt=layout.fmt)
+    kids = []
+    if layout.prefix:
+        kids.append(layout.prefix)
+    kids.append(content)
+    if layout.suffix:
+        kids.append(layout.suffix)
+    return Rich(kids)
+
+
+def _affixed(c, r):
+    if r is None:
+        return None
+    pre, suf = c.get("prefix"), c.get("suffix")
+    if not pre and not suf:
+        return r
+    kids = []
+    if pre:
+        kids.append(Rich(parse_markup(pre)))
+    kids.append(r)
+    if suf:
+        kids.append(Rich(parse_markup(suf)))
+    return Rich(kids)
+
+
+def _collapse_numbers(rendered, delim, sec):
+    pieces = []
+    run = []
+
+    def flush():
+        if len(run) >= 3:
+            first, last = run[0], run[-1]
+            pieces.append((Rich([first[3], "\u2013", last[3]]), delim))
+        else:
+            for x in run:
+                pieces.append((x[3], delim))
+        run.clear()
+
+    for c, item, cd, r in rendered:
+        n = item.get("citation-number")
+        simple = not c.get("prefix") and not c.get("suffix") and "locator" not in cd
+        if simple and run and run[-1][1].get("citation-number") is not None and n == run[-1][1]["citation-number"] + 1:
+            run.append((c, item, cd, r))
+            continue
+        flush()
+        if simple:
+            run.append((c, item, cd, r))
+        else:
+            pieces.append((_affixed(c, r), delim))
+    flush()
+    return pieces
+
+
+def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
+    attrs = sec.attrs
+    cg_delim = attrs.get("cite-group-delimiter", ", ")
+    ys_delim = attrs.get("year-suffix-delimiter", delim)
+    ac_delim = attrs.get("after-collapse-delimiter", delim)
+    # group by rendered names, keeping first-occurrence order
+    groups: list = []
+    index = {}
+    for entry in rendered:
+        c, item, cd, r = entry
+        from .processor import _find_tag
+        nm = _find_tag(r, "names") if r is not None else None
+        key = plain(nm) if nm is not None else None
+        if key is None:
+            groups.append([entry])
+            continue
+        if key in index:
+            groups[index[key]].append(entry)
+        else:
+            index[key] = len(groups)
+            groups.append([entry])
+    pieces = []
+    for g in groups:
+        if len(g) == 1:
+            pieces.append((_affixed(g[0][0], g[0][3]), delim))
+            continue
+        sub = []
+        prev = None
+        for j, (c, item, cd, r) in enumerate(g):
+            if j == 0:
+                sub.append([(c, item, cd, _affixed(c, r))])
+                prev = (c, item, cd, r)
+                continue
+            nr = proc.render_item(item, "citation", cite=cd, dis=dis_map.get(c["id"]), extra="no-names")
+            collapsible_suffix = False
+            if mode in ("year-suffix", "year-suffix-ranged") and "locator" not in cd and "locator" not in prev[2] \
+                    and not c.get("prefix") and not c.get("suffix"):
+                d1, d2 = dis_map.get(c["id"]), dis_map.get(prev[0]["id"])
+                if d1 and d2 and d1.year_suffix and d2.year_suffix:
+                    from .processor import _find_tag
+                    ys = _find_tag(nr, "year-suffix")
+                    pr_full = proc.render_item(prev[1], "citation", cite=prev[2], dis=dis_map.get(prev[0]["id"]), extra="no-names")
+                    if ys is not None and _strip_suffix(plain(nr), d1.year_suffix) == _strip_suffix(plain(pr_full), d2.year_suffix):
+                        collapsible_suffix = True
+                        sub[-1].append((c, item, cd, Rich([d1.year_suffix]), d1.year_suffix))
+            if not collapsible_suffix:
+                sub.append([(c, item, cd, _affixed(c, nr))])
+            prev = (c, item, cd, r)
+        # build group output
+        parts = []
+        for si, s in enumerate(sub):
+            if si:
+                parts.append(cg_delim)
+            first = s[0][3]
+            if len(s) == 1:
+                parts.append(first)
+                continue
+            sufs = [x[4] for x in s[1:]]
+            letters = [dis_map[s[0][0]["id"]].year_suffix] + sufs
+            if mode == "year-suffix-ranged":
+                parts.append(first)
+                seq = s[1:]
+                # ranges over consecutive letters
+                out = []
+                run = [letters[0]]
+                items_out = []
+                allx = [(letters[0], None)] + [(x[4], x) for x in seq]
+                runs = []
+                for L, x in allx:
+                    if runs and ord(L[-1]) == ord(runs[-1][-1][0][-1]) + 1 and len(L) == 1:
+                        runs[-1].append((L, x))
+                    else:
+                        runs.append([(L, x)])
+                first_run = True
+                for rr in runs:
+                    if first_run:
+                        if len(rr) >= 3:
+                            parts.append("\u2013")
+                            parts.append(rr[-1][0])
+                        else:
+                            for L, x in rr[1:]:
+                                parts.append(ys_delim)
+                                parts.append(L)
+                        first_run = False
+                    else:
+                        parts.append(ys_delim)
+                        if len(rr) >= 3:
+                            parts.append(rr[0][0] + "\u2013" + rr[-1][0])
+                        else:
+                            parts.append(rr[0][0])
+                            for L, x in rr[1:]:
+                                parts.append(ys_delim)
+                                parts.append(L)
+            else:
+                parts.append(first)
+                for x in s[1:]:
+                    parts.append(ys_delim)
+                    parts.append(x[3])
+        pieces.append((Rich(parts), ac_delim))
+    return pieces
+
+
+def _strip_suffix(s, suf):
+    i = s.rfind(suf)
+    if i >= 0:
+        return s[:i] + s[i + len(suf):]
+    return s

@@ -1,0 +1,200 @@
+"""Disambiguation of cites: add-names, add-givenname, disambiguate condition, year-suffix."""
+from __future__ import annotations
+
+from .base import DisState
+from .names import name_key
+from .richtext import plain
+from .sort import NAME_VARS
+
+
+def _key(proc, item, dis) -> str:
+    r = proc.render_item(item, "citation", cite={"position": "first"}, dis=dis)
+    return plain(r)
+
+
+def _groups(keys: dict) -> list:
+    by = {}
+    for k, v in keys.items():
+        by.setdefault(v, []).append(k)
+    return [g for g in by.values() if len(g) > 1]
+
+
+def _max_names(item) -> int:
+    m = 0
+    for v in NAME_VARS:
+        x = item.get(v)
+        if isinstance(x, list):
+            m = max(m, len(x))
+    return m
+
+
+def disambiguate(proc, reg: dict, ids: list, cite_order: list) -> dict:
+    """Return {id: DisState}; ids are in bibliography order (year-suffix order)."""
+    style = proc.style
+    dis = {k: DisState() for k in ids}
+    if style.citation is None or style.citation.layout is None:
+        return dis
+    if not (style.add_names or style.add_givenname or style.add_year_suffix or _uses_disamb_cond(style)):
+        return dis
+    items = {k: reg[k] for k in ids}
+    global_levels: dict = {}
+    if style.add_givenname and style.gn_rule != "by-cite":
+        _global_givennames(proc, items, dis, global_levels)
+        for d in dis.values():
+            d.name_levels = global_levels
+    keys = {k: _key(proc, items[k], dis[k]) for k in ids}
+    groups = _groups(keys)
+    if not groups:
+        return dis
+
+    def recompute(group):
+        for k in group:
+            keys[k] = _key(proc, items[k], dis[k])
+
+    def collisions(k):
+        return sum(1 for x in ids if x != k and keys[x] == keys[k])
+
+    if style.add_names:
+        for group in groups:
+            maxn = max(_max_names(items[k]) for k in group)
+            best = {k: (collisions(k), 0) for k in group}
+            for step in range(1, maxn + 1):
+                for k in group:
+                    dis[k].add_names = step
+                recompute(group)
+                for k in group:
+                    c = collisions(k)
+                    if c < best[k][0]:
+                        best[k] = (c, step)
+            for k in group:
+                dis[k].add_names = best[k][1]
+            recompute(group)
+        groups = _groups(keys)
+
+    if style.add_givenname and groups:
+        for group in groups:
+            _givenname_group(proc, items, dis, group, keys, recompute, collisions)
+        groups = _groups(keys)
+
+    if groups and _uses_disamb_cond(style):
+        for group in groups:
+            for k in group:
+                dis[k].condition = True
+            recompute(group)
+        groups = _groups(keys)
+
+    if groups and style.add_year_suffix:
+        pos = {k: i for i, k in enumerate(ids)}
+        for group in groups:
+            for i, k in enumerate(sorted(group, key=lambda x: pos[x])):
+                from .processor import year_suffix_letters
+                dis[k].year_suffix = year_suffix_letters(i)
+    return dis
+
+
+def _shown_names(proc, item, d):
+    """The name lists an item's citation shows: [(variable, names)] (first names variable)."""
+    for v in ("author", "editor", "translator", "composer", "director", "container-author",
+              "interviewer", "recipient", "illustrator", "collection-editor", "editorial-director",
+              "original-author", "reviewed-author", "chair", "compiler", "contributor", "curator",
+              "executive-producer", "guest", "host", "narrator", "organizer", "performer", "producer",
+              "script-writer", "series-creator"):
+        names = item.get(v)
+        if names:
+            return names
+    return []
+
+
+def _givenname_group(proc, items, dis, group, keys, recompute, collisions):
+    rule = proc.style.gn_rule
+    maxlevel = 1 if rule.endswith("with-initials") else 2
+    npos = max(len(_shown_names(proc, items[k], dis[k])) for k in group)
+    if rule.startswith("primary"):
+        npos = min(npos, 1)
+    for i in range(npos):
+        live = [k for k in group if collisions(k) > 0]
+        if not live:
+            break
+        for k in live:
+            names = _shown_names(proc, items[k], dis[k])
+            if i >= len(names):
+                continue
+            nk = name_key(names[i])
+            before = collisions(k)
+            old = dis[k].name_levels.get(nk, 0)
+            kept = old
+            for level in range(old + 1, maxlevel + 1):
+                dis[k].name_levels = dict(dis[k].name_levels)
+                dis[k].name_levels[nk] = level
+                recompute(group)
+                c = collisions(k)
+                if c < before:
+                    kept = level
+                    break
+            if kept == old:
+                dis[k].name_levels = dict(dis[k].name_levels)
+                if old:
+                    dis[k].name_levels[nk] = old
+                else:
+                    dis[k].name_levels.pop(nk, None)
+                recompute(group)
+
+
+def _uses_disamb_cond(style) -> bool:
+    v = getattr(style, "_uses_dc", None)
+    if v is None:
+        from .nodes import ChooseNode
+
+        def walk(n):
+            if isinstance(n, ChooseNode):
+                for cond, ch in n.branches:
+                    if cond is not None and any(a == "disambiguate" for a, _ in cond.tests):
+                        return True
+                    if any(walk(c) for c in ch):
+                        return True
+            for c in getattr(n, "children", None) or []:
+                if walk(c):
+                    return True
+            return False
+        v = any(walk(m) for m in style.macros.values() if m is not None)
+        if style.citation and style.citation.layout:
+            v = v or walk(style.citation.layout)
+        style._uses_dc = v
+    return v
+
+
+def _global_givennames(proc, items, dis, levels):
+    """all-names / primary-name rules: expand names that collide across different people."""
+    rule = proc.style.gn_rule
+    primary = rule.startswith("primary")
+    with_initials = rule.endswith("with-initials")
+    fam_map: dict = {}
+    for k, it in items.items():
+        for v in ("author", "editor", "translator", "composer", "director", "container-author",
+                  "interviewer", "recipient", "illustrator", "collection-editor"):
+            names = it.get(v)
+            if not names:
+                continue
+            for i, n in enumerate(names):
+                if primary and i > 0:
+                    break
+                if n.get("literal"):
+                    continue
+                fk = ((n.get("non-dropping-particle") or ""), n.get("family") or "")
+                fam_map.setdefault(fk, set()).add(name_key(n))
+            break
+    from .names import initialize
+    for fk, people in fam_map.items():
+        if len(people) < 2:
+            continue
+        inits = {}
+        for p in people:
+            given = p[2] or ""
+            ini = initialize(given, ".", True, True)
+            inits.setdefault(ini, []).append(p)
+        for ini, ps in inits.items():
+            for p in ps:
+                if len(ps) > 1 and not with_initials:
+                    levels[p] = 2
+                else:
+                    levels[p] = 1

@@ -1,0 +1,566 @@
+"""cs:names, cs:name, cs:et-al and name-part rendering, plus name normalisation."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .base import Node
+from .richtext import Rich, is_empty, parse_markup, plain
+from .textcase import apply_text_case
+from .xmlsafe import local
+
+# ----------------------------------------------------------------------------- normalisation
+
+_PARTICLE_WORD = re.compile(r"^[a-z\u00e0-\u024f'\u2019]+$")
+
+
+def _split_particles(family: str):
+    """Leading lowercase words of a family name are a non-dropping particle ("van der Berg")."""
+    words = family.split(" ")
+    i = 0
+    while i < len(words) - 1 and words[i] and words[i][0].islower():
+        i += 1
+    if i:
+        return " ".join(words[:i]), " ".join(words[i:])
+    m = re.match(r"^([a-z]+['\u2019])(\S.*)$", family)
+    if m and len(m.group(1)) <= 4:
+        return m.group(1), m.group(2)
+    return None, family
+
+
+def normalize_name(n) -> dict:
+    if isinstance(n, str):
+        return {"literal": n}
+    n = dict(n)
+    if "literal" in n and n["literal"]:
+        return n
+    fam = n.get("family")
+    giv = n.get("given")
+    if fam is None and giv is None:
+        if n.get("name"):
+            s = n["name"]
+            if "," in s:
+                f, g = s.split(",", 1)
+                n["family"], n["given"] = f.strip(), g.strip()
+            else:
+                n["literal"] = s
+        return n
+    if n.get("parse-names") in (False, "false"):
+        return n
+    if fam is not None and not isinstance(fam, str):
+        fam = n["family"] = str(fam)
+    if giv is not None and not isinstance(giv, str):
+        giv = n["given"] = str(giv)
+    if fam and giv is not None and "non-dropping-particle" not in n and "dropping-particle" not in n:
+        if fam.startswith('"') and fam.endswith('"'):
+            n["family"] = fam[1:-1]
+        else:
+            p, f = _split_particles(fam)
+            if p:
+                if p.endswith("'") or p.endswith("\u2019"):
+                    n["non-dropping-particle"] = p
+                    n["family"] = f
+                else:
+                    n["non-dropping-particle"] = p
+                    n["family"] = f
+    if giv and "dropping-particle" not in n:
+        if "," in giv and "suffix" not in n:
+            g, s = giv.split(",", 1)
+            s = s.strip()
+            if s.startswith("!"):
+                s = s.lstrip("! ")
+                n["comma-suffix"] = True
+            n["given"], n["suffix"] = g.strip(), s
+            giv = n["given"]
+        words = giv.split(" ")
+        j = len(words)
+        while j > 1 and words[j - 1] and words[j - 1][0].islower() and words[j - 1].isalpha():
+            j -= 1
+        if j < len(words):
+            n["dropping-particle"] = " ".join(words[j:])
+            n["given"] = " ".join(words[:j])
+    return n
+
+
+def name_key(n: dict) -> tuple:
+    return (n.get("literal"), n.get("family"), n.get("given"), n.get("non-dropping-particle"),
+            n.get("dropping-particle"), n.get("suffix"))
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _romanesque(n: dict) -> bool:
+    s = (n.get("family") or "") + (n.get("given") or "")
+    return not _CJK.search(s)
+
+
+# ----------------------------------------------------------------------------- initials
+
+def initialize(given: str, with_: str, do_init: bool, hyphen: bool) -> str:
+    if not given:
+        return given
+    out = []
+    tokens = re.split(r"(\s+|-)", given.strip())
+    # tokens alternate word, separator
+    pieces = []
+    sep_before = []
+    cur_sep = None
+    for tok in tokens:
+        if tok == "":
+            continue
+        if tok == "-" or tok.isspace():
+            cur_sep = "-" if tok == "-" else " "
+            continue
+        # split "J.P." into initials
+        sub = [x for x in re.split(r"(?<=\.)", tok) if x]
+        for k, s in enumerate(sub):
+            pieces.append(s)
+            sep_before.append(cur_sep if k == 0 else " ")
+        cur_sep = None
+    for i, w in enumerate(pieces):
+        sep = sep_before[i]
+        core = w.rstrip(".")
+        is_initial = (w.endswith(".") and len(core) <= 2) or (len(core) == 1 and core.isupper())
+        if is_initial or (do_init and core and core[0].isupper()):
+            if is_initial and len(core) == 2 and core[1].islower() and w.endswith("."):
+                ini = core + with_  # "Ph." stays
+            elif do_init or is_initial:
+                ini = core[0] + with_ if core else w
+            else:
+                ini = w
+            if sep == "-" and out:
+                if hyphen:
+                    out[-1] = out[-1].rstrip()
+                    out.append("-" + ini)
+                else:
+                    out[-1] = out[-1].rstrip()
+                    out.append(ini)
+            else:
+                if out and not out[-1].endswith(" "):
+                    out[-1] = out[-1] + " "
+                out.append(ini)
+        else:
+            if sep == "-" and out:
+                out[-1] = out[-1].rstrip()
+                out.append("-" + w)
+            else:
+                if out and not out[-1].endswith(" "):
+                    out[-1] = out[-1] + " "
+                out.append(w)
+    return "".join(out).rstrip()
+
+
+# ----------------------------------------------------------------------------- nodes
+
+NAME_ATTRS = ("and", "delimiter-precedes-et-al", "delimiter-precedes-last", "et-al-min",
+              "et-al-use-first", "et-al-use-last", "et-al-subsequent-min",
+              "et-al-subsequent-use-first", "initialize", "initialize-with", "name-as-sort-order",
+              "sort-separator", "form", "delimiter")
+
+
+class NamePart:
+    __slots__ = ("node",)
+
+
+class NameNode(Node):
+    __slots__ = ("own", "parts", "_merged")
+
+    def __init__(self, el):
+        super().__init__(el)
+        self.own = {k: v for k, v in el.attrib.items()}
+        self.parts = {}
+        for c in el:
+            if local(c.tag) == "name-part":
+                self.parts[c.get("name")] = Node(c)
+        self._merged = {}
+
+    def opts(self, ctx) -> dict:
+        key = ctx.mode
+        m = self._merged.get(key)
+        if m is None:
+            m = dict(ctx.name_opts)
+            if "name-delimiter" in m:
+                m["delimiter"] = m.pop("name-delimiter")
+            if "name-form" in m:
+                m["form"] = m.pop("name-form")
+            m.pop("names-delimiter", None)
+            m.update(self.own)
+            self._merged[key] = m
+        return m
+
+
+class EtAlNode(Node):
+    __slots__ = ("term",)
+
+    def __init__(self, el):
+        super().__init__(el)
+        self.term = el.get("term", "et-al")
+
+
+def _int(v, default=None):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return default
+
+
+class NamesNode(Node):
+    __slots__ = ("variables", "name", "etal", "label", "label_after", "substitute", "delimiter", "_has_delim")
+
+    def __init__(self, el, compile_children):
+        super().__init__(el)
+        self.variables = el.get("variable", "").split()
+        self._has_delim = "delimiter" in el.attrib
+        self.delimiter = el.get("delimiter")
+        self.name = None
+        self.etal = None
+        self.label = None
+        self.label_after = False
+        self.substitute = []
+        for c in el:
+            t = local(c.tag)
+            if t == "name":
+                self.name = NameNode(c)
+            elif t == "et-al":
+                self.etal = EtAlNode(c)
+            elif t == "label":
+                from .nodes import LabelNode
+                self.label = LabelNode(c)
+                self.label_after = self.name is not None
+            elif t == "substitute":
+                self.substitute = compile_children(c)
+
+    def names_delimiter(self, ctx):
+        if self._has_delim:
+            return self.delimiter
+        return ctx.name_opts.get("names-delimiter", "")
+
+    def eval(self, ctx, inherit=None):
+        name = self.name
+        etal = self.etal
+        label = self.label
+        label_after = self.label_after
+        if inherit is not None and name is None and etal is None and label is None:
+            name, etal, label, label_after = inherit.name, inherit.etal, inherit.label, inherit.label_after
+        if ctx.collapse_marks == "no-names" and not ctx.in_substitute:
+            ctx.collapse_marks = "names-done"
+            for v in self.variables:
+                ctx.called += 1
+                if ctx.var(v):
+                    ctx.found += 1
+            return None
+        found = []
+        for v in self.variables:
+            ctx.called += 1
+            val = ctx.var(v)
+            if val:
+                found.append((v, val))
+        if not found:
+            return self._substitute(ctx)
+        ctx.found += 1
+        # editor + translator identical: one list with the combined term
+        vs = [v for v, _ in found]
+        if "editor" in vs and "translator" in vs:
+            ed = dict(found)["editor"]
+            tr = dict(found)["translator"]
+            if [name_key(x) for x in ed] == [name_key(x) for x in tr]:
+                found = [(v, val) for v, val in found if v != "translator"]
+                found = [("editortranslator", val) if v == "editor" else (v, val) for v, val in found]
+        opts = name.opts(ctx) if name else NameNode._default_opts(ctx)
+        if opts.get("form") == "count":
+            total = 0
+            for v, val in found:
+                total += count_names(val, opts, ctx)
+            if total == 0:
+                return None
+            return self.decorate(str(total), ctx)
+        parts = []
+        for v, val in found:
+            r = render_name_list(val, v, name, opts, etal, ctx)
+            if r is None:
+                continue
+            if label is not None:
+                lab = label.eval_names_label(ctx, "editortranslator" if v == "editortranslator" else v, len(val))
+                if lab is not None:
+                    r = [r, lab] if label_after else [lab, r]
+            parts.append(Rich(r if isinstance(r, list) else [r]))
+        if not parts:
+            return None
+        delim = self.names_delimiter(ctx)
+        out = []
+        for i, p in enumerate(parts):
+            if i and delim:
+                out.append(delim)
+            out.append(p)
+        r = self.decorate(Rich(out), ctx)
+        if r is not None and not ctx.in_substitute:
+            r = Rich([r], tag="names")
+        return r
+
+    def _substitute(self, ctx):
+        if not self.substitute or ctx.in_substitute:
+            return None
+        ctx.in_substitute = self
+        try:
+            for node in self.substitute:
+                c0 = ctx.called
+                if isinstance(node, NamesNode):
+                    r = node.eval(ctx, inherit=self)
+                    vars_ = node.variables
+                else:
+                    r = node.eval(ctx)
+                    vars_ = None
+                if r is not None and not is_empty(r):
+                    if vars_:
+                        for v in vars_:
+                            ctx.suppressed.add(v)
+                    else:
+                        _suppress_vars_of(node, ctx)
+                    r = self.decorate(r, ctx)
+                    return Rich([r], tag="names") if r is not None else None
+        finally:
+            ctx.in_substitute = None
+        return None
+
+
+def _suppress_vars_of(node, ctx):
+    from .nodes import collect_variables
+    for v in collect_variables(node, ctx):
+        if ctx.item.get(v):
+            ctx.suppressed.add(v)
+
+
+NameNode._default_opts = staticmethod(lambda ctx: {})
+
+
+def _etal_params(opts, ctx, n):
+    et_min = _int(opts.get("et-al-min"))
+    use_first = _int(opts.get("et-al-use-first"))
+    if ctx.position != "first" and not ctx.sorting:
+        et_min = _int(opts.get("et-al-subsequent-min"), et_min)
+        use_first = _int(opts.get("et-al-subsequent-use-first"), use_first)
+    if ctx.sort_names is not None:
+        sm, su, sl = ctx.sort_names
+        if sm is not None:
+            et_min = sm
+        if su is not None:
+            use_first = su
+    if et_min is not None and use_first is not None and n >= et_min:
+        return use_first
+    return None
+
+
+def count_names(names, opts, ctx) -> int:
+    n = len(names)
+    uf = _etal_params(opts, ctx, n)
+    if uf is not None:
+        if ctx.dis is not None:
+            uf += ctx.dis.add_names
+        return min(n, uf)
+    return n
+
+
+def render_name_list(names, variable, name_node, opts, etal_node, ctx):
+    if name_node is None:
+        return None
+    n = len(names)
+    uf = _etal_params(opts, ctx, n)
+    use_last = opts.get("et-al-use-last") == "true"
+    if ctx.sort_names is not None and ctx.sort_names[2] is not None:
+        use_last = ctx.sort_names[2]
+    truncated = False
+    shown = names
+    if uf is not None:
+        if ctx.dis is not None and not ctx.sorting:
+            uf += ctx.dis.add_names
+        if uf < n:
+            truncated = True
+            shown = names[:uf]
+        if uf <= 0:
+            return None
+    rendered = []
+    for i, nm in enumerate(shown):
+        rendered.append(Rich([render_name(nm, i, name_node, opts, ctx)], tag="name"))
+    delim = opts.get("delimiter", ", ")
+    and_ = opts.get("and")
+    and_term = None
+    if and_ == "text":
+        and_term = ctx.locale.term("and", "long") or "and"
+    elif and_ == "symbol":
+        and_term = "&"
+    inverted = _inverted_flags(len(shown), opts, ctx)
+    out: list = []
+    if truncated:
+        for i, r in enumerate(rendered):
+            if i:
+                out.append(delim)
+            out.append(r)
+        if use_last and uf is not None and n >= uf + 2:
+            out.append(delim + "\u2026 ")
+            out.append(render_name(names[-1], n - 1, name_node, opts, ctx))
+            return out
+        term = etal_node.term if etal_node else "et-al"
+        if etal_node is not None and etal_node.attrs.get("term") is None and False:
+            pass
+        t = ctx.locale.term(term, "long")
+        if t:
+            dpe = opts.get("delimiter-precedes-et-al", "contextual")
+            use_delim = (dpe == "always" or (dpe == "contextual" and len(shown) >= 2)
+                         or (dpe == "after-inverted-name" and inverted[-1]))
+            out.append(delim if use_delim else " ")
+            out.append(etal_node.decorate(t, ctx) if etal_node else t)
+        return out
+    for i, r in enumerate(rendered):
+        if i == 0:
+            out.append(r)
+            continue
+        if i == len(rendered) - 1 and and_term:
+            dpl = opts.get("delimiter-precedes-last", "contextual")
+            use_delim = (dpl == "always" or (dpl == "contextual" and len(rendered) >= 3)
+                         or (dpl == "after-inverted-name" and inverted[i - 1]))
+            out.append((delim if use_delim else " ") + and_term + " ")
+        else:
+            out.append(delim)
+        out.append(r)
+    return out
+
+
+def _inverted_flags(k, opts, ctx):
+    nso = opts.get("name-as-sort-order")
+    if ctx.sorting:
+        return [True] * k
+    if nso == "all":
+        return [True] * k
+    if nso == "first":
+        return [True] + [False] * (k - 1)
+    return [False] * k
+
+
+def _part(node: Optional[Node], content, ctx, affixes=True):
+    """Formatting of a name part (text-case, formatting); affixes handled by caller."""
+    if content is None or content == "" or content == []:
+        return None
+    if node is None:
+        return content
+    inner = Rich(list(content) if isinstance(content, list) else [content])
+    if node.text_case:
+        apply_text_case(inner, node.text_case, ctx.english)
+    if node.fmt:
+        inner = Rich([inner], fmt=node.fmt)
+    return inner
+
+
+def _affix(node: Optional[Node], content):
+    if node is None or content is None or not (node.prefix or node.suffix):
+        return content
+    kids = []
+    if node.prefix:
+        kids.append(node.prefix)
+    kids.append(content)
+    if node.suffix:
+        kids.append(node.suffix)
+    return Rich(kids)
+
+
+def _sp(parts, sep=" "):
+    out = []
+    for p in parts:
+        if p is None or p == "" or (isinstance(p, Rich) and is_empty(p)):
+            continue
+        if out and not plain(out[-1]).endswith(("'", "\u2019")):
+            out.append(sep)
+        out.append(p)
+    return out
+
+
+def render_name(nm: dict, index: int, name_node: NameNode, opts: dict, ctx) -> Rich:
+    fam_node = name_node.parts.get("family")
+    giv_node = name_node.parts.get("given")
+    if nm.get("literal"):
+        lit = _part(fam_node, parse_markup(str(nm["literal"])), ctx)
+        return Rich([_affix(fam_node, lit)])
+    level = 0
+    if ctx.dis is not None and not ctx.sorting and ctx.dis.name_levels:
+        level = ctx.dis.name_levels.get(name_key(nm), 0)
+    form = opts.get("form", "long")
+    init_with = opts.get("initialize-with")
+    do_init = opts.get("initialize", "true") != "false"
+    if level >= 1:
+        if form == "short":
+            form = "long"
+            if level >= 2:
+                init_with = None
+        else:
+            init_with = None
+    family = nm.get("family") or ""
+    given = nm.get("given") or ""
+    ndp = nm.get("non-dropping-particle") or ""
+    dp = nm.get("dropping-particle") or ""
+    suffix = nm.get("suffix") or ""
+    if init_with is not None and given:
+        given = initialize(given, init_with, do_init, ctx.style.init_hyphen)
+    fam_rt = parse_markup(family) if family else None
+    demote = ctx.style.demote_ndp
+    if form == "short":
+        fam_part = _part(fam_node, _sp([ndp, Rich(fam_rt) if fam_rt else None]) if ndp else fam_rt, ctx)
+        return Rich([_affix(fam_node, fam_part)])
+    romanesque = _romanesque(nm)
+    inverted = ctx.sorting or opts.get("name-as-sort-order") == "all" or \
+        (opts.get("name-as-sort-order") == "first" and index == 0)
+    if nm.get("static-ordering") and not ctx.sorting:
+        inverted = False
+        romanesque = False
+    if not romanesque:
+        fam_part = _part(fam_node, fam_rt, ctx)
+        giv_part = _part(giv_node, given, ctx) if given else None
+        if not nm.get("static-ordering") and _CJK.search(family + given):
+            return Rich([_affix(fam_node, fam_part)] + ([_affix(giv_node, giv_part)] if giv_part else []))
+        return Rich(_sp([_affix(fam_node, fam_part), _affix(giv_node, giv_part)]))
+    if not inverted:
+        # given dp ndp family suffix
+        g = _part(giv_node, _sp([given or None, dp or None]), ctx) if (given or dp) else None
+        fam_inner = _sp([ndp or None, Rich(fam_rt) if fam_rt else None])
+        f = _part(fam_node, fam_inner, ctx)
+        if suffix:
+            sep = ", " if nm.get("comma-suffix") else " "
+            if given or not family:
+                f_full = Rich([f, sep, suffix])
+            else:
+                f_full = Rich([f, sep, suffix])
+        else:
+            f_full = f
+        if dp and g is not None:
+            pass
+        res = _sp([_affix(giv_node, g), _affix(fam_node, f_full)])
+        if ndp and (ndp.endswith("'") or ndp.endswith("\u2019")) and False:
+            pass
+        return Rich(_fix_apostrophe_particles(res))
+    sort_sep = opts.get("sort-separator", ", ")
+    if demote == "display-and-sort" or (demote == "sort-only" and ctx.sorting):
+        f = _part(fam_node, fam_rt, ctx)
+        g = _part(giv_node, _sp([given or None, dp or None, ndp or None]), ctx) if (given or dp or ndp) else None
+    else:
+        f = _part(fam_node, _sp([ndp or None, Rich(fam_rt) if fam_rt else None]), ctx)
+        g = _part(giv_node, _sp([given or None, dp or None]), ctx) if (given or dp) else None
+    pieces = [_affix(fam_node, f)]
+    if g is not None:
+        pieces.append(_affix(giv_node, g))
+    if suffix:
+        pieces.append(suffix)
+    out = []
+    for i, p in enumerate(pieces):
+        if i:
+            out.append(sort_sep)
+        out.append(p)
+    return Rich(_fix_apostrophe_particles(out))
+
+
+def _fix_apostrophe_particles(parts: list) -> list:
+    """A particle ending in an apostrophe ("d'") binds to the next word without a space."""
+    out = []
+    for p in parts:
+        if p == " " and out and plain(out[-1]).endswith(("'", "\u2019")):
+            continue
+        out.append(p)
+    return out

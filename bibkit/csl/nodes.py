@@ -1,0 +1,408 @@
+"""Rendering elements: text, number, label, group, choose, layout."""
+from __future__ import annotations
+
+from typing import Optional
+
+from .base import Node
+from .numbers import format_page_range, is_numeric, plural_of, roman
+from .richtext import Rich, is_empty, parse_markup
+from .xmlsafe import local
+
+NUMBER_VARIABLES = frozenset(
+    "chapter-number citation-number collection-number edition first-reference-note-number issue "
+    "locator number number-of-pages number-of-volumes page page-first part-number printing-number "
+    "section supplement-number version volume".split()
+)
+
+SHORT_FORMS = {"title": "title-short", "container-title": "container-title-short"}
+_NO_MARKUP = frozenset(("URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID"))
+
+LOCATOR_TERMS = {"sub verbo": "sub-verbo", "sub-verbo": "sub-verbo"}
+
+
+def text_variable(ctx, var: str, form: Optional[str]):
+    """Value of a standard variable as rich children, honouring form="short"."""
+    if form == "short":
+        sv = SHORT_FORMS.get(var, var + "-short")
+        v = ctx.var(sv)
+        if v is None and var == "container-title":
+            v = ctx.var("journalAbbreviation")
+        if v:
+            return v
+    return ctx.var(var)
+
+
+class TextNode(Node):
+    __slots__ = ("variable", "macro", "term", "value", "form", "plural", "_macro_node")
+
+    def __init__(self, el):
+        super().__init__(el)
+        self.variable = el.get("variable")
+        self.macro = el.get("macro")
+        self.term = el.get("term")
+        self.value = el.get("value")
+        self.form = el.get("form", "long")
+        self.plural = el.get("plural") == "true"
+        self._macro_node = None
+
+    def eval(self, ctx):
+        if self.variable is not None:
+            var = self.variable
+            ctx.called += 1
+            if var == "year-suffix":
+                if ctx.dis is not None and ctx.dis.year_suffix:
+                    ctx.found += 1
+                    return self.decorate(Rich([ctx.dis.year_suffix], tag="year-suffix"), ctx)
+                return None
+            if var == "citation-number":
+                v = ctx.item.get("citation-number")
+                if v is None:
+                    return None
+                ctx.found += 1
+                return self.decorate(Rich([str(v)], tag="citation-number"), ctx)
+            if var == "locator":
+                v = ctx.cite.get("locator")
+                if v is None or v == "":
+                    return None
+                ctx.found += 1
+                v = str(v)
+                if ctx.cite.get("label", "page") == "page" and ctx.style.page_range_format:
+                    v = format_page_range(v, ctx.style.page_range_format)
+                elif "-" in v and ctx.cite.get("label", "page") == "page":
+                    v = format_page_range(v, None)
+                return self.decorate(Rich(parse_markup(v)), ctx)
+            if var == "first-reference-note-number":
+                v = ctx.cite.get("first-reference-note-number")
+                if not v:
+                    return None
+                ctx.found += 1
+                return self.decorate(str(v), ctx)
+            v = text_variable(ctx, var, self.form)
+            if v is None or v == "":
+                return None
+            ctx.found += 1
+            if var == "page" or var == "page-first":
+                s = str(v)
+                if var == "page-first":
+                    import re
+                    m = re.match(r"\s*(\w+)", s)
+                    s = m.group(1) if m else s
+                else:
+                    s = format_page_range(s, ctx.style.page_range_format)
+                return self.decorate(Rich(parse_markup(s)), ctx)
+            if isinstance(v, (int, float)):
+                v = str(v)
+            if not isinstance(v, str):
+                return None
+            if var in _NO_MARKUP:
+                return self.decorate(v, ctx)
+            if ctx.sorting:
+                return self.decorate(Rich(parse_markup(v)), ctx)
+            return self.decorate(Rich(parse_markup(v)), ctx)
+        if self.macro is not None:
+            node = self._macro_node
+            if node is None:
+                node = self._macro_node = ctx.style.macros.get(self.macro)
+                if node is None:
+                    return None
+            r = node.eval(ctx)
+            if r is None:
+                return None
+            return self.decorate(r, ctx)
+        if self.term is not None:
+            t = ctx.locale.term(self.term, self.form, self.plural)
+            if not t:
+                return None
+            return self.decorate(Rich(parse_markup(t)), ctx)
+        if self.value is not None:
+            return self.decorate(Rich(parse_markup(self.value)), ctx)
+        return None
+
+
+class MacroNode:
+    __slots__ = ("children",)
+
+    def __init__(self, children):
+        self.children = children
+
+    def eval(self, ctx):
+        out = []
+        for c in self.children:
+            r = c.eval(ctx)
+            if r is not None and not is_empty(r):
+                out.append(r)
+        if not out:
+            return None
+        return Rich(out)
+
+
+def _ordinal(ctx, n: int, gender) -> str:
+    return str(n) + ctx.locale.ordinal_suffix(n, gender)
+
+
+class NumberNode(Node):
+    __slots__ = ("variable", "form")
+
+    def __init__(self, el):
+        super().__init__(el)
+        self.variable = el.get("variable")
+        self.form = el.get("form", "numeric")
+
+    def eval(self, ctx):
+        ctx.called += 1
+        var = self.variable
+        if var == "locator":
+            v = ctx.cite.get("locator")
+        elif var == "citation-number":
+            v = ctx.item.get("citation-number")
+        else:
+            v = ctx.var(var)
+        if v is None or v == "":
+            return None
+        ctx.found += 1
+        s = str(v)
+        if not is_numeric(s):
+            return self.decorate(Rich(parse_markup(s)), ctx)
+        return self.decorate(render_number(s, self.form, ctx, var), ctx)
+
+
+def render_number(s: str, form: str, ctx, var) -> str:
+    import re
+    gender = ctx.locale.gender(var) if form in ("ordinal", "long-ordinal") else None
+
+    def one(m):
+        pre, num, suf = m.group(1), int(m.group(2)), m.group(3)
+        if form == "ordinal":
+            r = _ordinal(ctx, num, gender)
+        elif form == "long-ordinal":
+            r = ctx.locale.long_ordinal(num, gender) or _ordinal(ctx, num, gender)
+        elif form == "roman":
+            r = roman(num)
+        else:
+            r = str(num)
+        return pre + r + suf
+
+    out = re.sub(r"([A-Za-z]*)(\d+)([A-Za-z]*)", one, s)
+    out = re.sub(r"\s*-\s*", "-", out)
+    out = re.sub(r"\s*,\s*", ", ", out)
+    out = re.sub(r"\s*&\s*", " & ", out)
+    return out
+
+
+class LabelNode(Node):
+    __slots__ = ("variable", "form", "plural")
+
+    def __init__(self, el):
+        super().__init__(el)
+        self.variable = el.get("variable")
+        self.form = el.get("form", "long")
+        self.plural = el.get("plural", "contextual")
+
+    def eval(self, ctx):
+        var = self.variable
+        if var == "locator":
+            v = ctx.cite.get("locator")
+            if v is None or v == "":
+                return None
+            term = ctx.cite.get("label") or "page"
+            term = LOCATOR_TERMS.get(term, term)
+        else:
+            v = ctx.var(var)
+            if v is None or v == "":
+                return None
+            term = var
+        if self.plural == "always":
+            pl = True
+        elif self.plural == "never":
+            pl = False
+        elif var in ("number-of-pages", "number-of-volumes"):
+            try:
+                pl = int(str(v).strip()) > 1
+            except ValueError:
+                pl = plural_of(v)
+        else:
+            pl = plural_of(v)
+        t = ctx.locale.term(term, self.form, pl)
+        if not t:
+            return None
+        return self.decorate(Rich(parse_markup(t)), ctx)
+
+    def eval_names_label(self, ctx, var, count):
+        if self.plural == "always":
+            pl = True
+        elif self.plural == "never":
+            pl = False
+        else:
+            pl = count > 1
+        t = ctx.locale.term(var, self.form, pl)
+        if not t:
+            return None
+        return self.decorate(Rich(parse_markup(t)), ctx)
+
+
+class GroupNode(Node):
+    __slots__ = ("children", "delimiter")
+
+    def __init__(self, el, children):
+        super().__init__(el)
+        self.children = children
+        self.delimiter = el.get("delimiter", "")
+
+    def eval(self, ctx):
+        c0, f0 = ctx.called, ctx.found
+        parts = []
+        for c in self.children:
+            r = c.eval(ctx)
+            if r is not None and not is_empty(r):
+                parts.append(r)
+        if not parts:
+            return None
+        if ctx.called > c0 and ctx.found == f0:
+            return None
+        if self.delimiter:
+            out = []
+            for i, p in enumerate(parts):
+                if i:
+                    out.append(self.delimiter)
+                out.append(p)
+        else:
+            out = parts
+        # a non-empty group counts as a found variable for enclosing groups
+        ctx.found += 1 if ctx.found == f0 and ctx.called > c0 else 0
+        return self.decorate(Rich(out), ctx)
+
+
+class Condition:
+    __slots__ = ("tests", "match")
+
+    def __init__(self, el):
+        self.match = el.get("match", "all")
+        self.tests = []
+        for attr in ("type", "variable", "is-numeric", "is-uncertain-date", "locator", "position",
+                     "disambiguate"):
+            v = el.get(attr)
+            if v is not None:
+                for x in v.split():
+                    self.tests.append((attr, x))
+
+    def check(self, ctx) -> bool:
+        results = (self._one(a, v, ctx) for a, v in self.tests)
+        if self.match == "any":
+            return any(results)
+        if self.match == "none":
+            return not any(results)
+        return all(results)
+
+    @staticmethod
+    def _one(attr, v, ctx) -> bool:
+        item = ctx.item
+        if attr == "type":
+            return item.get("type") == v
+        if attr == "variable":
+            if v == "locator":
+                return bool(ctx.cite.get("locator"))
+            if v == "year-suffix":
+                return bool(ctx.dis and ctx.dis.year_suffix)
+            if v == "first-reference-note-number":
+                return bool(ctx.cite.get("first-reference-note-number"))
+            if v == "citation-number":
+                return item.get("citation-number") is not None
+            val = ctx.var(v)
+            return val is not None and val != "" and val != []
+        if attr == "is-numeric":
+            if v == "locator":
+                val = ctx.cite.get("locator")
+            else:
+                val = ctx.var(v)
+            return is_numeric(val)
+        if attr == "is-uncertain-date":
+            d = ctx.var(v)
+            return bool(d and d.get("circa"))
+        if attr == "locator":
+            lab = ctx.cite.get("label") or "page"
+            if ctx.cite.get("locator") in (None, ""):
+                return False
+            return LOCATOR_TERMS.get(lab, lab) == LOCATOR_TERMS.get(v, v)
+        if attr == "position":
+            pos = ctx.position
+            if ctx.mode == "bibliography" or ctx.sorting:
+                return False
+            if v == "first":
+                return pos == "first"
+            if v == "subsequent":
+                return pos != "first"
+            if v == "ibid":
+                return pos in ("ibid", "ibid-with-locator")
+            if v == "ibid-with-locator":
+                return pos == "ibid-with-locator"
+            if v == "near-note":
+                return pos != "first" and bool(ctx.near_note)
+            return False
+        if attr == "disambiguate":
+            return bool(ctx.dis and ctx.dis.condition) == (v == "true")
+        return False
+
+
+class ChooseNode:
+    __slots__ = ("branches",)
+
+    def __init__(self, branches):
+        self.branches = branches  # list of (Condition|None, children)
+
+    def eval(self, ctx):
+        for cond, children in self.branches:
+            if cond is None or cond.check(ctx):
+                out = []
+                for c in children:
+                    r = c.eval(ctx)
+                    if r is not None and not is_empty(r):
+                        out.append(r)
+                return Rich(out) if out else None
+        return None
+
+
+class LayoutNode(Node):
+    __slots__ = ("children", "delimiter")
+
+    def __init__(self, el, children):
+        super().__init__(el)
+        self.children = children
+        self.delimiter = el.get("delimiter", "")
+
+    def eval_item(self, ctx):
+        out = []
+        for c in self.children:
+            r = c.eval(ctx)
+            if r is not None and not is_empty(r):
+                out.append(r)
+        return Rich(out) if out else None
+
+
+def collect_variables(node, ctx, seen=None) -> list:
+    """Variables a node may render (for substitute suppression)."""
+    out = []
+    if seen is None:
+        seen = set()
+    if id(node) in seen:
+        return out
+    seen.add(id(node))
+    if isinstance(node, TextNode):
+        if node.variable:
+            out.append(node.variable)
+            if node.form == "short":
+                out.append(SHORT_FORMS.get(node.variable, node.variable + "-short"))
+        elif node.macro:
+            m = ctx.style.macros.get(node.macro)
+            if m is not None:
+                out += collect_variables(m, ctx, seen)
+    elif hasattr(node, "variable") and isinstance(getattr(node, "variable"), str):
+        out.append(node.variable)
+    elif hasattr(node, "variables"):
+        out += node.variables
+    for ch in getattr(node, "children", None) or []:
+        out += collect_variables(ch, ctx, seen)
+    if isinstance(node, ChooseNode):
+        for cond, children in node.branches:
+            for ch in children:
+                out += collect_variables(ch, ctx, seen)
+    return out

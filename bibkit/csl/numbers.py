@@ -1,0 +1,99 @@
+"""Numbers: numeric tests, ordinals, roman numerals, page ranges."""
+from __future__ import annotations
+
+import re
+
+_NUMERIC = re.compile(
+    r"^\s*[A-Za-z]{0,3}\d+[A-Za-z]{0,3}(\s*(?:[-\u2013,&]|and)\s*[A-Za-z]{0,3}\d+[A-Za-z]{0,3})*\s*$"
+)
+
+
+def is_numeric(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, int):
+        return True
+    return bool(_NUMERIC.match(str(value)))
+
+
+def plural_of(value) -> bool:
+    """Whether a number variable holds more than one number (contextual plural)."""
+    if isinstance(value, int):
+        return False
+    s = str(value)
+    nums = re.findall(r"\d+", s)
+    if len(nums) < 2:
+        return False
+    return bool(re.search(r"[-\u2013,&]|\band\b", s))
+
+
+_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+          (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+
+
+def roman(n: int) -> str:
+    if n <= 0 or n >= 4000:
+        return str(n)
+    out = []
+    for v, s in _ROMAN:
+        while n >= v:
+            out.append(s)
+            n -= v
+    return "".join(out)
+
+
+_RANGE = re.compile(r"^\s*(\w*?)(\d+)\s*[-\u2013]+\s*(\w*?)(\d+)\s*$")
+
+
+def format_page_range(value: str, fmt: str | None, delim: str = "\u2013") -> str:
+    """Apply page-range-format to each range in a page value ("1-5, 7-9")."""
+    parts = re.split(r"(\s*[,&]\s*)", str(value))
+    out = []
+    for p in parts:
+        m = re.match(r"^(\s*)([A-Za-z]*)(\d+)(\s*[-\u2013]+\s*)([A-Za-z]*)(\d+)(\s*)$", p)
+        if m and (m.group(5) == "" or m.group(5) == m.group(2)):
+            pre, a, b = m.group(2), m.group(3), m.group(6)
+            b = _expand(a, b, fmt) if fmt else b
+            out.append(m.group(1) + pre + a + delim + (m.group(5) if fmt is None else m.group(5)) + b + m.group(7))
+        else:
+            m2 = re.match(r"^(\s*)(\S+?)\s*-+\s*(\S+)(\s*)$", p) if "-" in p else None
+            if m2 and not re.search(r"\d", m2.group(2) + m2.group(3)) is False:
+                out.append(m2.group(1) + m2.group(2) + delim + m2.group(3) + m2.group(4))
+            else:
+                out.append(p)
+    return "".join(out)
+
+
+def _expand(a: str, b: str, fmt: str) -> str:
+    if len(b) < len(a):
+        b = a[: len(a) - len(b)] + b
+    if int(b) <= int(a) and not fmt:
+        return b
+    if fmt == "expanded":
+        return b
+    if fmt in ("minimal", "minimal-two"):
+        minimum = 2 if fmt == "minimal-two" else 1
+        if len(a) != len(b):
+            return b
+        i = 0
+        while i < len(a) - 1 and a[i] == b[i]:
+            i += 1
+        res = b[i:]
+        if len(res) < minimum and len(b) >= minimum:
+            res = b[-minimum:]
+        return res
+    if fmt in ("chicago", "chicago-15", "chicago-16"):
+        ia = int(a)
+        if len(a) != len(b):
+            return b
+        if ia < 100 or ia % 100 == 0:
+            return b
+        if fmt in ("chicago", "chicago-15") and len(a) == 4:
+            # four-digit numbers: keep all if more than two digits change
+            diff = _expand(a, b, "minimal")
+            if len(diff) > 2:
+                return b
+        if ia % 100 < 10:
+            return _expand(a, b, "minimal")
+        return _expand(a, b, "minimal-two")
+    return b

@@ -1,0 +1,303 @@
+"""The public entry point: `Processor(style).bibliography(items)` and `.citations(...)`."""
+from __future__ import annotations
+
+import os
+import re
+from typing import Iterable, Optional
+
+from .backends import get_backend
+from .base import Context, DisState
+from .dates import normalize_date
+from .disambiguate import disambiguate
+from .locale import LocaleChain
+from .names import normalize_name
+from .richtext import Quotes, Rich, is_empty, plain
+from .sort import DATE_VARS, NAME_VARS, sort_items
+from .style import Style
+
+_STYLE_CACHE: dict = {}
+
+
+def _resolve_style_text(spec: str) -> str:
+    s = spec.lstrip()
+    if s.startswith("<"):
+        return spec
+    try:
+        from .styles import resolve_style  # written by the styles engineer
+    except ImportError:
+        resolve_style = None
+    if resolve_style is not None:
+        return resolve_style(spec)
+    if os.path.exists(spec):
+        with open(spec, encoding="utf-8") as f:
+            return f.read()
+    raise ValueError(f"cannot resolve CSL style {spec!r}: not XML text and not a file")
+
+
+def normalize_item(item: dict) -> dict:
+    out = {}
+    for k, v in item.items():
+        if v is None:
+            continue
+        if k in DATE_VARS:
+            d = normalize_date(v)
+            if d is not None:
+                out[k] = d
+        elif k in NAME_VARS:
+            if isinstance(v, list):
+                names = [normalize_name(n) for n in v if n]
+                if names:
+                    out[k] = names
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            out[k] = str(v)
+        else:
+            out[k] = v
+    if "shortTitle" in out and "title-short" not in out:
+        out["title-short"] = out["shortTitle"]
+    if "journalAbbreviation" in out and "container-title-short" not in out:
+        out["container-title-short"] = out["journalAbbreviation"]
+    out.setdefault("id", id(item))
+    return out
+
+
+def _to_csl(item) -> dict:
+    if isinstance(item, dict):
+        return item
+    from bibkit.formats.csljson import entry_to_csl  # lazy: owned by another module
+    return entry_to_csl(item)
+
+
+ALPHA = "abcdefghijklmnopqrstuvwxyz"
+
+
+def year_suffix_letters(i: int) -> str:
+    s = ""
+    i += 1
+    while i > 0:
+        i, r = divmod(i - 1, 26)
+        s = ALPHA[r] + s
+    return s
+
+
+class Processor:
+    """A CSL processor bound to one style and locale; parse once, format many times."""
+
+    def __init__(self, style: str, locale: Optional[str] = None):
+        text = _resolve_style_text(style)
+        st = _STYLE_CACHE.get(text)
+        if st is None:
+            st = Style(text)
+            if len(_STYLE_CACHE) < 64:
+                _STYLE_CACHE[text] = st
+        self.style = st
+        lang = locale or st.default_locale or "en-US"
+        self.locale = LocaleChain(st.locales, lang)
+        loc = self.locale
+        self.quotes = Quotes(loc.term("open-quote") or "\u201c", loc.term("close-quote") or "\u201d",
+                             loc.term("open-inner-quote") or "\u2018",
+                             loc.term("close-inner-quote") or "\u2019", loc.punctuation_in_quote)
+
+    # ------------------------------------------------------------------ registry
+
+    def _register(self, items: Iterable) -> tuple[dict, list]:
+        reg = {}
+        order = []
+        for it in items:
+            n = normalize_item(_to_csl(it))
+            key = n["id"]
+            if key in reg:
+                continue
+            reg[key] = n
+            order.append(key)
+        return reg, order
+
+    def _number_and_sort(self, reg, order, cite_order):
+        """Assign citation numbers and return the bibliography order of ids."""
+        seen = []
+        s = set()
+        for k in cite_order:
+            if k in reg and k not in s:
+                seen.append(k)
+                s.add(k)
+        for i, k in enumerate(seen):
+            reg[k]["citation-number"] = i + 1
+        bib = self.style.bibliography
+        ids = seen
+        if bib is not None and bib.sort:
+            items = sort_items(bib.sort, self.style, self.locale, [reg[k] for k in ids], "bibliography")
+            ids = [it["id"] for it in items]
+            uses_cn = any(k.variable == "citation-number" for k in bib.sort)
+            if not uses_cn:
+                for i, k in enumerate(ids):
+                    reg[k]["citation-number"] = i + 1
+        return ids
+
+    # ------------------------------------------------------------------ rendering
+
+    def render_item(self, item, mode, cite=None, dis=None, extra=None) -> Optional[Rich]:
+        sec = self.style.citation if mode == "citation" else self.style.bibliography
+        if sec is None or sec.layout is None:
+            return None
+        ctx = Context(self.style, self.locale, item, mode, cite=cite, dis=dis)
+        if extra:
+            ctx.collapse_marks = extra
+        return sec.layout.eval_item(ctx)
+
+    def _out(self, rich, fmt) -> str:
+        return get_backend(fmt).render(rich, self.quotes)
+
+    def bibliography_rich(self, reg, ids, dis_map) -> list:
+        bib = self.style.bibliography
+        if bib is None or bib.layout is None:
+            return []
+        entries = []
+        layout = bib.layout
+        sas = bib.attrs.get("subsequent-author-substitute")
+        sas_rule = bib.attrs.get("subsequent-author-substitute-rule", "complete-all")
+        prev_names = None
+        sfa = bib.attrs.get("second-field-align")
+        for k in ids:
+            item = reg[k]
+            ctx = Context(self.style, self.locale, item, "bibliography", dis=dis_map.get(k))
+            parts = []
+            for c in layout.children:
+                r = c.eval(ctx)
+                if r is not None and not is_empty(r):
+                    parts.append(r)
+            if sas is not None and parts:
+                names = _find_tag(parts, "names")
+                if names is not None:
+                    txt = plain(names)
+                    if prev_names is not None and txt == prev_names[0]:
+                        _substitute_names(names, sas, sas_rule, prev_names[1])
+                    else:
+                        prev_names = (txt, _name_texts(names))
+                else:
+                    prev_names = None
+            if sfa and len(parts) > 0:
+                first = parts[0]
+                rest = parts[1:]
+                body = [Rich([first], display="left-margin")]
+                if rest:
+                    body.append(Rich(_layout_wrap(layout, rest), display="right-inline"))
+                entry = Rich(body)
+            else:
+                entry = Rich(_layout_wrap(layout, parts)) if parts else None
+            entries.append(entry)
+        return entries
+
+    def bibliography(self, items, format: str = "text", cite_order: Optional[list] = None) -> list[str]:
+        reg, order = self._register(items)
+        ids = self._number_and_sort(reg, order, cite_order or order)
+        if cite_order:
+            rest = [k for k in order if k not in set(ids)]
+            ids = ids + rest
+        dis_map = disambiguate(self, reg, ids, [])
+        ents = self.bibliography_rich(reg, ids, dis_map)
+        out = []
+        for e in ents:
+            if e is None:
+                continue
+            s = self._out(e, format)
+            out.append(s)
+        if format == "latex":
+            return out
+        return out
+
+    def latex_bibliography(self, items) -> str:
+        """A complete thebibliography environment."""
+        reg, order = self._register(items)
+        ids = self._number_and_sort(reg, order, order)
+        dis_map = disambiguate(self, reg, ids, [])
+        ents = self.bibliography_rich(reg, ids, dis_map)
+        lines = ["\\begin{thebibliography}{%d}" % len(ids)]
+        for k, e in zip(ids, ents):
+            if e is None:
+                continue
+            key = re.sub(r"[^A-Za-z0-9:._-]", "", str(k)) or "item"
+            lines.append("\\bibitem{%s} %s" % (key, self._out(e, "latex")))
+        lines.append("\\end{thebibliography}")
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------ citations
+
+    def citations(self, cite_groups, items, format: str = "text") -> list[str]:
+        reg, order = self._register(items)
+        citations = []
+        for i, g in enumerate(cite_groups):
+            if isinstance(g, dict) and "citationItems" in g:
+                citations.append({"items": g["citationItems"],
+                                  "note": (g.get("properties") or {}).get("noteIndex", 0)})
+            else:
+                citations.append({"items": list(g), "note": i + 1})
+        rich = self.render_citations(reg, order, citations)
+        return [self._out(r, format) for r in rich]
+
+    def render_citations(self, reg, order, citations) -> list:
+        from .citations import render_citations
+        return render_citations(self, reg, order, citations)
+
+
+def _layout_wrap(layout, parts):
+    out = []
+    for i, p in enumerate(parts):
+        out.append(p)
+    content = Rich(out)
+    if layout.fmt:
+        content = Rich([content], fmt=layout.fmt)
+    kids = []
+    if layout.prefix:
+        kids.append(layout.prefix)
+    kids.append(content)
+    if layout.suffix:
+        kids.append(layout.suffix)
+    return kids
+
+
+def _find_tag(x, tag):
+    if isinstance(x, list):
+        for c in x:
+            r = _find_tag(c, tag)
+            if r is not None:
+                return r
+        return None
+    if isinstance(x, Rich):
+        if x.tag == tag:
+            return x
+        for c in x.children:
+            r = _find_tag(c, tag)
+            if r is not None:
+                return r
+    return None
+
+
+def _name_texts(names_rich):
+    return [plain(c) for c in _iter_tag(names_rich, "name")]
+
+
+def _iter_tag(x, tag):
+    if isinstance(x, Rich):
+        if x.tag == tag:
+            yield x
+            return
+        for c in x.children:
+            yield from _iter_tag(c, tag)
+
+
+def _substitute_names(names_rich, sas, rule, prev_texts):
+    if rule == "complete-all":
+        names_rich.children[:] = [sas] if sas else []
+        names_rich.tag = "names-substituted"
+        return
+    cur = list(_iter_tag(names_rich, "name"))
+    if rule == "complete-each":
+        for n in cur:
+            n.children[:] = [sas]
+        return
+    for i, n in enumerate(cur):
+        if i < len(prev_texts) and plain(n) == prev_texts[i]:
+            n.children[:] = [sas]
+            if rule == "partial-first":
+                break
+        else:
+            break

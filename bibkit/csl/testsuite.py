@@ -1,0 +1,201 @@
+"""Run the official CSL test-suite fixtures.
+
+`render_fixture(sections)` turns the raw sections of one fixture into the text compared with
+its RESULT; `python -m bibkit.csl.testsuite DIR` runs a whole directory.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import signal
+import sys
+import traceback
+from pathlib import Path
+
+from .processor import Processor
+from .richtext import Rich
+
+_SECTION = re.compile(r">>=+\s*([A-Z-]+)\s*=+>>\n?(.*?)\n?<<=+\s*\1\s*=+<<", re.S)
+
+
+def parse_fixture(text: str) -> dict:
+    return {m.group(1): m.group(2) for m in _SECTION.finditer(text)}
+
+
+def _bib_html(proc, entries) -> str:
+    bib = proc.style.bibliography
+    lines = ['<div class="csl-bib-body">']
+    for e in entries:
+        if e is None:
+            continue
+        s = proc._out(e, "html")
+        if '<div class="csl-block">' in s or '<div class="csl-left-margin">' in s or '<div class="csl-indent">' in s:
+            s = _block_layout(s)
+        lines.append('  <div class="csl-entry">%s</div>' % s)
+    lines.append("</div>")
+    return "\n".join(lines)
+
+
+def _block_layout(s: str) -> str:
+    if '<div class="csl-left-margin">' in s:
+        return s
+    # citeproc-js puts display blocks on their own lines
+    s = re.sub(r'(<div class="csl-(block|indent)">)', r"\n\n    \1", s)
+    s = re.sub(r"</div>(?=[^<]|$)", "</div>\n", s)
+    if not s.endswith("\n"):
+        s += "\n"
+    s = s.replace("</div>\n\n", "</div>\n")
+    return s
+
+
+def render_fixture(sections: dict) -> str:
+    mode = sections.get("MODE", "citation").strip()
+    items = json.loads(sections["INPUT"])
+    proc = Processor(sections["CSL"])
+    reg, order = proc._register(items)
+    if mode == "bibliography" or mode == "bibliography-nosort":
+        cite_order = None
+        if "CITATIONS" in sections:
+            data = json.loads(sections["CITATIONS"])
+            cite_order = [c["id"] for x in data for c in x[0]["citationItems"]]
+        elif "CITATION-ITEMS" in sections:
+            data = json.loads(sections["CITATION-ITEMS"])
+            cite_order = [c["id"] for g in data for c in g]
+        if cite_order is not None:
+            citations = _citations_from_sections(sections)
+            proc.render_citations(reg, order, citations)
+            ids = proc._number_and_sort(reg, order, cite_order)
+        else:
+            ids = proc._number_and_sort(reg, order, order)
+        from .disambiguate import disambiguate
+        dis = disambiguate(proc, reg, ids, [])
+        entries = proc.bibliography_rich(reg, ids, dis)
+        return _bib_html(proc, entries)
+    if "CITATIONS" in sections:
+        data = json.loads(sections["CITATIONS"])
+        return _citations_mode(proc, reg, order, data)
+    citations = _citations_from_sections(sections, order)
+    rich = proc.render_citations(reg, order, citations)
+    return "\n".join(proc._out(r, "html") for r in rich)
+
+
+def _citations_from_sections(sections, order=None):
+    if "CITATION-ITEMS" in sections:
+        data = json.loads(sections["CITATION-ITEMS"])
+        return [{"items": [dict(c) for c in g], "note": i + 1} for i, g in enumerate(data)]
+    if "CITATIONS" in sections:
+        data = json.loads(sections["CITATIONS"])
+        return [{"items": [dict(c) for c in x[0]["citationItems"]],
+                 "note": (x[0].get("properties") or {}).get("noteIndex", 0)} for x in data]
+    return [{"items": [{"id": k} for k in order], "note": 1}]
+
+
+def _citations_mode(proc, reg, order, data) -> str:
+    by_id = {x[0]["citationID"]: x[0] for x in data}
+    last = data[-1]
+    pre, post = last[1], last[2]
+    seq = [(cid, note) for cid, note in pre] + [(last[0]["citationID"], (last[0].get("properties") or {}).get("noteIndex", 0))] + [(cid, note) for cid, note in post]
+
+    def build(sequence):
+        return [{"items": [dict(c) for c in by_id[cid]["citationItems"]], "note": note} for cid, note in sequence]
+
+    final = [proc._out(r, "html") for r in proc.render_citations(reg, order, build(seq))]
+    prev_seq = [x for x in seq if x[0] != last[0]["citationID"]]
+    # the state before the last call: citations processed so far
+    import copy
+    reg2, order2 = proc._register(json_items_cache(reg))
+    prev = {}
+    if prev_seq:
+        out = [proc._out(r, "html") for r in proc.render_citations(reg2, order2, build(prev_seq))]
+        prev = {cid: s for (cid, _), s in zip(prev_seq, out)}
+    lines = []
+    for i, ((cid, _), s) in enumerate(zip(seq, final)):
+        mark = ">>" if cid == last[0]["citationID"] or prev.get(cid) != s else ".."
+        lines.append("%s[%d] %s" % (mark, i, s))
+    return "\n".join(lines)
+
+
+def json_items_cache(reg):
+    out = []
+    for k, v in reg.items():
+        d = dict(v)
+        d.pop("citation-number", None)
+        out.append(_denormalized(d))
+    return out
+
+
+def _denormalized(d):
+    return _Raw(d)
+
+
+class _Raw(dict):
+    """An already-normalised item; normalisation is idempotent enough for re-registration."""
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout()
+
+
+def run(directory: str, verbose=False, filt=None, timeout=10):
+    files = sorted(Path(directory).glob("*.txt"))
+    if filt:
+        files = [f for f in files if filt in f.name]
+    passed = 0
+    failures: dict = {}
+    use_alarm = hasattr(signal, "SIGALRM")
+    for f in files:
+        name = f.stem
+        cat = name.split("_")[0]
+        try:
+            sec = parse_fixture(f.read_text(encoding="utf-8"))
+            if use_alarm:
+                signal.signal(signal.SIGALRM, _alarm)
+                signal.alarm(timeout)
+            try:
+                got = render_fixture(sec)
+            finally:
+                if use_alarm:
+                    signal.alarm(0)
+            want = sec.get("RESULT", "")
+            if got.strip() == want.strip():
+                passed += 1
+                continue
+            msg = None if not verbose else "  want: %s\n  got:  %s" % (want.strip(), got.strip())
+        except _Timeout:
+            msg = "  timeout"
+        except Exception as e:  # noqa: BLE001 - a fixture must never crash the runner
+            msg = "  error: %s: %s" % (type(e).__name__, e)
+            if verbose:
+                msg += "\n" + traceback.format_exc(limit=3)
+        failures.setdefault(cat, []).append((name, msg))
+    return passed, failures
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bibkit.csl.testsuite")
+    ap.add_argument("directory")
+    ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--filter")
+    ap.add_argument("--floor", type=int)
+    a = ap.parse_args(argv)
+    passed, failures = run(a.directory, a.verbose, a.filter)
+    failed = sum(len(v) for v in failures.values())
+    for cat in sorted(failures, key=lambda c: -len(failures[c])):
+        print("%s: %d failed" % (cat, len(failures[cat])))
+        for name, msg in failures[cat]:
+            print("  " + name)
+            if msg:
+                print(msg)
+    print("%d passed, %d failed" % (passed, failed))
+    if a.floor is not None and passed < a.floor:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""text-case transformations over rich text, respecting nocase spans.
+
+Transformations work on the concatenated text of all leaves so word boundaries span
+formatting, then write characters back leaf by leaf; characters inside nocase spans are
+never changed.
+"""
+from __future__ import annotations
+
+import re
+
+from .richtext import leaves
+
+STOP_WORDS = frozenset(
+    "a an and as at but by down for from in into nor of on onto or over so the till to up via with yet"
+    .split()
+)
+
+_WORD = re.compile(r"[^\s\-\u2013\u2014/]+")
+
+
+def _is_lower(w: str) -> bool:
+    return any(c.isalpha() for c in w) and w == w.lower()
+
+
+def _cap(chars, start, end):
+    """Uppercase the first letter in chars[start:end]."""
+    for i in range(start, end):
+        c = chars[i]
+        if c.isalpha():
+            chars[i] = c.upper()
+            return
+        if c not in "\"'\u201c\u2018([\u00ab":
+            return
+
+
+def apply_text_case(rich, case: str, english: bool = True) -> None:
+    if not case:
+        return
+    lv = list(leaves(rich))
+    if not lv:
+        return
+    texts = [c[i] for c, i, _ in lv]
+    s = "".join(texts)
+    if not s:
+        return
+    mask = []
+    for (c, i, nc), t in zip(lv, texts):
+        mask.extend([nc] * len(t))
+    chars = list(s)
+    if case == "lowercase":
+        new = list(s.lower()) if len(s.lower()) == len(s) else chars
+    elif case == "uppercase":
+        up = s.upper()
+        new = list(up) if len(up) == len(s) else [c.upper() for c in chars]
+    elif case == "capitalize-first":
+        new = chars[:]
+        m = _WORD.search(s)
+        if m and _is_lower(m.group(0)):
+            _cap(new, m.start(), m.end())
+    elif case == "capitalize-all":
+        new = chars[:]
+        for m in _WORD.finditer(s):
+            if _is_lower(m.group(0)):
+                _cap(new, m.start(), m.end())
+    elif case == "sentence":
+        if s.upper() == s:
+            new = list(s.lower()) if len(s.lower()) == len(s) else chars[:]
+            m = _WORD.search(s)
+            if m:
+                _cap(new, m.start(), m.end())
+        else:
+            new = chars[:]
+            m = _WORD.search(s)
+            if m and _is_lower(m.group(0)):
+                _cap(new, m.start(), m.end())
+    elif case == "title":
+        if not english:
+            return
+        new = chars[:]
+        all_upper = s.upper() == s
+        if all_upper:
+            low = s.lower()
+            if len(low) == len(s):
+                new = list(low)
+                s2 = low
+            else:
+                s2 = s
+        else:
+            s2 = s
+        words = list(_WORD.finditer(s2))
+        n = len(words)
+        for k, m in enumerate(words):
+            w = m.group(0)
+            core = w.strip("\"'\u201c\u201d\u2018\u2019().,:;!?[]")
+            if not _is_lower(w):
+                continue
+            first = k == 0
+            last = k == n - 1
+            after_colon = k > 0 and re.search(r"[:?!.]\s*$", s2[:m.start()].rstrip("\"'\u201c\u2018( ") + (" " if False else "")) is not None
+            if core.lower() in STOP_WORDS and not first and not last and not after_colon:
+                continue
+            _cap(new, m.start(), m.end())
+    else:
+        return
+    # write back, skipping nocase characters
+    pos = 0
+    for (container, idx, nc), t in zip(lv, texts):
+        ln = len(t)
+        if not nc:
+            seg = new[pos:pos + ln]
+            container[idx] = "".join(seg)
+        pos += ln

@@ -1,0 +1,706 @@
+"""BibTeX and BibLaTeX: the importer (through bibtexparser v2) and the exporters.
+
+bibtexparser splits the file into blocks and never throws input away; we run it with an empty
+middleware stack and do our own value evaluation (``#`` concatenation, ``@string`` and month
+macros) because we need to know which fields used macros (to write them back as macros) and
+to report undefined macros with their line. Blocks that fail are recovered where the damage is
+local (odd keys, a missing key, fields orphaned by a stray brace) and always reported.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+import bibtexparser
+from bibtexparser import model as bp
+
+from bibkit import latex
+from bibkit.dates import MONTHS, format_edtf, parse_bibtex_date, parse_edtf
+from bibkit.diagnostics import Problem, Reporter
+from bibkit.formats.bibtex_fields import (
+    CONTAINER_FIELD, DATE_FIELDS, ID_FIELDS, MAPPED_SOURCE_FIELDS, NAME_FIELDS, OUT_DATES,
+    OUT_NAMES, OUT_TEXT, PERIODICAL_TYPES, PUBLISHER_FIELD, TEXT_FIELDS, VERBATIM_FIELDS,
+)
+from bibkit.identifiers import normalize_doi, normalize_isbn, normalize_issn, normalize_pmid, parse_arxiv
+from bibkit.model import Comment, Date, Entry, Library, Preamble, Source, StringDef, Text
+from bibkit.names import format_names, parse_names
+from bibkit.types import bibtex_type_for, csl_type_from_bibtex
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_MACRO_NAME = re.compile(r"[^\s\"#%'(),={}]+")
+_BAD_KEY_CHARS = re.compile(r"[\s\"#%'(),={}\\~]")
+
+
+class ValueError_(Exception):
+    """A field value that is not a valid BibTeX expression."""
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _braced_end(text: str, start: int) -> int:
+    """Index just past the ``}`` matching the ``{`` at ``start``; -1 if unbalanced."""
+    depth = 0
+    i = start
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        elif c == "\\":
+            i += 1
+        i += 1
+    return -1
+
+
+def _quoted_end(text: str, start: int) -> int:
+    depth = 0
+    i = start + 1
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif c == "\\":
+            i += 1
+        elif c == '"' and depth == 0:
+            return i + 1
+        i += 1
+    return -1
+
+
+def evaluate(raw: str, macros: dict[str, str]) -> tuple[str, list[str], bool]:
+    """Evaluate a raw BibTeX value expression.
+
+    Returns (value, undefined macro names, used a user macro). Month macros and numbers are
+    built in; macro names are case-insensitive, as in BibTeX.
+    """
+    raw = raw.strip()
+    if raw.startswith("{") and _braced_end(raw, 0) == len(raw):
+        return raw[1:-1], [], False
+    if raw.isdigit():
+        return raw, [], False
+    out: list[str] = []
+    undefined: list[str] = []
+    used_macro = False
+    i = 0
+    n = len(raw)
+    expect_value = True
+    while i < n:
+        c = raw[i]
+        if c.isspace():
+            i += 1
+            continue
+        if not expect_value:
+            if c != "#":
+                raise ValueError_(f"unexpected {raw[i:i + 20]!r} after a complete value")
+            expect_value = True
+            i += 1
+            continue
+        if c == "{":
+            end = _braced_end(raw, i)
+            if end < 0:
+                raise ValueError_("unbalanced braces")
+            out.append(raw[i + 1 : end - 1])
+            i = end
+        elif c == '"':
+            end = _quoted_end(raw, i)
+            if end < 0:
+                raise ValueError_("unterminated quoted value")
+            out.append(raw[i + 1 : end - 1])
+            i = end
+        else:
+            m = _MACRO_NAME.match(raw, i)
+            if not m:
+                raise ValueError_(f"unexpected {raw[i:i + 20]!r}")
+            word = m.group(0)
+            i = m.end()
+            if word.isdigit():
+                out.append(word)
+            else:
+                key = word.lower()
+                if key in macros:
+                    out.append(macros[key])
+                    used_macro = True
+                elif key in MONTHS:
+                    out.append(word)
+                else:
+                    out.append(word)
+                    undefined.append(word)
+        expect_value = False
+    if expect_value and out:
+        raise ValueError_("dangling '#'")
+    return "".join(out), undefined, used_macro
+
+
+# --------------------------------------------------------------------------- importer
+
+
+class BibTeXImporter:
+    name = "bibtex"
+    extensions = (".bib", ".bibtex")
+    description = "BibTeX (.bib); also reads BibLaTeX fields"
+
+    def detect(self, text: str) -> float:
+        return 0.9 if re.search(r"^\s*@\s*\w+\s*[{(]", text[:20000], re.MULTILINE) else 0.0
+
+    def parse(self, text: str, name: str = "<input>", **options) -> Library:
+        return BibTeXReader(name, **options).read(text)
+
+
+class BibLaTeXImporter(BibTeXImporter):
+    name = "biblatex"
+    extensions = ()
+    description = "BibLaTeX (.bib): the same reader as bibtex"
+
+    def detect(self, text: str) -> float:
+        return 0.0  # the bibtex reader already reads both dialects
+
+
+class BibTeXReader:
+    """One file's worth of reading state: macros seen so far, the library, the reporter."""
+
+    def __init__(self, name: str, resolve_crossref: bool = False, **_ignored):
+        self.name = name
+        self.library = Library()
+        self.report = Reporter(name, self.library.problems)
+        self.macros: dict[str, str] = {}
+        self.resolve = resolve_crossref
+
+    # ---- entry point
+    def read(self, text: str) -> Library:
+        text = self._strip_control_characters(text)
+        parsed = bibtexparser.parse_string(text, parse_stack=[])
+        blocks = parsed.blocks
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
+            following = blocks[i + 1] if i + 1 < len(blocks) else None
+            consumed = self._block(block, following)
+            i += 1 + consumed
+        self._check_keys()
+        if self.resolve:
+            from bibkit.transforms.crossref import resolve_crossrefs
+            resolve_crossrefs(self.library)
+        else:
+            from bibkit.transforms.crossref import check_crossrefs
+            check_crossrefs(self.library)
+        return self.library
+
+    def _strip_control_characters(self, text: str) -> str:
+        if not _CONTROL.search(text):
+            return text
+        lines = text.split("\n")
+        for number, line in enumerate(lines, 1):
+            if _CONTROL.search(line):
+                found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(line)})
+                self.report.warn(number, f"control characters removed ({', '.join(found)})", "control-char")
+                lines[number - 1] = _CONTROL.sub("", _ANSI.sub("", line))
+        return "\n".join(lines)
+
+    # ---- blocks
+    def _block(self, block: bp.Block, following: bp.Block | None) -> int:
+        line = (block.start_line or 0) + 1
+        lib = self.library
+        if isinstance(block, bp.DuplicateBlockKeyBlock):
+            entry = block.ignore_error_block
+            first = getattr(block.previous_block, "start_line", None)
+            where = f" (first used at line {first + 1})" if first is not None else ""
+            self.report.warn(line, f"duplicate key {block.key!r}{where}; both entries kept", "duplicate-key")
+            lib.blocks.append(self._entry(entry))
+            return 0
+        if isinstance(block, bp.DuplicateFieldKeyBlock):
+            entry = block.ignore_error_block
+            lib.blocks.append(self._entry(entry, duplicate_fields=block.duplicate_keys))
+            return 0
+        if isinstance(block, bp.ParsingFailedBlock):
+            return self._failed(block, following)
+        if isinstance(block, bp.Entry):
+            entry = self._entry(block)
+            lib.blocks.append(entry)
+            return self._adopt_orphans(entry, following)
+        if isinstance(block, bp.String):
+            raw = block.value
+            try:
+                value, undefined, _ = evaluate(raw, self.macros)
+            except ValueError_ as exc:
+                self.report.error(line, f"@string {block.key}: {exc}; kept as written", "bad-value")
+                value, undefined = raw, []
+            for u in undefined:
+                self.report.warn(line, f"undefined macro {u!r} in @string {block.key}", "undefined-macro")
+            self.macros[block.key.lower()] = value
+            lib.blocks.append(StringDef(block.key, value, raw, line))
+            return 0
+        if isinstance(block, bp.Preamble):
+            lib.blocks.append(Preamble(block.value, line))
+            raw = block.value.strip()
+            if raw and not raw.startswith(("{", '"')):
+                try:
+                    _, undefined, _ = evaluate(raw, self.macros)
+                except ValueError_:
+                    undefined = [raw]
+                for u in undefined:
+                    self.report.warn(line, f"undefined macro {u!r} in @preamble", "undefined-macro")
+            return 0
+        if isinstance(block, bp.ExplicitComment):
+            lib.blocks.append(Comment(block.comment, True, line))
+            return 0
+        if isinstance(block, bp.ImplicitComment):
+            if block.comment.strip():
+                lib.blocks.append(Comment(block.comment, False, line))
+            return 0
+        return 0  # pragma: no cover - bibtexparser has no other block kinds
+
+    def _adopt_orphans(self, entry: Entry, following: bp.Block | None) -> int:
+        """Fields left outside an entry by a stray ``}`` go back into it, with a report."""
+        if not isinstance(following, bp.ImplicitComment):
+            return 0
+        text = following.comment
+        if not re.match(r"\s*,?\s*[\w\-:.]+\s*=", text):
+            return 0
+        body = text.strip()
+        body = body[1:] if body.startswith(",") else body
+        if body.endswith("}"):
+            body = body[:-1]
+        reparsed = bibtexparser.parse_string("@misc{orphans,\n" + body + "\n}", parse_stack=[])
+        if not reparsed.entries:
+            return 0
+        line = (following.start_line or 0) + 1
+        names = []
+        for f in reparsed.entries[0].fields:
+            fake = bp.Field(f.key, f.value, (following.start_line or 0) + (f.start_line or 0))
+            self._field(entry, fake, line, set())
+            names.append(f.key)
+        self.report.error(
+            line, f"a stray '}}' closed entry {entry.key!r} early; fields {', '.join(names)} put back into it",
+            "stray-brace")
+        self._finish(entry)
+        return 1
+
+    def _failed(self, block: bp.ParsingFailedBlock, following: bp.Block | None) -> int:
+        """Recover an entry bibtexparser could not parse when the damage is only in its key."""
+        line = (block.start_line or 0) + 1
+        raw = block.raw or ""
+        consumed = 0
+        if isinstance(following, bp.ImplicitComment) and not re.search(r"^\s*@", following.comment, re.M):
+            raw = raw + following.comment
+            consumed = 1
+        m = re.match(r"\s*@\s*(\w+)\s*([{(])\s*", raw)
+        if m:
+            rest = raw[m.end():]
+            keyless = re.match(r"[\w\-:.]+\s*=", rest)
+            if keyless:
+                key, body = "", rest
+            else:
+                km = re.match(r"(.*?)\s*,\s*(?=[\w\-:.]+\s*=|\s*[})]\s*$)", rest, re.S)
+                key, body = (km.group(1), rest[km.end():]) if km else (None, None)
+            if body is not None:
+                closing = "}" if m.group(2) == "{" else ")"
+                body = body.rstrip()
+                if body.endswith(closing):
+                    body = body[:-1]
+                reparsed = bibtexparser.parse_string("@" + m.group(1) + "{recovered,\n" + body + "\n}", parse_stack=[])
+                if reparsed.entries and not reparsed.failed_blocks:
+                    src = reparsed.entries[0]
+                    src_entry = bp.Entry(m.group(1), key.strip(), [
+                        bp.Field(f.key, f.value, (block.start_line or 0) + (f.start_line or 0) - 1)
+                        for f in src.fields], block.start_line, raw)
+                    entry = self._entry(src_entry)
+                    if key:
+                        self.report.warn(line, f"key {key.strip()!r} has characters BibTeX and biber reject; entry kept", "bad-key")
+                    else:
+                        entry.key = None
+                        self.report.warn(line, "entry has no key; one will be generated", "missing-key")
+                    self.library.blocks.append(entry)
+                    return consumed
+        message = str(block.error).strip().splitlines()
+        self.report.error(line, f"could not read this block ({message[-1] if message else 'syntax error'}); kept as a comment", "syntax")
+        self.library.blocks.append(Comment(raw, False, line))
+        return consumed
+
+    # ---- entries
+    def _entry(self, block: bp.Entry, duplicate_fields: Iterable[str] = ()) -> Entry:
+        line = (block.start_line or 0) + 1
+        source_type = block.entry_type.lower()
+        entry = Entry(
+            key=block.key.strip() or None,
+            type=csl_type_from_bibtex(source_type),
+            source=Source(self.name, line, "bibtex"),
+            source_type=source_type,
+        )
+        seen: set[str] = set()
+        dups = {d.lower() for d in duplicate_fields}
+        for field in block.fields:
+            fname = field.key.lower()
+            if fname in seen and fname in dups:
+                fline = (field.start_line or 0) + 1
+                value, _, _ = self._value(field, fline)
+                entry.extra[f"{fname}-duplicate"] = value
+                self.report.warn(fline, f"field {field.key!r} appears twice in {entry.key!r}; the first value is used, the second kept as '{fname}-duplicate'", "duplicate-field")
+                continue
+            seen.add(fname)
+            self._field(entry, field, line, seen)
+        self._finish(entry)
+        return entry
+
+    def _value(self, field: bp.Field, line: int) -> tuple[str, str | None, bool]:
+        """(expanded value, raw expression if it used a user macro, ok)."""
+        raw = field.value
+        try:
+            value, undefined, used = evaluate(raw, self.macros)
+        except ValueError_ as exc:
+            self.report.error(line, f"field {field.key!r}: {exc}; value kept as written", "bad-value")
+            return raw.strip(), None, False
+        for u in undefined:
+            if field.key.lower() == "month" and u.lower()[:3] in MONTHS:
+                continue
+            self.report.warn(line, f"undefined macro {u!r} in field {field.key!r}; its name is kept", "undefined-macro")
+        return value, (raw.strip() if used else None), True
+
+    def _field(self, entry: Entry, field: bp.Field, entry_line: int, seen: set[str]) -> None:
+        fname = field.key.lower()
+        line = (field.start_line or entry_line - 1) + 1
+        value, macro_raw, ok = self._value(field, line)
+        if not ok and "{" in value:
+            # e.g. a stray brace: keep the text, not the broken structure
+            value = value.replace("{", "").replace("}", "")
+        if macro_raw is not None:
+            entry.meta.setdefault("bibtex_raw", {})[fname] = (macro_raw, value)
+        bucket = entry.meta.setdefault("_bibtex_pending", {})
+        if fname in ("year", "month", "day", "date"):
+            bucket[fname] = (value, line)
+            return
+        if fname in NAME_FIELDS:
+            role = NAME_FIELDS[fname]
+            if role in entry.names:
+                entry.extra[field.key] = value
+                return
+            entry.names[role] = parse_names(value)
+            entry.field_names[role] = fname
+            return
+        if fname in DATE_FIELDS:
+            role = DATE_FIELDS[fname]
+            parsed = parse_edtf(value)
+            if parsed is None:
+                entry.extra[field.key] = value
+                self.report.warn(line, f"{field.key} {value!r} is not a date (YYYY-MM-DD); kept as written", "bad-date")
+                return
+            entry.dates[role] = parsed
+            entry.field_names[role] = fname
+            return
+        if fname in ID_FIELDS:
+            self._identifier(entry, fname, field.key, value, line)
+            return
+        slot = TEXT_FIELDS.get(fname)
+        if slot and slot not in entry.fields:
+            text = latex.decode(value, protect=True) if fname not in VERBATIM_FIELDS else Text(value)
+            if latex.count_stray_braces(text):
+                self.report.error(line, f"field {field.key!r} has an unmatched '}}'; it was dropped from the value", "stray-brace")
+            entry.fields[slot] = text
+            entry.field_names[slot] = fname
+            return
+        entry.extra[field.key] = value
+
+    def _identifier(self, entry: Entry, fname: str, original: str, value: str, line: int) -> None:
+        ids = entry.ids
+        v = value.strip()
+        if fname == "doi":
+            doi = normalize_doi(v)
+            if doi and not ids.doi:
+                ids.doi = doi
+                if doi != v:
+                    entry.meta.setdefault("bibtex_verbatim", {})["doi"] = v
+            else:
+                entry.extra[original] = value
+                if not doi:
+                    self.report.warn(line, f"doi {v!r} is not a DOI; kept as written", "bad-doi")
+        elif fname == "url":
+            if ids.url:
+                entry.extra[original] = value
+            else:
+                ids.url = v
+        elif fname == "isbn":
+            ids.isbn = v if not ids.isbn else ids.isbn
+        elif fname == "issn":
+            ids.issn = v if not ids.issn else ids.issn
+        elif fname == "pmid":
+            ids.pmid = normalize_pmid(v) or v
+        elif fname == "pmcid":
+            ids.pmcid = v
+        elif fname == "eprint":
+            entry.meta.setdefault("_eprint", v)
+        elif fname in ("archiveprefix", "eprinttype"):
+            entry.meta.setdefault("_eprinttype", v)
+            entry.field_names.setdefault("eprinttype", fname)
+        elif fname in ("primaryclass", "eprintclass"):
+            ids.arxiv_class = v
+            entry.field_names.setdefault("arxiv_class", fname)
+
+    def _finish(self, entry: Entry) -> None:
+        """Resolve what needs several fields: the issued date, arXiv eprints, issue numbers."""
+        pending = entry.meta.pop("_bibtex_pending", {})
+        line = entry.source.line if entry.source else None
+        if pending:
+            self._issued(entry, pending, line)
+        eprint = entry.meta.pop("_eprint", None)
+        kind = entry.meta.pop("_eprinttype", "")
+        if eprint is not None:
+            arxiv, version = parse_arxiv(eprint)
+            if arxiv and (not kind or kind.lower() == "arxiv"):
+                entry.ids.arxiv, entry.ids.arxiv_version = arxiv, version
+                if kind:
+                    entry.meta["eprinttype_spelling"] = kind
+            else:
+                entry.extra["eprint"] = eprint
+                if kind:
+                    entry.extra[entry.field_names.pop("eprinttype", "eprinttype")] = kind
+        elif kind:
+            entry.extra[entry.field_names.pop("eprinttype", "eprinttype")] = kind
+        if entry.type in PERIODICAL_TYPES and "number" in entry.fields and "issue" not in entry.fields:
+            entry.fields["issue"] = entry.fields.pop("number")
+            entry.field_names["issue"] = entry.field_names.pop("number", "number")
+
+    def _issued(self, entry: Entry, pending: dict, line: int | None) -> None:
+        if "date" in pending:
+            value, dline = pending["date"]
+            parsed = parse_edtf(value)
+            if parsed is None:
+                self.report.warn(dline, f"date {value!r} is not an ISO 8601 date; kept as written", "bad-date")
+                parsed = Date(literal=value)
+            entry.dates["issued"] = parsed
+            entry.field_names["issued"] = "date"
+            for other in ("year", "month", "day"):
+                if other in pending:
+                    entry.extra[other] = pending[other][0]
+            return
+        year, yline = pending.get("year", ("", line))
+        month, mline = pending.get("month", ("", line))
+        day, _ = pending.get("day", ("", line))
+        if not year.strip():
+            for other in ("month", "day"):
+                if other in pending:
+                    entry.extra[other] = pending[other][0]
+            return
+        date, complaints = parse_bibtex_date(latex.decode_plain(year) if "\\" not in year else year, month, day)
+        for c in complaints:
+            self.report.warn(mline, c, "bad-month")
+        if complaints:
+            if month.strip():
+                entry.extra["month"] = month
+        if date is not None:
+            if date.literal and "\\" in year:
+                entry.meta.setdefault("bibtex_raw", {})["year"] = ("{" + year + "}", year)
+            entry.dates["issued"] = date
+            entry.field_names["issued"] = "year"
+
+    def _check_keys(self) -> None:
+        for entry in self.library.entries:
+            if entry.key and _BAD_KEY_CHARS.search(entry.key):
+                line = entry.source.line if entry.source else None
+                if not any(p.code == "bad-key" and p.line == line for p in self.library.problems):
+                    self.report.warn(line, f"key {entry.key!r} has characters BibTeX or biber reject", "bad-key")
+
+
+# --------------------------------------------------------------------------- exporter
+
+
+def _wrap(value: str) -> str:
+    """Brace-delimit a value; fall back to quotes only if braces would not balance."""
+    depth = 0
+    for ch in value:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                break
+    if depth == 0:
+        return "{" + value + "}"
+    # unbalanced text (rare, from other formats): escape the braces
+    return "{" + value.replace("{", r"\{").replace("}", r"\}") + "}"
+
+
+class BibTeXWriter:
+    """Canonical entries -> BibTeX or BibLaTeX text.
+
+    ``unicode``: write UTF-8 instead of LaTeX escapes. Non-entry blocks (``@string``,
+    ``@preamble``, comments) are written back in their place.
+    """
+
+    def __init__(self, flavour: str = "bibtex", unicode: bool = False, indent: str = "  "):
+        self.flavour = flavour
+        self.biblatex = flavour == "biblatex"
+        self.unicode = unicode
+        self.indent = indent
+
+    def dump(self, library: Library) -> str:
+        parts: list[str] = []
+        for block in library.blocks:
+            if isinstance(block, Entry):
+                parts.append(self.entry(block))
+            elif isinstance(block, StringDef):
+                raw = block.raw.strip() or _wrap(block.value)
+                parts.append(f"@string{{{block.name} = {raw}}}")
+            elif isinstance(block, Preamble):
+                parts.append(f"@preamble{{{block.value.strip()}}}")
+            elif isinstance(block, Comment):
+                parts.append(self.comment(block))
+        return "\n\n".join(p for p in parts if p) + "\n" if parts else ""
+
+    def comment(self, block: Comment) -> str:
+        text = block.text
+        if block.explicit:
+            inner = text.strip()
+            if _braced_end("{" + inner + "}", 0) == len(inner) + 2:
+                return f"@comment{{{inner}}}"
+            return "\n".join("% " + line.replace("@", "(at)") for line in inner.splitlines())
+        if "@" not in text:
+            return text.strip()
+        # free text that holds an '@' (e.g. an unreadable block): neutralise it so it stays a comment
+        return "\n".join("% " + line.replace("@", "(at)") for line in text.strip().splitlines())
+
+    def entry(self, entry: Entry) -> str:
+        fields = self.fields(entry)
+        etype = bibtex_type_for(entry.type, entry.source_type, self.biblatex)
+        key = entry.key or ""
+        lines = [f"@{etype}{{{key},"]
+        for name, value in fields:
+            lines.append(f"{self.indent}{name} = {value},")
+        lines[-1] = lines[-1].rstrip(",") if fields else lines[-1]
+        lines.append("}")
+        return "\n".join(lines)
+
+    def _text(self, value: str) -> str:
+        return _wrap(latex.encode(value, self.unicode))
+
+    def fields(self, entry: Entry) -> list[tuple[str, str]]:
+        """(field name, delimited value) pairs in a conventional order."""
+        out: dict[str, str] = {}
+        flavour = self.flavour
+        raw_map = entry.meta.get("bibtex_raw", {})
+        for role, names in entry.names.items():
+            fname = OUT_NAMES.get(role)
+            if fname is None or not names:
+                if names:
+                    out[role] = _wrap(format_names(names, self.unicode))
+                continue
+            out[entry.field_names.get(role, fname) if self._same_flavour(entry) else fname] = _wrap(format_names(names, self.unicode))
+        for var, value in entry.fields.items():
+            fname = self._text_field_name(entry, var)
+            if fname is None or fname in out:
+                continue
+            source_name = entry.field_names.get(var, fname)
+            raw = raw_map.get(source_name)
+            if raw and raw[1] is not None and latex.decode(raw[1]) == value:
+                out[fname] = raw[0]
+            else:
+                out[fname] = self._text(value)
+        self._dates(entry, out, raw_map)
+        self._identifiers(entry, out)
+        for name, value in entry.extra.items():
+            lname = name.lower()
+            if lname in out or any(k.lower() == lname for k in out):
+                continue
+            raw = raw_map.get(lname)
+            out[name] = raw[0] if raw and raw[1] == value else _wrap(value)
+        return list(out.items())
+
+    def _same_flavour(self, entry: Entry) -> bool:
+        return bool(entry.source and entry.source.format == "bibtex")
+
+    def _text_field_name(self, entry: Entry, var: str) -> str | None:
+        flavour = self.flavour
+        if var == "container-title":
+            default = CONTAINER_FIELD[flavour].get(entry.type, "booktitle")
+        elif var == "publisher":
+            default = PUBLISHER_FIELD[flavour].get(entry.type, "publisher")
+        else:
+            default = OUT_TEXT[flavour].get(var)
+        if default is None:
+            return None
+        src = entry.field_names.get(var)
+        if src and self._same_flavour(entry) and self._valid_for_flavour(src, var):
+            return src
+        return default
+
+    def _valid_for_flavour(self, src: str, var: str) -> bool:
+        """Keep the source's field name unless it is the other flavour's spelling."""
+        legacy = ("journal", "address", "school") if self.biblatex else ("journaltitle", "location")
+        return src not in legacy
+
+    def _dates(self, entry: Entry, out: dict[str, str], raw_map: dict) -> None:
+        issued = entry.dates.get("issued")
+        if issued:
+            if self.biblatex and issued.start is not None:
+                out["date"] = "{" + format_edtf(issued) + "}"
+            elif issued.start is not None:
+                start = issued.start
+                if issued.end is not None and issued.end.year != start.year:
+                    out["year"] = "{" + f"{start.year}--{issued.end.year}" + "}"
+                else:
+                    out["year"] = "{" + str(start.year) + "}"
+                if start.month:
+                    out["month"] = next(k for k, v in MONTHS.items() if v == start.month)
+                    if start.day:
+                        out["day"] = "{" + str(start.day) + "}"
+            else:
+                raw = raw_map.get("year")
+                out["year"] = raw[0] if raw else self._text(issued.literal)
+        for role, date in entry.dates.items():
+            if role == "issued" or not date:
+                continue
+            fname = OUT_DATES.get(role, role)
+            out[fname] = "{" + format_edtf(date) + "}"
+
+    def _identifiers(self, entry: Entry, out: dict[str, str]) -> None:
+        ids = entry.ids
+        verbatim = entry.meta.get("bibtex_verbatim", {})
+        if ids.doi:
+            out["doi"] = _wrap(verbatim.get("doi", ids.doi))
+        if ids.arxiv:
+            out["eprint"] = "{" + ids.arxiv + ids.arxiv_version + "}"
+            if self.biblatex:
+                out["eprinttype"] = "{arxiv}"
+                if ids.arxiv_class:
+                    out["eprintclass"] = "{" + ids.arxiv_class + "}"
+            else:
+                out["archiveprefix"] = "{" + entry.meta.get("eprinttype_spelling", "arXiv") + "}"
+                if ids.arxiv_class:
+                    out["primaryclass"] = "{" + ids.arxiv_class + "}"
+        if ids.isbn:
+            out["isbn"] = _wrap(ids.isbn)
+        if ids.issn:
+            out["issn"] = _wrap(ids.issn)
+        if ids.pmid:
+            out["pmid"] = _wrap(ids.pmid)
+        if ids.pmcid:
+            out["pmcid"] = _wrap(ids.pmcid)
+        if ids.url:
+            out["url"] = _wrap(ids.url)
+
+
+class BibTeXExporter:
+    name = "bibtex"
+    extension = ".bib"
+    primary = True
+    description = "BibTeX (.bib) for bibtex and natbib; LaTeX escapes unless unicode=True"
+
+    def dump(self, library: Library, unicode: bool = False, **_options) -> str:
+        return BibTeXWriter("bibtex", unicode).dump(library)
+
+
+class BibLaTeXExporter:
+    name = "biblatex"
+    extension = ".bib"
+    primary = False
+    description = "BibLaTeX (.bib) for biber: journaltitle, date, eprinttype"
+
+    def dump(self, library: Library, unicode: bool = False, **_options) -> str:
+        return BibTeXWriter("biblatex", unicode).dump(library)

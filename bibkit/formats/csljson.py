@@ -1,0 +1,335 @@
+"""CSL-JSON in and out (the format of Zotero, pandoc and every CSL processor).
+
+Marks become the rich-text markup CSL processors understand (``<i>``, ``<b>``,
+``<span class="nocase">``...). What CSL-JSON has no variable for (unknown BibTeX fields, the
+source's entry type, the arXiv id) goes in the schema's ``custom`` object under ``bibkit`` so a
+round trip through CSL-JSON loses nothing.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from bibkit.dates import date_from_csl, date_to_csl
+from bibkit.diagnostics import Reporter
+from bibkit.identifiers import normalize_doi, parse_arxiv
+from bibkit.model import Entry, Identifiers, Library, Mark, Name, NameList, Source, Text
+from bibkit.types import CSL_TYPES
+
+NAME_VARIABLES = (
+    "author", "chair", "collection-editor", "compiler", "composer", "container-author",
+    "contributor", "curator", "director", "editor", "editorial-director", "executive-producer",
+    "guest", "host", "interviewer", "illustrator", "narrator", "organizer", "original-author",
+    "performer", "producer", "recipient", "reviewed-author", "script-writer", "series-creator",
+    "translator",
+)
+DATE_VARIABLES = ("accessed", "available-date", "event-date", "issued", "original-date", "submitted")
+ID_VARIABLES = {"DOI": "doi", "ISBN": "isbn", "ISSN": "issn", "PMID": "pmid", "PMCID": "pmcid", "URL": "url"}
+SKIP_VARIABLES = {"id", "type", "citation-key", "custom"}
+# CSL-JSON's camelCase aliases
+ALIASES = {"shortTitle": "title-short", "journalAbbreviation": "container-title-short"}
+
+_OPEN_TAGS = {"nocase": '<span class="nocase">', "italic": "<i>", "bold": "<b>",
+              "smallcaps": '<span style="font-variant:small-caps;">', "sup": "<sup>", "sub": "<sub>"}
+_CLOSE_TAGS = {"nocase": "</span>", "italic": "</i>", "bold": "</b>", "smallcaps": "</span>",
+               "sup": "</sup>", "sub": "</sub>"}
+_TAG = re.compile(r'<(/?)(i|b|sup|sub|span)(\s+(?:class="nocase"|style="font-variant:\s*small-caps;?"))?\s*>')
+
+
+# --------------------------------------------------------------------------- markup
+
+
+def text_to_markup(text: str) -> str:
+    """Marked text -> CSL rich-text markup (math and raw LaTeX stay as plain text)."""
+    marks = [m for m in getattr(text, "marks", ()) if m.kind in _OPEN_TAGS]
+    if not marks:
+        return str(text)
+    s = str(text)
+    events: list[tuple[int, int, int, int, str]] = []
+    for idx, m in enumerate(marks):
+        # at one position: closings before openings; outer openings first, inner closings first
+        events.append((m.start, 1, -m.end, idx, _OPEN_TAGS[m.kind]))
+        events.append((m.end, 0, -m.start, -idx, _CLOSE_TAGS[m.kind]))
+    events.sort()
+    out, pos = [], 0
+    for at, _, _, _, tag in events:
+        out.append(s[pos:at])
+        out.append(tag)
+        pos = at
+    out.append(s[pos:])
+    return "".join(out)
+
+
+def markup_to_text(value: str) -> Text:
+    """CSL rich-text markup -> marked text; unknown tags stay as text."""
+    if "<" not in value:
+        return Text(value)
+    out: list[str] = []
+    length = 0
+    stack: list[tuple[str, int]] = []
+    marks: list[Mark] = []
+    pos = 0
+    for m in _TAG.finditer(value):
+        chunk = value[pos : m.start()]
+        out.append(chunk)
+        length += len(chunk)
+        pos = m.end()
+        closing, tag, attr = m.group(1), m.group(2), m.group(3) or ""
+        if tag == "span":
+            kind = "nocase" if "nocase" in attr else ("smallcaps" if "small-caps" in attr else None)
+            if closing:
+                kind = stack[-1][0] if stack and stack[-1][0] in ("nocase", "smallcaps") else None
+        else:
+            kind = {"i": "italic", "b": "bold", "sup": "sup", "sub": "sub"}[tag]
+        if kind is None:
+            out.append(m.group(0))
+            length += len(m.group(0))
+            continue
+        if closing:
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k][0] == kind:
+                    _, start = stack.pop(k)
+                    if length > start:
+                        marks.append(Mark(start, length, kind))
+                    break
+        else:
+            stack.append((kind, length))
+    out.append(value[pos:])
+    return Text("".join(out), marks)
+
+
+# --------------------------------------------------------------------------- entry <-> dict
+
+
+def _name_to_csl(name: Name) -> dict:
+    if name.literal:
+        return {"literal": name.literal}
+    out = {}
+    if name.family:
+        out["family"] = name.family
+    if name.given:
+        out["given"] = name.given
+    if name.particle:
+        out["non-dropping-particle"] = name.particle
+    if name.dropping_particle:
+        out["dropping-particle"] = name.dropping_particle
+    if name.suffix:
+        out["suffix"] = name.suffix
+    return out
+
+
+def _name_from_csl(data) -> Name | None:
+    if isinstance(data, str):
+        return Name(literal=data)
+    if not isinstance(data, dict):
+        return None
+    if data.get("literal"):
+        return Name(literal=str(data["literal"]))
+    return Name(
+        family=str(data.get("family", "")),
+        given=str(data.get("given", "")),
+        particle=str(data.get("non-dropping-particle", "")),
+        dropping_particle=str(data.get("dropping-particle", "")),
+        suffix=str(data.get("suffix", "")),
+    )
+
+
+def entry_to_csl(entry: Entry) -> dict:
+    """A canonical entry as a CSL-JSON item (valid against the official schema)."""
+    item: dict = {"id": entry.key or f"item-{id(entry)}", "type": entry.type if entry.type in CSL_TYPES else "document"}
+    if entry.key:
+        item["citation-key"] = entry.key
+    for role, names in entry.names.items():
+        if role in NAME_VARIABLES and names.names:
+            item[role] = [_name_to_csl(n) for n in names.names]
+    for role, date in entry.dates.items():
+        if role in DATE_VARIABLES and date:
+            item[role] = date_to_csl(date)
+    for var, value in entry.fields.items():
+        item[var] = text_to_markup(value)
+    subtitle = entry.extra.get("subtitle")
+    if subtitle and "title" in item:
+        from bibkit.latex import decode
+        item["title"] = f"{item['title']}: {text_to_markup(decode(subtitle))}"
+    ids = entry.ids
+    for var, attr in ID_VARIABLES.items():
+        value = getattr(ids, attr)
+        if value:
+            item[var] = value
+    custom: dict = {}
+    if ids.arxiv:
+        custom["arxiv"] = ids.arxiv + ids.arxiv_version
+        if ids.arxiv_class:
+            custom["arxiv-class"] = ids.arxiv_class
+        if "container-title" not in item and "publisher" not in item:
+            item["publisher"] = "arXiv"
+            item.setdefault("number", f"arXiv:{ids.arxiv}{ids.arxiv_version}")
+            custom["arxiv-publisher"] = True
+        if "URL" not in item:
+            item["URL"] = f"https://arxiv.org/abs/{ids.arxiv}{ids.arxiv_version}"
+            custom["arxiv-url"] = True
+    if entry.extra:
+        custom["extra"] = dict(entry.extra)
+    if entry.source_type:
+        custom["source-type"] = entry.source_type
+    others = [role for role, names in entry.names.items() if names.others]
+    if others:
+        custom["and-others"] = others
+    inferred = [role for role, d in entry.dates.items() if d.inferred]
+    if inferred:
+        custom["inferred-dates"] = inferred
+    meta = {k: v for k, v in entry.meta.items() if not k.startswith("_") and k not in ("bibtex_raw", "bibtex_verbatim") and _jsonable(v)}
+    if meta:
+        custom["meta"] = meta
+    if custom:
+        item["custom"] = {"bibkit": custom}
+    return item
+
+
+def _jsonable(value) -> bool:
+    try:
+        json.dumps(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def csl_to_entry(item: dict, source: Source | None = None) -> Entry:
+    """A CSL-JSON item (dict) as a canonical entry."""
+    custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
+    bk = custom.get("bibkit", {}) if isinstance(custom.get("bibkit"), dict) else {}
+    key = item.get("citation-key") or item.get("id")
+    etype = str(item.get("type", "document"))
+    entry = Entry(key=str(key) if key not in (None, "") else None,
+                  type=etype if etype in CSL_TYPES else "document", source=source,
+                  source_type=str(bk.get("source-type", "")))
+    if etype not in CSL_TYPES:
+        entry.extra["csl-type"] = etype
+    others = set(bk.get("and-others", []))
+    inferred = set(bk.get("inferred-dates", []))
+    for var, value in item.items():
+        var = ALIASES.get(var, var)
+        if var in SKIP_VARIABLES:
+            continue
+        if var in NAME_VARIABLES:
+            names = [n for n in (_name_from_csl(v) for v in (value or [])) if n is not None]
+            entry.names[var] = NameList(names, var in others)
+        elif var in DATE_VARIABLES:
+            date = date_from_csl(value)
+            if date is not None:
+                if var in inferred:
+                    from dataclasses import replace
+                    date = replace(date, inferred=True)
+                entry.dates[var] = date
+        elif var in ID_VARIABLES:
+            attr = ID_VARIABLES[var]
+            text = str(value)
+            setattr(entry.ids, attr, normalize_doi(text) or text if attr == "doi" else text)
+        elif isinstance(value, (str, int, float)):
+            if var not in entry.fields:
+                entry.fields[var] = markup_to_text(str(value))
+        else:
+            entry.extra[var] = json.dumps(value, ensure_ascii=False)
+    if bk.get("arxiv"):
+        entry.ids.arxiv, entry.ids.arxiv_version = parse_arxiv(str(bk["arxiv"]))
+        entry.ids.arxiv_class = str(bk.get("arxiv-class", ""))
+        if bk.get("arxiv-publisher"):
+            entry.fields.pop("publisher", None)
+            if entry.fields.get("number", "").startswith("arXiv:"):
+                entry.fields.pop("number")
+        if bk.get("arxiv-url"):
+            entry.ids.url = ""
+    elif entry.fields.get("number", "").lower().startswith("arxiv:"):
+        entry.ids.arxiv, entry.ids.arxiv_version = parse_arxiv(entry.fields["number"])
+    for name, value in (bk.get("extra") or {}).items():
+        entry.extra[str(name)] = str(value)
+    if isinstance(bk.get("meta"), dict):
+        entry.meta.update(bk["meta"])
+    return entry
+
+
+# --------------------------------------------------------------------------- plugins
+
+
+class CSLJSONImporter:
+    name = "csljson"
+    extensions = (".json", ".csl.json", ".csljson")
+    description = "CSL-JSON (Zotero, pandoc, citeproc)"
+
+    def detect(self, text: str) -> float:
+        head = text.lstrip()[:1]
+        if head not in ("[", "{"):
+            return 0.0
+        return 0.8 if re.search(r'"(type|id|title|author)"\s*:', text[:5000]) else 0.3
+
+    def parse(self, text: str, name: str = "<input>", **_options) -> Library:
+        library = Library()
+        report = Reporter(name, library.problems)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            report.error(exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})", "syntax")
+            return library
+        if isinstance(data, dict):
+            data = data.get("items", [data]) if "items" in data else [data]
+        if not isinstance(data, list):
+            report.error(1, "CSL-JSON must be a list of items", "syntax")
+            return library
+        lines = _item_lines(text, len(data))
+        for index, item in enumerate(data):
+            line = lines[index] if index < len(lines) else None
+            if not isinstance(item, dict):
+                report.error(line, f"item {index + 1} is not an object; skipped", "syntax")
+                continue
+            entry = csl_to_entry(item, Source(name, line, "csljson"))
+            if not item.get("type"):
+                report.warn(line, f"item {entry.key!r} has no type; 'document' assumed", "missing-type")
+            elif item.get("type") not in CSL_TYPES:
+                report.warn(line, f"item {entry.key!r} has unknown type {item.get('type')!r}; 'document' used, original kept", "bad-type")
+            library.blocks.append(entry)
+        return library
+
+
+def _item_lines(text: str, count: int) -> list[int]:
+    """Best-effort line numbers of the top-level items (for messages)."""
+    lines = []
+    depth = 0
+    line = 1
+    in_str = False
+    esc = False
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+            continue
+        if ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth == 2 and ch == "{":
+                lines.append(line)
+                if len(lines) >= count:
+                    break
+        elif ch in "]}":
+            depth -= 1
+    return lines
+
+
+class CSLJSONExporter:
+    name = "csljson"
+    extension = ".json"
+    primary = True
+    description = "CSL-JSON, valid against the official csl-data.json schema"
+
+    def dump(self, library: Library, **_options) -> str:
+        items = [entry_to_csl(e) for e in library.entries]
+        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+__all__ = ["entry_to_csl", "csl_to_entry", "CSLJSONImporter", "CSLJSONExporter", "Identifiers"]

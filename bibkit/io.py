@@ -1,0 +1,95 @@
+"""Reading users' files (encodings, BOMs) and writing files atomically.
+
+Writes go to a temporary file in the same folder, are flushed to disk, then renamed over the
+target: a crash leaves either the old file or the new one, never half a bibliography.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from bibkit.diagnostics import BibkitError, Problem
+
+_COOKIE = re.compile(rb"(?:-\*-.*?coding:\s*([\w.\-]+)|%\s*!TeX\s+encoding\s*=\s*([\w.\-]+)|@comment\{jabref-meta: encoding:\s*([\w.\-]+))", re.IGNORECASE)
+
+
+def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> tuple[str, list[Problem]]:
+    """Bytes -> text. UTF-8 (BOM stripped) unless ``encoding`` or a coding cookie says otherwise.
+
+    A file that is not UTF-8 and declares nothing is not guessed at: the problem names the line
+    of the first bad byte and the option that fixes it, and the text is decoded with
+    replacement characters so the rest of the file can still be read.
+    """
+    problems: list[Problem] = []
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    if encoding:
+        try:
+            return data.decode(encoding), problems
+        except LookupError:
+            raise BibkitError(f"unknown encoding {encoding!r}")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            problems.append(Problem(f"not valid {encoding}: byte 0x{data[exc.start]:02x}", name, line, "error", "encoding"))
+            return data.decode(encoding, errors="replace"), problems
+    try:
+        return data.decode("utf-8"), problems
+    except UnicodeDecodeError as exc:
+        cookie = _COOKIE.search(data[:4096])
+        if cookie:
+            declared = next(g for g in cookie.groups() if g).decode("ascii")
+            try:
+                text = data.decode(declared)
+                problems.append(Problem(f"file is not UTF-8; decoded as {declared} (declared in the file)", name, None, "info", "encoding"))
+                return text, problems
+            except (LookupError, UnicodeDecodeError):
+                pass
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.append(Problem(
+            f"file is not UTF-8 (byte 0x{data[exc.start]:02x}); bad bytes replaced with U+FFFD. "
+            f"If it is Latin-1, rerun with --encoding latin-1",
+            name, line, "error", "encoding"))
+        return data.decode("utf-8", errors="replace"), problems
+
+
+def read_input(path: str, encoding: str | None = None) -> tuple[str, list[Problem]]:
+    """Read a path (``-`` is standard input) as text."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        return decode_bytes(data, "<stdin>", encoding)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise BibkitError(f"{path}: no such file")
+    except IsADirectoryError:
+        raise BibkitError(f"{path}: is a directory")
+    except PermissionError:
+        raise BibkitError(f"{path}: permission denied")
+    return decode_bytes(data, path, encoding)
+
+
+def atomic_write(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` atomically (temporary file + fsync + rename)."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,450 @@
+"""LaTeX in BibTeX values <-> Unicode :class:`~bibkit.model.Text` with marks.
+
+Why our own small walker instead of only pylatexenc's ``latex2text``: BibTeX gives braces a
+meaning plain LaTeX does not (a top-level ``{BERT}`` protects case), and a round trip must keep
+what it cannot decode (``\\apj``, ``\\href{..}{..}``, math) byte for byte. So we walk the value
+ourselves, decode accents and symbols from our tables, and fall back to pylatexenc for the long
+tail of symbols. pylatexenc's ``unicode_to_latex`` is the fallback in the encoder too.
+
+The common case (no backslash, brace, dollar, tilde or dash pair) never enters the walker:
+that fast path is what keeps a whole-file conversion close to the bare parse time.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from bibkit.model import Mark, Text
+
+# --------------------------------------------------------------------------- tables
+
+ACCENTS = {  # LaTeX accent command -> combining character
+    "`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304", "u": "\u0306",
+    ".": "\u0307", '"': "\u0308", "r": "\u030a", "H": "\u030b", "v": "\u030c", "d": "\u0323",
+    "c": "\u0327", "k": "\u0328", "b": "\u0331", "t": "\u0361",
+}
+COMBINING_TO_ACCENT = {v: k for k, v in ACCENTS.items()}
+
+SYMBOLS = {  # argument-less commands
+    "ss": "ß", "SS": "SS", "o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ",
+    "oe": "œ", "OE": "Œ", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dh": "ð", "DH": "Ð",
+    "th": "þ", "TH": "Þ", "ng": "ŋ", "NG": "Ŋ", "dj": "đ", "DJ": "Đ",
+    "textendash": "–", "textemdash": "—", "textquoteright": "’", "textquoteleft": "‘",
+    "textquotedblleft": "“", "textquotedblright": "”", "ldots": "…", "dots": "…",
+    "textellipsis": "…", "S": "§", "P": "¶", "copyright": "©", "textcopyright": "©",
+    "textregistered": "®", "texttrademark": "™", "pounds": "£", "textsterling": "£",
+    "euro": "€", "texteuro": "€", "textdegree": "°", "textasciitilde": "~",
+    "textasciicircum": "^", "textbackslash": "\\", "textbar": "|", "textless": "<",
+    "textgreater": ">", "textunderscore": "_", "guillemotleft": "«", "guillemotright": "»",
+    "guilsinglleft": "‹", "guilsinglright": "›", "quad": " ", "qquad": " ",
+    "textperiodcentered": "·", "textbullet": "•", "dag": "†", "ddag": "‡", "textdagger": "†",
+    "textexclamdown": "¡", "textquestiondown": "¿", "LaTeX": "LaTeX", "TeX": "TeX",
+    "textasteriskcentered": "*", "textmu": "µ", "textpm": "±", "texttimes": "×",
+    "textnumero": "№", "textordfeminine": "ª", "textordmasculine": "º", "slash": "/",
+    "textsection": "§", "textparagraph": "¶", "textonehalf": "½", "textcent": "¢",
+    "textyen": "¥", "relax": "", "noindent": "", "par": " ", "newline": " ", "linebreak": " ",
+    "allowbreak": "", "nobreak": "", "break": "", "hfill": " ", "unskip": "", "ignorespaces": "",
+}
+ESCAPES = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", " ": " ",
+           ",": "\u2009", "-": "", "/": "", "\\": " ", ";": " ", ":": " ", "!": "", "@": ""}
+
+STYLE_COMMANDS = {  # \cmd{arg}
+    "emph": "italic", "textit": "italic", "mkbibemph": "italic", "textsl": "italic",
+    "textbf": "bold", "mkbibbold": "bold", "textsc": "smallcaps", "mkbibsc": "smallcaps",
+    "textsuperscript": "sup", "mkbibsuperscript": "sup", "textsubscript": "sub",
+    "mkbibsubscript": "sub",
+}
+TRANSPARENT_COMMANDS = {"textrm", "textsf", "texttt", "textup", "textmd", "textnormal", "mbox",
+                        "hbox", "text", "textlatin", "ensuremath", "protect", "NoCaseChange",
+                        "nocase", "MakeUppercase", "uppercase", "lowercase", "MakeLowercase"}
+DECLARATIONS = {"em": "italic", "it": "italic", "itshape": "italic", "sl": "italic",
+                "bf": "bold", "bfseries": "bold", "sc": "smallcaps", "scshape": "smallcaps",
+                "rm": None, "sf": None, "tt": None, "normalfont": None, "upshape": None}
+
+_SPECIAL = re.compile(r"[\\{}$~]|--|``|''|\s\s|[\n\t\r]")
+_WS = re.compile(r"\s+")
+_LIGATURES = (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"), ("~", "\u00a0"))
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+class _Decoder:
+    """One pass over a LaTeX value; builds output text and marks. Never raises on bad input."""
+
+    def __init__(self, src: str):
+        self.src = src
+        self.i = 0
+        self.out: list[str] = []
+        self.length = 0
+        self.marks: list[Mark] = []
+        self.stray_braces = 0
+
+    def emit(self, text: str) -> None:
+        if text:
+            self.out.append(text)
+            self.length += len(text)
+
+    def mark(self, start: int, kind: str) -> None:
+        if self.length > start:
+            self.marks.append(Mark(start, self.length, kind))
+
+    def run(self, depth: int, protect_top: bool) -> None:
+        """Decode until the matching ``}`` of the current group (or the end)."""
+        src = self.src
+        n = len(src)
+        decl_stack: list[tuple[int, str]] = []
+        while self.i < n:
+            ch = src[self.i]
+            if ch == "}":
+                if depth == 0:
+                    self.stray_braces += 1
+                    self.i += 1
+                    continue
+                break
+            if ch == "{":
+                self.i += 1
+                start = self.length
+                special = self.i < n and src[self.i] == "\\"
+                self.run(depth + 1, protect_top)
+                self.i += 1  # the closing brace (or past the end)
+                if depth == 0 and protect_top and not special:
+                    self.mark(start, "nocase")
+                continue
+            if ch == "$":
+                self.math()
+                continue
+            if ch == "\\":
+                kind = self.command(depth, protect_top)
+                if kind:
+                    decl_stack.append((self.length, kind))
+                continue
+            if ch in " \t\r\n":
+                j = self.i
+                while j < n and src[j] in " \t\r\n":
+                    j += 1
+                self.emit(" ")
+                self.i = j
+                continue
+            if ch == "~":
+                self.emit("\u00a0")
+                self.i += 1
+                continue
+            if ch == "-" and src.startswith("--", self.i):
+                if src.startswith("---", self.i):
+                    self.emit("—")
+                    self.i += 3
+                else:
+                    self.emit("–")
+                    self.i += 2
+                continue
+            if ch in "`'" and self.i + 1 < n and src[self.i + 1] == ch:
+                self.emit("“" if ch == "`" else "”")
+                self.i += 2
+                continue
+            j = self.i + 1
+            while j < n and src[j] not in "{}$\\ \t\r\n~-`'":
+                j += 1
+            self.emit(src[self.i : j])
+            self.i = j
+        for start, kind in decl_stack:
+            self.mark(start, kind)
+
+    def math(self) -> None:
+        src = self.src
+        double = src.startswith("$$", self.i)
+        opener = "$$" if double else "$"
+        end = src.find(opener, self.i + len(opener))
+        while end != -1 and src[end - 1] == "\\":
+            end = src.find(opener, end + 1)
+        if end == -1:  # unterminated: keep the rest verbatim
+            end = len(src) - len(opener)
+        chunk = src[self.i : end + len(opener)]
+        start = self.length
+        self.emit(chunk)
+        self.mark(start, "math")
+        self.i = end + len(opener)
+
+    def read_name(self) -> str:
+        src = self.src
+        j = self.i + 1
+        if j < len(src) and src[j].isalpha():
+            k = j
+            while k < len(src) and src[k].isalpha():
+                k += 1
+            name = src[j:k]
+        else:
+            name = src[j : j + 1]
+        return name
+
+    def skip_spaces(self) -> None:
+        while self.i < len(self.src) and self.src[self.i] in " \t\r\n":
+            self.i += 1
+
+    def read_group(self) -> str | None:
+        """The raw text of a ``{...}`` group at the cursor (cursor moved past it), else None."""
+        src = self.src
+        if self.i >= len(src) or src[self.i] != "{":
+            return None
+        level = 0
+        j = self.i
+        while j < len(src):
+            c = src[j]
+            if c == "\\":
+                j += 2
+                continue
+            if c == "{":
+                level += 1
+            elif c == "}":
+                level -= 1
+                if level == 0:
+                    text = src[self.i + 1 : j]
+                    self.i = j + 1
+                    return text
+            j += 1
+        text = src[self.i + 1 :]
+        self.i = len(src)
+        return text
+
+    def command(self, depth: int, protect_top: bool) -> str | None:
+        """Decode the command at the cursor; return a declaration kind (``\\em``) if any."""
+        src = self.src
+        start_i = self.i
+        name = self.read_name()
+        self.i += 1 + len(name)
+        if not name:
+            return None
+        if name in ESCAPES and not name.isalpha():
+            self.emit(ESCAPES[name])
+            return None
+        if name in ACCENTS:
+            if name.isalpha():
+                self.skip_spaces()
+            arg = self.read_group()
+            if arg is None:
+                if self.i < len(src) and src[self.i] == "\\":
+                    sub = _Decoder(src)
+                    sub.i = self.i
+                    sub.command(depth + 1, False)
+                    arg = "".join(sub.out)
+                    self.i = sub.i
+                else:
+                    arg = src[self.i : self.i + 1]
+                    self.i += 1
+            else:
+                arg = decode_plain(arg)
+            self.emit(_apply_accent(arg, ACCENTS[name]))
+            return None
+        if name in SYMBOLS:
+            self._eat_control_word_space(name)
+            self.emit(SYMBOLS[name])
+            return None
+        if name in STYLE_COMMANDS or name in TRANSPARENT_COMMANDS:
+            self.skip_spaces()
+            if self.i < len(src) and src[self.i] == "{":
+                self.i += 1
+                start = self.length
+                self.run(depth + 1, protect_top)
+                self.i += 1
+                if name in STYLE_COMMANDS:
+                    self.mark(start, STYLE_COMMANDS[name])
+            return None
+        if name in DECLARATIONS:
+            self._eat_control_word_space(name)
+            return DECLARATIONS[name]
+        # Unknown: keep the command and its brace arguments verbatim.
+        j = self.i
+        while True:
+            k = j
+            while k < len(src) and src[k] in " \t":
+                k += 1
+            if k < len(src) and src[k] == "{":
+                self.i = k
+                self.read_group()
+                j = self.i
+            else:
+                break
+        self.i = j
+        raw = src[start_i : self.i]
+        fallback = _symbol_fallback(raw)
+        if fallback is not None:
+            self.emit(fallback)
+            return None
+        start = self.length
+        self.emit(raw)
+        self.mark(start, "raw")
+        return None
+
+    def _eat_control_word_space(self, name: str) -> None:
+        src = self.src
+        if name.isalpha():
+            self.skip_spaces()
+            if src.startswith("{}", self.i):
+                self.i += 2
+
+
+def _apply_accent(base: str, combining: str) -> str:
+    if not base:
+        return combining
+    if base[0] == "ı":
+        base = "i" + base[1:]
+    elif base[0] == "ȷ":
+        base = "j" + base[1:]
+    return unicodedata.normalize("NFC", base[0] + combining + base[1:])
+
+
+@lru_cache(maxsize=4096)
+def _symbol_fallback(raw: str) -> str | None:
+    """pylatexenc's decoding of an argument-less symbol command we do not list, or None."""
+    if "{" in raw or len(raw) > 40:
+        return None
+    try:
+        from pylatexenc.latex2text import LatexNodes2Text
+    except ImportError:  # pragma: no cover - pylatexenc is a dependency
+        return None
+    out = LatexNodes2Text().latex_to_text(raw).strip()
+    if out and out != raw.lstrip("\\") and "\\" not in out:
+        return out
+    return None
+
+
+def needs_decoding(value: str) -> bool:
+    return _SPECIAL.search(value) is not None
+
+
+def decode(value: str, protect: bool = True) -> Text:
+    """Decode a BibTeX field value (outer delimiters already removed) to marked Unicode text.
+
+    ``protect``: top-level brace groups become ``nocase`` marks (titles); for other fields the
+    braces only group.
+    """
+    if not needs_decoding(value):
+        return Text(value.strip())
+    dec = _Decoder(value)
+    dec.run(0, protect)
+    text = "".join(dec.out)
+    lead = len(text) - len(text.lstrip())
+    text_stripped = text.strip()
+    marks = []
+    for m in dec.marks:
+        s, e = max(m.start - lead, 0), min(m.end - lead, len(text_stripped))
+        if e > s:
+            marks.append(Mark(s, e, m.kind))
+    result = Text(text_stripped, marks)
+    if dec.stray_braces:
+        result.stray_braces = dec.stray_braces  # type: ignore[attr-defined]
+    return result
+
+
+def decode_plain(value: str) -> str:
+    """Decode to plain Unicode without marks (names, keys, matching)."""
+    if not needs_decoding(value):
+        return value.strip()
+    return str(decode(value, protect=False))
+
+
+def count_stray_braces(text: Text) -> int:
+    return getattr(text, "stray_braces", 0)
+
+
+# --------------------------------------------------------------------------- encoding
+
+_ENCODE_ESCAPES = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
+    "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "–": "--", "—": "---", "\u00a0": "~", "“": "``", "”": "''", "\u2009": r"\,",
+}
+_REVERSE_SYMBOLS = {v: k for k, v in SYMBOLS.items() if len(v) == 1 and not v.isascii()}
+_NEEDS_ENCODING = re.compile(r"[\\{}&%$#_~^\u00a0–—“”\u2009]|[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=8192)
+def _encode_char(ch: str) -> str:
+    if ch in _REVERSE_SYMBOLS:
+        return "{\\" + _REVERSE_SYMBOLS[ch] + "}"
+    decomposed = unicodedata.normalize("NFD", ch)
+    if len(decomposed) >= 2 and all(c in COMBINING_TO_ACCENT for c in decomposed[1:]):
+        base = decomposed[0]
+        if base in "ij" and decomposed[1] in "\u0300\u0301\u0302\u0308":
+            base = "\\" + base
+        out = base
+        for comb in decomposed[1:]:
+            acc = COMBINING_TO_ACCENT[comb]
+            out = f"\\{acc}{out}" if not acc.isalpha() else f"\\{acc}{{{out}}}"
+        return "{" + out + "}"
+    try:
+        from pylatexenc.latexencode import unicode_to_latex
+        enc = unicode_to_latex(ch, non_ascii_only=True, replacement_latex_protection="braces-all")
+    except Exception:  # pragma: no cover - defensive: keep the character
+        enc = ch
+    return enc if enc and enc != ch else ch
+
+
+def encode_plain(text: str, unicode: bool = False) -> str:
+    """Escape plain text for a BibTeX value; non-ASCII to LaTeX unless ``unicode``."""
+    if not _NEEDS_ENCODING.search(text):
+        return text
+    out = []
+    for ch in text:
+        if ch in _ENCODE_ESCAPES:
+            out.append(_ENCODE_ESCAPES[ch])
+        elif ch.isascii() or unicode:
+            out.append(ch)
+        else:
+            out.append(_encode_char(ch))
+    return "".join(out)
+
+
+_OPEN = {"nocase": "{", "italic": "\\emph{", "bold": "\\textbf{", "smallcaps": "\\textsc{",
+         "sup": "\\textsuperscript{", "sub": "\\textsubscript{"}
+
+
+def encode(text: str, unicode: bool = False) -> str:
+    """Encode Unicode text (with marks when it is a :class:`Text`) as a BibTeX value body."""
+    marks = getattr(text, "marks", ())
+    if not marks:
+        return encode_plain(str(text), unicode)
+    s = str(text)
+    out: list[str] = []
+    pos = 0
+    stack: list[Mark] = []
+    events = sorted(marks, key=lambda m: (m.start, -m.end))
+    idx = 0
+
+    def flush(upto: int) -> None:
+        nonlocal pos
+        if upto > pos:
+            out.append(encode_plain(s[pos:upto], unicode))
+            pos = upto
+
+    while idx < len(events) or stack:
+        next_start = events[idx].start if idx < len(events) else None
+        next_end = stack[-1].end if stack else None
+        if next_end is not None and (next_start is None or next_end <= next_start):
+            flush(next_end)
+            stack.pop()
+            out.append("}")
+            continue
+        mark = events[idx]
+        idx += 1
+        if stack and mark.end > stack[-1].end:  # overlapping marks: clip to stay balanced
+            mark = Mark(mark.start, stack[-1].end, mark.kind)
+        if mark.start < pos:
+            continue
+        flush(mark.start)
+        if mark.kind in ("math", "raw"):
+            out.append(s[mark.start : mark.end])
+            pos = mark.end
+            # skip marks nested inside verbatim spans
+            while idx < len(events) and events[idx].start < mark.end:
+                idx += 1
+            continue
+        out.append(_OPEN.get(mark.kind, "{"))
+        stack.append(mark)
+    flush(len(s))
+    return "".join(out)
+
+
+def collapse_whitespace(value: str) -> str:
+    return _WS.sub(" ", value).strip()

@@ -1,0 +1,140 @@
+"""Names: BibTeX name lists <-> :class:`~bibkit.model.Name`.
+
+Splitting follows the BibTeX rules as implemented by pybtex (``Person``): "First von Last",
+"von Last, First", "von Last, Jr, First"; a fully braced name is a corporate (literal) name;
+"others" becomes the ``others`` flag. The two overwhelmingly common shapes ("Last, First" and
+"First Last" with plain capitalised words) take a fast path that gives the same result as
+pybtex (a test checks the equivalence), because name splitting dominates conversion time on
+large files.
+"""
+from __future__ import annotations
+
+import re
+
+from pybtex.bibtex.utils import split_name_list
+from pybtex.database import Person
+
+from bibkit.latex import decode_plain, encode_plain
+from bibkit.model import Name, NameList
+
+_SIMPLE_WORD = re.compile(r"^[A-Z][\w.'\-]*$")
+_PLAIN = re.compile(r"^[^{}\\,]*$")
+
+
+def parse_names(value: str) -> NameList:
+    """Parse a BibTeX name list (raw LaTeX, outer delimiters removed)."""
+    value = " ".join(value.split())
+    if not value:
+        return NameList()
+    if " and " not in value and " AND " not in value and "{" not in value:
+        parts = [value]
+    else:
+        parts = split_name_list(value)
+    names: list[Name] = []
+    others = False
+    for i, part in enumerate(parts):
+        part = part.strip()
+        if not part:
+            continue
+        if part.lower() == "others" and i == len(parts) - 1:
+            others = True
+            continue
+        names.append(parse_name(part))
+    return NameList(names, others)
+
+
+def parse_name(raw: str) -> Name:
+    raw = raw.strip().rstrip(",").strip()
+    if _is_fully_braced(raw):
+        inner = raw[1:-1].strip()
+        return Name(literal=decode_plain(inner))
+    fast = _fast_split(raw)
+    if fast is not None:
+        return fast
+    person = Person(raw)
+    given = " ".join(person.first_names + person.middle_names)
+    particle = " ".join(person.prelast_names)
+    family = " ".join(person.last_names)
+    suffix = " ".join(person.lineage_names)
+    if not family and given:  # pybtex puts a lone word in "first" only when given a comma form
+        family, given = given, ""
+    return Name(
+        family=decode_plain(family),
+        given=decode_plain(given),
+        particle=decode_plain(particle),
+        suffix=decode_plain(suffix),
+    )
+
+
+def _fast_split(raw: str) -> Name | None:
+    if not _PLAIN.match(raw.replace(",", "", 1)) or "\\" in raw:
+        return None
+    if "," in raw:
+        last, _, first = raw.partition(",")
+        words = last.split()
+        if not words or not all(_SIMPLE_WORD.match(w) for w in words):
+            return None
+        return Name(family=" ".join(words), given=" ".join(first.split()))
+    words = raw.split()
+    if not words or not all(_SIMPLE_WORD.match(w) for w in words):
+        return None
+    if len(words) == 1:
+        return Name(family=words[0])
+    return Name(family=words[-1], given=" ".join(words[:-1]))
+
+
+def _is_fully_braced(raw: str) -> bool:
+    if not (raw.startswith("{") and raw.endswith("}")):
+        return False
+    depth = 0
+    for i, ch in enumerate(raw):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0 and i != len(raw) - 1:
+                return False
+    return depth == 0
+
+
+def _protect_part(text: str, unicode: bool) -> str:
+    enc = encode_plain(text, unicode)
+    # A comma or the word "and" inside a part would be read as structure by BibTeX.
+    if "," in text or re.search(r"\band\b", text, re.IGNORECASE):
+        return "{" + enc + "}"
+    return enc
+
+
+def format_name(name: Name, unicode: bool = False) -> str:
+    """One name in the unambiguous "von Last, Jr, First" form BibTeX and biber read back."""
+    if name.literal:
+        return "{" + encode_plain(name.literal, unicode) + "}"
+    family = _protect_part(name.family, unicode)
+    if name.family and name.family[:1].islower() and not name.particle:
+        # a lower-case family name would be taken for a particle: protect it
+        family = "{" + family + "}"
+    if " " in name.family.strip() and not name.particle:
+        words = name.family.split()
+        if any(w[:1].islower() for w in words):
+            family = "{" + family + "}"
+    particle = " ".join(encode_plain(w, unicode) for w in name.particle.split())
+    dropping = encode_plain(name.dropping_particle, unicode) if name.dropping_particle else ""
+    last = " ".join(p for p in (particle, family) if p)
+    given = " ".join(p for p in (_protect_part(name.given, unicode) if name.given else "", dropping) if p)
+    if name.suffix:
+        return f"{last}, {_protect_part(name.suffix, unicode)}, {given}"
+    if given:
+        return f"{last}, {given}"
+    return last
+
+
+def format_names(names: NameList, unicode: bool = False) -> str:
+    parts = [format_name(n, unicode) for n in names.names]
+    if names.others:
+        parts.append("others")
+    return " and ".join(parts)
+
+
+def family_key(name: Name) -> str:
+    """The name's family (or literal) for keys and matching, in plain Unicode."""
+    return name.literal or name.family

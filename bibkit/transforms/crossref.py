@@ -1,0 +1,96 @@
+"""BibTeX ``crossref``: checking the links, and inheriting the parent's fields on request.
+
+Inheritance follows BibTeX for data the child lacks, with BibLaTeX's one renaming that matters
+in the canonical model: the parent's title becomes the child's ``container-title``.
+"""
+from __future__ import annotations
+
+from bibkit.diagnostics import Reporter
+from bibkit.model import Entry, Library
+
+_INHERIT_TEXT = ("container-title", "collection-title", "publisher", "publisher-place", "volume",
+                 "edition", "series", "number", "note")
+
+
+def _parents(library: Library) -> dict[str, Entry]:
+    return {e.key.lower(): e for e in library.entries if e.key}
+
+
+def _reporter(library: Library, entry: Entry) -> tuple[Reporter, int | None]:
+    file = entry.source.file if entry.source else "<input>"
+    return Reporter(file, library.problems), (entry.source.line if entry.source else None)
+
+
+def check_crossrefs(library: Library) -> list[tuple[Entry, Entry]]:
+    """Report links to missing parents and cycles; return the (child, parent) pairs that resolve."""
+    parents = _parents(library)
+    pairs = []
+    for entry in library.entries:
+        target = entry.extra.get("crossref") or entry.extra.get("Crossref") or entry.extra.get("CROSSREF")
+        if not target:
+            continue
+        report, line = _reporter(library, entry)
+        parent = parents.get(target.strip().lower())
+        if parent is None:
+            report.warn(line, f"crossref to missing entry {target.strip()!r}", "crossref-missing")
+            continue
+        seen = {entry.key.lower() if entry.key else ""}
+        node = parent
+        cycle = False
+        while node is not None:
+            if node.key and node.key.lower() in seen:
+                cycle = True
+                break
+            seen.add(node.key.lower() if node.key else "")
+            nxt = node.extra.get("crossref")
+            node = parents.get(nxt.strip().lower()) if nxt else None
+        if cycle:
+            report.warn(line, f"crossref cycle through {target.strip()!r}", "crossref-cycle")
+            continue
+        pairs.append((entry, parent))
+    return pairs
+
+
+def inherit(child: Entry, parent: Entry) -> list[str]:
+    """Fill what ``child`` lacks from ``parent``; return the names of the filled slots."""
+    filled = []
+    if "container-title" not in child.fields and parent.title:
+        child.fields["container-title"] = parent.fields["title"]
+        filled.append("container-title")
+    for var in _INHERIT_TEXT:
+        if var not in child.fields and var in parent.fields:
+            child.fields[var] = parent.fields[var]
+            filled.append(var)
+    for role, names in parent.names.items():
+        if role == "author" and "author" in child.names:
+            continue
+        if role not in child.names and names:
+            child.names[role] = names
+            filled.append(role)
+    for role, date in parent.dates.items():
+        if role not in child.dates:
+            child.dates[role] = date
+            filled.append(role)
+    for name, value in parent.ids.items():
+        if name in ("isbn", "issn") and not getattr(child.ids, name):
+            setattr(child.ids, name, value)
+            filled.append(name)
+    return filled
+
+
+def resolve_crossrefs(library: Library) -> None:
+    """Inherit parents' fields into children, parents first so chains resolve fully."""
+    pairs = check_crossrefs(library)
+    done: set[int] = set()
+
+    def resolve(child: Entry, parent: Entry) -> None:
+        if id(child) in done:
+            return
+        for c, p in pairs:
+            if c is parent:
+                resolve(c, p)
+        inherit(child, parent)
+        done.add(id(child))
+
+    for child, parent in pairs:
+        resolve(child, parent)
