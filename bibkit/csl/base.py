@@ -79,8 +79,8 @@ class Context:
         self.found = 0
         self.name_opts = style.name_opts[mode]
         self.dis = dis
-        lang = item.get("language")
-        self.english = (not lang) or str(lang).lower().startswith("en")
+        lang = item.get("language") or locale.lang
+        self.english = str(lang).lower().startswith("en")
         self.year_suffix_done = False
         self.sort_names = None
         self.render_year_suffix = not style.has_year_suffix_var
@@ -98,9 +98,10 @@ class Context:
 class DisState:
     """Per-item disambiguation parameters."""
 
-    __slots__ = ("add_names", "given_level", "name_levels", "year_suffix", "condition")
+    __slots__ = ("add_names", "given_level", "name_levels", "year_suffix", "condition", "expand_all")
 
     def __init__(self):
+        self.expand_all = False
         self.add_names = 0
         self.given_level = 0
         self.name_levels: dict = {}

@@ -52,6 +52,17 @@ def compute_positions(citations, near_note_distance):
 
 def render_citations(proc, reg, order, citations) -> list:
     style = proc.style
+    for cit in citations:
+        for c in cit["items"]:
+            c["id"] = str(c["id"])
+    sec = style.citation
+    if sec is not None and sec.sort:
+        for cit in citations:
+            cites = [c for c in cit["items"] if c["id"] in reg]
+            if len(cites) > 1:
+                its = sort_items(sec.sort, style, proc.locale, [reg[c["id"]] for c in cites], "citation")
+                pos = {it["id"]: i for i, it in enumerate(its)}
+                cit["items"] = sorted(cites, key=lambda c: pos[c["id"]])
     cite_order = [c["id"] for cit in citations for c in cit["items"] if c["id"] in reg]
     ids = proc._number_and_sort(reg, order, cite_order)
     dis_map = disambiguate(proc, reg, ids, cite_order)
@@ -92,7 +103,7 @@ def render_cluster(proc, reg, cit, dis_map):
     pieces = []  # list of (rich, delimiter_after)
     if collapse == "citation-number":
         pieces = _collapse_numbers(rendered, layout_delim, sec)
-    elif collapse in ("year", "year-suffix", "year-suffix-ranged"):
+    elif collapse in ("year", "year-suffix", "year-suffix-ranged") or "cite-group-delimiter" in sec.attrs:
         pieces = _collapse_years(proc, rendered, layout_delim, sec, collapse, dis_map)
     else:
         pieces = [(_affixed(c, r), layout_delim) for c, item, cd, r in rendered]
@@ -102,19 +113,17 @@ def render_cluster(proc, reg, cit, dis_map):
         if r is None or is_empty(r):
             continue
         if out and prev_delim is not None:
-            out.append(prev_delim)
+            if not plain(r).startswith(","):
+                out.append(prev_delim)
         out.append(r)
         prev_delim = d
-    content = Rich(out)
-    if layout.fmt:
-        content = Rich([content], fmt=layout.fmt)
     kids = []
     if layout.prefix:
         kids.append(layout.prefix)
-    kids.append(content)
+    kids.append(Rich(out))
     if layout.suffix:
         kids.append(layout.suffix)
-    return Rich(kids)
+    return Rich(kids, fmt=layout.fmt)
 
 
 def _affixed(c, r):
@@ -184,7 +193,7 @@ def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
     pieces = []
     for g in groups:
         if len(g) == 1:
-            pieces.append((_affixed(g[0][0], g[0][3]), delim))
+            pieces.append((_affixed(g[0][0], g[0][3]), ac_delim if mode else delim))
             continue
         sub = []
         prev = None
@@ -193,7 +202,8 @@ def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
                 sub.append([(c, item, cd, _affixed(c, r))])
                 prev = (c, item, cd, r)
                 continue
-            nr = proc.render_item(item, "citation", cite=cd, dis=dis_map.get(c["id"]), extra="no-names")
+            nr = proc.render_item(item, "citation", cite=cd, dis=dis_map.get(c["id"]),
+                                  extra="no-names" if mode else None)
             collapsible_suffix = False
             if mode in ("year-suffix", "year-suffix-ranged") and "locator" not in cd and "locator" not in prev[2] \
                     and not c.get("prefix") and not c.get("suffix"):
@@ -212,7 +222,7 @@ def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
         parts = []
         for si, s in enumerate(sub):
             if si:
-                parts.append(cg_delim)
+                parts.append(ac_delim if "locator" in sub[si - 1][-1][2] else cg_delim)
             first = s[0][3]
             if len(s) == 1:
                 parts.append(first)
@@ -258,7 +268,7 @@ def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
                 for x in s[1:]:
                     parts.append(ys_delim)
                     parts.append(x[3])
-        pieces.append((Rich(parts), ac_delim))
+        pieces.append((Rich([x for x in parts if x is not None]), ac_delim))
     return pieces
 
 

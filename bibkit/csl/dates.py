@@ -190,7 +190,9 @@ class DateNode(Node):
             return None
         ctx.found += 1
         if ctx.sorting:
-            return self.decorate(sort_key_of_date(d), ctx)
+            parts, _ = self._layout(ctx)
+            names = {p.name for p in parts} or {"year", "month", "day"}
+            return sort_key_of_date(d, names)
         if d.get("literal") and not d["parts"]:
             from .richtext import parse_markup
             return self.decorate(Rich(parse_markup(d["literal"])), ctx)
@@ -204,15 +206,18 @@ class DateNode(Node):
         return self.decorate(out, ctx)
 
 
-def sort_key_of_date(d) -> str:
+def sort_key_of_date(d, names=("year", "month", "day")) -> str:
     if not d["parts"]:
         return ""
-    p = d["parts"][0]
-    y = p[0]
-    s = "%05d%02d%02d" % (y + 50000 if y < 0 else y + 50000, p[1] if p[1] <= 12 else 0, p[2])
+
+    def one(p):
+        y = p[0] + 50000 if "year" in names else 0
+        m = (p[1] if p[1] <= 12 else 0) if "month" in names else 0
+        dd = p[2] if "day" in names else 0
+        return "%05d%02d%02d" % (y, m, dd)
+    s = one(d["parts"][0])
     if len(d["parts"]) > 1:
-        q = d["parts"][1]
-        s += "-%05d%02d%02d" % (q[0] + 50000, q[1] if q[1] <= 12 else 0, q[2])
+        s += "-" + one(d["parts"][1])
     return s
 
 

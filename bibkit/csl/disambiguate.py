@@ -57,6 +57,11 @@ def disambiguate(proc, reg: dict, ids: list, cite_order: list) -> dict:
     if style.add_names:
         for group in groups:
             maxn = max(_max_names(items[k]) for k in group)
+            expand = style.add_givenname
+            if expand:
+                for k in group:
+                    dis[k].expand_all = True
+                recompute(group)
             best = {k: (collisions(k), 0) for k in group}
             for step in range(1, maxn + 1):
                 for k in group:
@@ -68,6 +73,7 @@ def disambiguate(proc, reg: dict, ids: list, cite_order: list) -> dict:
                         best[k] = (c, step)
             for k in group:
                 dis[k].add_names = best[k][1]
+                dis[k].expand_all = False
             recompute(group)
         groups = _groups(keys)
 
@@ -115,29 +121,24 @@ def _givenname_group(proc, items, dis, group, keys, recompute, collisions):
         live = [k for k in group if collisions(k) > 0]
         if not live:
             break
-        for k in live:
-            names = _shown_names(proc, items[k], dis[k])
-            if i >= len(names):
-                continue
-            nk = name_key(names[i])
-            before = collisions(k)
-            old = dis[k].name_levels.get(nk, 0)
-            kept = old
-            for level in range(old + 1, maxlevel + 1):
-                dis[k].name_levels = dict(dis[k].name_levels)
-                dis[k].name_levels[nk] = level
-                recompute(group)
-                c = collisions(k)
-                if c < before:
-                    kept = level
-                    break
-            if kept == old:
-                dis[k].name_levels = dict(dis[k].name_levels)
-                if old:
-                    dis[k].name_levels[nk] = old
-                else:
-                    dis[k].name_levels.pop(nk, None)
-                recompute(group)
+        before = sum(collisions(k) for k in group)
+        saved = {k: dis[k].name_levels for k in live}
+        for level in range(1, maxlevel + 1):
+            for k in live:
+                names = _shown_names(proc, items[k], dis[k])
+                if i >= len(names):
+                    continue
+                nk = name_key(names[i])
+                nl = dict(dis[k].name_levels)
+                nl[nk] = max(nl.get(nk, 0), level)
+                dis[k].name_levels = nl
+            recompute(live)
+            after = sum(collisions(k) for k in group)
+            if after < before:
+                break
+            for k in live:
+                dis[k].name_levels = saved[k]
+            recompute(live)
 
 
 def _uses_disamb_cond(style) -> bool:

@@ -22,7 +22,7 @@ def _split_particles(family: str):
         i += 1
     if i:
         return " ".join(words[:i]), " ".join(words[i:])
-    m = re.match(r"^([a-z]+['\u2019])(\S.*)$", family)
+    m = re.match(r"^([a-z]+['\u2019-])(\S.*)$", family)
     if m and len(m.group(1)) <= 4:
         return m.group(1), m.group(2)
     return None, family
@@ -98,57 +98,48 @@ def _romanesque(n: dict) -> bool:
 # ----------------------------------------------------------------------------- initials
 
 def initialize(given: str, with_: str, do_init: bool, hyphen: bool) -> str:
+    """Initials as CSL wants them: "John Paul" -> "J. P.", "Jean-Paul" -> "J.-P.".
+
+    Words ending in a period are abbreviations whose period is replaced by `with_`; lowercase
+    words (particles) are kept whole; with initialize="false" only existing initials change.
+    """
     if not given:
         return given
-    out = []
-    tokens = re.split(r"(\s+|-)", given.strip())
-    # tokens alternate word, separator
-    pieces = []
-    sep_before = []
-    cur_sep = None
-    for tok in tokens:
-        if tok == "":
+    tokens = re.findall(r"-|[^\s.\-]+\.?", given)
+    out = []  # list of (text, kind) kind: "ini" | "word" | "-"
+    for t in tokens:
+        if t == "-":
+            out.append(("-", "-"))
             continue
-        if tok == "-" or tok.isspace():
-            cur_sep = "-" if tok == "-" else " "
-            continue
-        # split "J.P." into initials
-        sub = [x for x in re.split(r"(?<=\.)", tok) if x]
-        for k, s in enumerate(sub):
-            pieces.append(s)
-            sep_before.append(cur_sep if k == 0 else " ")
-        cur_sep = None
-    for i, w in enumerate(pieces):
-        sep = sep_before[i]
-        core = w.rstrip(".")
-        is_initial = (w.endswith(".") and len(core) <= 2) or (len(core) == 1 and core.isupper())
-        if is_initial or (do_init and core and core[0].isupper()):
-            if is_initial and len(core) == 2 and core[1].islower() and w.endswith("."):
-                ini = core + with_  # "Ph." stays
-            elif do_init or is_initial:
-                ini = core[0] + with_ if core else w
-            else:
-                ini = w
-            if sep == "-" and out:
-                if hyphen:
-                    out[-1] = out[-1].rstrip()
-                    out.append("-" + ini)
-                else:
-                    out[-1] = out[-1].rstrip()
-                    out.append(ini)
-            else:
-                if out and not out[-1].endswith(" "):
-                    out[-1] = out[-1] + " "
-                out.append(ini)
+        if t.endswith("."):
+            core = t[:-1]
+            out.append((core + with_, "ini"))
+        elif len(t) == 1 and t.isalpha():
+            out.append((t + with_, "ini"))
+        elif do_init and t[0].isupper():
+            out.append((t[0] + with_, "ini"))
+        elif do_init and not t[0].isalpha():
+            out.append((t[0] + with_, "ini") if len(t) > 1 and t[1].isupper() else (t, "word"))
         else:
-            if sep == "-" and out:
-                out[-1] = out[-1].rstrip()
-                out.append("-" + w)
+            out.append((t, "word"))
+    res = ""
+    prev_kind = None
+    for text, kind in out:
+        if kind == "-":
+            if hyphen:
+                res = res.rstrip() + "-"
             else:
-                if out and not out[-1].endswith(" "):
-                    out[-1] = out[-1] + " "
-                out.append(w)
-    return "".join(out).rstrip()
+                res = res.rstrip()
+            prev_kind = "-"
+            continue
+        if res and prev_kind != "-" and not res.endswith(" "):
+            if kind == "word" or prev_kind == "word":
+                res += " "
+        if prev_kind == "-" and kind == "ini" and not with_.strip() and False:
+            pass
+        res += text
+        prev_kind = kind
+    return res.rstrip()
 
 
 # ----------------------------------------------------------------------------- nodes
@@ -280,7 +271,7 @@ class NamesNode(Node):
             r = render_name_list(val, v, name, opts, etal, ctx)
             if r is None:
                 continue
-            if label is not None:
+            if label is not None and not ctx.sorting:
                 lab = label.eval_names_label(ctx, "editortranslator" if v == "editortranslator" else v, len(val))
                 if lab is not None:
                     r = [r, lab] if label_after else [lab, r]
@@ -381,7 +372,7 @@ def render_name_list(names, variable, name_node, opts, etal_node, ctx):
             return None
     rendered = []
     for i, nm in enumerate(shown):
-        rendered.append(Rich([render_name(nm, i, name_node, opts, ctx)], tag="name"))
+        rendered.append(Rich([render_name(nm, i, name_node, opts, ctx)], fmt=name_node.fmt, tag="name"))
     delim = opts.get("delimiter", ", ")
     and_ = opts.get("and")
     and_term = None
@@ -390,6 +381,7 @@ def render_name_list(names, variable, name_node, opts, etal_node, ctx):
     elif and_ == "symbol":
         and_term = "&"
     inverted = _inverted_flags(len(shown), opts, ctx)
+    inverted = [f and not shown[i].get("literal") for i, f in enumerate(inverted)]
     out: list = []
     if truncated:
         for i, r in enumerate(rendered):
@@ -398,8 +390,8 @@ def render_name_list(names, variable, name_node, opts, etal_node, ctx):
             out.append(r)
         if use_last and uf is not None and n >= uf + 2:
             out.append(delim + "\u2026 ")
-            out.append(render_name(names[-1], n - 1, name_node, opts, ctx))
-            return out
+            out.append(Rich([render_name(names[-1], n - 1, name_node, opts, ctx)], fmt=name_node.fmt, tag="name"))
+            return _name_affixes(name_node, out)
         term = etal_node.term if etal_node else "et-al"
         if etal_node is not None and etal_node.attrs.get("term") is None and False:
             pass
@@ -410,7 +402,7 @@ def render_name_list(names, variable, name_node, opts, etal_node, ctx):
                          or (dpe == "after-inverted-name" and inverted[-1]))
             out.append(delim if use_delim else " ")
             out.append(etal_node.decorate(t, ctx) if etal_node else t)
-        return out
+        return _name_affixes(name_node, out)
     for i, r in enumerate(rendered):
         if i == 0:
             out.append(r)
@@ -423,7 +415,13 @@ def render_name_list(names, variable, name_node, opts, etal_node, ctx):
         else:
             out.append(delim)
         out.append(r)
-    return out
+    return _name_affixes(name_node, out)
+
+
+def _name_affixes(node, out):
+    if not (node.prefix or node.suffix):
+        return out
+    return [node.prefix, Rich(out), node.suffix]
 
 
 def _inverted_flags(k, opts, ctx):
@@ -468,7 +466,7 @@ def _sp(parts, sep=" "):
     for p in parts:
         if p is None or p == "" or (isinstance(p, Rich) and is_empty(p)):
             continue
-        if out and not plain(out[-1]).endswith(("'", "\u2019")):
+        if out and not plain(out[-1]).endswith(("'", "\u2019", "-")):
             out.append(sep)
         out.append(p)
     return out
@@ -481,8 +479,11 @@ def render_name(nm: dict, index: int, name_node: NameNode, opts: dict, ctx) -> R
         lit = _part(fam_node, parse_markup(str(nm["literal"])), ctx)
         return Rich([_affix(fam_node, lit)])
     level = 0
-    if ctx.dis is not None and not ctx.sorting and ctx.dis.name_levels:
-        level = ctx.dis.name_levels.get(name_key(nm), 0)
+    if ctx.dis is not None and not ctx.sorting:
+        if ctx.dis.expand_all:
+            level = 1 if ctx.style.gn_rule.endswith("with-initials") else 2
+        elif ctx.dis.name_levels:
+            level = ctx.dis.name_levels.get(name_key(nm), 0)
     form = opts.get("form", "long")
     init_with = opts.get("initialize-with")
     do_init = opts.get("initialize", "true") != "false"
@@ -493,18 +494,24 @@ def render_name(nm: dict, index: int, name_node: NameNode, opts: dict, ctx) -> R
                 init_with = None
         else:
             init_with = None
-    family = nm.get("family") or ""
-    given = nm.get("given") or ""
-    ndp = nm.get("non-dropping-particle") or ""
-    dp = nm.get("dropping-particle") or ""
+    family = _apos(nm.get("family") or "")
+    given = _apos(nm.get("given") or "")
+    ndp = _apos(nm.get("non-dropping-particle") or "")
+    dp = _apos(nm.get("dropping-particle") or "")
     suffix = nm.get("suffix") or ""
     if init_with is not None and given:
         given = initialize(given, init_with, do_init, ctx.style.init_hyphen)
     fam_rt = parse_markup(family) if family else None
     demote = ctx.style.demote_ndp
+
+    def F(x):
+        return _part(fam_node, x, ctx) if x else None
+
+    def G(x):
+        return _part(giv_node, x, ctx) if x else None
+
     if form == "short":
-        fam_part = _part(fam_node, _sp([ndp, Rich(fam_rt) if fam_rt else None]) if ndp else fam_rt, ctx)
-        return Rich([_affix(fam_node, fam_part)])
+        return Rich([_affix(fam_node, Rich(_sp([F(ndp), F(fam_rt)])))])
     romanesque = _romanesque(nm)
     inverted = ctx.sorting or opts.get("name-as-sort-order") == "all" or \
         (opts.get("name-as-sort-order") == "first" and index == 0)
@@ -512,37 +519,27 @@ def render_name(nm: dict, index: int, name_node: NameNode, opts: dict, ctx) -> R
         inverted = False
         romanesque = False
     if not romanesque:
-        fam_part = _part(fam_node, fam_rt, ctx)
-        giv_part = _part(giv_node, given, ctx) if given else None
+        fam_part = F(fam_rt)
+        giv_part = G(given)
         if not nm.get("static-ordering") and _CJK.search(family + given):
             return Rich([_affix(fam_node, fam_part)] + ([_affix(giv_node, giv_part)] if giv_part else []))
         return Rich(_sp([_affix(fam_node, fam_part), _affix(giv_node, giv_part)]))
     if not inverted:
-        # given dp ndp family suffix
-        g = _part(giv_node, _sp([given or None, dp or None]), ctx) if (given or dp) else None
-        fam_inner = _sp([ndp or None, Rich(fam_rt) if fam_rt else None])
-        f = _part(fam_node, fam_inner, ctx)
+        g = Rich(_sp([G(given), G(dp)])) if given else None
+        fam_pieces = ([] if given else [G(dp)]) + [F(ndp), F(fam_rt)]
+        f = Rich(_sp(fam_pieces))
         if suffix:
             sep = ", " if nm.get("comma-suffix") else " "
-            if given or not family:
-                f_full = Rich([f, sep, suffix])
-            else:
-                f_full = Rich([f, sep, suffix])
-        else:
-            f_full = f
-        if dp and g is not None:
-            pass
-        res = _sp([_affix(giv_node, g), _affix(fam_node, f_full)])
-        if ndp and (ndp.endswith("'") or ndp.endswith("\u2019")) and False:
-            pass
-        return Rich(_fix_apostrophe_particles(res))
+            f = Rich([f, sep, suffix])
+        res = _sp([_affix(giv_node, g) if g is not None else None, _affix(fam_node, f)])
+        return Rich(res)
     sort_sep = opts.get("sort-separator", ", ")
     if demote == "display-and-sort" or (demote == "sort-only" and ctx.sorting):
-        f = _part(fam_node, fam_rt, ctx)
-        g = _part(giv_node, _sp([given or None, dp or None, ndp or None]), ctx) if (given or dp or ndp) else None
+        f = Rich(_sp([F(fam_rt)]))
+        g = Rich(_sp([G(given), G(dp), G(ndp)])) if (given or dp or ndp) else None
     else:
-        f = _part(fam_node, _sp([ndp or None, Rich(fam_rt) if fam_rt else None]), ctx)
-        g = _part(giv_node, _sp([given or None, dp or None]), ctx) if (given or dp) else None
+        f = Rich(_sp([F(ndp), F(fam_rt)]))
+        g = Rich(_sp([G(given), G(dp)])) if (given or dp) else None
     pieces = [_affix(fam_node, f)]
     if g is not None:
         pieces.append(_affix(giv_node, g))
@@ -553,7 +550,11 @@ def render_name(nm: dict, index: int, name_node: NameNode, opts: dict, ctx) -> R
         if i:
             out.append(sort_sep)
         out.append(p)
-    return Rich(_fix_apostrophe_particles(out))
+    return Rich(out)
+
+
+def _apos(s: str) -> str:
+    return s.replace("'", "\u2019") if "'" in s else s
 
 
 def _fix_apostrophe_particles(parts: list) -> list:

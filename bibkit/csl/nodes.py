@@ -67,9 +67,9 @@ class TextNode(Node):
                 ctx.found += 1
                 v = str(v)
                 if ctx.cite.get("label", "page") == "page" and ctx.style.page_range_format:
-                    v = format_page_range(v, ctx.style.page_range_format)
+                    v = format_page_range(v, ctx.style.page_range_format, ctx.locale.term('page-range-delimiter') or '\u2013')
                 elif "-" in v and ctx.cite.get("label", "page") == "page":
-                    v = format_page_range(v, None)
+                    v = format_page_range(v, None, ctx.locale.term('page-range-delimiter') or '\u2013')
                 return self.decorate(Rich(parse_markup(v)), ctx)
             if var == "first-reference-note-number":
                 v = ctx.cite.get("first-reference-note-number")
@@ -88,7 +88,7 @@ class TextNode(Node):
                     m = re.match(r"\s*(\w+)", s)
                     s = m.group(1) if m else s
                 else:
-                    s = format_page_range(s, ctx.style.page_range_format)
+                    s = format_page_range(s, ctx.style.page_range_format, ctx.locale.term('page-range-delimiter') or '\u2013')
                 return self.decorate(Rich(parse_markup(s)), ctx)
             if isinstance(v, (int, float)):
                 v = str(v)
@@ -183,7 +183,7 @@ def render_number(s: str, form: str, ctx, var) -> str:
         return pre + r + suf
 
     out = re.sub(r"([A-Za-z]*)(\d+)([A-Za-z]*)", one, s)
-    out = re.sub(r"\s*-\s*", "-", out)
+    out = re.sub(r"\s*[-\u2013]\s*", ctx.locale.term("page-range-delimiter") or "\u2013", out)
     out = re.sub(r"\s*,\s*", ", ", out)
     out = re.sub(r"\s*&\s*", " & ", out)
     return out

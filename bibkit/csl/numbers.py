@@ -21,6 +21,10 @@ def plural_of(value) -> bool:
     if isinstance(value, int):
         return False
     s = str(value)
+    if "\\-" in s:
+        s = s.replace("\\-", "")
+    if re.match(r"^\s*\S+\s*[-\u2013&,]\s*\S+", s) and not re.search(r"\d", s):
+        return True
     nums = re.findall(r"\d+", s)
     if len(nums) < 2:
         return False
@@ -46,21 +50,32 @@ _RANGE = re.compile(r"^\s*(\w*?)(\d+)\s*[-\u2013]+\s*(\w*?)(\d+)\s*$")
 
 
 def format_page_range(value: str, fmt: str | None, delim: str = "\u2013") -> str:
-    """Apply page-range-format to each range in a page value ("1-5, 7-9")."""
-    parts = re.split(r"(\s*[,&]\s*)", str(value))
+    """Apply page-range-format to each range in a page value ("1-5, 7-9").
+
+    An escaped hyphen ("\\-") is a literal hyphen, not a range.
+    """
+    value = str(value)
+    parts = re.split(r"(\s*[,&]\s*)", value)
     out = []
     for p in parts:
-        m = re.match(r"^(\s*)([A-Za-z]*)(\d+)(\s*[-\u2013]+\s*)([A-Za-z]*)(\d+)(\s*)$", p)
-        if m and (m.group(5) == "" or m.group(5) == m.group(2)):
-            pre, a, b = m.group(2), m.group(3), m.group(6)
-            b = _expand(a, b, fmt) if fmt else b
-            out.append(m.group(1) + pre + a + delim + (m.group(5) if fmt is None else m.group(5)) + b + m.group(7))
-        else:
-            m2 = re.match(r"^(\s*)(\S+?)\s*-+\s*(\S+)(\s*)$", p) if "-" in p else None
-            if m2 and not re.search(r"\d", m2.group(2) + m2.group(3)) is False:
-                out.append(m2.group(1) + m2.group(2) + delim + m2.group(3) + m2.group(4))
-            else:
+        if "\\-" in p:
+            out.append(p.replace("\\-", "-"))
+            continue
+        m = re.match(r"^(\s*)([A-Za-z0-9]*?[A-Za-z])?(\d+)\s*[-\u2013]+\s*([A-Za-z0-9]*?[A-Za-z])?(\d+)(\s*)$", p)
+        if m:
+            pre1, a, pre2, b = m.group(2) or "", m.group(3), m.group(4) or "", m.group(5)
+            if pre2 and pre2 != pre1:
                 out.append(p)
+                continue
+            if fmt:
+                b = _expand(a, b, fmt)
+            out.append(m.group(1) + pre1 + a + delim + (pre2 if not fmt else "") + b + m.group(6))
+            continue
+        m = re.match(r"^(\s*)(\S+?)\s*-+\s*(\S+?)(\s*)$", p)
+        if m:
+            out.append(m.group(1) + m.group(2) + delim + m.group(3) + m.group(4))
+        else:
+            out.append(p)
     return "".join(out)
 
 

@@ -56,7 +56,7 @@ def normalize_item(item: dict) -> dict:
         out["title-short"] = out["shortTitle"]
     if "journalAbbreviation" in out and "container-title-short" not in out:
         out["container-title-short"] = out["journalAbbreviation"]
-    out.setdefault("id", id(item))
+    out["id"] = str(item.get("id", id(item)))
     return out
 
 

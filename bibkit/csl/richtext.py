@@ -97,7 +97,7 @@ def map_leaves(x, fn) -> None:
 _TAG = re.compile(
     r'(<i>|</i>|<b>|</b>|<sup>|</sup>|<sub>|</sub>|<sc>|</sc>|'
     r'<span\s+style="font-variant:\s*small-caps;?">|<span\s+class="nocase">|</span>|'
-    r'"|\u201c|\u201d|\u2018|\u2019|\'|\u00ab|\u00bb)'
+    r'"|\u201c|\u201d|\u2018|\u2019|\')'
 )
 
 _OPEN = {
@@ -196,13 +196,13 @@ def _parse_markup(s: str) -> list:
                 elif _open_in_stack(stack, "'") and (not after or not after.isalnum()):
                     _close_to(stack, "'")
                 elif (not before or not before.isalnum()) and after and m == "'":
-                    node = Rich(quotes=True)
+                    node = Rich(quotes=2)
                     stack[-1][1].children.append(node)
                     stack.append(("'", node))
                 else:
                     stack[-1][1].children.append("\u2019")
             elif m == "\u2018":
-                node = Rich(quotes=True)
+                node = Rich(quotes=2)
                 stack[-1][1].children.append(node)
                 stack.append(("'", node))
             elif m == "\u201c":
@@ -270,7 +270,7 @@ def flatten(x, quotes: Quotes) -> list:
     ("cq", close_char) | ("div", cls) | ("/div",)."""
     out: list = []
     state = {k: None for k in FORMAT_KEYS}
-    _flat(x, out, state, 0, quotes)
+    _flat(x, out, state, None, quotes)
     _fix_punctuation(out, quotes.in_quote)
     return out
 
@@ -279,10 +279,29 @@ _DEFAULT_STATE = {"font-style": "normal", "font-variant": "normal", "font-weight
                   "text-decoration": "none", "vertical-align": "baseline"}
 
 
+SUPERSCRIPTS = {"\u00aa": "a", "\u00ba": "o", "\u02b3": "r", "\u1d49": "e", "\u02e2": "s",
+                "\u1d57": "t", "\u02b0": "h", "\u207f": "n", "\u1d48": "d", "\u00b9": "1",
+                "\u00b2": "2", "\u00b3": "3", "\u1d52": "o", "\u1d43": "a", "\u02e1": "l",
+                "\u1d50": "m", "\u02b2": "j", "\u02b7": "w", "\u02b8": "y", "\u1d9c": "c"}
+_SUP_RE = re.compile("[" + "".join(SUPERSCRIPTS) + "]")
+
+
 def _flat(x, out, state, qlevel, quotes):
     if isinstance(x, str):
         if x:
-            out.append(x)
+            if _SUP_RE.search(x) and state.get("vertical-align") != "sup":
+                pos = 0
+                for m in _SUP_RE.finditer(x):
+                    if m.start() > pos:
+                        out.append(x[pos:m.start()])
+                    out.append(("push", "vertical-align", "sup"))
+                    out.append(SUPERSCRIPTS[m.group(0)])
+                    out.append(("pop", "vertical-align"))
+                    pos = m.end()
+                if pos < len(x):
+                    out.append(x[pos:])
+            else:
+                out.append(x)
         return
     if isinstance(x, list):
         for c in x:
@@ -309,14 +328,15 @@ def _flat(x, out, state, qlevel, quotes):
             pushed.append((k, state[k]))
             state[k] = v
     if x.quotes:
-        if qlevel % 2 == 0:
+        kind = "inner" if qlevel == "outer" else "outer"
+        if kind == "outer":
             o, c = quotes.outer_open, quotes.outer_close
         else:
             o, c = quotes.inner_open, quotes.inner_close
         out.append(("q", o))
         for ch in x.children:
-            _flat(ch, out, state, qlevel + 1, quotes)
-        out.append(("cq", c))
+            _flat(ch, out, state, kind, quotes)
+        out.append(("cq", c, kind))
     else:
         for ch in x.children:
             _flat(ch, out, state, qlevel, quotes)
@@ -349,6 +369,11 @@ def _fix_punctuation(tokens, in_quote: bool) -> None:
     n = len(tokens)
     while i < n:
         t = tokens[i]
+        if isinstance(t, str) and t and t[0] == " ":
+            j = _prev_text_index(tokens, i)
+            if j is not None and tokens[j].endswith(" "):
+                t = t.lstrip(" ")
+                tokens[i] = t
         if isinstance(t, str) and t and t[0] in _PUNCT:
             j = _prev_text_index(tokens, i)
             if j is not None:
@@ -370,7 +395,7 @@ def _fix_punctuation(tokens, in_quote: bool) -> None:
                 k = i - 1
                 while k >= 0 and not isinstance(tokens[k], str) and tokens[k][0] == "pop":
                     k -= 1
-                if k >= 0 and not isinstance(tokens[k], str) and tokens[k][0] == "cq":
+                if k >= 0 and not isinstance(tokens[k], str) and tokens[k][0] == "cq" and tokens[k][2] == "outer":
                     # find text inside the quote
                     m = k - 1
                     while m >= 0 and not isinstance(tokens[m], str) and tokens[m][0] in ("pop", "cq"):

@@ -39,7 +39,7 @@ def _bib_html(proc, entries) -> str:
 
 def _block_layout(s: str) -> str:
     if '<div class="csl-left-margin">' in s:
-        return s
+        return "\n    " + s + "\n  "
     # citeproc-js puts display blocks on their own lines
     s = re.sub(r'(<div class="csl-(block|indent)">)', r"\n\n    \1", s)
     s = re.sub(r"</div>(?=[^<]|$)", "</div>\n", s)
@@ -58,10 +58,10 @@ def render_fixture(sections: dict) -> str:
         cite_order = None
         if "CITATIONS" in sections:
             data = json.loads(sections["CITATIONS"])
-            cite_order = [c["id"] for x in data for c in x[0]["citationItems"]]
+            cite_order = [str(c["id"]) for x in data for c in x[0]["citationItems"]]
         elif "CITATION-ITEMS" in sections:
             data = json.loads(sections["CITATION-ITEMS"])
-            cite_order = [c["id"] for g in data for c in g]
+            cite_order = [str(c["id"]) for g in data for c in g]
         if cite_order is not None:
             citations = _citations_from_sections(sections)
             proc.render_citations(reg, order, citations)
@@ -74,7 +74,7 @@ def render_fixture(sections: dict) -> str:
         return _bib_html(proc, entries)
     if "CITATIONS" in sections:
         data = json.loads(sections["CITATIONS"])
-        return _citations_mode(proc, reg, order, data)
+        return _citations_mode(proc, items, data)
     citations = _citations_from_sections(sections, order)
     rich = proc.render_citations(reg, order, citations)
     return "\n".join(proc._out(r, "html") for r in rich)
@@ -91,7 +91,8 @@ def _citations_from_sections(sections, order=None):
     return [{"items": [{"id": k} for k in order], "note": 1}]
 
 
-def _citations_mode(proc, reg, order, data) -> str:
+def _citations_mode(proc, items, data) -> str:
+    reg, order = proc._register(items)
     by_id = {x[0]["citationID"]: x[0] for x in data}
     last = data[-1]
     pre, post = last[1], last[2]
@@ -103,8 +104,7 @@ def _citations_mode(proc, reg, order, data) -> str:
     final = [proc._out(r, "html") for r in proc.render_citations(reg, order, build(seq))]
     prev_seq = [x for x in seq if x[0] != last[0]["citationID"]]
     # the state before the last call: citations processed so far
-    import copy
-    reg2, order2 = proc._register(json_items_cache(reg))
+    reg2, order2 = proc._register(items)
     prev = {}
     if prev_seq:
         out = [proc._out(r, "html") for r in proc.render_citations(reg2, order2, build(prev_seq))]
@@ -114,23 +114,6 @@ def _citations_mode(proc, reg, order, data) -> str:
         mark = ">>" if cid == last[0]["citationID"] or prev.get(cid) != s else ".."
         lines.append("%s[%d] %s" % (mark, i, s))
     return "\n".join(lines)
-
-
-def json_items_cache(reg):
-    out = []
-    for k, v in reg.items():
-        d = dict(v)
-        d.pop("citation-number", None)
-        out.append(_denormalized(d))
-    return out
-
-
-def _denormalized(d):
-    return _Raw(d)
-
-
-class _Raw(dict):
-    """An already-normalised item; normalisation is idempotent enough for re-registration."""
 
 
 class _Timeout(Exception):

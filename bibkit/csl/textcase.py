@@ -77,7 +77,7 @@ def apply_text_case(rich, case: str, english: bool = True) -> None:
         if not english:
             return
         new = chars[:]
-        all_upper = s.upper() == s
+        all_upper = False
         if all_upper:
             low = s.lower()
             if len(low) == len(s):

@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+import logging
+
 import bibtexparser
 from bibtexparser import model as bp
 
 from bibkit import latex
-from bibkit.dates import MONTHS, format_edtf, parse_bibtex_date, parse_edtf
+from bibkit.dates import MONTHS, format_edtf, parse_bibtex_date, parse_edtf, parse_month
 from bibkit.diagnostics import Problem, Reporter
 from bibkit.formats.bibtex_fields import (
     CONTAINER_FIELD, DATE_FIELDS, ID_FIELDS, MAPPED_SOURCE_FIELDS, NAME_FIELDS, OUT_DATES,
@@ -25,6 +27,9 @@ from bibkit.identifiers import normalize_doi, normalize_isbn, normalize_issn, no
 from bibkit.model import Comment, Date, Entry, Library, Preamble, Source, StringDef, Text
 from bibkit.names import format_names, parse_names
 from bibkit.types import bibtex_type_for, csl_type_from_bibtex
+
+# bibtexparser logs every failed block; we report those ourselves as file:line problems
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -209,6 +214,9 @@ class BibTeXReader:
     def _block(self, block: bp.Block, following: bp.Block | None) -> int:
         line = (block.start_line or 0) + 1
         lib = self.library
+        if isinstance(block, bp.DuplicateBlockKeyBlock) and not isinstance(block.ignore_error_block, bp.Entry):
+            self.report.warn(line, f"{block.key!r} is defined twice; the later definition is used from here on", "duplicate-string")
+            return self._block(block.ignore_error_block, following)
         if isinstance(block, bp.DuplicateBlockKeyBlock):
             entry = block.ignore_error_block
             first = getattr(block.previous_block, "start_line", None)
@@ -463,6 +471,9 @@ class BibTeXReader:
                     entry.extra[entry.field_names.pop("eprinttype", "eprinttype")] = kind
         elif kind:
             entry.extra[entry.field_names.pop("eprinttype", "eprinttype")] = kind
+        if entry.ids.arxiv_class and not entry.ids.arxiv:
+            entry.extra[entry.field_names.pop("arxiv_class", "primaryclass")] = entry.ids.arxiv_class
+            entry.ids.arxiv_class = ""
         if entry.type in PERIODICAL_TYPES and "number" in entry.fields and "issue" not in entry.fields:
             entry.fields["issue"] = entry.fields.pop("number")
             entry.field_names["issue"] = entry.field_names.pop("number", "number")
@@ -476,8 +487,16 @@ class BibTeXReader:
                 parsed = Date(literal=value)
             entry.dates["issued"] = parsed
             entry.field_names["issued"] = "date"
+            start = parsed.start
             for other in ("year", "month", "day"):
-                if other in pending:
+                if other not in pending:
+                    continue
+                value = pending[other][0].strip()
+                expected = {"year": start.year if start else None,
+                            "month": start.month if start else None,
+                            "day": start.day if start else None}[other]
+                got = parse_month(value) if other == "month" else (int(value) if value.isdigit() else None)
+                if got is None or got != expected:  # not redundant with the date: keep it
                     entry.extra[other] = pending[other][0]
             return
         year, yline = pending.get("year", ("", line))
@@ -527,6 +546,14 @@ def _wrap(value: str) -> str:
     return "{" + value.replace("{", r"\{").replace("}", r"\}") + "}"
 
 
+def _free_name(name: str, taken: dict[str, str]) -> str:
+    candidate, n = name, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{name}{n}"
+    return candidate
+
+
 class BibTeXWriter:
     """Canonical entries -> BibTeX or BibLaTeX text.
 
@@ -561,7 +588,7 @@ class BibTeXWriter:
             if _braced_end("{" + inner + "}", 0) == len(inner) + 2:
                 return f"@comment{{{inner}}}"
             return "\n".join("% " + line.replace("@", "(at)") for line in inner.splitlines())
-        if "@" not in text:
+        if "@" not in text or not re.search(r"@(?!comment\b)", text, re.IGNORECASE):
             return text.strip()
         # free text that holds an '@' (e.g. an unreadable block): neutralise it so it stays a comment
         return "\n".join("% " + line.replace("@", "(at)") for line in text.strip().splitlines())
@@ -604,12 +631,18 @@ class BibTeXWriter:
                 out[fname] = self._text(value)
         self._dates(entry, out, raw_map)
         self._identifiers(entry, out)
+        written = {k.lower(): k for k in out}
         for name, value in entry.extra.items():
-            lname = name.lower()
-            if lname in out or any(k.lower() == lname for k in out):
-                continue
-            raw = raw_map.get(lname)
-            out[name] = raw[0] if raw and raw[1] == value else _wrap(value)
+            raw = raw_map.get(name.lower())
+            rendered = raw[0] if raw and raw[1] == value else _wrap(value)
+            clash = written.get(name.lower())
+            if clash is not None:
+                if out[clash] == rendered:
+                    continue
+                # a canonical field took this name: keep the source's own value beside it
+                name = _free_name(name + "-orig", written)
+            out[name] = rendered
+            written[name.lower()] = name
         return list(out.items())
 
     def _same_flavour(self, entry: Entry) -> bool:
@@ -642,14 +675,12 @@ class BibTeXWriter:
                 out["date"] = "{" + format_edtf(issued) + "}"
             elif issued.start is not None:
                 start = issued.start
-                if issued.end is not None and issued.end.year != start.year:
-                    out["year"] = "{" + f"{start.year}--{issued.end.year}" + "}"
-                else:
-                    out["year"] = "{" + str(start.year) + "}"
+                out["year"] = "{" + str(start.year) + "}"
                 if start.month:
                     out["month"] = next(k for k, v in MONTHS.items() if v == start.month)
-                    if start.day:
-                        out["day"] = "{" + str(start.day) + "}"
+                if issued.end is not None or issued.approximate or issued.season or start.day:
+                    # year/month cannot say it: add BibLaTeX's date (bibtex styles ignore it)
+                    out["date"] = "{" + format_edtf(issued) + "}"
             else:
                 raw = raw_map.get("year")
                 out["year"] = raw[0] if raw else self._text(issued.literal)

@@ -1,0 +1,99 @@
+"""The arXiv API (``/api/query``), which answers in Atom.
+
+arXiv asks for one request every three seconds, so identifiers are looked up in batches
+(``id_list`` takes many ids at once; :meth:`ArxivSource.lookup_many`). A record carries the
+``arxiv:doi`` and ``arxiv:journal_ref`` authors add once their paper is published: that is
+how a preprint is found to have a published version.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from bibkit.enrich.convert import iso_date, name_from_display
+from bibkit.enrich.http import HttpClient, SourceError
+from bibkit.enrich.sources.base import Record
+from bibkit.formats.csljson import csl_to_entry
+from bibkit.identifiers import normalize_doi, parse_arxiv
+
+NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom",
+      "opensearch": "http://a9.com/-/spec/opensearch/1.1/"}
+BATCH = 50
+
+
+def _text(node: ET.Element, path: str) -> str:
+    found = node.find(path, NS)
+    return " ".join((found.text or "").split()) if found is not None and found.text else ""
+
+
+def parse_feed(text: str, source: str = "arxiv", url: str = "") -> list[tuple[dict, str, str]]:
+    """Atom feed -> [(CSL item, published DOI, journal-ref)] for each real entry.
+
+    arXiv reports a bad id as an entry whose id is an ``/api/errors`` URL: those are skipped.
+    """
+    try:
+        root = ET.fromstring(text.encode("utf-8") if isinstance(text, str) else text)
+    except ET.ParseError as exc:
+        raise SourceError(source, f"malformed XML from {url}: {exc}", "malformed") from None
+    if root.tag != f"{{{NS['atom']}}}feed":
+        raise SourceError(source, f"malformed answer from {url}: not an Atom feed", "malformed")
+    out = []
+    for node in root.findall("atom:entry", NS):
+        ident = _text(node, "atom:id")
+        arxiv, version = parse_arxiv(ident)
+        if not arxiv or "/api/errors" in ident:
+            continue
+        item: dict = {"type": "article", "title": _text(node, "atom:title")}
+        authors = [name_from_display(_text(a, "atom:name")) for a in node.findall("atom:author", NS)]
+        if authors:
+            item["author"] = [a for a in authors if a]
+        published = iso_date(_text(node, "atom:published"))
+        if published:
+            item["issued"] = published
+        item["custom"] = {"bibkit": {"arxiv": arxiv + version}}
+        primary = node.find("arxiv:primary_category", NS)
+        if primary is not None and primary.get("term"):
+            item["custom"]["bibkit"]["arxiv-class"] = primary.get("term")
+        doi = normalize_doi(_text(node, "arxiv:doi"))
+        out.append((item, doi, _text(node, "arxiv:journal_ref")))
+    return out
+
+
+class ArxivSource:
+    name = "arxiv"
+    kinds = ("arxiv",)
+    searchable = True
+
+    def _records(self, http: HttpClient, params: dict) -> list[Record]:
+        url = f"{http.config.url(self.name)}/query"
+        got = http.get(self.name, url, params=params)
+        if got.status == 404:
+            return []
+        records = []
+        for item, doi, journal_ref in parse_feed(got.text, self.name, got.url):
+            entry = csl_to_entry(item)
+            entry.key = None
+            records.append(Record(entry, self.name, got.time, got.url, published_doi=doi, journal_ref=journal_ref))
+        return records
+
+    def lookup(self, http: HttpClient, kind: str, value: str) -> Record | None:
+        if kind != "arxiv":
+            return None
+        found = self.lookup_many(http, [value])
+        return found.get(value)
+
+    def lookup_many(self, http: HttpClient, ids: list[str]) -> dict[str, Record]:
+        """Many ids in as few requests as arXiv allows (one per :data:`BATCH` ids)."""
+        out: dict[str, Record] = {}
+        unique = sorted(set(ids))
+        for start in range(0, len(unique), BATCH):
+            chunk = unique[start:start + BATCH]
+            for record in self._records(http, {"id_list": ",".join(chunk), "max_results": len(chunk)}):
+                out[record.entry.ids.arxiv] = record
+        return out
+
+    def search(self, http: HttpClient, title: str, year: int | None = None, rows: int = 5) -> list[Record]:
+        words = re.sub(r"[^\w\s-]", " ", title).split()
+        if not words:
+            return []
+        return self._records(http, {"search_query": 'ti:"' + " ".join(words) + '"', "max_results": rows})

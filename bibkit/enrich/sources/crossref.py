@@ -1,0 +1,113 @@
+"""Crossref REST API: ``/works/{doi}`` and ``/works?query.bibliographic=...``.
+
+Crossref's work JSON is close to CSL-JSON (it was designed alongside it) but gives strings as
+lists, uses its own type names and puts JATS markup in titles; we reshape it into a CSL item.
+Its ``relation`` object links a preprint to its published version (``is-preprint-of``).
+"""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from bibkit.enrich.convert import clean_markup, first
+from bibkit.enrich.http import HttpClient, SourceError
+from bibkit.enrich.sources.base import Record
+from bibkit.formats.csljson import csl_to_entry
+from bibkit.identifiers import normalize_doi
+
+#: Crossref work types -> CSL item types
+TYPES = {
+    "journal-article": "article-journal", "proceedings-article": "paper-conference",
+    "book-chapter": "chapter", "book-section": "chapter", "book-part": "chapter",
+    "book": "book", "monograph": "book", "edited-book": "book", "reference-book": "book",
+    "book-set": "book", "posted-content": "article", "report": "report", "dataset": "dataset",
+    "dissertation": "thesis", "standard": "standard", "reference-entry": "entry-encyclopedia",
+    "peer-review": "review", "proceedings": "book", "journal-issue": "periodical",
+}
+_NAME_ROLES = ("author", "editor", "translator", "chair")
+
+
+def _name(data: dict) -> dict:
+    if data.get("name") and not data.get("family"):
+        return {"literal": str(data["name"])}
+    out = {k: str(data[k]) for k in ("family", "given", "suffix") if data.get(k)}
+    return out
+
+
+def work_to_csl(work: dict) -> dict:
+    """A Crossref work (the ``message`` of ``/works/{doi}``) as a CSL-JSON item."""
+    item: dict = {"type": TYPES.get(str(work.get("type", "")), "document")}
+    title = clean_markup(first(work.get("title")) or "")
+    subtitle = clean_markup(first(work.get("subtitle")) or "")
+    if title:
+        item["title"] = f"{title}: {subtitle}" if subtitle and subtitle.lower() not in title.lower() else title
+    for crossref_key, csl_key in (("container-title", "container-title"),
+                                  ("short-container-title", "container-title-short"),
+                                  ("publisher", "publisher"), ("publisher-location", "publisher-place"),
+                                  ("volume", "volume"), ("issue", "issue"), ("page", "page"),
+                                  ("article-number", "number"), ("edition-number", "edition")):
+        value = first(work.get(crossref_key))
+        if value:
+            item[csl_key] = clean_markup(str(value))
+    for role in _NAME_ROLES:
+        names = [_name(n) for n in work.get(role) or [] if isinstance(n, dict)]
+        names = [n for n in names if n]
+        if names:
+            item[role] = names
+    for date_key in ("issued", "published-print", "published-online", "published", "posted", "created"):
+        parts = (work.get(date_key) or {}).get("date-parts") if isinstance(work.get(date_key), dict) else None
+        if parts and parts[0] and parts[0][0]:
+            item["issued"] = {"date-parts": [[int(p) for p in parts[0] if p]]}
+            break
+    doi = normalize_doi(str(work.get("DOI", "")))
+    if doi:
+        item["DOI"] = doi
+    for key in ("ISSN", "ISBN"):
+        value = first(work.get(key))
+        if value:
+            item[key] = str(value)
+    return item
+
+
+def preprint_of(work: dict) -> str:
+    """The DOI of the published version a preprint's ``relation`` names, if any."""
+    relation = work.get("relation") or {}
+    for link in relation.get("is-preprint-of") or []:
+        if isinstance(link, dict) and link.get("id-type", "doi") == "doi":
+            doi = normalize_doi(str(link.get("id", "")))
+            if doi:
+                return doi
+    return ""
+
+
+class CrossrefSource:
+    name = "crossref"
+    kinds = ("doi",)
+    searchable = True
+
+    def _record(self, work: dict, time: str, url: str) -> Record:
+        return Record(csl_to_entry(work_to_csl(work)), self.name, time, url, published_doi=preprint_of(work))
+
+    def lookup(self, http: HttpClient, kind: str, value: str) -> Record | None:
+        if kind != "doi":
+            return None
+        url = f"{http.config.url(self.name)}/works/{quote(value, safe='/:;()')}"
+        got = http.get(self.name, url)
+        if got.status == 404:
+            return None
+        data = got.json(self.name)
+        work = data.get("message") if isinstance(data, dict) else None
+        if not isinstance(work, dict):
+            raise SourceError(self.name, f"malformed answer from {got.url}: no 'message' object", "malformed")
+        return self._record(work, got.time, got.url)
+
+    def search(self, http: HttpClient, title: str, year: int | None = None, rows: int = 5) -> list[Record]:
+        url = f"{http.config.url(self.name)}/works"
+        got = http.get(self.name, url, params={"query.bibliographic": title, "rows": rows})
+        if got.status == 404:
+            return []
+        data = got.json(self.name)
+        message = data.get("message") if isinstance(data, dict) else None
+        items = message.get("items") if isinstance(message, dict) else None
+        if not isinstance(items, list):
+            raise SourceError(self.name, f"malformed answer from {got.url}: no 'message.items' list", "malformed")
+        return [self._record(w, got.time, got.url) for w in items if isinstance(w, dict)]

@@ -1,0 +1,83 @@
+"""PubMed through NCBI E-utilities ``esummary.fcgi?db=pubmed&retmode=json`` for PMIDs.
+
+NCBI allows three requests a second without an API key and asks for ``tool`` and ``email``.
+Authors come as "Family Initials" ("Smith JA"); the initials become "J. A.".
+"""
+from __future__ import annotations
+
+import re
+
+from bibkit.dates import parse_free_date
+from bibkit.enrich.http import HttpClient, SourceError
+from bibkit.enrich.sources.base import Record
+from bibkit.formats.csljson import csl_to_entry
+from bibkit.identifiers import normalize_doi
+
+
+def _author(name: str) -> dict:
+    m = re.fullmatch(r"(.+?)\s+([A-Z]{1,4})", name.strip())
+    if not m:
+        return {"literal": name.strip()}
+    return {"family": m.group(1), "given": " ".join(f"{c}." for c in m.group(2))}
+
+
+def summary_to_csl(doc: dict) -> dict:
+    item: dict = {"type": "article-journal", "title": str(doc.get("title") or "").rstrip(".")}
+    authors = [_author(str(a.get("name"))) for a in doc.get("authors") or []
+               if isinstance(a, dict) and a.get("name") and a.get("authtype", "Author") == "Author"]
+    if authors:
+        item["author"] = authors
+    journal = doc.get("fulljournalname") or doc.get("source")
+    if journal:
+        item["container-title"] = str(journal)
+    if doc.get("source"):
+        item["container-title-short"] = str(doc["source"])
+    for key, csl in (("volume", "volume"), ("issue", "issue"), ("pages", "page")):
+        if doc.get(key):
+            item[csl] = str(doc[key])
+    pubdate = str(doc.get("pubdate") or "")
+    m = re.match(r"(\d{4})(?:\s+([A-Za-z]{3}))?(?:\s+(\d{1,2}))?", pubdate)
+    if m:
+        date = parse_free_date(" ".join(p for p in (m.group(3), m.group(2), m.group(1)) if p)) if m.group(2) else None
+        item["issued"] = {"date-parts": [date.start.as_list() if date and date.start else [int(m.group(1))]]}
+    for article_id in doc.get("articleids") or []:
+        if not isinstance(article_id, dict):
+            continue
+        kind, value = article_id.get("idtype"), str(article_id.get("value") or "")
+        if kind == "doi" and normalize_doi(value):
+            item["DOI"] = normalize_doi(value)
+        elif kind == "pmc" and value:
+            item["PMCID"] = value
+        elif kind == "pubmed" and value:
+            item["PMID"] = value
+    if doc.get("issn") or doc.get("essn"):
+        item["ISSN"] = str(doc.get("issn") or doc.get("essn"))
+    return item
+
+
+class PubMedSource:
+    name = "pubmed"
+    kinds = ("pmid",)
+    searchable = False
+
+    def lookup(self, http: HttpClient, kind: str, value: str) -> Record | None:
+        if kind != "pmid":
+            return None
+        url = f"{http.config.url(self.name)}/esummary.fcgi"
+        got = http.get(self.name, url, params={"db": "pubmed", "id": value, "retmode": "json"})
+        if got.status == 404:
+            return None
+        data = got.json(self.name)
+        result = data.get("result") if isinstance(data, dict) else None
+        if not isinstance(result, dict):
+            raise SourceError(self.name, f"malformed answer from {got.url}: no 'result' object", "malformed")
+        doc = result.get(value)
+        if not isinstance(doc, dict) or doc.get("error"):
+            return None
+        entry = csl_to_entry(summary_to_csl(doc))
+        entry.key = None
+        entry.ids.pmid = value
+        return Record(entry, self.name, got.time, got.url)
+
+    def search(self, http: HttpClient, title: str, year: int | None = None, rows: int = 5) -> list:
+        return []
