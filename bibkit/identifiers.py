@@ -114,3 +114,8 @@ def normalize_pmid(value: str) -> str:
 
 def is_valid_url(value: str) -> bool:
     return bool(re.match(r"^(https?|ftp)://[^\s/$.?#][^\s]*$", value or "", re.IGNORECASE))
+
+
+def strip_doi_prefix(value: str) -> str:
+    """``https://doi.org/10.1000/X`` -> ``10.1000/X`` with the case kept (for in-place fixes)."""
+    return _DOI_PREFIX.sub("", (value or "").strip())

@@ -42,6 +42,11 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> tuple[s
         cookie = _COOKIE.search(data[:4096])
         if cookie:
             declared = next(g for g in cookie.groups() if g).decode("ascii")
+            declared = re.sub(r"-(unix|dos|mac)$", "", declared)  # Emacs end-of-line suffixes
+            try:
+                codecs.lookup(declared)
+            except LookupError:
+                declared = declared.replace("-", "")  # Emacs "latin-9" is Python's "latin9"
             try:
                 text = data.decode(declared)
                 problems.append(Problem(f"file is not UTF-8; decoded as {declared} (declared in the file)", name, None, "info", "encoding"))

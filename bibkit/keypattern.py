@@ -426,7 +426,7 @@ def _evaluate(alt: Alternative, entry: Entry) -> str:
             continue
         seen_marker = True
         value, is_name = marker_value(entry, part.name)
-        clean = clean_literal if "." in part.name else clean_word
+        clean = clean_literal if is_name else clean_word  # name markers may hold "." and "+"
         value = ascii_text(value)
         for func in part.modifiers:
             value = func(value) if func is _abbr else func(clean(value))

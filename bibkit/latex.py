@@ -173,7 +173,7 @@ class _Decoder:
             end = src.find(closer, end + 1)
         if end == -1:  # unterminated: keep the rest verbatim
             end = len(src) - len(closer)
-        chunk = src[self.i : end + len(closer)]
+        chunk = _decode_math_chars(src[self.i : end + len(closer)])
         start = self.length
         self.emit(chunk)
         self.mark(start, "math")
@@ -234,6 +234,11 @@ class _Decoder:
         if name in ACCENTS:
             if name.isalpha():
                 self.skip_spaces()
+            if self.i >= len(src) or src[self.i] == "}":  # an accent with nothing to put it on
+                start = self.length
+                self.emit(src[start_i : self.i])
+                self.mark(start, "raw")
+                return None
             arg = self.read_group()
             if arg is None:
                 if self.i < len(src) and src[self.i] == "\\":
@@ -349,7 +354,10 @@ def _symbol_fallback(raw: str) -> str | None:
         from pylatexenc.latex2text import LatexNodes2Text
     except ImportError:  # pragma: no cover - pylatexenc is a dependency
         return None
-    out = LatexNodes2Text().latex_to_text(raw).strip()
+    try:
+        out = LatexNodes2Text().latex_to_text(raw).strip()
+    except Exception:  # pylatexenc gives up on some commands (\verb without argument): keep raw
+        return None
     if out and out != raw.lstrip("\\") and "\\" not in out:
         return out
     return None
@@ -399,10 +407,12 @@ def count_stray_braces(text: Text) -> int:
 _ENCODE_ESCAPES = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
     "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "–": "--", "—": "---", "\u00a0": "~", "“": "``", "”": "''", "\u2009": r"\,",
+    "–": "--", "—": "---", "\u00a0": "~", "“": "``", "”": "''", "\u2009": r"{\,}",
+    # typographic variants with no pdflatex text-mode glyph: their ASCII form (see README)
+    "\u2010": "-", "\u2011": "-", "\u02bc": "'", "\u00ad": "",
 }
 _REVERSE_SYMBOLS = {v: k for k, v in SYMBOLS.items() if len(v) == 1 and not v.isascii()}
-_NEEDS_ENCODING = re.compile(r"[\\{}&%$#_~^\u00a0–—“”\u2009]|[^\x00-\x7f]")
+_NEEDS_ENCODING = re.compile(r"[\\{}&%$#_~^]|[^\x00-\x7f]")
 
 
 @lru_cache(maxsize=8192)
@@ -426,7 +436,28 @@ def _encode_char(ch: str) -> str:
         enc = unicode_to_latex(ch, non_ascii_only=True, replacement_latex_protection="braces-all")
     except Exception:  # pragma: no cover - defensive: keep the character
         enc = ch
-    return enc if enc and enc != ch else ch
+    if not enc or enc == ch:
+        return ch
+    back = str(decode(enc))
+    if back != ch and unicodedata.normalize("NFKC", back) != unicodedata.normalize("NFKC", ch):
+        return ch  # no faithful LaTeX form: keep the character itself (UTF-8)
+    return enc
+
+
+def _math_char(ch: str) -> str:
+    if ch.isascii():
+        return ch
+    enc = _encode_char(ch)
+    return enc if enc.startswith("{\\ensuremath{") else ch
+
+
+_ENSUREMATH = re.compile(r"\{\\ensuremath\{[^{}]*\}\}")
+
+
+def _decode_math_chars(chunk: str) -> str:
+    if "\\ensuremath" not in chunk:
+        return chunk
+    return _ENSUREMATH.sub(lambda m: _reverse_lookup(m.group(0)[1:-1]) or m.group(0), chunk)
 
 
 def encode_plain(text: str, unicode: bool = False) -> str:
@@ -482,7 +513,12 @@ def encode(text: str, unicode: bool = False) -> str:
             continue
         flush(mark.start)
         if mark.kind in ("math", "raw"):
-            out.append(s[mark.start : mark.end])
+            span = s[mark.start : mark.end]
+            if mark.kind == "math" and not unicode and not span.isascii():
+                # "$γ-$MoD" from a listing: pdflatex has no Unicode in math; \ensuremath forms do
+                # (only \ensuremath forms: the decoder turns exactly those back into characters)
+                span = "".join(_math_char(c) for c in span)
+            out.append(span)
             pos = mark.end
             # skip marks nested inside verbatim spans
             while idx < len(events) and events[idx].start < mark.end:

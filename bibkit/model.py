@@ -89,8 +89,11 @@ class Name:
         """"Given particle Family, Suffix", for messages and matching."""
         if self.literal:
             return self.literal
-        parts = [p for p in (self.given, self.dropping_particle, self.particle, self.family) if p]
-        text = " ".join(parts)
+        family = self.family
+        if self.particle:
+            joiner = "" if self.particle.endswith(("'", "’", "-")) else " "
+            family = self.particle + joiner + self.family
+        text = " ".join(p for p in (self.given, self.dropping_particle, family) if p)
         return f"{text}, {self.suffix}" if self.suffix else text
 
 

@@ -94,6 +94,7 @@ def test_format_html_wraps_entries_in_a_bibliography_body(run, bib):
     assert out.startswith('<div class="csl-bib-body">')
     assert out.rstrip().endswith("</div>")
     assert "Journal of Things" in out and "<i>" in out
+    assert out.count('<div class="csl-entry">') == 2
 
 
 def test_format_markdown_separates_entries_by_blank_lines(run, bib):
@@ -126,6 +127,13 @@ def test_format_with_locale_uses_that_locales_terms(run, bib):
     result = run("format", bib, "--style", "chicago", "--locale", "de-DE")
     assert result.exit_code == 0
     assert "Doe, John, und Ann van der Berg" in _stdout(result)
+
+
+def test_format_unknown_locale_warns_and_falls_back_to_english(run, bib):
+    result = run("format", bib, "--style", "chicago", "--locale", "xx-YY")
+    assert result.exit_code == 0
+    assert "no CSL locale for 'xx-YY'" in _stderr(result)
+    assert "Doe, John, and Ann van der Berg" in _stdout(result)
 
 
 def test_format_dependent_style_uses_its_default_locale(run, bib, tmp_path, monkeypatch):

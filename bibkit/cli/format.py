@@ -43,13 +43,28 @@ _LOCALE = click.option(
 )
 
 
+def _locale_available(lang: str) -> bool:
+    """Whether a CSL locale file serves ``lang`` (exactly, or through its language)."""
+    from importlib import resources
+
+    folder = resources.files("bibkit.csl").joinpath("locales")
+    base = lang.split("-")[0]
+    names = {entry.name for entry in folder.iterdir()}
+    return f"locales-{lang}.xml" in names or any(
+        n == f"locales-{base}.xml" or n.startswith(f"locales-{base}-") for n in names
+    )
+
+
 def _engine(style: str, locale: str | None):
-    """A CSL processor for ``style`` in ``locale``, with user errors turned into BibkitError."""
+    """A CSL processor for ``style`` in ``locale`` (the style's own default-locale if None)."""
     from bibkit.csl import Processor
     from bibkit.csl.styles import find_style
 
     info = find_style(style)
-    return Processor(info.xml, locale=locale or info.default_locale or "en-US")
+    lang = locale or info.default_locale or "en-US"
+    if not _locale_available(lang):
+        click.echo(f"bibkit: warning: no CSL locale for {lang!r}; terms fall back to en-US", err=True)
+    return Processor(info.xml, locale=lang)
 
 
 def _csl_items(entries: Iterable[Entry]) -> list[dict]:
@@ -63,7 +78,10 @@ def _join(entries: list[str], fmt: str) -> str:
     if not entries:
         return ""
     if fmt == "html":
-        body = "\n".join(f"  {e}" for e in entries)
+        body = "\n".join(
+            f"  {e}" if e.lstrip().startswith("<div") else f'  <div class="csl-entry">{e}</div>'
+            for e in entries
+        )
         return f'<div class="csl-bib-body">\n{body}\n</div>\n'
     if fmt in ("markdown", "latex"):
         return "\n\n".join(entries) + "\n"

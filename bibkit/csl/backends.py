@@ -41,8 +41,14 @@ class Backend:
     def div(self, cls):
         return "", ""
 
-    def render(self, rich, quotes: Quotes) -> str:
+    def render(self, rich, quotes: Quotes, strip: bool = False) -> str:
         tokens = flatten(rich, quotes)
+        if strip:
+            for i in range(len(tokens) - 1, -1, -1):
+                if isinstance(tokens[i], str):
+                    tokens[i] = tokens[i].rstrip()
+                    if tokens[i]:
+                        break
         out = []
         closers = []
         div_closers = []
@@ -71,6 +77,9 @@ class Backend:
 class TextBackend(Backend):
     name = "text"
 
+    def div(self, cls):
+        return ("", " ") if cls == "left-margin" else ("", "")
+
 
 class HtmlBackend(Backend):
     name = "html"
@@ -90,6 +99,9 @@ _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#"})
 
 class MarkdownBackend(Backend):
     name = "markdown"
+
+    def div(self, cls):
+        return ("", " ") if cls == "left-margin" else ("", "")
 
     def escape(self, s):
         return s.translate(_MD_SPECIAL).replace("&", "&amp;")
@@ -115,6 +127,9 @@ _LATEX_TABLE = str.maketrans(_LATEX_ESC)
 
 class LatexBackend(Backend):
     name = "latex"
+
+    def div(self, cls):
+        return ("", " ") if cls == "left-margin" else ("", "")
 
     def escape(self, s):
         return s.translate(_LATEX_TABLE)

@@ -9,6 +9,19 @@ from .textcase import apply_text_case
 FORMAT_ATTRS = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")
 
 
+def _shallow_empty(children) -> bool:
+    """Evaluation never returns empty rich text, so a Rich child means content."""
+    for c in children:
+        if c.__class__ is str:
+            if c:
+                return False
+        elif c is not None and (c.__class__ is not list or not _shallow_empty(c)):
+            if c.__class__ is Rich and not c.children:
+                continue
+            return False
+    return True
+
+
 class Node:
     """A compiled style element. `eval(ctx)` returns rich text or None."""
 
@@ -31,7 +44,13 @@ class Node:
 
     def decorate(self, content, ctx, affixes=True) -> Optional[Rich]:
         """Apply text-case, strip-periods, formatting, quotes, affixes and display."""
-        if content is None or is_empty(content):
+        if content is None:
+            return None
+        cls = content.__class__
+        if cls is str:
+            if not content:
+                return None
+        elif _shallow_empty(content.children if cls is Rich else content):
             return None
         if isinstance(content, Rich) and content.fmt is None and not content.quotes and not content.nocase \
                 and content.display is None and content.tag is None:
@@ -63,7 +82,7 @@ class Context:
     __slots__ = ("style", "locale", "item", "mode", "sorting", "cite", "position", "near_note",
                  "suppressed", "called", "found", "name_opts", "dis", "english", "year_suffix_done",
                  "sort_names", "render_year_suffix", "first_note", "collapse_marks", "in_substitute",
-                 "substituted")
+                 "substituted", "dis_seen")
 
     def __init__(self, style, locale, item, mode, cite=None, dis=None, sorting=False):
         self.style = style
@@ -88,6 +107,7 @@ class Context:
         self.collapse_marks = None
         self.in_substitute = None
         self.substituted = None
+        self.dis_seen = 0
 
     def var(self, name):
         if name in self.suppressed:

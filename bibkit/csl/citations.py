@@ -11,10 +11,14 @@ POSITIONS = {0: "first", 1: "subsequent", 2: "ibid", 3: "ibid-with-locator"}
 def compute_positions(citations, near_note_distance):
     last_note = {}
     first_note = {}
-    prev_cite = None  # (id, locator) of the previous cite
-    prev_citation_single = True
+    # ibid looks back within the same stream: in-text citations (note 0) or footnotes
+    prev = {True: None, False: None}   # stream -> (id, locator, label)
+    prev_single = {True: True, False: True}
+    note_cites: dict = {}
     for ci, cit in enumerate(citations):
         note = cit.get("note") or 0
+        stream = note == 0
+        prev_cite = prev[stream]
         for j, c in enumerate(cit["items"]):
             k = c["id"]
             if "position" in c and isinstance(c["position"], int):
@@ -22,7 +26,7 @@ def compute_positions(citations, near_note_distance):
             elif k not in first_note:
                 c["_position"] = "first"
             else:
-                same_prev = prev_cite is not None and prev_cite[0] == k and (j > 0 or prev_citation_single)
+                same_prev = prev_cite is not None and prev_cite[0] == k and (j > 0 or prev_single[stream])
                 if same_prev:
                     loc, ploc = c.get("locator"), prev_cite[1]
                     if ploc in (None, "") and loc in (None, ""):
@@ -47,7 +51,12 @@ def compute_positions(citations, near_note_distance):
                 first_note[k] = note
             last_note[k] = note
             prev_cite = (k, c.get("locator"), c.get("label", "page"))
-        prev_citation_single = len(cit["items"]) == 1
+        prev[stream] = prev_cite
+        note_cites.setdefault(note, []).append(len(cit["items"]))
+        if stream:
+            prev_single[stream] = len(cit["items"]) == 1
+        else:
+            prev_single[stream] = len(cit["items"]) == 1 and len(note_cites.get(note, [])) <= 1
 
 
 def render_citations(proc, reg, order, citations) -> list:
@@ -93,10 +102,13 @@ def render_cluster(proc, reg, cit, dis_map):
         pos = {id(it): i for i, it in enumerate(items)}
         cites = sorted(cites, key=lambda c: pos[id(reg[c["id"]])])
     rendered = []
-    for c in cites:
+    for n, c in enumerate(cites):
         item = reg[c["id"]]
         cd = _cite_dict(c)
         r = proc.render_item(item, "citation", cite=cd, dis=dis_map.get(c["id"]))
+        pre = (c.get("prefix") or "").rstrip().rstrip("\u201d\u2019\"'")
+        if r is not None and ((n == 0 and not pre) or pre.endswith((".", "!", "?"))) and not layout.prefix:
+            _capitalize_leading_term(r, style.cls == "note")
         rendered.append((c, item, cd, r))
     collapse = style.collapse
     layout_delim = layout.delimiter
@@ -113,7 +125,7 @@ def render_cluster(proc, reg, cit, dis_map):
         if r is None or is_empty(r):
             continue
         if out and prev_delim is not None:
-            if not plain(r).startswith(","):
+            if not plain(r).lstrip()[:1] in (",", ".", ";", ":"):
                 out.append(prev_delim)
         out.append(r)
         prev_delim = d
@@ -126,6 +138,43 @@ def render_cluster(proc, reg, cit, dis_map):
     return Rich(kids, fmt=layout.fmt)
 
 
+def _first_leaf(x, in_term=False):
+    if isinstance(x, str):
+        return None
+    if isinstance(x, list):
+        x = Rich(x)
+    t = in_term or x.tag == "term"
+    for i, ch in enumerate(x.children):
+        if isinstance(ch, str):
+            if ch:
+                return (x.children, i, t)
+            continue
+        r = _first_leaf(ch, t)
+        if r is not None:
+            return r
+    return None
+
+
+def _capitalize_leading_term(r, note):
+    found = _first_leaf(r)
+    if found is None:
+        return
+    container, i, in_term = found
+    s = container[i]
+    if in_term and s[:1].islower() and (note or s.startswith("ibid")):
+        container[i] = s[0].upper() + s[1:]
+
+
+def _affix_quotes(children):
+    """Quotes typed in cite affixes never take punctuation in (kind 3)."""
+    for ch in children:
+        if isinstance(ch, Rich):
+            if ch.quotes:
+                ch.quotes = 3
+            _affix_quotes(ch.children)
+    return children
+
+
 def _affixed(c, r):
     if r is None:
         return None
@@ -134,10 +183,10 @@ def _affixed(c, r):
         return r
     kids = []
     if pre:
-        kids.append(Rich(parse_markup(pre)))
+        kids.append(Rich(_affix_quotes(parse_markup(pre))))
     kids.append(r)
     if suf:
-        kids.append(Rich(parse_markup(suf)))
+        kids.append(Rich(_affix_quotes(parse_markup(suf))))
     return Rich(kids)
 
 
@@ -181,10 +230,7 @@ def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
         c, item, cd, r = entry
         from .processor import _find_tag
         nm = _find_tag(r, "names") if r is not None else None
-        key = plain(nm) if nm is not None else None
-        if key is None:
-            groups.append([entry])
-            continue
+        key = plain(nm) if nm is not None else ""
         if key in index:
             groups[index[key]].append(entry)
         else:
@@ -222,7 +268,8 @@ def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
         parts = []
         for si, s in enumerate(sub):
             if si:
-                parts.append(ac_delim if "locator" in sub[si - 1][-1][2] else cg_delim)
+                prev_sub = sub[si - 1]
+                parts.append(ac_delim if ("locator" in prev_sub[-1][2] or len(prev_sub) > 1) else cg_delim)
             first = s[0][3]
             if len(s) == 1:
                 parts.append(first)

@@ -192,7 +192,7 @@ class DateNode(Node):
         if ctx.sorting:
             parts, _ = self._layout(ctx)
             names = {p.name for p in parts} or {"year", "month", "day"}
-            return sort_key_of_date(d, names)
+            return Rich([sort_key_of_date(d, names)])
         if d.get("literal") and not d["parts"]:
             from .richtext import parse_markup
             return self.decorate(Rich(parse_markup(d["literal"])), ctx)

@@ -47,12 +47,21 @@ def disambiguate(proc, reg: dict, ids: list, cite_order: list) -> dict:
     if not groups:
         return dis
 
+    counts: dict = {}
+    for v in keys.values():
+        counts[v] = counts.get(v, 0) + 1
+
     def recompute(group):
         for k in group:
-            keys[k] = _key(proc, items[k], dis[k])
+            old = keys[k]
+            new = _key(proc, items[k], dis[k])
+            if new != old:
+                counts[old] -= 1
+                counts[new] = counts.get(new, 0) + 1
+                keys[k] = new
 
     def collisions(k):
-        return sum(1 for x in ids if x != k and keys[x] == keys[k])
+        return counts[keys[k]] - 1
 
     if style.add_names:
         for group in groups:
@@ -84,9 +93,18 @@ def disambiguate(proc, reg: dict, ids: list, cite_order: list) -> dict:
 
     if groups and _uses_disamb_cond(style):
         for group in groups:
-            for k in group:
-                dis[k].condition = True
-            recompute(group)
+            live = list(group)
+            for level in range(1, style._n_dc + 1):
+                for k in live:
+                    dis[k].condition = level
+                recompute(live)
+                live = [k for k in live if collisions(k) > 0]
+                if not live:
+                    break
+            if live:
+                for k in live:
+                    dis[k].condition = 999
+                recompute(live)
         groups = _groups(keys)
 
     if groups and style.add_year_suffix:
@@ -161,7 +179,31 @@ def _uses_disamb_cond(style) -> bool:
         if style.citation and style.citation.layout:
             v = v or walk(style.citation.layout)
         style._uses_dc = v
+        style._n_dc = _count_dc(style)
     return v
+
+
+def _count_dc(style) -> int:
+    from .nodes import ChooseNode
+    seen = set()
+
+    def walk(n):
+        c = 0
+        if id(n) in seen:
+            return 0
+        seen.add(id(n))
+        if isinstance(n, ChooseNode):
+            for cond, ch in n.branches:
+                if cond is not None:
+                    c += sum(1 for a, _ in cond.tests if a == "disambiguate")
+                c += sum(walk(x) for x in ch)
+        for x in getattr(n, "children", None) or []:
+            c += walk(x)
+        return c
+    total = sum(walk(m) for m in style.macros.values() if m is not None)
+    if style.citation and style.citation.layout:
+        total += walk(style.citation.layout)
+    return max(total, 1)
 
 
 def _global_givennames(proc, items, dis, levels):
@@ -195,7 +237,8 @@ def _global_givennames(proc, items, dis, levels):
             inits.setdefault(ini, []).append(p)
         for ini, ps in inits.items():
             for p in ps:
-                if len(ps) > 1 and not with_initials:
-                    levels[p] = 2
+                if len(ps) > 1:
+                    if not with_initials:
+                        levels[p] = 2
                 else:
                     levels[p] = 1

@@ -18,7 +18,8 @@ def _split_particles(family: str):
     """Leading lowercase words of a family name are a non-dropping particle ("van der Berg")."""
     words = family.split(" ")
     i = 0
-    while i < len(words) - 1 and words[i] and words[i][0].islower():
+    while i < len(words) - 1 and words[i] and (words[i][0].islower() or
+                                               (words[i][0] in "'\u2019" and words[i][1:2].islower())):
         i += 1
     if i:
         return " ".join(words[:i]), " ".join(words[i:])
@@ -74,7 +75,8 @@ def normalize_name(n) -> dict:
             giv = n["given"]
         words = giv.split(" ")
         j = len(words)
-        while j > 1 and words[j - 1] and words[j - 1][0].islower() and words[j - 1].isalpha():
+        while j > 1 and words[j - 1] and words[j - 1][0].islower() and \
+                words[j - 1].replace("'", "").replace("\u2019", "").isalpha():
             j -= 1
         if j < len(words):
             n["dropping-particle"] = " ".join(words[j:])
@@ -258,7 +260,9 @@ class NamesNode(Node):
             if [name_key(x) for x in ed] == [name_key(x) for x in tr]:
                 found = [(v, val) for v, val in found if v != "translator"]
                 found = [("editortranslator", val) if v == "editor" else (v, val) for v, val in found]
-        opts = name.opts(ctx) if name else NameNode._default_opts(ctx)
+        if name is None:
+            name = _DEFAULT_NAME
+        opts = name.opts(ctx)
         if opts.get("form") == "count":
             total = 0
             for v, val in found:
@@ -266,6 +270,9 @@ class NamesNode(Node):
             if total == 0:
                 return None
             return self.decorate(str(total), ctx)
+        if ctx.in_substitute is not None:
+            for v in self.variables:
+                ctx.suppressed.add(v)
         parts = []
         for v, val in found:
             r = render_name_list(val, v, name, opts, etal, ctx)
@@ -322,7 +329,17 @@ def _suppress_vars_of(node, ctx):
             ctx.suppressed.add(v)
 
 
-NameNode._default_opts = staticmethod(lambda ctx: {})
+class _E:
+    attrib: dict = {}
+
+    def __iter__(self):
+        return iter(())
+
+    def get(self, k, d=None):
+        return d
+
+
+_DEFAULT_NAME = NameNode(_E())
 
 
 def _etal_params(opts, ctx, n):
@@ -374,7 +391,7 @@ def render_name_list(names, variable, name_node, opts, etal_node, ctx):
     for i, nm in enumerate(shown):
         rendered.append(Rich([render_name(nm, i, name_node, opts, ctx)], fmt=name_node.fmt, tag="name"))
     delim = opts.get("delimiter", ", ")
-    and_ = opts.get("and")
+    and_ = opts.get("and") if not ctx.sorting else None
     and_term = None
     if and_ == "text":
         and_term = ctx.locale.term("and", "long") or "and"
@@ -466,7 +483,7 @@ def _sp(parts, sep=" "):
     for p in parts:
         if p is None or p == "" or (isinstance(p, Rich) and is_empty(p)):
             continue
-        if out and not plain(out[-1]).endswith(("'", "\u2019", "-")):
+        if out and _last_char(out[-1]) not in ("'", "\u2019", "-"):
             out.append(sep)
         out.append(p)
     return out
@@ -482,7 +499,7 @@ def render_name(nm: dict, index: int, name_node: NameNode, opts: dict, ctx) -> R
     if ctx.dis is not None and not ctx.sorting:
         if ctx.dis.expand_all:
             level = 1 if ctx.style.gn_rule.endswith("with-initials") else 2
-        elif ctx.dis.name_levels:
+        elif ctx.dis.name_levels and not (index > 0 and ctx.style.gn_rule.startswith("primary")):
             level = ctx.dis.name_levels.get(name_key(nm), 0)
     form = opts.get("form", "long")
     init_with = opts.get("initialize-with")
@@ -499,7 +516,7 @@ def render_name(nm: dict, index: int, name_node: NameNode, opts: dict, ctx) -> R
     ndp = _apos(nm.get("non-dropping-particle") or "")
     dp = _apos(nm.get("dropping-particle") or "")
     suffix = nm.get("suffix") or ""
-    if init_with is not None and given:
+    if init_with is not None and given and (family or ndp):
         given = initialize(given, init_with, do_init, ctx.style.init_hyphen)
     fam_rt = parse_markup(family) if family else None
     demote = ctx.style.demote_ndp
@@ -525,8 +542,8 @@ def render_name(nm: dict, index: int, name_node: NameNode, opts: dict, ctx) -> R
             return Rich([_affix(fam_node, fam_part)] + ([_affix(giv_node, giv_part)] if giv_part else []))
         return Rich(_sp([_affix(fam_node, fam_part), _affix(giv_node, giv_part)]))
     if not inverted:
-        g = Rich(_sp([G(given), G(dp)])) if given else None
-        fam_pieces = ([] if given else [G(dp)]) + [F(ndp), F(fam_rt)]
+        g = G(given) if given else None
+        fam_pieces = [G(dp), F(ndp), F(fam_rt)]
         f = Rich(_sp(fam_pieces))
         if suffix:
             sep = ", " if nm.get("comma-suffix") else " "
@@ -551,6 +568,21 @@ def render_name(nm: dict, index: int, name_node: NameNode, opts: dict, ctx) -> R
             out.append(sort_sep)
         out.append(p)
     return Rich(out)
+
+
+def _last_char(x) -> str:
+    while True:
+        if x.__class__ is str:
+            return x[-1:] if x else ""
+        ch = x.children if x.__class__ is Rich else x
+        if not ch:
+            return ""
+        for c in reversed(ch):
+            if c.__class__ is not str or c:
+                x = c
+                break
+        else:
+            return ""
 
 
 def _apos(s: str) -> str:

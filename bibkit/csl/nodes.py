@@ -65,12 +65,22 @@ class TextNode(Node):
                 if v is None or v == "":
                     return None
                 ctx.found += 1
-                v = str(v)
+                v = str(v).strip()
                 if ctx.cite.get("label", "page") == "page" and ctx.style.page_range_format:
                     v = format_page_range(v, ctx.style.page_range_format, ctx.locale.term('page-range-delimiter') or '\u2013')
-                elif "-" in v and ctx.cite.get("label", "page") == "page":
+                elif "-" in v:
                     v = format_page_range(v, None, ctx.locale.term('page-range-delimiter') or '\u2013')
                 return self.decorate(Rich(parse_markup(v)), ctx)
+            if var == "citation-label":
+                v = ctx.var("citation-label")
+                if not v:
+                    return None
+                ctx.found += 1
+                kids = [str(v)]
+                if ctx.dis is not None and ctx.dis.year_suffix and ctx.render_year_suffix and not ctx.year_suffix_done:
+                    kids.append(Rich([ctx.dis.year_suffix], tag="year-suffix"))
+                    ctx.year_suffix_done = True
+                return self.decorate(Rich(kids), ctx)
             if var == "first-reference-note-number":
                 v = ctx.cite.get("first-reference-note-number")
                 if not v:
@@ -92,6 +102,10 @@ class TextNode(Node):
                 return self.decorate(Rich(parse_markup(s)), ctx)
             if isinstance(v, (int, float)):
                 v = str(v)
+            if var in NUMBER_VARIABLES and isinstance(v, str) and "-" in v:
+                import re
+                if re.match(r"^\s*\d+\s*-\s*\d+\s*$", v):
+                    v = re.sub(r"\s*-\s*", ctx.locale.term("page-range-delimiter") or "\u2013", v)
             if not isinstance(v, str):
                 return None
             if var in _NO_MARKUP:
@@ -113,7 +127,7 @@ class TextNode(Node):
             t = ctx.locale.term(self.term, self.form, self.plural)
             if not t:
                 return None
-            return self.decorate(Rich(parse_markup(t)), ctx)
+            return self.decorate(Rich(parse_markup(t), tag="term"), ctx)
         if self.value is not None:
             return self.decorate(Rich(parse_markup(self.value)), ctx)
         return None
@@ -129,7 +143,7 @@ class MacroNode:
         out = []
         for c in self.children:
             r = c.eval(ctx)
-            if r is not None and not is_empty(r):
+            if r is not None:
                 out.append(r)
         if not out:
             return None
@@ -221,7 +235,7 @@ class LabelNode(Node):
             except ValueError:
                 pl = plural_of(v)
         else:
-            pl = plural_of(v)
+            pl = plural_of(v, ctx.locale.term("and"))
         t = ctx.locale.term(term, self.form, pl)
         if not t:
             return None
@@ -253,8 +267,11 @@ class GroupNode(Node):
         parts = []
         for c in self.children:
             r = c.eval(ctx)
-            if r is not None and not is_empty(r):
-                parts.append(r)
+            if r is not None:
+                if r.tag == "splice":
+                    parts.extend(r.children)
+                else:
+                    parts.append(r)
         if not parts:
             return None
         if ctx.called > c0 and ctx.found == f0:
@@ -268,7 +285,7 @@ class GroupNode(Node):
         else:
             out = parts
         # a non-empty group counts as a found variable for enclosing groups
-        ctx.found += 1 if ctx.found == f0 and ctx.called > c0 else 0
+        ctx.found += 1
         return self.decorate(Rich(out), ctx)
 
 
@@ -285,13 +302,30 @@ class Condition:
                 for x in v.split():
                     self.tests.append((attr, x))
 
+    _SPECIAL_VARS = frozenset(("locator", "year-suffix", "first-reference-note-number", "citation-number"))
+
     def check(self, ctx) -> bool:
-        results = (self._one(a, v, ctx) for a, v in self.tests)
-        if self.match == "any":
-            return any(results)
-        if self.match == "none":
-            return not any(results)
-        return all(results)
+        match = self.match
+        want = match == "any"  # result that decides early for any/none
+        if match == "all":
+            for a, v in self.tests:
+                if not self._fast(a, v, ctx):
+                    return False
+            return True
+        for a, v in self.tests:
+            if self._fast(a, v, ctx):
+                return match == "any"
+        return match == "none"
+
+    def _fast(self, a, v, ctx) -> bool:
+        if a == "type":
+            return ctx.item.get("type") == v
+        if a == "variable" and v not in self._SPECIAL_VARS:
+            if v in ctx.suppressed:
+                return False
+            val = ctx.item.get(v)
+            return val is not None and val != "" and val != []
+        return self._one(a, v, ctx)
 
     @staticmethod
     def _one(attr, v, ctx) -> bool:
@@ -339,7 +373,10 @@ class Condition:
                 return pos != "first" and bool(ctx.near_note)
             return False
         if attr == "disambiguate":
-            return bool(ctx.dis and ctx.dis.condition) == (v == "true")
+            # conditions switch on one at a time, in evaluation order ("incremental")
+            ctx.dis_seen += 1
+            on = bool(ctx.dis and ctx.dis.condition and ctx.dis_seen <= ctx.dis.condition)
+            return on == (v == "true")
         return False
 
 
@@ -355,9 +392,13 @@ class ChooseNode:
                 out = []
                 for c in children:
                     r = c.eval(ctx)
-                    if r is not None and not is_empty(r):
-                        out.append(r)
-                return Rich(out) if out else None
+                    if r is not None:
+                        if r.tag == "splice":
+                            out.extend(r.children)
+                        else:
+                            out.append(r)
+                # the enclosing group's delimiter applies between these outputs
+                return Rich(out, tag="splice") if out else None
         return None
 
 
@@ -373,7 +414,7 @@ class LayoutNode(Node):
         out = []
         for c in self.children:
             r = c.eval(ctx)
-            if r is not None and not is_empty(r):
+            if r is not None:
                 out.append(r)
         return Rich(out) if out else None
 

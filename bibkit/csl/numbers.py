@@ -16,7 +16,7 @@ def is_numeric(value) -> bool:
     return bool(_NUMERIC.match(str(value)))
 
 
-def plural_of(value) -> bool:
+def plural_of(value, and_term=None) -> bool:
     """Whether a number variable holds more than one number (contextual plural)."""
     if isinstance(value, int):
         return False
@@ -28,6 +28,8 @@ def plural_of(value) -> bool:
     nums = re.findall(r"\d+", s)
     if len(nums) < 2:
         return False
+    if and_term and re.search(r"\s" + re.escape(and_term) + r"\s", s):
+        return True
     return bool(re.search(r"[-\u2013,&]|\band\b", s))
 
 

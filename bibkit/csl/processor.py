@@ -52,12 +52,46 @@ def normalize_item(item: dict) -> dict:
             out[k] = str(v)
         else:
             out[k] = v
+    if "citation-label" not in out:
+        lab = _trigraph(out)
+        if lab:
+            out["citation-label"] = lab
+    if "page" in out and "page-first" not in out:
+        m = re.match(r"\s*([^\s,\-\u2013&]+)", str(out["page"]))
+        if m:
+            out["page-first"] = m.group(1)
     if "shortTitle" in out and "title-short" not in out:
         out["title-short"] = out["shortTitle"]
     if "journalAbbreviation" in out and "container-title-short" not in out:
         out["container-title-short"] = out["journalAbbreviation"]
     out["id"] = str(item.get("id", id(item)))
     return out
+
+
+def _trigraph(item) -> str:
+    """Default citation-label: "Aaaa00" / "AaAa00" / "AaAaAa00" style keys."""
+    names = None
+    for v in ("author", "editor", "translator", "container-author", "director", "composer"):
+        if item.get(v):
+            names = item[v]
+            break
+    fams = []
+    for n in names or []:
+        f = n.get("family") or n.get("literal") or ""
+        f = re.sub(r"\W", "", f)
+        if f:
+            fams.append(f)
+    if len(fams) == 1:
+        key = fams[0][:4]
+    elif len(fams) == 2:
+        key = fams[0][:2] + fams[1][:2]
+    else:
+        key = "".join(f[:1] for f in fams[:4])
+    year = ""
+    d = item.get("issued")
+    if d and d.get("parts"):
+        year = "%02d" % (abs(d["parts"][0][0]) % 100)
+    return key + year if key or year else ""
 
 
 def _to_csl(item) -> dict:
@@ -143,8 +177,8 @@ class Processor:
             ctx.collapse_marks = extra
         return sec.layout.eval_item(ctx)
 
-    def _out(self, rich, fmt) -> str:
-        return get_backend(fmt).render(rich, self.quotes)
+    def _out(self, rich, fmt, strip=False) -> str:
+        return get_backend(fmt).render(rich, self.quotes, strip)
 
     def bibliography_rich(self, reg, ids, dis_map) -> list:
         bib = self.style.bibliography
@@ -158,12 +192,15 @@ class Processor:
         sfa = bib.attrs.get("second-field-align")
         for k in ids:
             item = reg[k]
-            ctx = Context(self.style, self.locale, item, "bibliography", dis=dis_map.get(k))
+            ctx = Context(self.style, self.locale, item, "bibliography", dis=_bib_dis(dis_map.get(k)))
             parts = []
             for c in layout.children:
                 r = c.eval(ctx)
-                if r is not None and not is_empty(r):
-                    parts.append(r)
+                if r is not None:
+                    if r.tag == "splice":
+                        parts.extend(r.children)
+                    else:
+                        parts.append(r)
             if sas is not None and parts:
                 names = _find_tag(parts, "names")
                 if names is not None:
@@ -198,7 +235,7 @@ class Processor:
         for e in ents:
             if e is None:
                 continue
-            s = self._out(e, format)
+            s = self._out(e, format, strip=True)
             out.append(s)
         if format == "latex":
             return out
@@ -236,6 +273,16 @@ class Processor:
     def render_citations(self, reg, order, citations) -> list:
         from .citations import render_citations
         return render_citations(self, reg, order, citations)
+
+
+def _bib_dis(d):
+    """Bibliographies only take the year-suffix from disambiguation."""
+    if d is None or (not d.add_names and not d.name_levels and not d.condition):
+        return d
+    b = DisState()
+    b.year_suffix = d.year_suffix
+    b.condition = d.condition
+    return b
 
 
 def _layout_wrap(layout, parts):

@@ -12,7 +12,7 @@ from typing import Iterable, Optional, Union
 
 Child = Union[str, "Rich"]
 
-FORMAT_KEYS = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")
+FORMAT_KEYS = ("font-weight", "font-style", "font-variant", "text-decoration", "vertical-align")
 
 
 class Rich:
@@ -47,11 +47,17 @@ def plain(x) -> str:
 def is_empty(x) -> bool:
     if x is None:
         return True
-    if isinstance(x, str):
-        return x == ""
-    if isinstance(x, list):
-        return all(is_empty(c) for c in x)
-    return all(is_empty(c) for c in x.children)
+    cls = x.__class__
+    if cls is str:
+        return not x
+    children = x if cls is list else x.children
+    for c in children:
+        if c.__class__ is str:
+            if c:
+                return False
+        elif not is_empty(c):
+            return False
+    return True
 
 
 def join(parts: Iterable, delimiter: str = "") -> list:
@@ -161,14 +167,14 @@ def _parse_markup(s: str) -> list:
         after = s[at + len(m)] if at + len(m) < len(s) else ""
         if m in _OPEN:
             _, k, v = _OPEN[m]
-            node = Rich(fmt={k: v})
+            node = Rich(fmt={k: v}, nocase=k in ("vertical-align", "font-variant"))
             stack[-1][1].children.append(node)
             stack.append((m, node))
         elif m.startswith("<span"):
             if "nocase" in m:
                 node = Rich(nocase=True)
             else:
-                node = Rich(fmt={"font-variant": "small-caps"})
+                node = Rich(fmt={"font-variant": "small-caps"}, nocase=True)
             stack[-1][1].children.append(node)
             stack.append(("<span", node))
         elif m in _CLOSE or m == "</span>":
@@ -182,10 +188,10 @@ def _parse_markup(s: str) -> list:
         else:
             # quotes
             if m == '"':
-                if _open_in_stack(stack, '"') and (not after or not after.isalnum()):
+                if _open_in_stack(stack, '"') and (not after or not after.isalnum()) and before and not before.isspace():
                     _close_to(stack, '"')
-                elif not before or not before.isalnum():
-                    node = Rich(quotes=True)
+                elif (not before or not before.isalnum()) and after and not after.isspace():
+                    node = Rich(quotes=2)
                     stack[-1][1].children.append(node)
                     stack.append(('"', node))
                 else:
@@ -195,7 +201,7 @@ def _parse_markup(s: str) -> list:
                     stack[-1][1].children.append("\u2019")
                 elif _open_in_stack(stack, "'") and (not after or not after.isalnum()):
                     _close_to(stack, "'")
-                elif (not before or not before.isalnum()) and after and m == "'":
+                elif (not before or not before.isalnum()) and after and not after.isspace() and m == "'":
                     node = Rich(quotes=2)
                     stack[-1][1].children.append(node)
                     stack.append(("'", node))
@@ -206,7 +212,7 @@ def _parse_markup(s: str) -> list:
                 stack[-1][1].children.append(node)
                 stack.append(("'", node))
             elif m == "\u201c":
-                node = Rich(quotes=True)
+                node = Rich(quotes=2)
                 stack[-1][1].children.append(node)
                 stack.append(('"', node))
             elif m == "\u201d":
@@ -279,11 +285,23 @@ _DEFAULT_STATE = {"font-style": "normal", "font-variant": "normal", "font-weight
                   "text-decoration": "none", "vertical-align": "baseline"}
 
 
-SUPERSCRIPTS = {"\u00aa": "a", "\u00ba": "o", "\u02b3": "r", "\u1d49": "e", "\u02e2": "s",
-                "\u1d57": "t", "\u02b0": "h", "\u207f": "n", "\u1d48": "d", "\u00b9": "1",
-                "\u00b2": "2", "\u00b3": "3", "\u1d52": "o", "\u1d43": "a", "\u02e1": "l",
-                "\u1d50": "m", "\u02b2": "j", "\u02b7": "w", "\u02b8": "y", "\u1d9c": "c"}
-_SUP_RE = re.compile("[" + "".join(SUPERSCRIPTS) + "]")
+def _superscripts() -> dict:
+    import sys
+    import unicodedata
+    table = {}
+    for cp in range(0xA0, 0x10000):
+        c = chr(cp)
+        d = unicodedata.decomposition(c)
+        if d.startswith("<super>"):
+            try:
+                table[c] = "".join(chr(int(h, 16)) for h in d.split()[1:])
+            except ValueError:
+                continue
+    return table
+
+
+SUPERSCRIPTS = _superscripts()
+_SUP_RE = re.compile("[" + "".join(re.escape(c) for c in SUPERSCRIPTS) + "]")
 
 
 def _flat(x, out, state, qlevel, quotes):
@@ -336,7 +354,7 @@ def _flat(x, out, state, qlevel, quotes):
         out.append(("q", o))
         for ch in x.children:
             _flat(ch, out, state, kind, quotes)
-        out.append(("cq", c, kind))
+        out.append(("cq", c, kind if x.quotes in (True, 2) else "affix"))
     else:
         for ch in x.children:
             _flat(ch, out, state, qlevel, quotes)
@@ -350,74 +368,97 @@ def _flat(x, out, state, qlevel, quotes):
 _PUNCT = ".,;:!?"
 
 
-def _prev_text_index(tokens, i):
+def _prev_text_index(tokens, i, cross_quotes=True):
     j = i - 1
     while j >= 0:
         t = tokens[j]
         if isinstance(t, str):
-            return j
-        if t[0] in ("push", "pop"):
+            if t:
+                return j
+            j -= 1
+            continue
+        if t[0] in ("push", "pop") or (cross_quotes and t[0] == "cq"):
             j -= 1
             continue
         return None
     return None
 
 
+def _merge(a: str, b: str):
+    """Result of punctuation a followed by b: (new_a, keep_b)."""
+    if a == b:
+        return a, False
+    if b in ".:" and a in ";!?:":
+        return a, False
+    if b in "!?" and a in ":;":
+        return b, False
+    return a, True
+
+
+_MOVE_IN = ".,!?"
+
+
+def _move_into_quote(tokens, i) -> int:
+    """Move leading . , ! ? of tokens[i] inside an immediately preceding closing quote.
+    Returns the number of tokens inserted before i."""
+    t = tokens[i]
+    if not t or t[0] not in _MOVE_IN:
+        return 0
+    k = i - 1
+    while k >= 0 and (tokens[k] == "" or (not isinstance(tokens[k], str) and tokens[k][0] == "pop")):
+        k -= 1
+    if k < 0 or isinstance(tokens[k], str) or tokens[k][0] != "cq" or tokens[k][2] != "outer":
+        return 0
+    m = 0
+    while m < len(t) and t[m] in _MOVE_IN:
+        m += 1
+    moving = t[:m]
+    j = _prev_text_index(tokens, k, cross_quotes=True)
+    inner = tokens[j] if j is not None else ""
+    for ch in moving:
+        if inner and inner[-1] in _PUNCT:
+            if inner[-1] == ch or (ch == "." and inner[-1] in "!?"):
+                continue
+        inner += ch
+    tokens[i] = t[m:]
+    if j is not None:
+        tokens[j] = inner
+        return 0
+    tokens.insert(k, inner)
+    return 1
+
+
 def _fix_punctuation(tokens, in_quote: bool) -> None:
-    """Merge duplicate punctuation across span boundaries and move punctuation into quotes."""
+    """Merge punctuation across span boundaries, collapse doubled spaces, and move
+    punctuation into closing quotes when the locale asks for it."""
     i = 0
-    n = len(tokens)
-    while i < n:
+    while i < len(tokens):
         t = tokens[i]
-        if isinstance(t, str) and t and t[0] == " ":
+        if not isinstance(t, str) or not t:
+            i += 1
+            continue
+        if t[0] == " ":
             j = _prev_text_index(tokens, i)
             if j is not None and tokens[j].endswith(" "):
                 t = t.lstrip(" ")
                 tokens[i] = t
-        if isinstance(t, str) and t and t[0] in _PUNCT:
+        while t and t[0] in _PUNCT:
             j = _prev_text_index(tokens, i)
-            if j is not None:
-                prev = tokens[j]
-                if prev and prev[-1] in _PUNCT:
-                    a, b = prev[-1], t[0]
-                    drop = False
-                    if a == b and a in ".,;:":
-                        drop = True
-                    elif a in "!?" and b == ".":
-                        drop = True
-                    elif a == "." and b in ",;:" and False:
-                        drop = True
-                    if drop:
-                        t = t[1:]
-                        tokens[i] = t
-            # punctuation after a closing quote
-            if in_quote and t and t[0] in ".,":
-                k = i - 1
-                while k >= 0 and not isinstance(tokens[k], str) and tokens[k][0] == "pop":
-                    k -= 1
-                if k >= 0 and not isinstance(tokens[k], str) and tokens[k][0] == "cq" and tokens[k][2] == "outer":
-                    # find text inside the quote
-                    m = k - 1
-                    while m >= 0 and not isinstance(tokens[m], str) and tokens[m][0] in ("pop", "cq"):
-                        m -= 1
-                    inner = tokens[m] if m >= 0 and isinstance(tokens[m], str) else ""
-                    p = t[0]
-                    if inner and inner[-1] in _PUNCT:
-                        if not (inner[-1] in "!?" and p == ".") and inner[-1] != p:
-                            if inner[-1] in ".!?" and p == ",":
-                                pass
-                            if inner[-1] in ".!?" and p == ".":
-                                pass
-                            else:
-                                tokens[m] = inner + p
-                        t = t[1:]
-                    elif m >= 0 and isinstance(tokens[m], str):
-                        tokens[m] = inner + p
-                        t = t[1:]
-                    else:
-                        tokens.insert(k, p)
-                        i += 1
-                        n += 1
-                        t = t[1:]
-                    tokens[i] = t
+            if j is None:
+                break
+            prev = tokens[j]
+            a = prev[-1]
+            if a not in _PUNCT:
+                break
+            new_a, keep = _merge(a, t[0])
+            if keep:
+                break
+            tokens[j] = prev[:-1] + new_a
+            t = t[1:]
+            tokens[i] = t
+            if in_quote and new_a != a and len(tokens[j]) == 1:
+                i += _move_into_quote(tokens, j)
+                t = tokens[i]
+        if in_quote and t:
+            i += _move_into_quote(tokens, i)
         i += 1

@@ -21,8 +21,8 @@ DATE_VARS = frozenset("accessed available-date event-date issued original-date s
 def _norm(s: str) -> str:
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
-    s = re.sub(r"^[\s\"'\u201c\u2018\[\(\u00ab]+", "", s)
-    return s.replace("\u2019", "'").casefold()
+    s = re.sub(r"[^\w\s]", "", s)
+    return re.sub(r"\s+", " ", s).strip().casefold()
 
 
 def _name_sort_string(n: dict, demote: str) -> str:

@@ -29,7 +29,7 @@ def _bib_html(proc, entries) -> str:
     for e in entries:
         if e is None:
             continue
-        s = proc._out(e, "html")
+        s = proc._out(e, "html", strip=True)
         if '<div class="csl-block">' in s or '<div class="csl-left-margin">' in s or '<div class="csl-indent">' in s:
             s = _block_layout(s)
         lines.append('  <div class="csl-entry">%s</div>' % s)
@@ -58,7 +58,10 @@ def render_fixture(sections: dict) -> str:
         cite_order = None
         if "CITATIONS" in sections:
             data = json.loads(sections["CITATIONS"])
-            cite_order = [str(c["id"]) for x in data for c in x[0]["citationItems"]]
+            by_id = {x[0]["citationID"]: x[0] for x in data}
+            last = data[-1]
+            seq = [cid for cid, _ in last[1]] + [last[0]["citationID"]] + [cid for cid, _ in last[2]]
+            cite_order = [str(c["id"]) for cid in seq for c in by_id[cid]["citationItems"]]
         elif "CITATION-ITEMS" in sections:
             data = json.loads(sections["CITATION-ITEMS"])
             cite_order = [str(c["id"]) for g in data for c in g]

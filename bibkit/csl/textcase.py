@@ -11,8 +11,13 @@ import re
 from .richtext import leaves
 
 STOP_WORDS = frozenset(
-    "a an and as at but by down for from in into nor of on onto or over so the till to up via with yet"
-    .split()
+    ("a according across afore after against ahead along alongside amid amidst among amongst an and "
+     "anenst apart apropos apud around as aside astride at athwart atop barring before behind below "
+     "beneath beside besides between beyond but by circa despite down during except for forenenst "
+     "from given in inside into lest like modulo near next nor notwithstanding of off on onto or out "
+     "over per plus pro qua sans since so than the through thru throughout thruout till to toward "
+     "towards under underneath until unto up upon versus vs. v. vis-à-vis via vis-a-vis with within "
+     "without yet about de d' d\u2019 von van").split()
 )
 
 _WORD = re.compile(r"[^\s\-\u2013\u2014/]+")
@@ -23,10 +28,12 @@ def _is_lower(w: str) -> bool:
 
 
 def _cap(chars, start, end):
-    """Uppercase the first letter in chars[start:end]."""
+    """Uppercase the first letter in chars[start:end] (Latin script only)."""
     for i in range(start, end):
         c = chars[i]
         if c.isalpha():
+            if ord(c) > 0x24F:
+                return
             chars[i] = c.upper()
             return
         if c not in "\"'\u201c\u2018([\u00ab":
@@ -63,16 +70,10 @@ def apply_text_case(rich, case: str, english: bool = True) -> None:
             if _is_lower(m.group(0)):
                 _cap(new, m.start(), m.end())
     elif case == "sentence":
-        if s.upper() == s:
-            new = list(s.lower()) if len(s.lower()) == len(s) else chars[:]
-            m = _WORD.search(s)
-            if m:
-                _cap(new, m.start(), m.end())
-        else:
-            new = chars[:]
-            m = _WORD.search(s)
-            if m and _is_lower(m.group(0)):
-                _cap(new, m.start(), m.end())
+        new = list(s.lower()) if len(s.lower()) == len(s) else chars[:]
+        m = _WORD.search(s)
+        if m:
+            _cap(new, m.start(), m.end())
     elif case == "title":
         if not english:
             return

@@ -3,8 +3,8 @@
 Every value has a default suitable for the public services, can be set from the environment
 (so a mirror or a test server can be named without touching code) and from the CLI. The
 per-source rate limits come from each service's published polite-use rules: arXiv asks for
-one request every 3 seconds, Crossref's polite pool and OpenAlex allow about 10 per second,
-NCBI E-utilities 3 per second without an API key.
+one request every 3 seconds, Crossref's polite pool (requests with a mailto) about 10 per
+second with 3 in flight, OpenAlex 10 per second, NCBI E-utilities 3 per second without an API key.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ DEFAULT_INTERVALS: dict[str, float] = {
 }
 
 #: Requests one source may have in flight at once.
-DEFAULT_CONCURRENCY: dict[str, int] = {"arxiv": 1, "pubmed": 3}
+DEFAULT_CONCURRENCY: dict[str, int] = {"arxiv": 1, "crossref": 3, "pubmed": 3}
 
 
 def default_cache_dir() -> Path:
@@ -85,6 +85,8 @@ class EnrichConfig:
         config.timeout = _env_float("BIBKIT_TIMEOUT", config.timeout)
         if os.environ.get("BIBKIT_NO_CACHE", "").lower() in {"1", "true", "yes"}:
             config.cache = False
+        if os.environ.get("BIBKIT_NO_RATE_LIMIT", "").lower() in {"1", "true", "yes"}:
+            config.polite = False
         for key, value in overrides.items():
             if value is None:
                 continue

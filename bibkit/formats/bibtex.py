@@ -172,12 +172,15 @@ class BibLaTeXImporter(BibTeXImporter):
 class BibTeXReader:
     """One file's worth of reading state: macros seen so far, the library, the reporter."""
 
-    def __init__(self, name: str, resolve_crossref: bool = False, **_ignored):
+    def __init__(self, name: str, resolve_crossref: bool = False, keep_raw: bool = False, **_ignored):
         self.name = name
         self.library = Library()
         self.report = Reporter(name, self.library.problems)
         self.macros: dict[str, str] = {}
         self.resolve = resolve_crossref
+        # keep_raw: remember each field's value expression as written and its line in
+        # entry.meta["_raw"] (for `bibkit check`, whose checks and fixes need the source text)
+        self.keep_raw = keep_raw
 
     # ---- entry point
     def read(self, text: str) -> Library:
@@ -322,7 +325,8 @@ class BibTeXReader:
                         for f in src.fields], block.start_line, raw)
                     entry = self._entry(src_entry)
                     if key:
-                        self.report.warn(line, f"key {key.strip()!r} has characters BibTeX and biber reject; entry kept", "bad-key")
+                        self.report.warn(line, f"key {key.strip()!r} has characters BibTeX and biber reject; "
+                                         f"written as {safe_key(key.strip())!r}", "bad-key")
                     else:
                         entry.key = None
                         self.report.warn(line, "entry has no key; one will be generated", "missing-key")
@@ -375,6 +379,8 @@ class BibTeXReader:
     def _field(self, entry: Entry, field: bp.Field, entry_line: int, seen: set[str]) -> None:
         fname = field.key.lower()
         line = (field.start_line or entry_line - 1) + 1
+        if self.keep_raw:
+            entry.meta.setdefault("_raw", {}).setdefault(fname, (field.value, line))
         value, macro_raw, ok = self._value(field, line)
         if not ok and "{" in value:
             # e.g. a stray brace: keep the text, not the broken structure
@@ -495,7 +501,7 @@ class BibTeXReader:
                 expected = {"year": start.year if start else None,
                             "month": start.month if start else None,
                             "day": start.day if start else None}[other]
-                got = parse_month(value) if other == "month" else (int(value) if value.isdigit() else None)
+                got = parse_month(value) if other == "month" else (int(value) if value.lstrip("-").isdigit() else None)
                 if got is None or got != expected:  # not redundant with the date: keep it
                     entry.extra[other] = pending[other][0]
             return
@@ -524,7 +530,8 @@ class BibTeXReader:
             if entry.key and _BAD_KEY_CHARS.search(entry.key):
                 line = entry.source.line if entry.source else None
                 if not any(p.code == "bad-key" and p.line == line for p in self.library.problems):
-                    self.report.warn(line, f"key {entry.key!r} has characters BibTeX or biber reject", "bad-key")
+                    self.report.warn(line, f"key {entry.key!r} has characters BibTeX or biber reject; "
+                                     f"written as {safe_key(entry.key)!r}", "bad-key")
 
 
 # --------------------------------------------------------------------------- exporter
@@ -544,6 +551,11 @@ def _wrap(value: str) -> str:
         return "{" + value + "}"
     # unbalanced text (rare, from other formats): escape the braces
     return "{" + value.replace("{", r"\{").replace("}", r"\}") + "}"
+
+
+def safe_key(key: str) -> str:
+    """The key as BibTeX and biber can read it: characters they reject are removed."""
+    return _BAD_KEY_CHARS.sub("", key) if _BAD_KEY_CHARS.search(key) else key
 
 
 def _free_name(name: str, taken: dict[str, str]) -> str:
@@ -596,7 +608,7 @@ class BibTeXWriter:
     def entry(self, entry: Entry) -> str:
         fields = self.fields(entry)
         etype = bibtex_type_for(entry.type, entry.source_type, self.biblatex)
-        key = entry.key or ""
+        key = safe_key(entry.key or "")
         lines = [f"@{etype}{{{key},"]
         for name, value in fields:
             lines.append(f"{self.indent}{name} = {value},")
@@ -613,11 +625,7 @@ class BibTeXWriter:
         flavour = self.flavour
         raw_map = entry.meta.get("bibtex_raw", {})
         for role, names in entry.names.items():
-            fname = OUT_NAMES.get(role)
-            if fname is None or not names:
-                if names:
-                    out[role] = _wrap(format_names(names, self.unicode))
-                continue
+            fname = OUT_NAMES.get(role, role)
             out[entry.field_names.get(role, fname) if self._same_flavour(entry) else fname] = _wrap(format_names(names, self.unicode))
         for var, value in entry.fields.items():
             fname = self._text_field_name(entry, var)

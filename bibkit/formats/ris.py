@@ -155,11 +155,9 @@ class RISReader:
             elif tag == "ID" and entry.key is None:
                 entry.key = value
             elif tag in T.NAME_TAGS:
-                role = T.NAME_TAGS[tag]
-                if entry.field_names.setdefault(role, tag) == tag:
-                    names.setdefault(role, []).append(parse_ris_name(value))
-                else:
-                    self._extra(entry, tag, value)
+                role = T.NAME_TAGS[tag]  # AU and A1 alike are authors; the first spelling is written back
+                entry.field_names.setdefault(role, tag)
+                names.setdefault(role, []).append(parse_ris_name(value))
             elif tag in T.DATE_TAGS:
                 date = parse_ris_date(value)
                 if date is None:
@@ -282,7 +280,7 @@ class RISWriter:
     def tags(self, entry: Entry) -> list[tuple[str, str]]:
         from_ris = bool(entry.source and entry.source.format == "ris")
         spelled = entry.field_names if from_ris else {}
-        raw = entry.meta.get("ris_raw", {}) if from_ris else {}
+        raw = entry.meta.get("ris_raw", {})  # verbatim values, used only while they still parse the same
         out: list[tuple[str, str]] = [("TY", self._type(entry, from_ris))]
         if entry.key:
             out.append(("ID", entry.key))
@@ -326,7 +324,7 @@ class RISWriter:
 
     def _type(self, entry: Entry, from_ris: bool) -> str:
         code = entry.source_type
-        if from_ris and code and T.TYPE_TO_CSL.get(code, "document") == entry.type:
+        if code and (from_ris or code in T.RIS_TYPES) and T.TYPE_TO_CSL.get(code, "document") == entry.type:
             return code
         return T.CSL_TO_TYPE.get(entry.type, "GEN")
 

@@ -80,7 +80,7 @@ class ArxivSource:
         if kind != "arxiv":
             return None
         found = self.lookup_many(http, [value])
-        return found.get(value)
+        return found.get(parse_arxiv(value)[0] or value)
 
     def lookup_many(self, http: HttpClient, ids: list[str]) -> dict[str, Record]:
         """Many ids in as few requests as arXiv allows (one per :data:`BATCH` ids)."""

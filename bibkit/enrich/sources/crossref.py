@@ -48,6 +48,8 @@ def work_to_csl(work: dict) -> dict:
         value = first(work.get(crossref_key))
         if value:
             item[csl_key] = clean_markup(str(value))
+    if item.get("container-title-short") == item.get("container-title"):
+        item.pop("container-title-short")
     for role in _NAME_ROLES:
         names = [_name(n) for n in work.get(role) or [] if isinstance(n, dict)]
         names = [n for n in names if n]

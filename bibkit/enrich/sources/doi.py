@@ -25,7 +25,7 @@ class DOISource:
     searchable = False
 
     def lookup(self, http: HttpClient, kind: str, value: str) -> Record | None:
-        doi = ARXIV_DOI_PREFIX + value if kind == "arxiv" else value
+        doi = ARXIV_DOI_PREFIX + (parse_arxiv(value)[0] or value) if kind == "arxiv" else value
         url = f"{http.config.url(self.name)}/{quote(doi, safe='/:;()')}"
         got = http.get(self.name, url, headers={"Accept": CSL_JSON})
         if got.status == 404:
@@ -40,7 +40,7 @@ class DOISource:
         for key in ("title", "container-title", "publisher"):
             if isinstance(item.get(key), str):
                 item[key] = clean_markup(item[key])
-        for key in ("abstract", "reference", "license", "link", "copyright"):
+        for key in ("abstract", "reference", "license", "link", "copyright", "keyword", "categories", "source"):
             item.pop(key, None)
         entry = csl_to_entry(item)
         entry.key = None

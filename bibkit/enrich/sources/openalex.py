@@ -109,7 +109,7 @@ class OpenAlexSource:
 
     def lookup(self, http: HttpClient, kind: str, value: str) -> Record | None:
         if kind == "arxiv":
-            ref = "doi:" + ARXIV_DOI_PREFIX + value
+            ref = "doi:" + ARXIV_DOI_PREFIX + (parse_arxiv(value)[0] or value)
         elif kind == "doi":
             ref = "doi:" + value
         elif kind == "pmid":

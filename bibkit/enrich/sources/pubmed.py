@@ -30,7 +30,7 @@ def summary_to_csl(doc: dict) -> dict:
     journal = doc.get("fulljournalname") or doc.get("source")
     if journal:
         item["container-title"] = str(journal)
-    if doc.get("source"):
+    if doc.get("source") and doc.get("source") != journal:
         item["container-title-short"] = str(doc["source"])
     for key, csl in (("volume", "volume"), ("issue", "issue"), ("pages", "page")):
         if doc.get(key):

@@ -1,0 +1,73 @@
+"""``bibkit check``: lint bibliographies, in text (``file:line: severity: [id] message``) or JSON."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from bibkit.cli.main import main
+from bibkit.diagnostics import BibkitError
+
+
+@main.command("check")
+@click.argument("files", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output: one line per finding, or a JSON document.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes to the files (atomically) and say which.")
+@click.option("--strict", is_flag=True, help="Exit 1 when there are warnings (errors always exit 2).")
+@click.option("--model", type=click.Choice(["auto", "bibtex", "biblatex"]), default="auto", show_default=True,
+              help="Data model for required fields and entry types (auto: biblatex if the file uses its fields).")
+@click.option("--select", multiple=True, metavar="ID", help="Run only these checks (repeatable).")
+@click.option("--ignore", multiple=True, metavar="ID", help="Skip these checks (repeatable).")
+@click.option("-f", "--from", "from_", default=None, help="Input format (default: from extension, then content).")
+@click.option("--encoding", default=None, help="Encoding of the inputs when they are not UTF-8.")
+@click.option("--list-checks", is_flag=True, help="List every check with its severity and explanation.")
+def check_command(files, fmt, fix, strict, model, select, ignore, from_, encoding, list_checks):
+    """Check FILE... for problems bibtex, biber and citation styles will trip on.
+
+    Exit status: 0 clean (or warnings only), 1 warnings with --strict, 2 errors.
+    """
+    from bibkit.check import CHECKS, apply_fixes, exit_code, load_for_check, run_checks
+
+    if list_checks:
+        for c in CHECKS.values():
+            fixable = " (fixable)" if c.fixable else ""
+            click.echo(f"{c.id:<24} {c.severity:<8} {c.explanation}{fixable}")
+        return
+    if not files:
+        raise click.UsageError("give at least one FILE (or --list-checks)")
+    try:
+        library = load_for_check(files, from_, encoding)
+        findings = run_checks(library, select, ignore, model)
+    except BibkitError as exc:
+        raise click.UsageError(str(exc))
+    fixed, notes = [], []
+    if fix:
+        fixed, notes = apply_fixes(findings, encoding)
+        done = {id(f) for f in fixed}
+        findings = [f for f in findings if id(f) not in done]
+    if fmt == "json":
+        summary = _summary(findings, len(files))
+        doc = {"findings": [f.as_dict() for f in findings], "fixed": [f.as_dict() for f in fixed],
+               "summary": summary}
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            click.echo(str(f))
+    for f in fixed:
+        where = f"{f.file}:{f.fix.line}"
+        click.echo(f"{where}: fixed: [{f.check}] {f.fix.description}", err=True)
+    for note in notes:
+        click.echo(note, err=True)
+    if fmt == "text":
+        s = _summary(findings, len(files))
+        tail = f", {len(fixed)} fixed" if fix else ""
+        click.echo(f"{s['errors']} errors, {s['warnings']} warnings in {s['files']} files{tail}", err=True)
+    sys.exit(exit_code(findings, strict))
+
+
+def _summary(findings, nfiles: int) -> dict:
+    return {"errors": sum(f.severity == "error" for f in findings),
+            "warnings": sum(f.severity == "warning" for f in findings),
+            "files": nfiles}

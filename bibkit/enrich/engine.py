@@ -1,0 +1,199 @@
+"""Running look-ups for many entries at once: ``bibkit add`` and ``bibkit enrich``.
+
+Entries are independent, so each one's look-up chain runs in a bounded thread pool; the
+per-source gates in :mod:`bibkit.enrich.http` keep each service within its polite-use rate
+while the pool keeps the different services (and the cache) busy. Results are applied in
+input order, so output and messages do not depend on timing.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from bibkit.diagnostics import Problem
+from bibkit.enrich.identify import entry_identifiers, parse_identifier
+from bibkit.enrich.merge import Change, fill, stamp_all, upgrade
+from bibkit.enrich.resolver import Resolver
+from bibkit.enrich.sources.base import Record
+from bibkit.identifiers import parse_arxiv
+from bibkit.model import Entry, Library
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Outcome:
+    """What happened to one entry."""
+
+    entry: Entry
+    changes: list[Change] = field(default_factory=list)
+    record: Record | None = None
+    status: str = "unchanged"  # filled | unchanged | not-found | skipped | failed
+    message: str = ""
+    published_doi: str = ""  # a preprint's published version (offered or applied)
+    upgraded: bool = False
+
+
+@dataclass
+class EnrichReport:
+    outcomes: list[Outcome]
+    problems: list[Problem]
+    source_errors: list[str]
+
+    @property
+    def changed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.changes]
+
+
+def needs_enrichment(entry: Entry) -> list[str]:
+    """What an entry lacks among author names, an identifier, a venue and a date."""
+    missing = []
+    if not entry.authors.names and not entry.names.get("editor"):
+        missing.append("author")
+    ids = entry.ids
+    if not (ids.doi or ids.arxiv or ids.isbn or ids.pmid):
+        missing.append("identifier")
+    if not (entry.fields.get("container-title") or entry.fields.get("publisher") or ids.arxiv):
+        missing.append("venue")
+    if not entry.dates.get("issued"):
+        missing.append("date")
+    return missing
+
+
+def is_preprint(entry: Entry) -> bool:
+    """An arXiv preprint not yet cited as its published version."""
+    if not entry.ids.arxiv and not any(k == "arxiv" for k, _ in entry_identifiers(entry)):
+        return False
+    venue = entry.fields.get("container-title", "").lower()
+    if entry.ids.doi and not entry.ids.doi.startswith("10.48550/"):
+        return False
+    return not venue or "arxiv" in venue or "corr" in venue.split() or "preprint" in venue
+
+
+def run_parallel(items: list, work: Callable, workers: int, progress: Progress | None = None) -> list:
+    """``work`` over ``items`` in a bounded pool; results in input order."""
+    if not items:
+        return []
+    results: list = [None] * len(items)
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(items)))) as pool:
+        futures = {pool.submit(work, item): i for i, item in enumerate(items)}
+        from concurrent.futures import as_completed
+
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            if progress:
+                progress(1)
+    return results
+
+
+def _enrich_one(entry: Entry, resolver: Resolver, overwrite: set[str], upgrade_preprints: bool,
+                force: bool) -> Outcome:
+    outcome = Outcome(entry)
+    missing = needs_enrichment(entry)
+    preprint = is_preprint(entry)
+    if not missing and not overwrite and not force and not (upgrade_preprints and preprint):
+        outcome.status = "skipped"
+        return outcome
+    record = None
+    for kind, value in entry_identifiers(entry):
+        record = resolver.lookup(kind, value)
+        if record is not None:
+            break
+    if record is None:
+        result = resolver.search(entry)
+        record = result.record
+        if record is None and result.rejected:
+            best = max(result.rejected, key=lambda r: r[1].score)
+            if best[1].score >= 80:
+                outcome.message = f"closest record rejected: {best[1].reason}"
+    outcome.record = record
+    if record is not None:
+        outcome.changes = fill(entry, record, overwrite)
+    if preprint:
+        published = resolver.published_version(entry, record, ask_more=upgrade_preprints)
+        if published is not None and published.entry.ids.doi:
+            outcome.published_doi = published.entry.ids.doi
+            if upgrade_preprints:
+                outcome.changes += upgrade(entry, published)
+                outcome.upgraded = True
+    if outcome.changes:
+        outcome.status = "filled"
+    elif record is None:
+        outcome.status = "not-found"
+    return outcome
+
+
+def enrich_library(library: Library, resolver: Resolver, *, overwrite: Iterable[str] = (),
+                   upgrade_preprints: bool = False, force: bool = False,
+                   progress: Progress | None = None) -> EnrichReport:
+    """Fill what each entry of ``library`` lacks, in place; report per entry and per source.
+
+    ``force`` looks up entries that already have authors, an identifier, a venue and a date.
+    """
+    overwrite = set(overwrite)
+    entries = library.entries
+    arxiv_ids = sorted({v for e in entries for k, v in entry_identifiers(e) if k == "arxiv"})
+    if arxiv_ids:
+        resolver.prefetch("arxiv", arxiv_ids)
+    outcomes = run_parallel(entries, lambda e: _enrich_one(e, resolver, overwrite, upgrade_preprints, force),
+                            resolver.http.config.workers, progress)
+    problems: list[Problem] = []
+    for outcome in outcomes:
+        entry = outcome.entry
+        file = entry.source.file if entry.source else "<input>"
+        line = entry.source.line if entry.source else None
+        label = entry.key or (entry.title[:50] or "entry")
+        if outcome.status == "not-found":
+            detail = f"; {outcome.message}" if outcome.message else ""
+            problems.append(Problem(f"{label}: no record found{detail}", file, line, "warning", "enrich-not-found"))
+        if outcome.published_doi and not outcome.upgraded:
+            problems.append(Problem(f"{label}: this preprint was published as doi:{outcome.published_doi}; "
+                                    "--upgrade-preprints cites the published version", file, line, "warning",
+                                    "preprint-published"))
+    library.problems.extend(problems)
+    return EnrichReport(outcomes, problems, resolver.failure_lines())
+
+
+def add_identifiers(texts: list[str], resolver: Resolver, progress: Progress | None = None) -> EnrichReport:
+    """Entries for identifiers as users type them; problems for those not understood or found."""
+    problems: list[Problem] = []
+    parsed: list[tuple[str, tuple[str, str]]] = []
+    seen: set[tuple[str, str]] = set()
+    for text in texts:
+        ident = parse_identifier(text)
+        if ident is None:
+            problems.append(Problem("not a DOI, arXiv id, ISBN or PMID", text, None, "error", "bad-identifier"))
+        elif ident in seen:
+            problems.append(Problem(f"{ident[0]}:{ident[1]} given twice; added once", text, None, "warning", "duplicate"))
+        else:
+            seen.add(ident)
+            parsed.append((text, ident))
+    arxiv_ids = [value for _, (kind, value) in parsed if kind == "arxiv"]
+    if arxiv_ids:
+        resolver.prefetch("arxiv", arxiv_ids)
+
+    def work(item: tuple[str, tuple[str, str]]) -> Outcome:
+        text, (kind, value) = item
+        record = resolver.lookup(kind, value)
+        if record is None:
+            return Outcome(Entry(), status="not-found", message=text)
+        entry = record.entry
+        entry.key = None
+        if kind == "arxiv":
+            entry.ids.arxiv, version = parse_arxiv(value)
+            entry.ids.arxiv_version = version
+        stamp_all(entry, record)
+        return Outcome(entry, record=record, status="filled")
+
+    outcomes = run_parallel(parsed, work, resolver.http.config.workers, progress)
+    for (text, _), outcome in zip(parsed, outcomes):
+        if outcome.status == "not-found":
+            failed = resolver.failures and True
+            message = "no record found" + (" (a source failed; see above)" if failed else "")
+            problems.append(Problem(message, text, None, "error", "not-found"))
+        elif outcome.record is not None and outcome.record.published_doi:
+            problems.append(Problem(f"this preprint was published as doi:{outcome.record.published_doi} "
+                                    "(add that DOI to cite the published version)", text, None, "warning",
+                                    "preprint-published"))
+    return EnrichReport([o for o in outcomes if o.status == "filled"], problems, resolver.failure_lines())

@@ -1,0 +1,96 @@
+"""What kind of identifier a user typed, and which identifiers an entry already carries.
+
+Users paste identifiers in every form (``doi:``, resolver URLs, ``arXiv:`` with versions, abs
+and pdf links, hyphenated ISBNs); each is reduced to a (kind, normal form) pair with the rules
+of :mod:`bibkit.identifiers`, so that look-ups and the cache see one spelling.
+"""
+from __future__ import annotations
+
+import re
+
+from bibkit.identifiers import (find_arxiv, isbn_is_valid, normalize_doi, normalize_isbn,
+                                normalize_pmid, parse_arxiv)
+from bibkit.model import Entry
+
+KINDS = ("doi", "arxiv", "isbn", "pmid")
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_PREFIX = re.compile(r"^\s*(doi|arxiv|isbn(?:-1[03])?|pmid|pubmed)\s*(?::\s*|\s+)", re.IGNORECASE)
+_PUBMED_URL = re.compile(r"pubmed\.ncbi\.nlm\.nih\.gov/(\d+)|ncbi\.nlm\.nih\.gov/pubmed/(\d+)", re.IGNORECASE)
+
+
+def _arxiv_from_doi(doi: str) -> str:
+    m = _ARXIV_DOI.match(doi)
+    if not m:
+        return ""
+    arxiv, _ = parse_arxiv(m.group(1))
+    return arxiv or m.group(1)
+
+
+def parse_identifier(text: str) -> tuple[str, str] | None:
+    """``"doi:10.1000/X"`` -> ("doi", "10.1000/x"); None when it is no identifier we know.
+
+    A version on an arXiv id is kept (``2501.12948v2``): the user asked for that version.
+    """
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    prefix = _PREFIX.match(raw)
+    kind = prefix.group(1).lower()[:4] if prefix else ""
+    kind = {"pubm": "pmid", "arxi": "arxiv"}.get(kind, kind)
+    body = raw[prefix.end():] if prefix else raw
+    if kind == "pmid":
+        pmid = normalize_pmid(body)
+        return ("pmid", pmid) if pmid and pmid == body.strip() else None
+    if kind == "isbn":
+        isbn = normalize_isbn(body)
+        return ("isbn", isbn) if isbn_is_valid(isbn) else None
+    if kind in ("", "arxiv"):
+        arxiv, version = parse_arxiv(raw if kind == "arxiv" else body)
+        if arxiv:
+            return "arxiv", arxiv + version
+        if kind == "arxiv":
+            return None
+    m = _PUBMED_URL.search(raw)
+    if m:
+        return "pmid", m.group(1) or m.group(2)
+    doi = normalize_doi(raw)
+    if doi:
+        arxiv = _arxiv_from_doi(doi)
+        return ("arxiv", arxiv) if arxiv else ("doi", doi)
+    digits = re.sub(r"[\s\-]", "", body)
+    if re.fullmatch(r"\d{9}[\dXx]|\d{13}", digits) and isbn_is_valid(digits):
+        return "isbn", normalize_isbn(digits)
+    if re.fullmatch(r"\d{1,8}", digits):
+        return "pmid", digits
+    return None
+
+
+def entry_identifiers(entry: Entry) -> list[tuple[str, str]]:
+    """The identifiers to look an entry up by, most specific first.
+
+    An arXiv id hidden in a free-text field (``journal = {arXiv preprint arXiv:2501.12948}``,
+    a URL, a note) counts: that is how most hand-made preprint entries cite arXiv.
+    """
+    ids = entry.ids
+    out: list[tuple[str, str]] = []
+    if ids.doi:
+        arxiv = _arxiv_from_doi(ids.doi)
+        out.append(("arxiv", arxiv) if arxiv else ("doi", ids.doi))
+    arxiv = ids.arxiv
+    if not arxiv:
+        for text in (entry.fields.get("container-title", ""), entry.fields.get("number", ""), ids.url,
+                     entry.fields.get("note", ""), entry.extra.get("eprint", ""), entry.extra.get("journal", "")):
+            arxiv, _ = find_arxiv(text or "")
+            if arxiv:
+                break
+    if arxiv and ("arxiv", arxiv) not in out:
+        out.append(("arxiv", arxiv))
+    if not ids.doi:
+        doi = normalize_doi(ids.url) if "doi.org/" in ids.url else ""
+        if doi:
+            out.insert(0, ("doi", doi))
+    if ids.pmid:
+        out.append(("pmid", ids.pmid))
+    if ids.isbn and isbn_is_valid(ids.isbn):
+        out.append(("isbn", normalize_isbn(ids.isbn)))
+    return out

@@ -1,0 +1,120 @@
+"""``bibkit merge``, ``bibkit dedupe`` and ``bibkit keys`` end to end through the CLI."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from bibkit.api import load
+from bibkit.cli import main
+
+OLD = r"""@string{jmlr = {Journal of Machine Learning Research}}
+
+@article{vaswani2017,
+  author = {Vaswani, A. and Shazeer, N.},
+  title = {Attention Is All You Need},
+  journal = jmlr,
+  year = {2017}
+}
+"""
+NEW = r"""@article{Vaswani_2017, author={Vaswani, Ashish}, title={Attention is all you need}, year=2017,
+  journal={NeurIPS}, doi={10.5555/3295222}}
+@article{doe, author={Doe, J}, title={Brand New}, year=2021}
+"""
+
+
+def files(tmp_path):
+    old, new = tmp_path / "old.bib", tmp_path / "new.bib"
+    old.write_text(OLD)
+    new.write_text(NEW)
+    return old, new
+
+
+def test_merge_writes_output_and_json_report_and_leaves_existing_alone(tmp_path):
+    old, new = files(tmp_path)
+    out, report = tmp_path / "out.bib", tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["merge", str(old), str(new), "-o", str(out), "--report", str(report)])
+    assert old.read_text() == OLD
+    assert "Traceback" not in result.output
+    entries = {e.key: e for e in load(str(out)).entries}
+    assert "vaswani2017" in entries and "Vaswani_2017" not in entries and "doe" in entries
+    assert entries["vaswani2017"].ids.doi == "10.5555/3295222"
+    assert entries["vaswani2017"].extra["journal-merged"] == "NeurIPS"
+    assert "@string{jmlr" in out.read_text()
+    data = json.loads(report.read_text())
+    assert data["groups"][0]["aliases"] == ["Vaswani_2017"]
+    assert data["groups"][0]["conflicts"][0]["field"] == "journal"
+    assert "vaswani2017: merged Vaswani_2017" in result.stderr
+
+
+def test_merge_exit_status_reports_bad_input_but_still_merges(tmp_path):
+    old, new = files(tmp_path)
+    (tmp_path / "new.bib").write_text(NEW + "@article{bad, title = {unclosed\n")
+    out = tmp_path / "out.bib"
+    result = CliRunner().invoke(main, ["merge", str(old), str(new), "-o", str(out)])
+    assert "Traceback" not in result.output
+    assert "new.bib:" in result.stderr
+    assert result.exit_code == 1
+    assert out.exists()
+
+
+def test_dry_run_shows_rule_and_score_and_writes_nothing(tmp_path):
+    old, new = files(tmp_path)
+    out, report = tmp_path / "out.bib", tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["merge", str(old), str(new), "-o", str(out), "--report", str(report), "--dry-run"])
+    assert result.exit_code == 0
+    assert "fuzzy 100" in result.stdout
+    assert not out.exists() and not report.exists()
+
+
+def test_merge_into_the_existing_file_only_when_named_as_output(tmp_path):
+    old, new = files(tmp_path)
+    result = CliRunner().invoke(main, ["merge", str(old), str(new), "-o", str(old)])
+    assert result.exit_code == 0
+    assert "Vaswani_2017" in old.read_text()  # now an ids alias of the kept entry
+    assert "ids = {Vaswani_2017}" in old.read_text()
+
+
+def test_dedupe_merges_inside_one_file(tmp_path):
+    src = tmp_path / "dups.bib"
+    src.write_text(OLD + NEW)
+    before = src.read_text()
+    result = CliRunner().invoke(main, ["dedupe", str(src), "--strategy", "first"])
+    assert src.read_text() == before
+    assert result.stdout.count("@article{") == 2
+    assert "ids = {" in result.stdout
+    assert "strategy first" in result.stderr
+
+
+def test_unknown_strategy_is_a_usage_error(tmp_path):
+    old, new = files(tmp_path)
+    result = CliRunner().invoke(main, ["merge", str(old), str(new), "--strategy", "nope"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_keys_rekey_writes_map_and_aliases(tmp_path):
+    src = tmp_path / "refs.bib"
+    src.write_text("@article{old, author={Doe, J}, title={The First Paper}, year=2000}\n"
+                   "@article{, author={Doe, J}, title={Second}, year=2000}\n")
+    out, mapping = tmp_path / "out.bib", tmp_path / "map.json"
+    result = CliRunner().invoke(main, ["keys", str(src), "--rekey", "--map", str(mapping), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(mapping.read_text()) == {"old": "doe2000first"}
+    text = out.read_text()
+    assert "@article{doe2000first," in text and "ids = {old}" in text and "@article{doe2000second," in text
+
+
+def test_keys_keeps_existing_keys_and_writes_tsv_map(tmp_path):
+    src = tmp_path / "refs.bib"
+    src.write_text("@article{mine, author={Doe, J}, title={Paper}, year=2000}\n")
+    mapping = tmp_path / "map.tsv"
+    result = CliRunner().invoke(main, ["keys", str(src), "--pattern", "[auth][year]", "--map", str(mapping)])
+    assert "@article{mine," in result.stdout
+    assert mapping.read_text() == ""
+
+
+def test_keys_bad_pattern_is_a_usage_error(tmp_path):
+    src = tmp_path / "refs.bib"
+    src.write_text("@article{mine, title={Paper}}\n")
+    result = CliRunner().invoke(main, ["keys", str(src), "--pattern", "[auth"])
+    assert result.exit_code == 2 and "unclosed" in result.output
