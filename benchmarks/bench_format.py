@@ -4,7 +4,8 @@ The items are real: entries of ``../shared/corpus/large/jgrey-main.bib`` read wi
 ``bibkit.load`` and converted with ``entry_to_csl``; every engine gets the same CSL-JSON, the same
 style XML and en-US. Each measurement covers style parsing, item registration and rendering
 the whole bibliography as plain text; process start-up and input conversion are excluded
-(citeproc-js is timed inside Node by ``tests/js/citeproc_render.js``). The best of
+(citeproc-js is timed inside Node by ``tests/js/citeproc_render.js``; citeproc-py runs once,
+it is slow). The best of
 ``--repeat`` runs is kept (the first Node run includes JIT warm-up).
 
     python benchmarks/bench_format.py                       # 1,000 and 10,000 entries, APA and IEEE
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import time
 import warnings
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,37 +61,41 @@ def load_items(source: Path, limit: int) -> list[dict]:
     return items
 
 
-def time_bibkit(xml: str, items: list[dict], repeat: int) -> tuple[float, int]:
+def _best(run, repeat: int) -> tuple[float, float, list[str]]:
+    """Best wall and CPU seconds of ``repeat`` calls of ``run()``, and its last output."""
+    wall = cpu = float("inf")
+    out: list[str] = []
+    for _ in range(repeat):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        out = run()
+        wall = min(wall, time.perf_counter() - started)
+        cpu = min(cpu, time.process_time() - cpu_started)
+    return wall, cpu, out
+
+
+def time_bibkit(xml: str, items: list[dict], repeat: int) -> tuple[float, float, list[str]]:
     from bibkit.csl import Processor
 
-    best, count = float("inf"), 0
-    for _ in range(repeat):
-        started = time.perf_counter()
-        out = Processor(xml, locale="en-US").bibliography(items, format="text")
-        best = min(best, time.perf_counter() - started)
-        count = len(out)
-    return best, count
+    return _best(lambda: Processor(xml, locale="en-US").bibliography(items, format="text"), repeat)
 
 
-def time_citeproc_py(xml: str, items: list[dict], repeat: int) -> tuple[float, int]:
+def time_citeproc_py(xml: str, items: list[dict], repeat: int) -> tuple[float, float, list[str]]:
     from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
     from citeproc.source.json import CiteProcJSON
 
     warnings.filterwarnings("ignore", module=r"citeproc\.")  # "unsupported argument" noise
-    best, count = float("inf"), 0
-    for _ in range(repeat):
-        started = time.perf_counter()
+
+    def run() -> list[str]:
         style = CitationStylesStyle(io.BytesIO(xml.encode("utf-8")), locale="en-US", validate=False)
         bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
         for item in items:
             bib.register(Citation([CitationItem(str(item["id"]))]))
-        out = [str(entry) for entry in bib.bibliography()]
-        best = min(best, time.perf_counter() - started)
-        count = len(out)
-    return best, count
+        return [str(entry) for entry in bib.bibliography()]
+
+    return _best(run, repeat)
 
 
-def time_citeproc_js(xml: str, items: list[dict], repeat: int) -> tuple[float, int]:
+def time_citeproc_js(xml: str, items: list[dict], repeat: int) -> tuple[float, float, list[str]]:
     node = shutil.which("node")
     if not node or not (JS_HELPER.parent / "node_modules" / "citeproc").is_dir():
         raise RuntimeError("node or tests/js/node_modules missing (npm ci --prefix tests/js)")
@@ -100,7 +106,13 @@ def time_citeproc_js(xml: str, items: list[dict], repeat: int) -> tuple[float, i
     if done.returncode != 0:
         raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed")
     result = json.loads(done.stdout)
-    return min(result["times_ms"]) / 1000, len(result["bibliography"])
+    return min(result["times_ms"]) / 1000, min(result["cpu_ms"]) / 1000, result["bibliography"]
+
+
+def agreement(ours: list[str], reference: list[str]) -> float:
+    """Share of entries whose text is identical in both outputs (position-independent)."""
+    common = Counter(e.strip() for e in ours) & Counter(e.strip() for e in reference)
+    return sum(common.values()) / max(1, len(reference))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,33 +139,42 @@ def main(argv: list[str] | None = None) -> int:
     if "citeproc-js" in args.peers:
         timers["citeproc-js"] = time_citeproc_js
 
-    print(f"\n{'style':<6} {'entries':>7}  {'engine':<12} {'seconds':>8} {'entries/s':>10}  note")
+    print(f"\n{'style':<6} {'entries':>7}  {'engine':<12} {'wall s':>8} {'CPU s':>8} "
+          f"{'entries/s':>10}  same text as citeproc-js / note")
     rows = []
     for style in args.styles:
         xml = resolve_style(style)
         for size in args.sizes:
             subset = items[:size]
             rates: dict[str, float] = {}
-            for name, timer in timers.items():
+            cpu_rates: dict[str, float] = {}
+            outputs: dict[str, list[str]] = {}
+            for name, timer in reversed(list(timers.items())):  # citeproc-js first: the reference
                 if name == "citeproc-py" and args.py_cap and size > args.py_cap:
-                    print(f"{style:<6} {size:>7}  {name:<12} {'-':>8} {'-':>10}  "
+                    print(f"{style:<6} {size:>7}  {name:<12} {'-':>8} {'-':>8} {'-':>10}  "
                           f"skipped: capped at {args.py_cap} entries (--py-cap)")
                     continue
                 try:
-                    seconds, count = timer(xml, subset, max(1, args.repeat if name != "citeproc-py" else 1))
+                    seconds, cpu, out = timer(xml, subset, max(1, args.repeat if name != "citeproc-py" else 1))
                 except Exception as exc:  # noqa: BLE001 - a peer failing must not hide the others
-                    print(f"{style:<6} {size:>7}  {name:<12} {'-':>8} {'-':>10}  failed: {exc}")
+                    print(f"{style:<6} {size:>7}  {name:<12} {'-':>8} {'-':>8} {'-':>10}  failed: {exc}")
                     continue
                 rates[name] = size / seconds
-                note = "" if count == size else f"made {count} entries"
-                print(f"{style:<6} {size:>7}  {name:<12} {seconds:>8.2f} {rates[name]:>10.0f}  {note}")
-            rows.append((style, size, rates))
+                cpu_rates[name] = size / max(cpu, 1e-9)
+                outputs[name] = out
+                note = "" if len(out) == size else f"made {len(out)} entries; "
+                if name != "citeproc-js" and "citeproc-js" in outputs:
+                    note += f"{agreement(out, outputs['citeproc-js']):.1%}"
+                print(f"{style:<6} {size:>7}  {name:<12} {seconds:>8.2f} {cpu:>8.2f} "
+                      f"{rates[name]:>10.0f}  {note}")
+            rows.append((style, size, rates, cpu_rates))
 
-    print("\nspeed ratios (bibkit entries/s / peer entries/s; >1 = bibkit faster)")
-    for style, size, rates in rows:
+    print("\nspeed ratios (bibkit entries/s / peer entries/s; >1 = bibkit faster), wall (CPU)")
+    for style, size, rates, cpu_rates in rows:
         if "bibkit" not in rates:
             continue
-        parts = [f"bibkit/{peer} = {rates['bibkit'] / rates[peer]:.2f}"
+        parts = [f"bibkit/{peer} = {rates['bibkit'] / rates[peer]:.2f} "
+                 f"({cpu_rates['bibkit'] / cpu_rates[peer]:.2f})"
                  for peer in ("citeproc-py", "citeproc-js") if peer in rates]
         print(f"  {style:<6} {size:>6}: " + ("; ".join(parts) if parts else "no peer measured"))
     return 0

@@ -68,6 +68,10 @@ def _to_pybtex(library: Library, problems: list[Problem]):
     return data
 
 
+def _has_template(formatter, entry_type: str) -> bool:
+    return hasattr(formatter, f"get_{entry_type}_template") or hasattr(formatter, f"format_{entry_type}")
+
+
 def _ordered(library: Library, style: str, problems: list[Problem]):
     """pybtex data plus the style's entry order and labels for ``library``."""
     formatter = _style(style)
@@ -112,32 +116,25 @@ def format_with_bst(
         source = by_key.get(entry.key)
         where = source.source.file if source is not None and source.source else "<input>"
         line = source.source.line if source is not None and source.source else None
-        try:
-            formatted = formatter.format_entry(label, entry, bib_data=data)
-        except (FieldIsMissing, AttributeError) as exc:
-            reason = (
-                f"@{entry.type} has no {style} template"
-                if isinstance(exc, AttributeError)
-                else str(exc)
-            )
-            sink.append(
-                Problem(
-                    f"{entry.key}: {reason}; formatted as @misc for bibtex:{style}",
-                    where,
-                    line,
-                    "warning",
-                    "bst-fallback",
-                )
-            )
+        reason = None
+        if not _has_template(formatter, entry.type):
+            # bibtex: "entry type for X isn't style-file defined", formatted as misc
+            reason = f"@{entry.type} is not defined by bibtex:{style}"
+        else:
+            try:
+                formatted = formatter.format_entry(label, entry, bib_data=data)
+            except FieldIsMissing as exc:
+                reason = f"bibtex:{style} needs field {exc.field_name!r} for @{entry.type}"
+        if reason is not None:
+            sink.append(Problem(f"{entry.key}: {reason}; formatted as @misc",
+                                where, line, "warning", "bst-fallback"))
             original = entry.type
             entry.type = "misc"
             try:
                 formatted = formatter.format_entry(label, entry, bib_data=data)
-            except Exception as again:  # noqa: BLE001 - reported, the rest still formats
-                sink.append(
-                    Problem(f"{entry.key}: cannot format with bibtex:{style}: {again}",
-                            where, line, "error", "bst-failed")
-                )
+            except FieldIsMissing as again:
+                sink.append(Problem(f"{entry.key}: cannot format with bibtex:{style}: {again}; left out",
+                                    where, line, "error", "bst-failed"))
                 continue
             finally:
                 entry.type = original

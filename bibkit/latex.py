@@ -56,7 +56,7 @@ STYLE_COMMANDS = {  # \cmd{arg}
     "mkbibsubscript": "sub",
 }
 TRANSPARENT_COMMANDS = {"textrm", "textsf", "texttt", "textup", "textmd", "textnormal", "mbox",
-                        "hbox", "text", "textlatin", "ensuremath", "protect", "NoCaseChange",
+                        "hbox", "text", "textlatin", "protect", "NoCaseChange",
                         "nocase", "MakeUppercase", "uppercase", "lowercase", "MakeLowercase"}
 DECLARATIONS = {"em": "italic", "it": "italic", "itshape": "italic", "sl": "italic",
                 "bf": "bold", "bfseries": "bold", "sc": "smallcaps", "scshape": "smallcaps",
@@ -265,6 +265,11 @@ class _Decoder:
             if found is not None:
                 self.emit(found)
                 return None
+            if arg is not None:  # math we cannot decode: keep it whole, wrapper included
+                start = self.length
+                self.emit(src[start_i:self.i])
+                self.mark(start, "math")
+                return None
             self.i = save
         if name in STYLE_COMMANDS or name in TRANSPARENT_COMMANDS:
             self.skip_spaces()
@@ -417,13 +422,16 @@ _NEEDS_ENCODING = re.compile(r"[\\{}&%$#_~^]|[^\x00-\x7f]")
 
 @lru_cache(maxsize=8192)
 def _encode_char(ch: str) -> str:
+    """One character (or a base with combining marks) as LaTeX."""
     if ch in _REVERSE_SYMBOLS:
         return "{\\" + _REVERSE_SYMBOLS[ch] + "}"
     decomposed = unicodedata.normalize("NFD", ch)
     if len(decomposed) >= 2 and all(c in COMBINING_TO_ACCENT for c in decomposed[1:]):
         base = decomposed[0]
-        if base in "ij" and decomposed[1] in "\u0300\u0301\u0302\u0308":
-            base = "\\" + base
+        if base in _REVERSE_SYMBOLS:
+            base = "\\" + _REVERSE_SYMBOLS[base] + " "
+        elif not base.isascii():
+            return ch
         out = base
         for comb in decomposed[1:]:
             acc = COMBINING_TO_ACCENT[comb]
@@ -464,14 +472,22 @@ def encode_plain(text: str, unicode: bool = False) -> str:
     """Escape plain text for a BibTeX value; non-ASCII to LaTeX unless ``unicode``."""
     if not _NEEDS_ENCODING.search(text):
         return text
+    if not unicode:
+        text = unicodedata.normalize("NFC", text)
     out = []
-    for ch in text:
-        if ch in _ENCODE_ESCAPES:
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):  # a base with marks NFC could not compose
+            j += 1
+        if ch in _ENCODE_ESCAPES and j == i + 1:
             out.append(_ENCODE_ESCAPES[ch])
-        elif ch.isascii() or unicode:
-            out.append(ch)
+        elif unicode or (ch.isascii() and j == i + 1):
+            out.append(text[i:j])
         else:
-            out.append(_encode_char(ch))
+            out.append(_encode_char(text[i:j]))
+        i = j
     return "".join(out)
 
 

@@ -97,3 +97,14 @@ def test_canonical_entries_are_converted(monkeypatch):
         key = "k1"
         title = "Canonical"
     assert Processor(STYLE).citations([[{"id": "k1"}]], [Entry()]) == ["(Canon 2020)"]
+
+
+def test_style_given_by_name_uses_style_collection():
+    out = Processor("apa").bibliography(ITEMS, format="html")
+    assert out[0].startswith("Able, B. (1999). <i>Alpha</i>")
+
+
+def test_locale_option_changes_terms():
+    style = STYLE.replace('<date variable="issued"><date-part name="year"/></date>',
+                          '<text term="and"/>')
+    assert Processor(style, locale="de-DE").citations([[{"id": "a"}]], ITEMS) == ["(Able und)"]

@@ -136,6 +136,36 @@ def test_a_doi_less_entry_never_bridges_two_different_dois():
     assert len(found) == 1 and len(found[0][0]) == 2
 
 
+def test_isbn_beside_an_unrelated_title_or_another_part_joins_nothing():
+    assert groups(r"""
+@book{a, author={Shryock, A}, title={Deep History}, year=2011, isbn={9780520270282}}
+@book{b, author={Ahmed, S}, title={Living a Feminist Life}, year=2017, isbn={9780520270282}}
+@book{c, author={Salomon, F}, title={South America, Part 1}, year=1999, isbn={9780521630757}}
+@book{d, author={Salomon, F}, title={South America, Part 2}, year=1999, isbn={9780521630757}}
+""") == []
+
+
+def test_short_titles_need_near_identical_wording():
+    assert groups(r"""
+@techreport{a, author={Derbinsky, N}, title={Soar-EpMem Manual}, year=2009}
+@techreport{b, author={Derbinsky, N}, title={Soar-SMem Manual}, year=2010}
+@misc{c, author={Games, F}, title={Echo Bazaar Narrative Structures, part one}, year=2010}
+@misc{d, author={Games, F}, title={Echo Bazaar Narrative Structures, part three}, year=2010}
+""") == []
+
+
+def test_volumes_editions_and_web_pages_at_other_urls_are_distinct():
+    assert groups(r"""
+@book{v1, author={Barr, A}, title={The Handbook of Artificial Intelligence}, year=1981, volume=1}
+@book{v2, author={Barr, A}, title={The Handbook of Artificial Intelligence}, year=1982, volume=2}
+@book{e1, author={Kaye, B}, title={Cognitive Psychology Explained}, year=2010, edition={2nd}}
+@book{e2, author={Kaye, B}, title={Cognitive Psychology Explained}, year=2010, edition={Third}}
+@online{w1, author={Dias, J}, title={A Compleat History of the Magic}, year=2022, url={https://x.org/1}}
+@online{w2, author={Dias, J}, title={A Compleat History of the Magic}, year=2022, url={https://x.org/2}}
+@book{s1, author={Kaye, B}, title={Cognitive Psychology Explained}, year=2011, edition={Second}}
+""") == [(["e1", "s1"], ["fuzzy"])]
+
+
 def test_authorless_entries_need_near_identical_titles():
     assert groups(r"""
 @misc{a, title={DeepSeek-R1: Incentivizing Reasoning Capability in LLMs}, year=2025}
@@ -147,8 +177,8 @@ def test_authorless_entries_need_near_identical_titles():
 
 def test_match_reports_rule_and_score():
     entries = loads(r"""
-@article{a, author={Smith, John}, title={On the Design of Widgets}, year=2010}
-@article{b, author={Smith, J.}, title={On the design of widgets and gadgets}, year=2010}
+@article{a, author={Smith, John}, title={On the Design of Reliable Distributed Widgets}, year=2010}
+@article{b, author={Smith, J.}, title={On the design of reliable distributed widgets and gadgets}, year=2010}
 """, "bibtex").entries
     [group] = find_duplicates(entries, threshold=80)
     [match] = group.matches

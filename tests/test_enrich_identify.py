@@ -84,3 +84,11 @@ def test_overwrite_accepts_bibtex_names_and_refuses_unknown_fields():
     assert parse_overwrite("journal, year,pages") == {"container-title", "issued", "page"}
     with pytest.raises(ValueError):
         parse_overwrite("abstractt")
+
+
+def test_a_truncated_author_list_does_not_contradict_the_count():
+    listed = _entry("DeepSeek-R1: Incentivizing Reasoning", 2025)
+    listed.extra["author-count"] = "200"
+    hit = _entry("DeepSeek-R1: Incentivizing Reasoning", 2025, authors=100)
+    hit.names["author"].others = True
+    assert judge(listed, hit).accepted

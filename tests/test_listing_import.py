@@ -101,9 +101,9 @@ def test_title_with_math_keeps_dollars_verbatim_and_marks_math():
     (e,) = parse(card("$γ-$MoD: Exploring Mixture-of-Depth Adaptation for Multimodal Large Language Models",
                       abstract="Despite the significant progress in multimodal large language models, costs remain.")).entries
     assert e.title == "$γ-$MoD: Exploring Mixture-of-Depth Adaptation for Multimodal Large Language Models"
-    assert [(m.start, m.end, m.kind) for m in e.title.marks] == [(0, 4, "math")]
+    assert [(m.start, m.end, m.kind) for m in e.title.marks] == [(0, 4, "math"), (4, 7, "nocase")]
     bib = dumps([e], "bibtex")
-    assert r"${\ensuremath{\gamma}}-$MoD" in bib  # pdflatex cannot take Unicode inside math
+    assert r"${\ensuremath{\gamma}}-${MoD}: Exploring" in bib  # pdflatex cannot take Unicode in math
 
 
 def test_odd_spacing_around_colons_is_kept_verbatim():
@@ -113,6 +113,13 @@ def test_odd_spacing_around_colons_is_kept_verbatim():
     (e,) = parse(card("Mixture-of-Experts Meets Instruction Tuning:A Winning Combination for Large Language Models",
                       abstract="Sparse Mixture-of-Experts (MoE) is a neural architecture design that adds parameters.")).entries
     assert e.title == "Mixture-of-Experts Meets Instruction Tuning:A Winning Combination for Large Language Models"
+
+
+def test_title_words_with_inner_capitals_keep_their_case_in_bibtex():
+    (e,) = parse(card("DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning",
+                      abstract="We introduce our first-generation reasoning models and release them.")).entries
+    assert e.title.protected_spans() == ["DeepSeek-R1", "LLMs"]
+    assert "title = {{DeepSeek-R1}: Incentivizing Reasoning Capability in {LLMs} via Reinforcement Learning}" in dumps([e], "bibtex")
 
 
 def test_latex_escapes_from_arxiv_abstracts_are_decoded_once():
@@ -287,3 +294,20 @@ def test_listing_is_detected_from_content_and_not_from_other_formats():
     assert imp.detect("Dear colleagues,\nplease find the minutes attached.\n") == 0.0
     mostly_prose = "\n".join(["some prose line here"] * 9 + [card("One Paper Title")])
     assert imp.detect(mostly_prose) < 0.5
+
+
+def test_upvotes_with_thousands_separator_or_k_suffix():
+    assert parse(card("A Popular Paper Title", upvotes="1.2k")).entries[0].extra["upvotes"] == "1200"
+    assert parse(card("A Popular Paper Title", upvotes="1,024")).entries[0].extra["upvotes"] == "1024"
+
+
+def test_arxiv_categories_are_not_mistaken_for_a_lower_case_title():
+    lib = parse("arXiv:2401.00001 [pdf] hep-th gr-qc\non the origin of things\nAuthors: A. B. Cee\n")
+    (e,) = lib.entries
+    assert e.title == "on the origin of things" and e.ids.arxiv_class == "hep-th"
+    assert [n.family for n in e.authors] == ["Cee"]
+
+
+def test_identifier_line_right_after_an_arxiv_block_is_its_own_entry():
+    lib = parse("arXiv:1706.03762\nTitle: Attention Is All You Need\nAuthors: Ashish Vaswani\n10.1000/xyz123\n")
+    assert [(e.title, e.ids.doi) for e in lib.entries] == [("Attention Is All You Need", ""), ("", "10.1000/xyz123")]

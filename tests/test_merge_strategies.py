@@ -1,7 +1,6 @@
 """Merging: keys kept, missing fields filled, conflicting values never silently lost."""
 from __future__ import annotations
 
-import pytest
 
 from bibkit.api import dumps, loads
 from bibkit.keys import aliases_of

@@ -1,11 +1,11 @@
 """Finding CSL styles (names, aliases, paths, dependents) and BibTeX styles through pybtex."""
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
 
+import bibkit
 from bibkit.csl import styles
 from bibkit.csl.styles import (
     StyleError,
@@ -14,7 +14,7 @@ from bibkit.csl.styles import (
     list_styles,
     resolve_style,
 )
-from tests.conftest import ROOT
+from tests.conftest import IN_CI, ROOT
 
 CSL = "http://purl.org/net/xbiblio/csl"
 
@@ -106,6 +106,33 @@ def test_dependent_keeps_its_own_default_locale_over_the_parents(user_styles):
     assert info.default_locale == "de-DE"
 
 
+def test_resolve_style_applies_the_dependents_locale_for_the_engine(user_styles):
+    from bibkit.csl import Processor
+
+    (user_styles / "german-chicago.csl").write_text(
+        _dependent("German Chicago", "chicago-author-date", "de-DE")
+    )
+    xml = resolve_style("german-chicago")
+    assert 'default-locale="de-DE"' in xml
+    item = {"id": "a", "type": "book", "title": "T", "issued": {"date-parts": [[2000]]},
+            "author": [{"family": "Doe", "given": "Jo"}, {"family": "Roe", "given": "Al"}]}
+    assert " und " in Processor("german-chicago").bibliography([item])[0]
+
+
+def test_with_default_locale_adds_or_replaces_the_attribute():
+    from bibkit.csl.styles import with_default_locale
+
+    added = with_default_locale(f'<style xmlns="{CSL}" version="1.0"><info/></style>', "fr-FR")
+    assert added.startswith(f'<style xmlns="{CSL}" version="1.0" default-locale="fr-FR">')
+    replaced = with_default_locale('<style default-locale="en-GB" class="in-text">', "de-DE")
+    assert replaced == '<style default-locale="de-DE" class="in-text">'
+
+
+def test_user_style_names_keep_their_case(user_styles):
+    (user_styles / "MyStyle.csl").write_text(_independent("Mixed Case", "urn:mixed"))
+    assert find_style("MyStyle").title == "Mixed Case"
+
+
 def test_dependent_without_locale_inherits_the_parents_default_locale(user_styles):
     (user_styles / "nat-dep.csl").write_text(_dependent("Nature dependent", "nature"))
     assert find_style("nat-dep").default_locale == "en-GB"  # nature.csl sets en-GB
@@ -131,12 +158,17 @@ def test_project_styles_folder_is_searched_by_name():
     assert info.parent is None
 
 
-def test_project_numeric_style_is_valid_csl():
-    etree = pytest.importorskip("lxml.etree")
-    citeproc = pytest.importorskip("citeproc")
+def test_project_styles_are_valid_csl():
+    """Validated with the CSL RELAX NG schema that citeproc-py (a test dependency) ships."""
+    try:
+        import citeproc
+        from lxml import etree
+    except ImportError as exc:
+        if IN_CI:
+            pytest.fail(f"citeproc-py and lxml are required under CI=true: {exc}")
+        pytest.skip(f"citeproc-py/lxml not installed: {exc}")
     schema = Path(citeproc.__file__).parent / "data/schema/schemas/styles/csl.rng"
-    if not schema.exists():
-        pytest.skip(f"CSL RELAX NG schema not found at {schema}")
+    assert schema.exists(), f"CSL RELAX NG schema not found at {schema}"
     rng = etree.RelaxNG(etree.parse(str(schema)))
     for path in sorted((ROOT / "styles").glob("*.csl")):
         assert rng.validate(etree.parse(str(path))), f"{path.name}: {rng.error_log}"
@@ -236,15 +268,6 @@ def test_user_styles_are_listed_first_and_shadow_shipped_ones(user_styles):
 # ------------------------------------------------------------------ BibTeX styles (pybtex)
 
 
-def _require_bibtex_roundtrip():
-    bibkit = importlib.import_module("bibkit")
-    try:
-        bibkit.dumps(bibkit.loads("@misc{probe, title = {Probe}}", "bibtex").entries, "bibtex")
-    except Exception as exc:  # noqa: BLE001 - temporary guard while the lead's code lands
-        pytest.skip(f"bibkit BibTeX import/export not usable yet: {exc}")
-    return bibkit
-
-
 BIB = r"""
 @article{doe2020,
   author = {Doe, J{\"o}hn and van der Berg, Ann},
@@ -264,7 +287,6 @@ BIB = r"""
 def test_bibtex_plain_sorts_by_author_and_numbers_entries():
     from bibkit.bst import format_with_bst
 
-    bibkit = _require_bibtex_roundtrip()
     out = format_with_bst(bibkit.loads(BIB, "bibtex").entries, style="plain")
     assert out[0].startswith("[1] Bob Abel. A Book. Pub, 1999.")
     assert out[1].startswith("[2] Jöhn Doe and Ann van der Berg. On DNA & things.")  # plain lowercases titles, keeps {DNA}
@@ -273,7 +295,6 @@ def test_bibtex_plain_sorts_by_author_and_numbers_entries():
 def test_bibtex_unsrt_keeps_input_order_and_alpha_makes_labels():
     from bibkit.bst import format_with_bst
 
-    bibkit = _require_bibtex_roundtrip()
     entries = bibkit.loads(BIB, "bibtex").entries
     assert format_with_bst(entries, style="unsrt")[0].startswith("[1] Jöhn Doe")
     assert format_with_bst(entries, style="alpha")[0].startswith("[Abe99] Bob Abel.")
@@ -282,7 +303,6 @@ def test_bibtex_unsrt_keeps_input_order_and_alpha_makes_labels():
 def test_bibtex_style_html_escapes_and_italicises():
     from bibkit.bst import format_with_bst
 
-    bibkit = _require_bibtex_roundtrip()
     out = format_with_bst(bibkit.loads(BIB, "bibtex").entries, style="plain", format="html")
     assert "<em>A Book</em>" in out[0]
     assert "&amp;" in out[1]
@@ -291,7 +311,6 @@ def test_bibtex_style_html_escapes_and_italicises():
 def test_bibtex_style_missing_required_field_warns_and_still_formats():
     from bibkit.bst import format_with_bst
 
-    bibkit = _require_bibtex_roundtrip()
     bib = "@article{nojournal, author = {Roe, Ann}, title = {Orphan Article}, year = {2001}}"
     problems: list = []
     out = format_with_bst(bibkit.loads(bib, "bibtex").entries, style="plain", problems=problems)

@@ -25,6 +25,10 @@ def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess:
                           stdin=subprocess.DEVNULL, errors="replace")
 
 
+# Logo macros that real bibliographies use (Knuth's "The {\METAFONT}book") and documents define.
+DOC_MACROS = "\\providecommand{\\METAFONT}{METAFONT}\n"
+
+
 def check_with_bibtex(bib_text: str, workdir: Path, style: str = "plain") -> TexResult:
     """pdflatex + bibtex + pdflatex; errors are bibtex's error lines and LaTeX's '!' lines."""
     for tool in ("pdflatex", "bibtex"):
@@ -32,7 +36,7 @@ def check_with_bibtex(bib_text: str, workdir: Path, style: str = "plain") -> Tex
     (workdir / "refs.bib").write_text(bib_text, encoding="utf-8")
     (workdir / "doc.tex").write_text(
         "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n"
-        "\\usepackage{url}\n\\begin{document}\n\\nocite{*}\n"
+        "\\usepackage{url}\n\\usepackage{hyperref}\n" + DOC_MACROS + "\\begin{document}\n\\nocite{*}\n"
         f"\\bibliographystyle{{{style}}}\n\\bibliography{{refs}}\n\\end{{document}}\n",
         encoding="utf-8")
     log = []
@@ -56,7 +60,7 @@ def check_with_biber(bib_text: str, workdir: Path) -> TexResult:
     (workdir / "refs.bib").write_text(bib_text, encoding="utf-8")
     (workdir / "doc.tex").write_text(
         "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n"
-        "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
+        "\\usepackage{hyperref}\n\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n" + DOC_MACROS +
         "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n",
         encoding="utf-8")
     log = []

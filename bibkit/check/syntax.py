@@ -18,6 +18,8 @@ from_problems("duplicate-field", "warning", "a field appears twice in one entry;
               ("duplicate-field",))
 from_problems("undefined-macro", "warning", "a value uses an @string macro that is not defined; bibtex prints nothing for it",
               ("undefined-macro",), family="macros")
+from_problems("duplicate-string", "warning", "an @string macro is defined twice; entries after the second definition get its value",
+              ("duplicate-string",), family="macros")
 from_problems("crossref-missing", "warning", "crossref names an entry that is not in the inputs",
               ("crossref-missing",), family="crossref")
 from_problems("crossref-cycle", "error", "crossref links form a cycle; no parent can be resolved",

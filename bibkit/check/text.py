@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable
 
+from bibkit.check.pdflatex_chars import DEFAULT, WITH_T1
 from bibkit.check.raw import is_bibtex, raw_field, raw_fields, split_delimiters, top_level_spans
 from bibkit.check.registry import Context, Finding, Fix, entry_check, get
 from bibkit.model import Entry
@@ -111,15 +113,21 @@ _NOT_TYPESET = {"url", "doi", "file", "pdf", "eprint", "local-url", "bdsk-url-1"
                 "bdsk-file-1", "bdsk-file-2", "abstract", "keywords", "crossref", "ids", "mendeley-tags",
                 "owner", "timestamp", "groups", "annote", "annotation", "review"}
 
-#: Beyond Latin-1 and Latin Extended-A (LaTeX's utf8 with T1 and TS1, the kernel's defaults):
-#: the punctuation and symbols the kernel also declares.
-_KERNEL_EXTRA = set("–—‘’‚“”„†‡•…‰‹›€™⁄′″−")
+def _in(code: int, table: tuple[tuple[int, int], ...]) -> bool:
+    return any(a <= code <= b for a, b in table)
 
 
-def _typesettable(ch: str) -> bool:
+@lru_cache(maxsize=4096)
+def pdflatex_support(ch: str) -> str:
+    """``default`` (a plain pdflatex document typesets it), ``t1`` (only with T1 fontenc) or ``none``.
+
+    The tables are measured by running pdflatex (:mod:`bibkit.check.pdflatex_table`). U+FFFD
+    is a byte the reader could not decode: the encoding check reports it, so it counts as fine.
+    """
     code = ord(ch)
-    # U+FFFD is a byte the reader could not decode: the encoding check reports it
-    return code < 0x80 or 0xA0 <= code <= 0x17F or ch in _KERNEL_EXTRA or ch in "\u2009\u200b\ufeff\ufffd"
+    if code < 0x80 or ch == "\ufffd" or _in(code, DEFAULT):
+        return "default"
+    return "t1" if _in(code, WITH_T1) else "none"
 
 
 def _hint(ch: str) -> str:
@@ -145,13 +153,20 @@ def pdflatex_characters(entry: Entry, ctx: Context) -> Iterable[Finding]:
     for name, (raw, line) in raw_fields(entry).items():
         if name in _NOT_TYPESET or raw.isascii():
             continue
-        bad = []
+        bad: dict[str, str] = {}
         for ch in raw:
-            if not _typesettable(ch) and ch not in bad:
-                bad.append(ch)
-        if bad:
-            shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in bad[:5]) + (", ..." if len(bad) > 5 else "")
-            yield check.at(entry, f"field {name!r} has {shown}; pdflatex needs {_hint(bad[0])}", line)
+            if ch not in bad and ord(ch) >= 0x80:
+                support = pdflatex_support(ch)
+                if support != "default":
+                    bad[ch] = support
+        if not bad:
+            continue
+        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in list(bad)[:5]) + (", ..." if len(bad) > 5 else "")
+        if all(s == "t1" for s in bad.values()):
+            need = "\\usepackage[T1]{fontenc}"
+        else:
+            need = _hint(next(c for c, s in bad.items() if s == "none")) + " (T1 fontenc is not enough)"
+        yield check.at(entry, f"field {name!r} has {shown}; pdflatex needs {need}", line)
 
 
 # ---------------------------------------------------------------------------- mojibake

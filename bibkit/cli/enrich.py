@@ -14,8 +14,8 @@ import sys
 import click
 
 from bibkit import registry
-from bibkit.api import dumps, load
-from bibkit.cli.common import exit_status, load_inputs, print_problems, write_text_output
+from bibkit.api import dumps
+from bibkit.cli.common import load_inputs, print_problems, write_text_output
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError
 from bibkit.enrich import provenance

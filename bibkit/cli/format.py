@@ -64,13 +64,40 @@ def _engine(style: str, locale: str | None):
     lang = locale or info.default_locale or "en-US"
     if not _locale_available(lang):
         click.echo(f"bibkit: warning: no CSL locale for {lang!r}; terms fall back to en-US", err=True)
-    return Processor(info.xml, locale=lang)
+    try:
+        return Processor(info.xml, locale=lang)
+    except BibkitError:
+        raise
+    except ValueError as exc:  # the engine rejects a style it cannot compile: the user's file
+        raise BibkitError(f"cannot use style {style!r}: {exc}") from None
 
 
-def _csl_items(entries: Iterable[Entry]) -> list[dict]:
+def _csl_items(entries: Iterable[Entry], problems: list[Problem] | None = None) -> list[dict]:
+    """CSL-JSON items with unique ids: a repeated key would otherwise drop an entry silently.
+
+    The second ``smith2020`` becomes ``smith2020#2`` and is reported, so both are formatted.
+    """
     from bibkit.formats.csljson import entry_to_csl
 
-    return [entry_to_csl(entry) for entry in entries]
+    items: list[dict] = []
+    seen: dict[str, int] = {}
+    for entry in entries:
+        item = entry_to_csl(entry)
+        ident = str(item["id"])
+        if ident in seen:
+            seen[ident] += 1
+            item["id"] = f"{ident}#{seen[ident]}"
+            if problems is not None:
+                where = entry.source
+                problems.append(Problem(
+                    f"duplicate key {ident!r}: formatted again as {item['id']!r}",
+                    where.file if where else "<input>", where.line if where else None,
+                    "warning", "duplicate-key",
+                ))
+        else:
+            seen[ident] = 1
+        items.append(item)
+    return items
 
 
 def _join(entries: list[str], fmt: str) -> str:
@@ -121,7 +148,7 @@ def format_command(
             )
         else:
             engine = _engine(style, locale)
-            entries = engine.bibliography(_csl_items(library.entries), format=fmt)
+            entries = engine.bibliography(_csl_items(library.entries, problems), format=fmt)
     except BibkitError as exc:
         _fail(str(exc), 2)
         return

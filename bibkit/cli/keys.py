@@ -11,7 +11,6 @@ from bibkit.api import dumps
 from bibkit.cli.common import exit_status, load_inputs, write_text_output
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError
-from bibkit.io import atomic_write
 from bibkit.keypattern import PatternError
 from bibkit.keys import DEFAULT_PATTERN, POLICIES, assign_keys
 

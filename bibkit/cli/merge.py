@@ -22,6 +22,10 @@ from bibkit.transforms.dedupe import DEFAULT_THRESHOLD
 from bibkit.transforms.merge import STRATEGIES, MergeResult, dedupe_library, merge_libraries
 
 
+#: groups listed on standard error after a real run (the JSON report and --dry-run list them all)
+SUMMARY_GROUPS = 50
+
+
 def _options(func):
     decorators = [
         click.option("-o", "--output", default=None, help="Output file ('-' or omitted: standard output)."),
@@ -53,7 +57,7 @@ def _finish(result: MergeResult, problems_source: Library, output, report_path, 
     if report_path:
         write_text_output(json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n", report_path)
     if not quiet:
-        click.echo(result.summary(), err=True)
+        click.echo(result.summary(limit=SUMMARY_GROUPS), err=True)
         if output not in (None, "-"):
             click.echo(f"wrote {len(result.library.entries)} entries to {output}", err=True)
     sys.exit(exit_status(problems_source))

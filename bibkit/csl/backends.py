@@ -8,7 +8,9 @@ from .richtext import Quotes, flatten
 
 
 def _esc_html(s: str) -> str:
-    return s.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+    if "&" in s or "<" in s or ">" in s:
+        return s.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+    return s
 
 
 _HTML_OPEN = {

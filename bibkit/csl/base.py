@@ -25,7 +25,8 @@ def _shallow_empty(children) -> bool:
 class Node:
     """A compiled style element. `eval(ctx)` returns rich text or None."""
 
-    __slots__ = ("fmt", "prefix", "suffix", "display", "text_case", "quotes", "strip_periods", "attrs")
+    __slots__ = ("fmt", "prefix", "suffix", "display", "text_case", "quotes", "strip_periods", "attrs",
+                 "_bare")
 
     def __init__(self, el):
         a = el.attrib
@@ -38,6 +39,8 @@ class Node:
         self.text_case = a.get("text-case")
         self.quotes = a.get("quotes") == "true"
         self.strip_periods = a.get("strip-periods") == "true"
+        self._bare = not (self.fmt or self.prefix or self.suffix or self.display or self.text_case
+                          or self.quotes or self.strip_periods)
 
     def eval(self, ctx) -> Optional[Rich]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -52,6 +55,10 @@ class Node:
                 return None
         elif _shallow_empty(content.children if cls is Rich else content):
             return None
+        if self._bare:
+            if cls is Rich:
+                return content
+            return Rich([content] if cls is str else content)
         if isinstance(content, Rich) and content.fmt is None and not content.quotes and not content.nocase \
                 and content.display is None and content.tag is None:
             inner = content

@@ -5,6 +5,7 @@ from .disambiguate import disambiguate
 from .richtext import Rich, is_empty, parse_markup, plain
 from .sort import sort_items
 
+NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
 POSITIONS = {0: "first", 1: "subsequent", 2: "ibid", 3: "ibid-with-locator"}
 
 
@@ -74,8 +75,14 @@ def render_citations(proc, reg, order, citations) -> list:
                 cit["items"] = sorted(cites, key=lambda c: pos[c["id"]])
     cite_order = [c["id"] for cit in citations for c in cit["items"] if c["id"] in reg]
     ids = proc._number_and_sort(reg, order, cite_order)
-    dis_map = disambiguate(proc, reg, ids, cite_order)
     compute_positions(citations, style.near_note_distance)
+    positions: dict = {}
+    for cit in citations:
+        for c in cit["items"]:
+            p = c.get("_position", "first")
+            positions.setdefault(c["id"], set()).add("first" if p == "first" else "subsequent")
+    dis_map = disambiguate(proc, reg, ids, cite_order, positions)
+    proc._last_dis = dis_map
     out = []
     for cit in citations:
         out.append(render_cluster(proc, reg, cit, dis_map))
@@ -106,8 +113,11 @@ def render_cluster(proc, reg, cit, dis_map):
         item = reg[c["id"]]
         cd = _cite_dict(c)
         r = proc.render_item(item, "citation", cite=cd, dis=dis_map.get(c["id"]))
+        if r is None and not c.get("prefix") and not c.get("suffix"):
+            r = Rich([NO_PRINTED_FORM])
         pre = (c.get("prefix") or "").rstrip().rstrip("\u201d\u2019\"'")
-        if r is not None and ((n == 0 and not pre) or pre.endswith((".", "!", "?"))) and not layout.prefix:
+        after_sentence = pre.endswith((".", "!", "?")) and " " in pre.strip()
+        if r is not None and ((n == 0 and not pre) or after_sentence) and (not layout.prefix or style.cls == "note"):
             _capitalize_leading_term(r, style.cls == "note")
         rendered.append((c, item, cd, r))
     collapse = style.collapse
@@ -125,7 +135,9 @@ def render_cluster(proc, reg, cit, dis_map):
         if r is None or is_empty(r):
             continue
         if out and prev_delim is not None:
-            if not plain(r).lstrip()[:1] in (",", ".", ";", ":"):
+            if plain(out[-1]).endswith(","):
+                out.append(" ")  # a cite suffix ending in a comma replaces the delimiter
+            elif not plain(r).lstrip()[:1] in (",", ".", ";", ":"):
                 out.append(prev_delim)
         out.append(r)
         prev_delim = d
@@ -221,7 +233,7 @@ def _collapse_numbers(rendered, delim, sec):
 def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
     attrs = sec.attrs
     cg_delim = attrs.get("cite-group-delimiter", ", ")
-    ys_delim = attrs.get("year-suffix-delimiter", delim)
+    ys_delim = attrs.get("year-suffix-delimiter", attrs.get("cite-group-delimiter", delim))
     ac_delim = attrs.get("after-collapse-delimiter", delim)
     # group by rendered names, keeping first-occurrence order
     groups: list = []
@@ -231,7 +243,8 @@ def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
         from .processor import _find_tag
         nm = _find_tag(r, "names") if r is not None else None
         key = plain(nm) if nm is not None else ""
-        if key in index:
+        if key in index and (sec.sort or index[key] == len(groups) - 1):
+            # sorted citations gather same-author cites; unsorted ones only join neighbours
             groups[index[key]].append(entry)
         else:
             index[key] = len(groups)
@@ -239,7 +252,7 @@ def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
     pieces = []
     for g in groups:
         if len(g) == 1:
-            pieces.append((_affixed(g[0][0], g[0][3]), ac_delim if mode else delim))
+            pieces.append((_affixed(g[0][0], g[0][3]), ac_delim if mode == "year" else delim))
             continue
         sub = []
         prev = None
@@ -261,7 +274,7 @@ def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
                     if ys is not None and _strip_suffix(plain(nr), d1.year_suffix) == _strip_suffix(plain(pr_full), d2.year_suffix):
                         collapsible_suffix = True
                         sub[-1].append((c, item, cd, Rich([d1.year_suffix]), d1.year_suffix))
-            if not collapsible_suffix:
+            if not collapsible_suffix and nr is not None:
                 sub.append([(c, item, cd, _affixed(c, nr))])
             prev = (c, item, cd, r)
         # build group output

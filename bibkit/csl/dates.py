@@ -110,14 +110,23 @@ def normalize_date(v) -> Optional[dict]:
                 out["parts"].append(nums)
         if len(out["parts"]) == 2 and out["parts"][1] == out["parts"][0]:
             out["parts"].pop()
+        if len(dp) > 1 and len(out["parts"]) == 1 and all(_toint(x) in (0, None) for x in (dp[1] or [0])):
+            out["open"] = True  # [[1987], [0]]: an open-ended range
         if len(out["parts"]) == 2 and out["parts"][1][0] == 0:
             out["parts"].pop()
+            out["open"] = True
     if not out["parts"] and not out["literal"]:
         return None
-    # season given separately or as month 13-16 / 21-24
+    # seasons: months 13-20 and 21-24; anything else out of range is dropped
     for p in out["parts"]:
-        if 21 <= p[1] <= 24:
-            p[1] -= 8
+        m = p[1]
+        if 21 <= m <= 24:
+            p[1] = m - 8
+        elif 17 <= m <= 20:
+            p[1] = m - 4
+        elif m < 0 or m > 24:
+            p[1] = 0
+            p[2] = 0
     return out
 
 
@@ -188,13 +197,14 @@ class DateNode(Node):
         d = ctx.var(self.variable)
         if not d:
             return None
-        ctx.found += 1
         if ctx.sorting:
+            ctx.found += 1
             parts, _ = self._layout(ctx)
             names = {p.name for p in parts} or {"year", "month", "day"}
             return Rich([sort_key_of_date(d, names)])
         if d.get("literal") and not d["parts"]:
             from .richtext import parse_markup
+            ctx.found += 1
             return self.decorate(Rich(parse_markup(d["literal"])), ctx)
         parts, delim = self._layout(ctx)
         start = d["parts"][0]
@@ -203,6 +213,7 @@ class DateNode(Node):
         out = render_date(parts, delim, start, end, season, ctx, self)
         if out is None or is_empty(out):
             return None
+        ctx.found += 1
         return self.decorate(out, ctx)
 
 
@@ -221,7 +232,7 @@ def sort_key_of_date(d, names=("year", "month", "day")) -> str:
     return s
 
 
-def _render_part(part: DatePartNode, value: int, date, ctx, season=None):
+def _render_part(part: DatePartNode, value: int, date, ctx, season=None, tight_era=False):
     name = part.name
     loc = ctx.locale
     if name == "year":
@@ -233,9 +244,11 @@ def _render_part(part: DatePartNode, value: int, date, ctx, season=None):
         else:
             s = str(abs(y))
         if y < 0:
-            s += loc.term("bc") or "BC"
+            era = loc.term("bc") or "BC"
+            s += era.strip() if tight_era else era
         elif y < 1000:
-            s += loc.term("ad") or "AD"
+            era = loc.term("ad") or "AD"
+            s += era.strip() if tight_era else era
         return s
     if name == "month":
         m = value
@@ -290,6 +303,11 @@ def _idx(name):
     return {"year": 0, "month": 1, "day": 2}[name]
 
 
+def date_open(ctx, node) -> bool:
+    d = ctx.item.get(node.variable)
+    return bool(d and d.get("open"))
+
+
 def render_date(parts, delim, start, end, season, ctx, node):
     # drop parts whose value is missing
     def present(p, date):
@@ -305,7 +323,7 @@ def render_date(parts, delim, start, end, season, ctx, node):
     def render_seq(seq, date, strip_first_prefix=False, strip_last_suffix=False):
         out = []
         for k, p in enumerate(seq):
-            s = _render_part(p, date[_idx(p.name)], date, ctx, season)
+            s = _render_part(p, date[_idx(p.name)], date, ctx, season, tight_era=len(seq) > 1)
             if s is None:
                 continue
             # year-suffix follows the first rendered year
@@ -334,6 +352,9 @@ def render_date(parts, delim, start, end, season, ctx, node):
         return res
 
     if end is None or end == start:
+        if date_open(ctx, node):
+            rd = next((p.range_delimiter for p in use if p.name == "year" and p.range_delimiter), None)
+            return Rich(render_seq(use, start) + [rd if rd is not None else "\u2013"])
         return Rich(render_seq(use, start))
     if end[0] != start[0]:
         level = 0

@@ -7,16 +7,35 @@ from .richtext import plain
 from .sort import NAME_VARS
 
 
-def _key(proc, item, dis) -> str:
-    r = proc.render_item(item, "citation", cite={"position": "first"}, dis=dis)
-    return plain(r)
+def _key(proc, item, dis, positions=("first",)) -> tuple:
+    """Plain renderings of an item's cite in each position it is cited in."""
+    # the accessed date never distinguishes cites (citeproc-js behaviour)
+    if "accessed" in item:
+        item = {k: v for k, v in item.items() if k != "accessed"}
+    return tuple(plain(proc.render_item(item, "citation", cite={"position": p}, dis=dis)) for p in positions)
 
 
 def _groups(keys: dict) -> list:
-    by = {}
-    for k, v in keys.items():
-        by.setdefault(v, []).append(k)
-    return [g for g in by.values() if len(g) > 1]
+    """Sets of items whose renderings collide in some position (connected components)."""
+    parent = {k: k for k in keys}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+    width = max((len(v) for v in keys.values()), default=1)
+    for i in range(width):
+        by = {}
+        for k, v in keys.items():
+            if i < len(v):
+                first = by.setdefault(v[i], k)
+                if first != k:
+                    parent[find(k)] = find(first)
+    comps = {}
+    for k in keys:
+        comps.setdefault(find(k), []).append(k)
+    return [g for g in comps.values() if len(g) > 1]
 
 
 def _max_names(item) -> int:
@@ -28,7 +47,7 @@ def _max_names(item) -> int:
     return m
 
 
-def disambiguate(proc, reg: dict, ids: list, cite_order: list) -> dict:
+def disambiguate(proc, reg: dict, ids: list, cite_order: list, positions: dict = None) -> dict:
     """Return {id: DisState}; ids are in bibliography order (year-suffix order)."""
     style = proc.style
     dis = {k: DisState() for k in ids}
@@ -42,26 +61,31 @@ def disambiguate(proc, reg: dict, ids: list, cite_order: list) -> dict:
         _global_givennames(proc, items, dis, global_levels)
         for d in dis.values():
             d.name_levels = global_levels
-    keys = {k: _key(proc, items[k], dis[k]) for k in ids}
+    pos_of = {k: (("first", "subsequent") if positions and "subsequent" in positions.get(k, ()) else ("first",))
+              for k in ids}
+    keys = {k: _key(proc, items[k], dis[k], pos_of[k]) for k in ids}
     groups = _groups(keys)
     if not groups:
         return dis
 
     counts: dict = {}
     for v in keys.values():
-        counts[v] = counts.get(v, 0) + 1
+        for i, r in enumerate(v):
+            counts[(i, r)] = counts.get((i, r), 0) + 1
 
     def recompute(group):
         for k in group:
             old = keys[k]
-            new = _key(proc, items[k], dis[k])
+            new = _key(proc, items[k], dis[k], pos_of[k])
             if new != old:
-                counts[old] -= 1
-                counts[new] = counts.get(new, 0) + 1
+                for i, r in enumerate(old):
+                    counts[(i, r)] -= 1
+                for i, r in enumerate(new):
+                    counts[(i, r)] = counts.get((i, r), 0) + 1
                 keys[k] = new
 
     def collisions(k):
-        return counts[keys[k]] - 1
+        return max(counts[(i, r)] for i, r in enumerate(keys[k])) - 1
 
     if style.add_names:
         for group in groups:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from .base import Node
@@ -58,9 +59,10 @@ def normalize_name(n) -> dict:
         else:
             p, f = _split_particles(fam)
             if p:
-                if p.endswith("'") or p.endswith("\u2019"):
+                if p.endswith(("'", "\u2019", "-")) and not fam.startswith(p + " "):
                     n["non-dropping-particle"] = p
                     n["family"] = f
+                    n["_join"] = True
                 else:
                     n["non-dropping-particle"] = p
                     n["family"] = f
@@ -99,6 +101,7 @@ def _romanesque(n: dict) -> bool:
 
 # ----------------------------------------------------------------------------- initials
 
+@lru_cache(maxsize=8192)
 def initialize(given: str, with_: str, do_init: bool, hyphen: bool) -> str:
     """Initials as CSL wants them: "John Paul" -> "J. P.", "Jean-Paul" -> "J.-P.".
 
@@ -109,9 +112,17 @@ def initialize(given: str, with_: str, do_init: bool, hyphen: bool) -> str:
         return given
     tokens = re.findall(r"-|[^\s.\-]+\.?", given)
     out = []  # list of (text, kind) kind: "ini" | "word" | "-"
-    for t in tokens:
+    skip_next = False
+    for idx, t in enumerate(tokens):
         if t == "-":
+            nxt = tokens[idx + 1] if idx + 1 < len(tokens) else ""
+            if do_init and nxt[:1].islower():
+                skip_next = True
+                continue
             out.append(("-", "-"))
+            continue
+        if skip_next:
+            skip_next = False
             continue
         if t.endswith("."):
             core = t[:-1]
@@ -119,7 +130,10 @@ def initialize(given: str, with_: str, do_init: bool, hyphen: bool) -> str:
         elif len(t) == 1 and t.isalpha():
             out.append((t + with_, "ini"))
         elif do_init and t[0].isupper():
-            out.append((t[0] + with_, "ini"))
+            if len(t) > 2 and t[1].isupper() and t[2].islower():
+                out.append((t[0] + t[1].lower() + with_, "ini"))
+            else:
+                out.append((t[0] + with_, "ini"))
         elif do_init and not t[0].isalpha():
             out.append((t[0] + with_, "ini") if len(t) > 1 and t[1].isupper() else (t, "word"))
         else:
@@ -257,7 +271,7 @@ class NamesNode(Node):
         if "editor" in vs and "translator" in vs:
             ed = dict(found)["editor"]
             tr = dict(found)["translator"]
-            if [name_key(x) for x in ed] == [name_key(x) for x in tr]:
+            if [name_key(x) for x in ed] == [name_key(x) for x in tr] and ctx.locale.term("editortranslator"):
                 found = [(v, val) for v, val in found if v != "translator"]
                 found = [("editortranslator", val) if v == "editor" else (v, val) for v, val in found]
         if name is None:
@@ -278,6 +292,7 @@ class NamesNode(Node):
             r = render_name_list(val, v, name, opts, etal, ctx)
             if r is None:
                 continue
+            r = Rich(r if isinstance(r, list) else [r], tag="namelist")
             if label is not None and not ctx.sorting:
                 lab = label.eval_names_label(ctx, "editortranslator" if v == "editortranslator" else v, len(val))
                 if lab is not None:
@@ -309,6 +324,10 @@ class NamesNode(Node):
                 else:
                     r = node.eval(ctx)
                     vars_ = None
+                    term = getattr(node, "term", None)
+                    if (r is None and term is not None and getattr(node, "variable", None) is None
+                            and ctx.locale.term(term, node.form, node.plural) is not None):
+                        return None  # a defined but empty term still counts as the substitute
                 if r is not None and not is_empty(r):
                     if vars_:
                         for v in vars_:
@@ -483,7 +502,7 @@ def _sp(parts, sep=" "):
     for p in parts:
         if p is None or p == "" or (isinstance(p, Rich) and is_empty(p)):
             continue
-        if out and _last_char(out[-1]) not in ("'", "\u2019", "-"):
+        if out and not (_last_char(out[-1]) in ("'", "\u2019", "-") and getattr(out[-1], "tag", None) == "join"):
             out.append(sep)
         out.append(p)
     return out
@@ -515,7 +534,7 @@ def render_name(nm: dict, index: int, name_node: NameNode, opts: dict, ctx) -> R
     given = _apos(nm.get("given") or "")
     ndp = _apos(nm.get("non-dropping-particle") or "")
     dp = _apos(nm.get("dropping-particle") or "")
-    suffix = nm.get("suffix") or ""
+    suffix = _apos(nm.get("suffix") or "")
     if init_with is not None and given and (family or ndp):
         given = initialize(given, init_with, do_init, ctx.style.init_hyphen)
     fam_rt = parse_markup(family) if family else None
@@ -527,8 +546,13 @@ def render_name(nm: dict, index: int, name_node: NameNode, opts: dict, ctx) -> R
     def G(x):
         return _part(giv_node, x, ctx) if x else None
 
+    def NDP():
+        # "d'Aubignac": a parsed particle ending in an apostrophe binds without a space
+        r = F(ndp)
+        return Rich([r], tag="join") if (r is not None and nm.get("_join")) else r
+
     if form == "short":
-        return Rich([_affix(fam_node, Rich(_sp([F(ndp), F(fam_rt)])))])
+        return Rich([_affix(fam_node, Rich(_sp([NDP(), F(fam_rt)])))])
     romanesque = _romanesque(nm)
     inverted = ctx.sorting or opts.get("name-as-sort-order") == "all" or \
         (opts.get("name-as-sort-order") == "first" and index == 0)
@@ -543,7 +567,10 @@ def render_name(nm: dict, index: int, name_node: NameNode, opts: dict, ctx) -> R
         return Rich(_sp([_affix(fam_node, fam_part), _affix(giv_node, giv_part)]))
     if not inverted:
         g = G(given) if given else None
-        fam_pieces = [G(dp), F(ndp), F(fam_rt)]
+        dp_r = G(dp)
+        if dp_r is not None and dp.endswith(("'", "\u2019")):
+            dp_r = Rich([dp_r], tag="join")
+        fam_pieces = [dp_r, NDP(), F(fam_rt)]
         f = Rich(_sp(fam_pieces))
         if suffix:
             sep = ", " if nm.get("comma-suffix") else " "
@@ -553,11 +580,11 @@ def render_name(nm: dict, index: int, name_node: NameNode, opts: dict, ctx) -> R
     sort_sep = opts.get("sort-separator", ", ")
     if demote == "display-and-sort" or (demote == "sort-only" and ctx.sorting):
         f = Rich(_sp([F(fam_rt)]))
-        g = Rich(_sp([G(given), G(dp), G(ndp)])) if (given or dp or ndp) else None
+        g = Rich(_sp([G(given), G(dp), NDP()])) if (given or dp or ndp) else None
     else:
-        f = Rich(_sp([F(ndp), F(fam_rt)]))
+        f = Rich(_sp([NDP(), F(fam_rt)]))
         g = Rich(_sp([G(given), G(dp)])) if (given or dp) else None
-    pieces = [_affix(fam_node, f)]
+    pieces = [_affix(fam_node, f)] if (family or ndp) else []
     if g is not None:
         pieces.append(_affix(giv_node, g))
     if suffix:

@@ -48,12 +48,14 @@ class TextNode(Node):
     def eval(self, ctx):
         if self.variable is not None:
             var = self.variable
-            ctx.called += 1
             if var == "year-suffix":
+                # an empty year-suffix never suppresses a group (citeproc-js behaviour)
                 if ctx.dis is not None and ctx.dis.year_suffix:
+                    ctx.called += 1
                     ctx.found += 1
                     return self.decorate(Rich([ctx.dis.year_suffix], tag="year-suffix"), ctx)
                 return None
+            ctx.called += 1
             if var == "citation-number":
                 v = ctx.item.get("citation-number")
                 if v is None:
@@ -119,9 +121,13 @@ class TextNode(Node):
                 node = self._macro_node = ctx.style.macros.get(self.macro)
                 if node is None:
                     return None
+            c0, f0 = ctx.called, ctx.found
             r = node.eval(ctx)
             if r is None:
                 return None
+            if ctx.called > c0 and ctx.found == f0:
+                return None  # a macro behaves like an implicit group
+            ctx.found += 1  # non-empty macro output counts as content for enclosing groups
             return self.decorate(r, ctx)
         if self.term is not None:
             t = ctx.locale.term(self.term, self.form, self.plural)
@@ -290,7 +296,7 @@ class GroupNode(Node):
 
 
 class Condition:
-    __slots__ = ("tests", "match")
+    __slots__ = ("tests", "match", "_types", "_vars", "_rest", "_ntypes")
 
     def __init__(self, el):
         self.match = el.get("match", "all")
@@ -304,28 +310,53 @@ class Condition:
 
     _SPECIAL_VARS = frozenset(("locator", "year-suffix", "first-reference-note-number", "citation-number"))
 
+    def _compile(self):
+        """Split tests into type set, plain variables and the rest, once."""
+        self._types = frozenset(v for a, v in self.tests if a == "type")
+        self._vars = tuple(v for a, v in self.tests if a == "variable" and v not in self._SPECIAL_VARS)
+        self._rest = tuple((a, v) for a, v in self.tests
+                           if a != "type" and not (a == "variable" and v not in self._SPECIAL_VARS))
+        self._ntypes = sum(1 for a, _ in self.tests if a == "type")
+
     def check(self, ctx) -> bool:
+        try:
+            types = self._types
+        except AttributeError:
+            self._compile()
+            types = self._types
+        item = ctx.item
+        supp = ctx.suppressed
         match = self.match
-        want = match == "any"  # result that decides early for any/none
         if match == "all":
-            for a, v in self.tests:
-                if not self._fast(a, v, ctx):
+            if types:
+                if len(types) > 1 or item.get("type") not in types:
+                    return False
+            for v in self._vars:
+                if v in supp:
+                    return False
+                val = item.get(v)
+                if val is None or val == "" or val == []:
+                    return False
+            for a, v in self._rest:
+                if not self._one(a, v, ctx):
                     return False
             return True
-        for a, v in self.tests:
-            if self._fast(a, v, ctx):
-                return match == "any"
-        return match == "none"
-
-    def _fast(self, a, v, ctx) -> bool:
-        if a == "type":
-            return ctx.item.get("type") == v
-        if a == "variable" and v not in self._SPECIAL_VARS:
-            if v in ctx.suppressed:
-                return False
-            val = ctx.item.get(v)
-            return val is not None and val != "" and val != []
-        return self._one(a, v, ctx)
+        hit = False
+        if types and item.get("type") in types:
+            hit = True
+        else:
+            for v in self._vars:
+                if v not in supp:
+                    val = item.get(v)
+                    if val is not None and val != "" and val != []:
+                        hit = True
+                        break
+            else:
+                for a, v in self._rest:
+                    if self._one(a, v, ctx):
+                        hit = True
+                        break
+        return hit if match == "any" else not hit
 
     @staticmethod
     def _one(attr, v, ctx) -> bool:

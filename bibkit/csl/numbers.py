@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NUMERIC = re.compile(
     r"^\s*[A-Za-z]{0,3}\d+[A-Za-z]{0,3}(\s*(?:[-\u2013,&]|and)\s*[A-Za-z]{0,3}\d+[A-Za-z]{0,3})*\s*$"
@@ -16,7 +17,18 @@ def is_numeric(value) -> bool:
     return bool(_NUMERIC.match(str(value)))
 
 
+@lru_cache(maxsize=4096)
+def _plural_of_str(s: str, and_term) -> bool:
+    return _plural_of(s, and_term)
+
+
 def plural_of(value, and_term=None) -> bool:
+    if isinstance(value, str):
+        return _plural_of_str(value, and_term)
+    return _plural_of(value, and_term)
+
+
+def _plural_of(value, and_term=None) -> bool:
     """Whether a number variable holds more than one number (contextual plural)."""
     if isinstance(value, int):
         return False
@@ -51,6 +63,7 @@ def roman(n: int) -> str:
 _RANGE = re.compile(r"^\s*(\w*?)(\d+)\s*[-\u2013]+\s*(\w*?)(\d+)\s*$")
 
 
+@lru_cache(maxsize=8192)
 def format_page_range(value: str, fmt: str | None, delim: str = "\u2013") -> str:
     """Apply page-range-format to each range in a page value ("1-5, 7-9").
 
@@ -66,18 +79,19 @@ def format_page_range(value: str, fmt: str | None, delim: str = "\u2013") -> str
         m = re.match(r"^(\s*)([A-Za-z0-9]*?[A-Za-z])?(\d+)\s*[-\u2013]+\s*([A-Za-z0-9]*?[A-Za-z])?(\d+)(\s*)$", p)
         if m:
             pre1, a, pre2, b = m.group(2) or "", m.group(3), m.group(4) or "", m.group(5)
-            if pre2 and pre2 != pre1:
-                out.append(p)
+            if pre2 != pre1:
+                out.append(re.sub(r"\s*-\s*", "-", p))  # "N110-5", "110-N6": not a plain range
                 continue
             if fmt:
                 b = _expand(a, b, fmt)
-            out.append(m.group(1) + pre1 + a + delim + (pre2 if not fmt else "") + b + m.group(6))
+            keep_pre = pre2 if (not fmt or fmt == "expanded") else ""
+            out.append(m.group(1) + pre1 + a + delim + keep_pre + b + m.group(6))
             continue
-        m = re.match(r"^(\s*)(\S+?)\s*-+\s*(\S+?)(\s*)$", p)
+        m = re.match(r"^(\s*)([^\d\s]+?)\s*-+\s*([^\d\s]+?)(\s*)$", p)
         if m:
             out.append(m.group(1) + m.group(2) + delim + m.group(3) + m.group(4))
         else:
-            out.append(p)
+            out.append(re.sub(r"(?<=\w)\s*-\s*(?=\w)", "-", p))
     return "".join(out)
 
 

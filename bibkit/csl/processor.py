@@ -34,7 +34,43 @@ def _resolve_style_text(spec: str) -> str:
     raise ValueError(f"cannot resolve CSL style {spec!r}: not XML text and not a file")
 
 
+_NOTE_FIELD = re.compile(r"^\s*([A-Za-z][A-Za-z-]*)\s*:\s*(.+?)\s*$")
+_NOTE_KEYS = frozenset(
+    "abstract annote archive archive_location archive-place authority call-number chapter-number "
+    "citation-label collection-editor collection-number collection-title collection-title-short "
+    "container-author container-title container-title-short dimensions director DOI edition editor "
+    "event event-place event-date genre illustrator interviewer ISBN ISSN issue issued jurisdiction "
+    "keyword language locator medium number number-of-pages number-of-volumes original-author "
+    "original-date original-publisher original-publisher-place original-title page page-first PMCID "
+    "PMID publisher publisher-place recipient references reviewed-author reviewed-title scale section "
+    "source status submitted title title-short translator type URL version volume year-suffix "
+    "accessed author composer".split()
+)
+
+
+def _note_fields(note: str) -> dict:
+    """Zotero-style "key: value" lines in the note field supply missing variables."""
+    found: dict = {}
+    for line in str(note).splitlines():
+        m = _NOTE_FIELD.match(line)
+        if not m or m.group(1) not in _NOTE_KEYS:
+            continue
+        k, v = m.group(1), m.group(2)
+        if k in NAME_VARS:
+            fam, _, giv = v.partition("||")
+            found.setdefault(k, []).append({"family": fam.strip(), "given": giv.strip()} if giv else {"literal": fam.strip()})
+        elif k in DATE_VARS:
+            found[k] = {"raw": v}
+        else:
+            found[k] = v
+    return found
+
+
 def normalize_item(item: dict) -> dict:
+    if item.get("note") and ":" in str(item["note"]):
+        extra = {k: v for k, v in _note_fields(item["note"]).items() if k not in item}
+        if extra:
+            item = {**item, **extra}
     out = {}
     for k, v in item.items():
         if v is None:
@@ -204,11 +240,13 @@ class Processor:
             if sas is not None and parts:
                 names = _find_tag(parts, "names")
                 if names is not None:
-                    txt = plain(names)
-                    if prev_names is not None and txt == prev_names[0]:
-                        _substitute_names(names, sas, sas_rule, prev_names[1])
-                    else:
-                        prev_names = (txt, _name_texts(names))
+                    lists = list(_iter_tag(names, "namelist"))
+                    key_rich = lists[0] if lists else names
+                    txt = plain(key_rich)
+                    cur_names = _name_texts(key_rich) if lists else [txt]
+                    if prev_names is not None:
+                        _substitute_names(key_rich, sas, sas_rule, prev_names, txt, cur_names)
+                    prev_names = (txt, cur_names)
                 else:
                     prev_names = None
             if sfa and len(parts) > 0:
@@ -331,18 +369,25 @@ def _iter_tag(x, tag):
             yield from _iter_tag(c, tag)
 
 
-def _substitute_names(names_rich, sas, rule, prev_texts):
-    if rule == "complete-all":
-        names_rich.children[:] = [sas] if sas else []
-        names_rich.tag = "names-substituted"
-        return
-    cur = list(_iter_tag(names_rich, "name"))
-    if rule == "complete-each":
-        for n in cur:
+def _substitute_names(rich, sas, rule, prev, txt, cur_names):
+    """subsequent-author-substitute: replace names repeated from the previous entry."""
+    prev_txt, prev_list = prev
+    if rule in ("complete-all", "complete-each"):
+        if txt != prev_txt:
+            return
+        if rule == "complete-all" or not cur_names:
+            rich.children[:] = [sas] if sas else []
+            return
+        for n in _iter_tag(rich, "name"):
             n.children[:] = [sas]
         return
-    for i, n in enumerate(cur):
-        if i < len(prev_texts) and plain(n) == prev_texts[i]:
+    names = list(_iter_tag(rich, "name"))
+    if not names:
+        if txt == prev_txt:
+            rich.children[:] = [sas] if sas else []
+        return
+    for i, n in enumerate(names):
+        if i < len(prev_list) and plain(n) == prev_list[i]:
             n.children[:] = [sas]
             if rule == "partial-first":
                 break

@@ -37,11 +37,21 @@ def plain(x) -> str:
     """Plain text of rich text, without quotes or formatting (used for comparisons and sorting)."""
     if x is None:
         return ""
-    if isinstance(x, str):
-        return x
-    if isinstance(x, list):
-        return "".join(plain(c) for c in x)
-    return "".join(plain(c) for c in x.children)
+    out: list = []
+    _plain_into(x, out)
+    return "".join(out)
+
+
+def _plain_into(x, out) -> None:
+    cls = x.__class__
+    if cls is str:
+        out.append(x)
+        return
+    for c in (x if cls is list else x.children):
+        if c.__class__ is str:
+            out.append(c)
+        else:
+            _plain_into(c, out)
 
 
 def is_empty(x) -> bool:
@@ -102,7 +112,7 @@ def map_leaves(x, fn) -> None:
 
 _TAG = re.compile(
     r'(<i>|</i>|<b>|</b>|<sup>|</sup>|<sub>|</sub>|<sc>|</sc>|'
-    r'<span\s+style="font-variant:\s*small-caps;?">|<span\s+class="nocase">|</span>|'
+    r'<span\s+style="font-variant:\s*small-caps;?">|<span\s+class="nocase">|<span\s+class="nodecor">|</span>|'
     r'"|\u201c|\u201d|\u2018|\u2019|\')'
 )
 
@@ -173,6 +183,8 @@ def _parse_markup(s: str) -> list:
         elif m.startswith("<span"):
             if "nocase" in m:
                 node = Rich(nocase=True)
+            elif "nodecor" in m:
+                node = Rich(fmt={"nodecor": True}, nocase=True)
             else:
                 node = Rich(fmt={"font-variant": "small-caps"}, nocase=True)
             stack[-1][1].children.append(node)
@@ -305,7 +317,8 @@ _SUP_RE = re.compile("[" + "".join(re.escape(c) for c in SUPERSCRIPTS) + "]")
 
 
 def _flat(x, out, state, qlevel, quotes):
-    if isinstance(x, str):
+    cls = x.__class__
+    if cls is str:
         if x:
             if _SUP_RE.search(x) and state.get("vertical-align") != "sup":
                 pos = 0
@@ -321,14 +334,35 @@ def _flat(x, out, state, qlevel, quotes):
             else:
                 out.append(x)
         return
-    if isinstance(x, list):
+    if cls is list:
         for c in x:
             _flat(c, out, state, qlevel, quotes)
         return
+    if x.fmt is None and not x.quotes and not x.display:
+        for c in x.children:
+            if c.__class__ is str:
+                if c:
+                    if _SUP_RE.search(c):
+                        _flat(c, out, state, qlevel, quotes)
+                    else:
+                        out.append(c)
+            else:
+                _flat(c, out, state, qlevel, quotes)
+        return
     if x.display:
+        if is_empty(x):
+            return
         out.append(("div", x.display))
     pushed = []
-    if x.fmt:
+    if x.fmt and x.fmt.get("nodecor"):
+        for k in FORMAT_KEYS:
+            cur = state[k]
+            if cur is not None and cur != _DEFAULT_STATE[k]:
+                v = _DEFAULT_STATE[k]
+                out.append(("push", k, v))
+                pushed.append((k, state[k]))
+                state[k] = v
+    elif x.fmt:
         for k in FORMAT_KEYS:
             v = x.fmt.get(k)
             if v is None:

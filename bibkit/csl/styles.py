@@ -264,18 +264,44 @@ def find_style(spec: str) -> StyleInfo:
             return _info_from_xml(
                 _read(candidate), name=candidate.stem, origin=str(candidate), path=candidate
             )
-    name = text.lower()
-    if name.endswith(".csl"):
-        name = name[:-4]
-    found = _find_named(name)
+    name = text[:-4] if text.lower().endswith(".csl") else text
+    found = _find_named(name) or _find_named(name.lower())
     if found is None:
         raise StyleNotFound(spec, _suggest(name))
     return _info_from_xml(_read(found), name=found.stem, origin=str(found), path=found)
 
 
+_STYLE_TAG = re.compile(r"<style\b[^>]*>")
+_LOCALE_ATTR = re.compile(r"""\sdefault-locale\s*=\s*(["'])[^"']*\1""")
+
+
+def with_default_locale(xml: str, locale: str) -> str:
+    """``xml`` with the root ``default-locale`` set to ``locale`` (added or replaced)."""
+    match = _STYLE_TAG.search(xml)
+    if match is None:
+        return xml
+    tag = match.group(0)
+    if _LOCALE_ATTR.search(tag):
+        new = _LOCALE_ATTR.sub(f' default-locale="{locale}"', tag, count=1)
+    else:
+        end = -2 if tag.endswith("/>") else -1
+        new = f'{tag[:end]} default-locale="{locale}"{tag[end:]}'
+    return xml[: match.start()] + new + xml[match.end():]
+
+
 def resolve_style(spec: str) -> str:
-    """The XML text of the independent style ``spec`` names (see :func:`find_style`)."""
-    return find_style(spec).xml
+    """The XML text of the independent style ``spec`` names, ready for the engine.
+
+    For a dependent style whose ``default-locale`` differs from its parent's, the parent's XML
+    comes back with that locale set, so ``Processor("dependent-name")`` formats in the
+    dependent's language; :func:`find_style` gives the parent's XML untouched.
+    """
+    info = find_style(spec)
+    if info.parent and info.default_locale:
+        parent_locale = _parse(info.xml, info.parent).get("default-locale")
+        if parent_locale != info.default_locale:
+            return with_default_locale(info.xml, info.default_locale)
+    return info.xml
 
 
 _TITLE_RE = re.compile(r"<title>(.*?)</title>", re.S)
@@ -370,4 +396,5 @@ __all__ = [
     "list_styles",
     "resolve_style",
     "search_folders",
+    "with_default_locale",
 ]

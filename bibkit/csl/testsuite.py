@@ -29,7 +29,7 @@ def _bib_html(proc, entries) -> str:
     for e in entries:
         if e is None:
             continue
-        s = proc._out(e, "html", strip=True)
+        s = proc._out(e, "html")
         if '<div class="csl-block">' in s or '<div class="csl-left-margin">' in s or '<div class="csl-indent">' in s:
             s = _block_layout(s)
         lines.append('  <div class="csl-entry">%s</div>' % s)
@@ -38,8 +38,28 @@ def _bib_html(proc, entries) -> str:
 
 
 def _block_layout(s: str) -> str:
+    divs = re.findall(r'<div class="csl-([a-z-]+)">((?:(?!<div).)*?)</div>', s)
+    if divs and "".join('<div class="csl-%s">%s</div>' % d for d in divs) == s.rstrip() and \
+            any(d[0] == "block" for d in divs) and any(d[0] == "left-margin" for d in divs):
+        out = ""
+        for cls, body in divs:
+            piece = '<div class="csl-%s">%s</div>' % (cls, body)
+            if cls in ("block", "indent"):
+                out += "\n\n    " + piece + "\n"
+            elif cls == "left-margin":
+                out += "\n    " + piece
+            else:
+                out += piece
+        return out + "\n  "
     if '<div class="csl-left-margin">' in s:
-        return "\n    " + s + "\n  "
+        m = re.search(r"(\s+)</div>$", s)
+        tail = ""
+        if m:
+            tail = m.group(1)
+            s = s[:m.start()] + "</div>"
+        return "\n    " + s + "\n  " + tail
+    if not s.startswith("<div") and s.endswith("</div>"):
+        return s + "\n  "
     # citeproc-js puts display blocks on their own lines
     s = re.sub(r'(<div class="csl-(block|indent)">)', r"\n\n    \1", s)
     s = re.sub(r"</div>(?=[^<]|$)", "</div>\n", s)
@@ -104,19 +124,30 @@ def _citations_mode(proc, items, data) -> str:
     def build(sequence):
         return [{"items": [dict(c) for c in by_id[cid]["citationItems"]], "note": note} for cid, note in sequence]
 
-    final = [proc._out(r, "html") for r in proc.render_citations(reg, order, build(seq))]
+    final_cits = build(seq)
+    final = [proc._out(r, "html") for r in proc.render_citations(reg, order, final_cits)]
+    final_dis = _dis_sig(proc._last_dis)
     prev_seq = [x for x in seq if x[0] != last[0]["citationID"]]
     # the state before the last call: citations processed so far
     reg2, order2 = proc._register(items)
     prev = {}
+    prev_dis = {}
     if prev_seq:
         out = [proc._out(r, "html") for r in proc.render_citations(reg2, order2, build(prev_seq))]
         prev = {cid: s for (cid, _), s in zip(prev_seq, out)}
+        prev_dis = _dis_sig(proc._last_dis)
     lines = []
     for i, ((cid, _), s) in enumerate(zip(seq, final)):
-        mark = ">>" if cid == last[0]["citationID"] or prev.get(cid) != s else ".."
+        ids = [str(c["id"]) for c in by_id[cid]["citationItems"]]
+        changed = any(prev_dis.get(k) != final_dis.get(k) for k in ids) if prev_seq else False
+        mark = ">>" if cid == last[0]["citationID"] or prev.get(cid) != s or changed else ".."
         lines.append("%s[%d] %s" % (mark, i, s))
     return "\n".join(lines)
+
+
+def _dis_sig(dis_map) -> dict:
+    return {k: (d.add_names, tuple(sorted(d.name_levels.items(), key=repr)), d.year_suffix, d.condition)
+            for k, d in (dis_map or {}).items()}
 
 
 class _Timeout(Exception):

@@ -98,7 +98,8 @@ def apply_text_case(rich, case: str, english: bool = True) -> None:
             first = k == 0
             last = k == n - 1
             after_colon = k > 0 and re.search(r"[:?!.]\s*$", s2[:m.start()].rstrip("\"'\u201c\u2018( ") + (" " if False else "")) is not None
-            if core.lower() in STOP_WORDS and not first and not last and not after_colon:
+            before_hyphen = s2[m.end():m.end() + 1] == "-"
+            if core.lower() in STOP_WORDS and not first and not last and not after_colon and not before_hyphen:
                 continue
             _cap(new, m.start(), m.end())
     else:

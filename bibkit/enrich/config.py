@@ -107,10 +107,19 @@ class EnrichConfig:
         return f"bibkit/{__version__} (https://pypi.org/project/bibkit/{contact})"
 
     def interval(self, source: str) -> float:
-        return self.intervals.get(source, 0.0) if self.polite else 0.0
+        if not self.polite:
+            return 0.0
+        interval = self.intervals.get(source, 0.0)
+        if source == "crossref" and not self.mailto:
+            interval = max(interval, 0.2)  # Crossref's public pool: 5 requests a second
+        return interval
 
     def max_in_flight(self, source: str) -> int:
-        return self.concurrency.get(source, self.workers) if self.polite else self.workers
+        if not self.polite:
+            return self.workers
+        if source == "crossref" and not self.mailto:
+            return 1  # Crossref's public pool: one request at a time
+        return self.concurrency.get(source, self.workers)
 
     def cache_path(self) -> Path:
         return (self.cache_dir or default_cache_dir()) / "http-cache.sqlite"

@@ -129,6 +129,7 @@ class HttpClient:
                 ignored_parameters=["mailto"],
                 match_headers=["Accept"],
                 stale_if_error=False,
+                wal=True,  # concurrent readers do not wait for a writer
             )
         else:
             session = requests.Session()

@@ -82,6 +82,7 @@ def judge(entry: Entry, candidate: Entry, threshold: float = TITLE_THRESHOLD) ->
     count = expected_author_count(entry)
     if count is not None:
         found = len(candidate.authors)
-        if found != count:
+        truncated = candidate.authors.others and found <= count  # "and others": a prefix of the list
+        if found != count and not truncated:
             return Verdict(False, score, f"author count differs ({found} for {count})")
     return Verdict(True, score)

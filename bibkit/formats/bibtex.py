@@ -600,8 +600,12 @@ class BibTeXWriter:
             if _braced_end("{" + inner + "}", 0) == len(inner) + 2:
                 return f"@comment{{{inner}}}"
             return "\n".join("% " + line.replace("@", "(at)") for line in inner.splitlines())
-        if "@" not in text or not re.search(r"@(?!comment\b)", text, re.IGNORECASE):
+        if "@" not in text:
             return text.strip()
+        bare = re.fullmatch(r"\s*@comment\b(.*)", text, re.IGNORECASE | re.DOTALL)
+        if bare and _braced_end("{" + bare.group(1).strip() + "}", 0) == len(bare.group(1).strip()) + 2:
+            # "@comment text" without braces: biber rejects it, so give it braces
+            return "@comment{" + bare.group(1).strip() + "}"
         # free text that holds an '@' (e.g. an unreadable block): neutralise it so it stays a comment
         return "\n".join("% " + line.replace("@", "(at)") for line in text.strip().splitlines())
 

@@ -17,22 +17,25 @@ dropped silently.
 
 Dates: a card omits the year when the date falls in the year the page was captured. The year
 is inferred, in this order: the ``year`` option (``bibkit convert --year``) wins; otherwise an
-arXiv id on the card pins its year (and the month when the card has none); otherwise the
+arXiv id on the card pins its year (YYMM is the month arXiv announced it, so a December
+card with a January id belongs to the year before); otherwise the
 capture year is taken as the earliest year consistent with the listing, i.e. one after the
 latest year printed explicitly (a printed year is by construction not the capture year, and
-no paper is dated after the capture); with no printed year at all, the current year. Every
-inferred date is ``Date(..., inferred=True)``.
+no paper is dated after the capture); with no printed year at all, the current year (and a
+warning asking for ``--year``). Every inferred date is ``Date(..., inferred=True)`` and the date
+as printed is kept in ``extra["listing-date"]``.
 
 Cards give an author count, never names: the count is kept in ``extra["author-count"]``,
 names stay empty (nothing is invented) and one warning per file says how many entries lack
 names. Everything else on a card that has no canonical slot goes to ``extra`` too
-(``upvotes``, ``comments``, ``urls``), so nothing of the line is lost.
+(``upvotes``, ``comments``, ``urls``), so nothing of the line is lost. The title/abstract
+split's confidence is ``meta["title_confidence"]`` (warned below :data:`LOW_CONFIDENCE`).
 """
 from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from bibkit.dates import parse_free_date, parse_month
 from bibkit.diagnostics import Reporter
@@ -44,7 +47,7 @@ from bibkit.names import parse_name
 #: below this title confidence an entry gets a warning asking the user to check the title
 LOW_CONFIDENCE = 0.5
 
-_UPVOTES = r"(?P<up>-|–|\d[\d,]*)"
+_UPVOTES = r"(?P<up>-|–|\d[\d,]*(?:\.\d+)?[kK]?)"
 _CARD = re.compile(
     rf"^\s*{_UPVOTES}\s+(?P<body>.+?)\s+(?P<n>\d[\d,]*)\s+authors?\s*[·•|]\s*(?P<rest>.*?)\s*$"
 )
@@ -58,9 +61,12 @@ _ARXIV_LABELS = ("Title", "Authors", "Author", "Abstract", "Comments", "Subjects
 _LABEL = re.compile(r"(?:(?<=\s)|^)(" + "|".join(re.escape(x) for x in _ARXIV_LABELS) + r")\s*:\s*")
 _ARXIV_HEAD = re.compile(
     r"^\s*(?:\[\d+\]\s*)?arXiv:\s*(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?P<v>v\d+)?"
-    r"(?:\s*\[[^\]]*\])?(?P<classes>(?:\s+[a-z\-]+(?:\.[A-Za-z\-]+)?(?=\s|$))*)",
+    # arXiv categories: "cs.CL", "astro-ph.GA", "hep-th" (a dot or a dash; never a title word)
+    r"(?:\s*\[[^\]]*\])?(?P<classes>(?:\s+(?:[a-z]+\.[A-Za-z\-]+|[a-z]+-[a-z]+(?:\.[A-Za-z\-]+)?)(?=\s|$))*)",
 )
 _SUBMITTED = re.compile(r"Submitted\s+(\d{1,2}\s+[A-Za-z]+,?\s+\d{4})")
+_MATH = re.compile(r"(?<!\\)\$[^$]+?(?<!\\)\$")
+_TITLE_WORD = re.compile(r"[^\s:;,.!?()\[\]\"“”]+")
 _LATEX_ESCAPE = re.compile(r"\\([%&_#])")
 _COMMENT_LINE = re.compile(r"^\s*(?:#|%|//)")
 
@@ -101,9 +107,25 @@ def _looks_like_card(text: str) -> bool:
     return bool(m) and len(m.group("body").split()) >= 8 and bool(re.match(r"[A-Z$\d]", m.group("body")))
 
 
+def _starts_arxiv_block(lines: list[str], i: int) -> bool:
+    """``arXiv:ID [pdf] Title: ...`` on this line, or a bare id with labelled lines below it."""
+    stripped = lines[i].strip()
+    if _is_id_line(stripped):
+        return bool(parse_arxiv(stripped)[0]) and _next_is_label(lines, i + 1)
+    return _is_arxiv_start(stripped)
+
+
+def _ends_arxiv_block(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or _is_arxiv_start(stripped) or _is_id_line(stripped) or bool(_CARD.match(stripped))
+
+
 def _records(text: str) -> list[_Record]:
-    """Group the input's lines into records; unknown lines become ``unknown`` records."""
-    lines = text.splitlines()
+    """Group the input's lines into records; unknown lines become ``unknown`` records.
+
+    Lines are counted at ``\n`` (``\r\n`` and ``\r`` too), as editors and ``grep -n`` count them.
+    """
+    lines = re.split(r"\r\n|\r|\n", text)
     out: list[_Record] = []
     i = 0
     while i < len(lines):
@@ -113,13 +135,10 @@ def _records(text: str) -> list[_Record]:
         if not stripped:
             i += 1
             continue
-        if _is_arxiv_start(stripped) and not _is_id_line(stripped) or (
-            _is_id_line(stripped) and parse_arxiv(stripped)[0] and _next_is_label(lines, i + 1)
-        ):
+        if _starts_arxiv_block(lines, i):
             block = [stripped]
             i += 1
-            while i < len(lines) and lines[i].strip() and not _is_arxiv_start(lines[i].strip()) \
-                    and not _CARD.match(lines[i].strip()):
+            while i < len(lines) and not _ends_arxiv_block(lines[i]):
                 block.append(lines[i].strip())
                 i += 1
             out.append(_Record("arxiv", number, " ".join(block), block))
@@ -166,21 +185,41 @@ def find_urls(text: str) -> list[str]:
     return urls
 
 
-def marked_text(value: str) -> Text:
+def marked_text(value: str, title: bool = False) -> Text:
     """Plain listing text, with ``$...$`` spans marked as math so exporters keep them verbatim.
 
     Abstracts copied from arXiv keep a few LaTeX escapes of their source (``19\\%``); those are
     decoded to the character they stand for, so exporters escape it once, not twice.
+
+    In a ``title``, words whose capitals are not only initial ("LLMs", "DeepSeek-R1", "MoE",
+    "70B") are marked ``nocase``: the listing prints the authors' casing, and without the mark
+    BibTeX styles and CSL sentence-casing would print "llms" (Better BibTeX protects the same
+    words). Words with only an initial capital are left to the style.
     """
     value = _LATEX_ESCAPE.sub(r"\1", value)
-    marks = [Mark(m.start(), m.end(), "math") for m in re.finditer(r"(?<!\\)\$[^$]+?(?<!\\)\$", value)]
+    marks = [Mark(m.start(), m.end(), "math") for m in _MATH.finditer(value)]
+    if title:
+        outside_math = _MATH.sub(lambda m: " " * len(m.group()), value)  # same offsets
+        marks += [Mark(m.start(), m.end(), "nocase") for m in _TITLE_WORD.finditer(outside_math)
+                  if _needs_case_protection(m.group())]
     return Text(value, marks)
 
 
+def _needs_case_protection(word: str) -> bool:
+    """A capital after the first letter of any hyphen part: "LLMs", "DeepSeek-R1", "GPT-4"."""
+    return any(re.search(r"(?<=.)[A-Z]", part) for part in word.split("-"))
+
+
 def _int(value: str | None) -> int | None:
+    """``"1,234"`` -> 1234, ``"1.2k"`` -> 1200, ``"-"`` -> None."""
     if value is None or value in ("-", "–"):
         return None
     digits = value.replace(",", "")
+    if digits[-1:] in ("k", "K"):
+        try:
+            return round(float(digits[:-1]) * 1000)
+        except ValueError:
+            return None
     return int(digits) if digits.isdigit() else None
 
 
@@ -306,7 +345,7 @@ class ListingImporter:
         if up is not None:
             entry.extra["upvotes"] = str(up)
         split = split_title_abstract(body)
-        entry.fields["title"] = marked_text(split.title)
+        entry.fields["title"] = marked_text(split.title, title=True)
         if split.abstract:
             entry.fields["abstract"] = marked_text(split.abstract)
         entry.meta["title_confidence"] = split.confidence
@@ -383,6 +422,10 @@ class ListingImporter:
             values.setdefault(m.group(1).lower(), rest[m.end():end].strip())
         leading = rest[: labelled[0].start()].strip() if labelled else rest.strip()
         title = values.get("title") or leading
+        if title:
+            entry.fields["title"] = marked_text(" ".join(title.split()), title=True)
+        else:
+            report.warn(rec.line, f"arXiv entry {entry.ids.arxiv} has no title", "listing-no-title")
         if "abstract" in values:
             abstract = values["abstract"]
             if "▽ More" in abstract:  # search results: a teaser, then the full text
@@ -400,10 +443,6 @@ class ListingImporter:
                 entry.ids.arxiv_class = cls.group(1)
         if values.get("doi"):
             entry.ids.doi = normalize_doi(values["doi"]) or values["doi"]
-        if title:
-            entry.fields["title"] = marked_text(" ".join(title.split()))
-        else:
-            report.warn(rec.line, f"arXiv entry {entry.ids.arxiv} has no title", "listing-no-title")
         authors = values.get("authors") or values.get("author")
         if authors:
             entry.names["author"] = _author_list(authors)

@@ -101,7 +101,7 @@ def _is_adjective(word: str) -> bool:
     if not w or w in _ADJ_SUFFIX_EXCEPT:
         return False
     head = w.split("-")[-1]
-    return w in _ADJECTIVES or head in _ADJECTIVES or bool(_ADJ_SUFFIX.search(head)) and len(head) > 4
+    return w in _ADJECTIVES or head in _ADJECTIVES or (len(head) > 4 and bool(_ADJ_SUFFIX.search(head)))
 
 
 def abbreviation_spans(tokens: list[str]) -> list[tuple[int, int]]:
@@ -155,75 +155,103 @@ def _schwartz_hearst(short: str, long: str) -> int | None:
     return start
 
 
-def _math_inside(text: str) -> bool:
-    """True when ``text`` leaves a ``$...$`` span open."""
-    return len(re.findall(r"(?<!\\)\$", text)) % 2 == 1
+class _Tokens:
+    """A card body's words with the per-word facts the scorer needs, computed once.
+
+    Prefix sums make every title-side count O(1) per candidate boundary.
+    """
+
+    def __init__(self, body: str, limit: int):
+        self.matches = list(_WORD.finditer(body))
+        self.total = len(self.matches)
+        # the scorer looks at most a few words past the longest title it considers
+        self.words = [m.group() for m in self.matches[: limit + 30]]
+        self.core = [_core(w) for w in self.words]
+        self.upper = [_starts_upper(w) for w in self.words]
+        self.lower = [_is_lower_word(w) for w in self.words]
+        self.function = [c in FUNCTION_WORDS for c in self.core]
+        self.abbrevs = abbreviation_spans(self.words)
+        self.abbrev_starts = {q for q, _ in self.abbrevs}
+        self.lower_content = self._prefix([lo and not fn for lo, fn in zip(self.lower, self.function)])
+        self.cased = self._prefix(self.upper)
+        self.sentence_end = self._prefix([w.endswith(".") and len(c) > 3 and not w.endswith("..")
+                                          for w, c in zip(self.words, self.core)])
+        dollars = [len(re.findall(r"(?<!\\)\$", w)) for w in self.words]
+        self.math_open = self._prefix([d % 2 == 1 for d in dollars])  # odd count before i: inside math
+
+    @staticmethod
+    def _prefix(flags: list[bool]) -> list[int]:
+        out = [0]
+        for flag in flags:
+            out.append(out[-1] + int(flag))
+        return out
+
+    def __len__(self) -> int:
+        return len(self.words)
 
 
-def score_boundary(tokens: list[str], i: int, abbrevs: list[tuple[int, int]], body_prefix: str) -> float:
-    """The evidence that the title is ``tokens[:i]`` and the abstract ``tokens[i:]``."""
-    title, abstract = tokens[:i], tokens[i:]
-    last, first = title[-1], abstract[0]
+def score_boundary(t: _Tokens, i: int) -> float:
+    """The evidence that the title is ``t.words[:i]`` and the abstract ``t.words[i:]``."""
+    words = t.words
+    last, first = words[i - 1], words[i]
     score = 0.0
-    if _math_inside(body_prefix):
-        return -100.0
-    for q, p in abbrevs:
+    if t.math_open[i] % 2 == 1:
+        return -100.0  # inside $...$
+    for q, p in t.abbrevs:
         if q < i <= p:
             return -50.0  # inside "Long Form (LF)"
 
     # --- how the title ends
-    lc = last.lower()
-    if lc.endswith((":", "-", "–", "—", ",", ";", "/", "&")) or last in ("(", "["):
+    if last.endswith((":", "-", "–", "—", ",", ";", "/", "&")) or last in ("(", "["):
         score -= 20
-    elif _core(last) in FUNCTION_WORDS and not last.endswith(("?", "!")):
+    elif t.function[i - 1] and not last.endswith(("?", "!")):
         score -= 7
     elif last.endswith(("?", "!")):
         score += 3
     elif _is_adjective(last) and not last.endswith("s"):
         score -= 2.5
-    elif last.endswith(".") and len(_core(last)) > 3:
+    elif last.endswith(".") and len(t.core[i - 1]) > 3:
         score -= 3  # titles on cards do not end with a full stop; sentences do
     if last.count("(") > last.count(")"):
         score -= 20
 
     # --- how the abstract begins
-    if not (_starts_upper(first) or first[:1].isdigit() or first.startswith(("$", "\"", "“"))):
-        score -= 15
+    if not (t.upper[i] or first[:1].isdigit() or first.startswith(("$", "\"", "“"))):
+        # sentences start with a capital, except on words whose case is fixed ("mRNA", "iPhone")
+        score -= 2 if re.search(r"[a-z][A-Z]", first) else 15
     elif first[:1].isdigit():
         score -= 1.5
-    w0 = _core(first)
-    w1 = _core(abstract[1]) if len(abstract) > 1 else ""
+    w0 = t.core[i]
+    w1 = t.core[i + 1] if i + 1 < len(t) else ""
     if (w0, w1) in OPENER_BIGRAMS:
         score += 3
-    elif w0 in OPENERS and not title[-1].endswith(":"):
+    elif w0 in OPENERS and not last.endswith(":"):
         score += 1.5
     if first.endswith(",") and len(first) > 2:
         score += 1.5  # "Recently," "Nowadays," "However,"
     # a title-like capitalised run at the start of the abstract is evidence against it; the
     # long form of an abbreviation defined there counts as one unit ("Large Language Models (LLMs)")
-    starts = {q for q, _ in abbrevs}
     run = 0
-    for k in range(i, min(len(tokens), i + 8)):
-        tok = tokens[k]
-        if k in starts:
+    for k in range(i, min(len(t), i + 8)):
+        if k in t.abbrev_starts:
             run += 1
             break
-        if tok.startswith("(") or (_is_lower_word(tok) and _core(tok) not in FUNCTION_WORDS):
+        if words[k].startswith("(") or (t.lower[k] and not t.function[k]):
             break
-        if _core(tok) not in FUNCTION_WORDS:
+        if not t.function[k]:
             run += 1
     score -= 1.2 * max(0, run - 1)
-    if len(abstract) > 1 and _is_lower_word(abstract[1]):
+    if i + 1 < len(t) and t.lower[i + 1]:
         score += 0.5
 
     # --- title style: lower-case content words belong to a sentence, not a title-cased title
-    lower_content = sum(1 for t in title[1:] if _is_lower_word(t) and _core(t) not in FUNCTION_WORDS)
+    lower_content = t.lower_content[i] - t.lower_content[1]  # the first word may be "pNLP-..."
     if lower_content:
-        cased = sum(1 for t in title if _starts_upper(t))
+        cased = t.cased[i]
         # a sentence-case title (few capitals) pays less: it is written that way throughout
         weight = 1.5 if cased >= lower_content else 0.6
         score -= min(6.0, weight * lower_content)
-    if any(t.endswith(".") and len(_core(t)) > 3 and not t.endswith("..") for t in title[:-1]):
+    if t.sentence_end[i - 1]:
         score -= 3  # a sentence end inside the title
     # --- length: titles are rarely one or two words, rarely over 25
     if i == 1:
@@ -237,24 +265,19 @@ def score_boundary(tokens: list[str], i: int, abbrevs: list[tuple[int, int]], bo
 
 def split_title_abstract(body: str, max_title_words: int = 40) -> Split:
     """Choose the most likely title/abstract boundary in ``body`` (both parts kept verbatim)."""
-    matches = list(_WORD.finditer(body))
-    tokens = [m.group() for m in matches]
-    if len(tokens) < 2:
-        return Split(body.strip(), "", 0.0 if tokens else 0.0, 0.0)
-    abbrevs = abbreviation_spans(tokens[: max_title_words + 20])
-    scored: list[tuple[float, int]] = []
-    for i in range(1, min(len(tokens), max_title_words + 1)):
-        prefix = body[: matches[i].start()]
-        scored.append((score_boundary(tokens, i, abbrevs, prefix), i))
+    t = _Tokens(body, max_title_words)
+    if len(t) < 2:
+        return Split(body.strip(), "", 0.0, 0.0)
+    scored = [(score_boundary(t, i), i) for i in range(1, min(len(t), max_title_words + 1))]
     # tie: prefer the shorter title (the abstract's first sentence is the likelier extension)
     scored.sort(key=lambda s: (-s[0], s[1]))
     best_score, best = scored[0]
     runner_score, runner = scored[1] if len(scored) > 1 else (best_score - 10, best)
     margin = best_score - runner_score
     confidence = math.tanh(0.75 * margin) if len(scored) > 1 else 0.0
-    rest = tokens[best:]
-    if len(rest) < 4 or not any(_is_lower_word(t) for t in rest[:10]):
+    if t.total - best < 4 or not any(t.lower[best:best + 10]):
         confidence *= 0.3  # no sentence after the boundary: maybe no abstract at all
+    matches = t.matches
     cut = matches[best].start()
     return Split(
         title=body[:cut].rstrip(),

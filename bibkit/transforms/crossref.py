@@ -81,16 +81,20 @@ def inherit(child: Entry, parent: Entry) -> list[str]:
 def resolve_crossrefs(library: Library) -> None:
     """Inherit parents' fields into children, parents first so chains resolve fully."""
     pairs = check_crossrefs(library)
+    parent_of = {id(child): parent for child, parent in pairs}
     done: set[int] = set()
 
     def resolve(child: Entry, parent: Entry) -> None:
-        if id(child) in done:
-            return
-        for c, p in pairs:
-            if c is parent:
-                resolve(c, p)
-        inherit(child, parent)
-        done.add(id(child))
+        chain = [(child, parent)]
+        seen = {id(child)}
+        while id(parent) in parent_of and id(parent) not in done and id(parent) not in seen:
+            seen.add(id(parent))
+            chain.append((parent, parent_of[id(parent)]))
+            parent = parent_of[id(parent)]
+        for c, p in reversed(chain):  # grandparents first
+            if id(c) not in done:
+                inherit(c, p)
+                done.add(id(c))
 
     for child, parent in pairs:
         resolve(child, parent)

@@ -4,7 +4,8 @@ The rules, in the order they are applied (each pair's verdict says which rule an
 
 1. **Identifiers decide.** Equal DOI (case-insensitive: DOIs are), equal arXiv id (version
    ignored; a ``10.48550/arXiv.*`` DOI counts as the arXiv id), or equal ISBN on a whole book
-   (chapters of one book share its ISBN, so ISBN never joins parts) mean the same work.
+   (chapters of one book share its ISBN, so ISBN never joins parts; an ISBN beside an unrelated
+   title or another volume is a data error and joins nothing) mean the same work.
    Two different publisher DOIs or two different arXiv ids mean two works: such entries are never
    joined, not even through a third entry (the union-find refuses a union that would put two
    publisher DOIs, or two arXiv ids, into one group).
@@ -15,9 +16,11 @@ The rules, in the order they are applied (each pair's verdict says which rule an
 3. **Fuzzy**, only for entries that no identifier decides: normalised titles (LaTeX already
    decoded, transliterated to ASCII, case and punctuation folded) at least ``threshold`` similar
    (rapidfuzz ``ratio``), years within one, and at least one shared author family name
-   (corporate names compared whole). Titles that differ in a number ("Part I" / "Part II",
-   "... 2" / "... 3") or entries whose first pages differ are distinct works. An entry without
-   authors needs a near-identical title (``>= 97``) instead.
+   (corporate names compared whole). Short titles (three significant words or fewer) and
+   entries without authors need a near-identical title (``>= 97``). Titles that differ in a
+   number ("Part I" / "Part II", "part one" / "part three", "... 2" / "... 3"), web pages at
+   different URLs, and entries whose first pages, volumes, issues or editions differ, are
+   distinct works (volumes of one multi-volume book, issues of one magazine).
 
 Candidate pairs come from blocking, never from all pairs: each title contributes keys made of
 its rarest tokens (by frequency in the input), so only entries sharing rare title words are
@@ -58,8 +61,10 @@ _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 #: Types whose ISBN is the work's own (a chapter or paper shares its book's ISBN).
 WHOLE_WORK_TYPES = {"book", "report", "thesis", "manuscript", "document", "standard", "software", "map",
                     "musical_score", "periodical", "classic"}
+WEB_TYPES = {"webpage", "post", "post-weblog"}
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_PAGE_SPLIT = re.compile(r"[-–—,]")
 _BLOCK_CAP = 400  # above this many members a block is compared only within equal years
 
 
@@ -69,7 +74,8 @@ def is_preprint_doi(doi: str) -> bool:
 
 def normalize_title(title: str) -> str:
     """Title for comparison: ASCII, lower case, punctuation and braces folded to single spaces."""
-    return _NON_ALNUM.sub(" ", anyascii(title).lower()).strip()
+    text = title if title.isascii() else anyascii(title)
+    return _NON_ALNUM.sub(" ", text.lower()).strip()
 
 
 def _family(name) -> str:
@@ -78,7 +84,7 @@ def _family(name) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _fold_name(text: str) -> str:
-    return _NON_ALNUM.sub("", anyascii(text).lower())
+    return _NON_ALNUM.sub("", (text if text.isascii() else anyascii(text)).lower())
 
 
 @contextmanager
@@ -137,6 +143,8 @@ class _Features:
     isbn: str
     first_page: str
     container: str
+    parts: tuple  # (volume, issue, edition), normalised, "" when absent
+    web_url: str  # the URL of a web page (for pages the URL is the identity)
 
     @property
     def is_preprint(self) -> bool:
@@ -144,11 +152,14 @@ class _Features:
 
 
 def _features(entry: Entry) -> _Features:
-    title = normalize_title(entry.title)
-    tokens = tuple(t for t in title.split() if t not in FUNCTION_WORDS)
-    numbers = frozenset(t for t in title.split() if t.isdigit() or _ROMAN.match(t))
-    names = entry.authors.names or (entry.names.get("editor").names if entry.names.get("editor") else [])
-    families = frozenset(f for f in (_family(n) for n in names) if f)
+    fields = entry.fields
+    title = normalize_title(fields.get("title", ""))
+    words = title.split()
+    tokens = tuple(t for t in words if t not in FUNCTION_WORDS)
+    numbers = frozenset(_NUMBER_WORDS.get(t, t) for t in words
+                        if t.isdigit() or t in _NUMBER_WORDS or (len(t) < 6 and _ROMAN.match(t)))
+    people = entry.names.get("author") or entry.names.get("editor")
+    families = frozenset(f for f in (_family(n) for n in people.names) if f) if people else frozenset()
     doi = entry.ids.doi.lower()
     arxiv = entry.ids.arxiv.lower()
     preprint_doi = ""
@@ -158,9 +169,34 @@ def _features(entry: Entry) -> _Features:
         if m and not arxiv:
             arxiv = re.sub(r"v\d+$", "", m.group(1))
     isbn = re.sub(r"[^0-9X]", "", entry.ids.isbn.upper()) if entry.type in WHOLE_WORK_TYPES else ""
-    page = re.split(r"[-–—,]", entry.fields.get("page", ""), maxsplit=1)[0].strip().lower()
-    return _Features(title, tokens, numbers, entry.year, families, doi, preprint_doi, arxiv, isbn, page,
-                     normalize_title(entry.fields.get("container-title", "")))
+    page = fields.get("page", "")
+    if page:
+        page = _PAGE_SPLIT.split(page, maxsplit=1)[0].strip().lower()
+    container = fields.get("container-title", "")
+    issued = entry.dates.get("issued")
+    year = issued.start.year if issued is not None and issued.start is not None else None
+    parts = tuple(_part(fields.get(name, "")) for name in ("volume", "issue", "edition"))
+    web_url = entry.ids.url.rstrip("/").lower() if entry.type in WEB_TYPES else ""
+    return _Features(title, tokens, numbers, year, families, doi, preprint_doi, arxiv, isbn, page,
+                     normalize_title(container) if container else "", parts, web_url)
+
+
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_NUMBER_WORDS.update({w: str(i) for i, w in enumerate(
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split()) if i})
+_EDITION_WORDS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6"}
+
+
+def _part(value: str) -> str:
+    """A volume, issue or edition for comparison: "2nd ed." and "Second" and "2" are equal."""
+    if not value:
+        return ""
+    text = normalize_title(value)
+    first = text.split()[0] if text else ""
+    first = _EDITION_WORDS.get(first, first)
+    digits = re.match(r"\d+", first)
+    return digits.group(0) if digits else text
 
 
 class _UnionFind:
@@ -211,6 +247,16 @@ def _ids_distinct(a: _Features, b: _Features) -> str:
     return ""
 
 
+def _same_book(a: _Features, b: _Features) -> bool:
+    """An equal ISBN with unrelated titles is a copy-paste error, not one book; volumes differ too."""
+    if any(x and y and x != y for x, y in zip(a.parts, b.parts)) or a.numbers != b.numbers:
+        return False
+    if not (a.title and b.title) or fuzz.token_set_ratio(a.title, b.title) >= 60:
+        return True
+    initials = lambda t: "".join(w[0] for w in t.split())  # noqa: E731  ("TAOCP")
+    return a.title.replace(" ", "") == initials(b.title) or b.title.replace(" ", "") == initials(a.title)
+
+
 def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD) -> tuple[float, str]:
     """(score, reason): the title similarity when every fuzzy condition holds, else (0, why not)."""
     if not a.title or not b.title:
@@ -221,8 +267,16 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
         return 0.0, "titles differ in a number (part, volume)"
     if a.first_page and b.first_page and a.first_page != b.first_page:
         return 0.0, "different first pages"
+    for name, x, y in zip(("volumes", "issues", "editions"), a.parts, b.parts):
+        if x and y and x != y:
+            return 0.0, f"different {name}"
+    if a.web_url and b.web_url and a.web_url != b.web_url:
+        return 0.0, "web pages at different URLs"
     authorless = not a.families or not b.families
-    cutoff = AUTHORLESS_THRESHOLD if authorless else threshold
+    # one word in three decides a short title ("Soar-EpMem Manual" / "Soar-SMem Manual")
+    short = min(len(a.tokens), len(b.tokens)) <= 3
+    cutoff = AUTHORLESS_THRESHOLD if authorless or short else threshold
+    cutoff = max(cutoff, threshold)
     score = fuzz.ratio(a.title, b.title, score_cutoff=cutoff)
     if not score:
         return 0.0, "titles not similar enough"
@@ -282,19 +336,22 @@ def _candidate_pairs(feats: Sequence[_Features], order: Sequence[int]):
                         yield pair
 
 
-def find_duplicates(entries: Sequence[Entry], threshold: float = DEFAULT_THRESHOLD) -> list[DuplicateGroup]:
+def find_duplicates(entries: Sequence[Entry], threshold: float = DEFAULT_THRESHOLD, *,
+                    order: Sequence[int] | None = None) -> list[DuplicateGroup]:
     """Groups of entries that describe the same work (groups of two or more, transitive).
 
     Stable API (used by ``bibkit check``): groups are sorted by their first index, indices
     ascend within a group, and each group lists the matches (rule, score) that joined it.
+    ``order`` is :func:`bibkit.keys.canonical_order` of ``entries`` when the caller has it already.
     """
     with paused_gc():
-        return _find_duplicates(entries, threshold)
+        return _find_duplicates(entries, threshold, order)
 
 
-def _find_duplicates(entries: Sequence[Entry], threshold: float) -> list[DuplicateGroup]:
+def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence[int] | None) -> list[DuplicateGroup]:
     feats = [_features(e) for e in entries]
-    order = canonical_order(entries)
+    if order is None:
+        order = canonical_order(entries)
     rank = {i: r for r, i in enumerate(order)}
     uf = _UnionFind(feats)
     matches: list[Match] = []
@@ -319,6 +376,8 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float) -> list[Duplica
                 named = rule
                 if rule == "arxiv" and bool(feats[i].doi) != bool(feats[j].doi):
                     named = "preprint-published"
+                if rule == "isbn" and not _same_book(feats[i], feats[j]):
+                    continue
                 link(j, i, named, 100.0, f"same {attr.replace('_', ' ')} {value}", force=(rule == "doi"))
             else:
                 first[value] = i

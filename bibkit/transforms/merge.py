@@ -30,6 +30,7 @@ preprint DOI the publisher DOI takes the ``doi`` slot.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -124,21 +125,27 @@ class MergeResult:
             "renamed": self.renamed,
         }
 
-    def summary(self) -> str:
-        """The human-readable report (what the CLI prints on standard error)."""
+    def summary(self, limit: int | None = None) -> str:
+        """The human-readable report (what the CLI prints on standard error); ``limit`` groups at most."""
         lines = [
             f"{len(self.entries_in)} entries in, {len(self.library.entries)} out: "
             f"{len(self.groups)} duplicate group(s), {sum(len(g.merged) for g in self.groups)} entr(ies) merged away, "
             f"{len(self.conflicts)} conflict(s) (strategy {self.strategy})"
         ]
-        for g in self.groups:
+        shown = self.groups if limit is None else self.groups[:limit]
+        for g in shown:
             rules = ", ".join(sorted({f"{m.rule} {m.score:g}" for m in g.matches}))
             others = ", ".join(f"{e.key or '(no key)'} ({_where(e)})" for e in g.merged)
             lines.append(f"  {g.entry.key}: merged {others} [{rules}]")
             for c in g.conflicts:
                 lines.append(f"    {c.field}: kept {_short(c.kept)!r}, other {_short(c.other)!r} from {c.source}: {c.resolution}")
-        for r in self.renamed:
+        if len(shown) < len(self.groups):
+            lines.append(f"  ... and {len(self.groups) - len(shown)} more group(s): see --report or --dry-run")
+        renamed = self.renamed if limit is None else self.renamed[:limit]
+        for r in renamed:
             lines.append(f"  key {r['old']!r} of {r['from']} belongs to another work: renamed {r['new']!r}")
+        if len(renamed) < len(self.renamed):
+            lines.append(f"  ... and {len(self.renamed) - len(renamed)} more renamed key(s)")
         return "\n".join(lines)
 
 
@@ -184,7 +191,7 @@ def _merge_names(mine: NameList, other: NameList) -> NameList | None:
     if not all(_name_same(x, y) for x, y in zip(a, b)):
         return None
     names = [y if len(y.given) > len(x.given) else x for x, y in zip(a, b)]
-    return NameList(names, mine.others and other.others)
+    return NameList(names, mine.others or other.others)
 
 
 def _merge_dates(mine: Date, other: Date) -> Date | None:
@@ -214,11 +221,19 @@ def _field_label(kept: Entry, other: Entry, var: str) -> str:
 # ---------------------------------------------------------------------------- one group
 
 
+def _copy_entry(entry: Entry) -> Entry:
+    """A copy whose containers can change without touching ``entry`` (values are immutable or replaced whole)."""
+    return dataclasses.replace(
+        entry, names=dict(entry.names), dates=dict(entry.dates), fields=dict(entry.fields),
+        ids=copy.copy(entry.ids), extra=dict(entry.extra), field_names=dict(entry.field_names),
+        meta=copy.copy(entry.meta))
+
+
 class _GroupMerger:
     """Merges the members of one group into a copy of the base entry, collecting conflicts."""
 
     def __init__(self, base: Entry, key: str, strategy: str):
-        self.entry = copy.deepcopy(base)
+        self.entry = _copy_entry(base)
         self.key = key
         self.strategy = strategy
         self.conflicts: list[Conflict] = []
@@ -248,21 +263,23 @@ class _GroupMerger:
                 return name
         return label  # pragma: no cover
 
-    def _missing(self, label: str, other: str, source: str, fill) -> None:
+    def _missing(self, label: str, other, source: str, fill) -> None:
+        """``other`` is the value as text, or a function giving it (formatted only when reported)."""
         if self.fill:
             fill()
         else:
+            other = other() if callable(other) else other
             self.conflicts.append(Conflict(self.key, label, "", other, source,
                                            f"missing in the kept entry, not copied (strategy {self.strategy}; only in this report)"))
 
-    def _refine(self, label: str, mine: str, better: str, source: str, apply) -> None:
+    def _refine(self, label: str, show, mine, better, source: str, apply) -> None:
         """A compatible but fuller value (full given names, a date with a month): taken when filling."""
         if mine == better:
             return
         if self.fill:
             apply()
         else:
-            self.conflicts.append(Conflict(self.key, label, mine, better, source,
+            self.conflicts.append(Conflict(self.key, label, show(mine), show(better), source,
                                            f"fuller value not kept (strategy {self.strategy}; only in this report)"))
 
     # -- the slots
@@ -290,11 +307,12 @@ class _GroupMerger:
             label = OUT_NAMES.get(role, role)
             mine = e.names.get(role)
             if not mine:
-                self._missing(label, format_names(names, True), src, lambda role=role, names=names: e.names.__setitem__(role, names))
+                self._missing(label, lambda names=names: format_names(names, True), src,
+                              lambda role=role, names=names: e.names.__setitem__(role, names))
                 continue
             merged = _merge_names(mine, names)
             if merged is not None:
-                self._refine(label, format_names(mine, True), format_names(merged, True), src,
+                self._refine(label, lambda n: format_names(n, True), mine, merged, src,
                              lambda role=role, merged=merged: e.names.__setitem__(role, merged))
             else:
                 self._conflict(label, format_names(mine, True), format_names(names, True), src,
@@ -305,11 +323,12 @@ class _GroupMerger:
             label = "date" if role == "issued" else OUT_DATES.get(role, role)
             mine = e.dates.get(role)
             if not mine:
-                self._missing(label, format_edtf(date), src, lambda role=role, date=date: e.dates.__setitem__(role, date))
+                self._missing(label, lambda date=date: format_edtf(date), src,
+                              lambda role=role, date=date: e.dates.__setitem__(role, date))
                 continue
             merged = _merge_dates(mine, date)
             if merged is not None:
-                self._refine(label, format_edtf(mine), format_edtf(merged), src,
+                self._refine(label, format_edtf, mine, merged, src,
                              lambda role=role, merged=merged: e.dates.__setitem__(role, merged))
             else:
                 self._conflict(label, format_edtf(mine), format_edtf(date), src,
@@ -408,10 +427,11 @@ def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: floa
             entries.append(e)
             rank.append(r)
     # within one file the published version (publisher DOI) leads, then content order
-    position = {i: p for p, i in enumerate(canonical_order(entries))}
+    canonical = canonical_order(entries)
+    position = {i: p for p, i in enumerate(canonical)}
     order_key = {id(e): (rank[i], 0 if e.ids.doi and not is_preprint_doi(e.ids.doi) else 1, position[i])
                  for i, e in enumerate(entries)}
-    groups = find_duplicates(entries, threshold)
+    groups = find_duplicates(entries, threshold, order=canonical)
     replaced: dict[int, Entry] = {}  # id(kept original) -> merged entry
     dropped: set[int] = set()
     merged_groups: list[MergedGroup] = []

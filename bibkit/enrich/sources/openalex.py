@@ -90,8 +90,13 @@ def work_to_csl(work: dict) -> dict:
     pmid = re.search(r"(\d+)\s*$", str(ids.get("pmid") or ""))
     if pmid:
         item["PMID"] = pmid.group(1)
+    custom: dict = {}
     if arxiv:
-        item["custom"] = {"bibkit": {"arxiv": arxiv}}
+        custom["arxiv"] = arxiv
+    if work.get("is_authors_truncated"):
+        custom["and-others"] = ["author"]  # list endpoints give the first 100 authors only
+    if custom:
+        item["custom"] = {"bibkit": custom}
     return item
 
 
