@@ -138,3 +138,42 @@ def test_concurrent_lookups_all_succeed(server):
     records = run_parallel(dois, lambda d: resolver.lookup("doi", d), 8)
     assert [r.entry.ids.doi for r in records] == dois
     assert not resolver.failures
+
+
+class _EntryPoint:
+    def __init__(self, obj):
+        self.obj = obj
+
+    def load(self):
+        return self.obj
+
+
+def test_a_plugin_source_joins_the_chain_for_its_kinds(server, monkeypatch):
+    import bibkit.enrich.sources as sources
+    from bibkit.enrich.sources.base import Record
+    from bibkit.model import Entry, Text
+
+    class Catalogue:
+        name = "catalogue"
+        kinds = ("isbn",)
+        searchable = False
+
+        def lookup(self, http, kind, value):
+            return Record(Entry(type="book", fields={"title": Text("From the catalogue")}), self.name, "2026-01-01T00:00:00Z")
+
+        def search(self, http, title, year=None, rows=5):
+            return []
+
+    class Broken:
+        def __init__(self):
+            raise RuntimeError("plugin bug")
+
+    found = dict(sources._entry_points())
+    found["catalogue"] = _EntryPoint(Catalogue)
+    found["broken"] = _EntryPoint(Broken)
+    monkeypatch.setattr(sources, "_entry_points", lambda: found)
+    resolver = Resolver(client(cache=False))
+    assert resolver.chain("isbn") == ("openlibrary", "catalogue")
+    record = resolver.lookup("isbn", "9780000000002")  # unknown to Open Library
+    assert record is not None and record.source == "catalogue"
+    assert "plugin bug" in resolver.failures["broken"].error.message

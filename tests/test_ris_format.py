@@ -143,3 +143,24 @@ def test_cli_converts_ris_by_extension(tmp_path):
     result = CliRunner().invoke(main, ["convert", str(src), "-t", "bibtex"])
     assert result.exit_code == 0, result.output
     assert "@book{b1," in result.output and "publisher = {Pub}" in result.output
+
+
+def test_endnote_lists_continue_on_untagged_lines_and_notes_keep_their_line_breaks():
+    text = ("TY  - JOUR\nAU  - Smith, A.\nDoe, J.\nKW  - citation\nreference\nlibrary\n"
+            "SN  - 0000-0000\n9999-9999\nN1  - first line\n      * second line\n"
+            "TI  - A title wrapped\n  over two lines\nER  -\n")
+    lib, e = _one(text)
+    assert not lib.problems
+    assert [n.family for n in e.authors] == ["Smith", "Doe"]
+    assert e.meta["ris_keywords"] == ["citation", "reference", "library"]
+    assert e.ids.issn == "0000-0000" and e.extra["ris:SN"] == "9999-9999"
+    assert e.fields["note"] == "first line\n* second line"
+    assert e.title == "A title wrapped over two lines"
+    again = loads(dumps([e], "ris"), "ris").entries[0]
+    assert again.fields["note"] == e.fields["note"] and again.meta["ris_keywords"] == e.meta["ris_keywords"]
+
+
+def test_numbering_lines_between_records_are_reported_not_fatal():
+    lib = loads("1.\nTY  - JOUR\nTI  - One\nER  -\n\n2.\nTY  - JOUR\nTI  - Two\nER  -\n", "ris", name="n.ris")
+    assert [e.title for e in lib.entries] == ["One", "Two"]
+    assert [p.line for p in lib.problems] == [1, 6]

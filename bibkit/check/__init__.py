@@ -3,7 +3,7 @@
 Checks are registered by name (:mod:`bibkit.check.registry`), one module per family:
 :mod:`.syntax` (the importer's own Problems), :mod:`.keys` (duplicate keys and entries),
 :mod:`.fields` (required fields per type), :mod:`.identifiers`, :mod:`.dates` and :mod:`.text`.
-:func:`check_files` reads inputs with raw values kept, :func:`run_checks` runs the checks over
+:func:`load_for_check` reads inputs with raw values kept, :func:`run_checks` runs the checks over
 a library, and :func:`apply_fixes` applies the safe fixes to the files.
 """
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from bibkit.check.raw import is_bibtex, raw_field, split_delimiters
+from bibkit.check.raw import raw_field, split_delimiters
 from bibkit.check.registry import Context, Finding, Fix, entry_check, get
 from bibkit.identifiers import is_valid_url, isbn_is_valid, issn_is_valid, parse_arxiv, strip_doi_prefix
 from bibkit.model import Entry

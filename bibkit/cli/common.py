@@ -52,7 +52,10 @@ def write_text_output(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    atomic_write(output, text)
+    try:
+        atomic_write(output, text)
+    except OSError as exc:  # a full disk or a read-only folder is not a bug: say it plainly
+        raise click.ClickException(f"{output}: cannot write ({exc.strerror or exc})")
 
 
 def exit_status(library: Library) -> int:

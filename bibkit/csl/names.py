@@ -248,6 +248,8 @@ class NamesNode(Node):
         etal = self.etal
         label = self.label
         label_after = self.label_after
+        if inherit is None and ctx.in_substitute is not None and ctx.in_substitute is not self:
+            inherit = ctx.in_substitute  # a bare cs:names nested in cs:choose inside cs:substitute
         if inherit is not None and name is None and etal is None and label is None:
             name, etal, label, label_after = inherit.name, inherit.etal, inherit.label, inherit.label_after
         if ctx.collapse_marks == "no-names" and not ctx.in_substitute:
@@ -316,7 +318,7 @@ class NamesNode(Node):
             return None
         ctx.in_substitute = self
         try:
-            for node in self.substitute:
+            for node in _substitute_candidates(self.substitute, ctx):
                 c0 = ctx.called
                 if isinstance(node, NamesNode):
                     r = node.eval(ctx, inherit=self)
@@ -339,6 +341,20 @@ class NamesNode(Node):
         finally:
             ctx.in_substitute = None
         return None
+
+
+def _substitute_candidates(nodes, ctx):
+    """Children of cs:substitute; a cs:choose contributes the children of its chosen branch,
+    each one a candidate of its own."""
+    from .nodes import ChooseNode
+    for node in nodes:
+        if isinstance(node, ChooseNode):
+            for cond, children in node.branches:
+                if cond is None or cond.check(ctx):
+                    yield from _substitute_candidates(children, ctx)
+                    break
+        else:
+            yield node
 
 
 def _suppress_vars_of(node, ctx):

@@ -98,7 +98,7 @@ def format_page_range(value: str, fmt: str | None, delim: str = "\u2013") -> str
 def _expand(a: str, b: str, fmt: str) -> str:
     if len(b) < len(a):
         b = a[: len(a) - len(b)] + b
-    if int(b) <= int(a) and not fmt:
+    if int(b) <= int(a):
         return b
     if fmt == "expanded":
         return b

@@ -17,7 +17,7 @@ STOP_WORDS = frozenset(
      "from given in inside into lest like modulo near next nor notwithstanding of off on onto or out "
      "over per plus pro qua sans since so than the through thru throughout thruout till to toward "
      "towards under underneath until unto up upon versus vs. v. vis-à-vis via vis-a-vis with within "
-     "without yet about de d' d\u2019 von van").split()
+     "without yet about de d' d\u2019 von van v vs").split()
 )
 
 _WORD = re.compile(r"[^\s\-\u2013\u2014/]+")
@@ -99,6 +99,8 @@ def apply_text_case(rich, case: str, english: bool = True) -> None:
             last = k == n - 1
             after_colon = k > 0 and re.search(r"[:?!.]\s*$", s2[:m.start()].rstrip("\"'\u201c\u2018( ") + (" " if False else "")) is not None
             before_hyphen = s2[m.end():m.end() + 1] == "-"
+            if not first and len(w) > 2 and w[1] in "'\u2019" and w[0].isalpha():
+                continue  # elided article: "de l’art"
             if core.lower() in STOP_WORDS and not first and not last and not after_colon and not before_hyphen:
                 continue
             _cap(new, m.start(), m.end())

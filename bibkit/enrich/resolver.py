@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from bibkit.enrich.http import HttpClient, SourceError
 from bibkit.enrich.match import TITLE_THRESHOLD, Verdict, judge
-from bibkit.enrich.sources import get_source
+from bibkit.enrich.sources import get_source, source_names
 from bibkit.enrich.sources.base import Record, Source
 from bibkit.identifiers import parse_arxiv
 from bibkit.model import Entry
@@ -26,6 +26,7 @@ CHAINS: dict[str, tuple[str, ...]] = {
 SEARCH_CHAIN: tuple[str, ...] = ("crossref", "openalex")
 #: for a preprint: who may know of its published version beyond the arXiv record itself
 PUBLISHED_CHAIN: tuple[str, ...] = ("openalex",)
+BUILTIN = {"crossref", "doi", "arxiv", "openalex", "openlibrary", "pubmed"}
 
 
 @dataclass
@@ -58,8 +59,31 @@ class Resolver:
         if self.enabled is not None and name not in self.enabled:
             return None
         if name not in self._sources:
-            self._sources[name] = get_source(name)
+            try:
+                self._sources[name] = get_source(name)
+            except Exception as exc:  # a broken plugin must not stop the built-in sources
+                self._fail(SourceError(name, f"cannot load this source: {exc}", "unreachable"))
+                self._sources[name] = None  # type: ignore[assignment]
         return self._sources[name]
+
+    def chain(self, kind: str) -> tuple[str, ...]:
+        """The built-in order for ``kind``, then any plugin source that declares the kind."""
+        names = list(CHAINS.get(kind, ()))
+        for name in source_names():
+            if name not in names and name not in BUILTIN:
+                src = self.source(name)
+                if src is not None and kind in getattr(src, "kinds", ()):
+                    names.append(name)
+        return tuple(names)
+
+    def search_chain(self) -> tuple[str, ...]:
+        names = list(SEARCH_CHAIN)
+        for name in source_names():
+            if name not in names and name not in BUILTIN:
+                src = self.source(name)
+                if src is not None and getattr(src, "searchable", False):
+                    names.append(name)
+        return tuple(names)
 
     def _fail(self, error: SourceError) -> None:
         with self._lock:
@@ -80,7 +104,7 @@ class Resolver:
 
     def prefetch(self, kind: str, values: list[str]) -> None:
         """Batch look-ups for sources that can (arXiv's ``id_list``), before the per-entry work."""
-        for name in CHAINS.get(kind, ()):
+        for name in self.chain(kind):
             src = self._usable(name)
             if src is None or not hasattr(src, "lookup_many") or kind not in src.kinds:
                 continue
@@ -97,7 +121,7 @@ class Resolver:
 
     def lookup(self, kind: str, value: str, chain: tuple[str, ...] | None = None) -> Record | None:
         """The first record any source of the kind's chain has for ``value``."""
-        for name in chain or CHAINS.get(kind, ()):
+        for name in chain or self.chain(kind):
             src = self._usable(name)
             if src is None or kind not in src.kinds:
                 continue
@@ -120,7 +144,7 @@ class Resolver:
         result = SearchResult(None)
         if not entry.title.strip():
             return result
-        for name in SEARCH_CHAIN:
+        for name in self.search_chain():
             src = self._usable(name)
             if src is None or not src.searchable:
                 continue

@@ -44,23 +44,34 @@ class ValueError_(Exception):
 # --------------------------------------------------------------------------- values
 
 
+_BRACE_TOKENS = re.compile(r"\\.|[{}]", re.S)
+
+
 def _braced_end(text: str, start: int) -> int:
     """Index just past the ``}`` matching the ``{`` at ``start``; -1 if unbalanced."""
     depth = 0
-    i = start
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == "{":
+    for m in _BRACE_TOKENS.finditer(text, start):
+        token = m.group()
+        if token == "{":
             depth += 1
-        elif c == "}":
+        elif token == "}":
             depth -= 1
             if depth == 0:
-                return i + 1
-        elif c == "\\":
-            i += 1
-        i += 1
+                return m.end()
     return -1
+
+
+def _balanced(value: str) -> bool:
+    depth = 0
+    for m in _BRACE_TOKENS.finditer(value):
+        token = m.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def _quoted_end(text: str, start: int) -> int:
@@ -88,8 +99,10 @@ def evaluate(raw: str, macros: dict[str, str]) -> tuple[str, list[str], bool]:
     built in; macro names are case-insensitive, as in BibTeX.
     """
     raw = raw.strip()
-    if raw.startswith("{") and _braced_end(raw, 0) == len(raw):
-        return raw[1:-1], [], False
+    if raw.startswith("{") and raw.endswith("}"):
+        inner = raw[1:-1]
+        if ("{" not in inner and "}" not in inner) or _braced_end(raw, 0) == len(raw):
+            return inner, [], False
     if raw.isdigit():
         return raw, [], False
     out: list[str] = []
@@ -538,16 +551,8 @@ class BibTeXReader:
 
 
 def _wrap(value: str) -> str:
-    """Brace-delimit a value; fall back to quotes only if braces would not balance."""
-    depth = 0
-    for ch in value:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth < 0:
-                break
-    if depth == 0:
+    """Brace-delimit a value; escape its braces only if they would not balance."""
+    if ("{" not in value and "}" not in value) or _balanced(value):
         return "{" + value + "}"
     # unbalanced text (rare, from other formats): escape the braces
     return "{" + value.replace("{", r"\{").replace("}", r"\}") + "}"

@@ -49,8 +49,12 @@ def scan(text: str, report: Reporter) -> list[_Record]:
             continue
         match = _TAG_LINE.match(line)
         if match is None:
-            if last is not None:  # a value wrapped over several lines
-                last[1] = f"{last[1]} {line.strip()}".strip()
+            if last is not None and last[0] in T.LIST_TAGS:  # EndNote: one more value of the list
+                last = [last[0], line.strip(), number]
+                current.tags.append(last)
+            elif last is not None:  # a value wrapped over several lines
+                glue = "\n" if last[0] in T.MULTILINE_TAGS else " "
+                last[1] = f"{last[1]}{glue}{line.strip()}" if last[1] else line.strip()
             else:
                 report.warn(number, "not a RIS tag line (expected 'XX  - value'); skipped", "ris-syntax")
             continue
@@ -292,7 +296,9 @@ class RISWriter:
             if var in ("page", "keyword"):
                 continue
             tag = spelled.get(var) if T.TEXT_TAGS.get(spelled.get(var, "")) == var else T.OUT_TEXT.get(var)
-            if tag:
+            if tag in T.MULTILINE_TAGS:
+                out.append((tag, "\n".join(" ".join(part.split()) for part in str(value).splitlines())))
+            elif tag:
                 out.append((tag, " ".join(str(value).split())))
         for role, date in entry.dates.items():
             tag = spelled.get(role) if T.DATE_TAGS.get(spelled.get(role, "")) == role else T.OUT_DATES.get(role)

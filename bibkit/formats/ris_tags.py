@@ -81,8 +81,16 @@ ID_TAGS = ("DO", "UR", "SN", "AN")
 #: Page tags: SP (start page, or the whole range) and EP (end page).
 PAGE_TAGS = ("SP", "EP")
 
-#: Tags that are lists: each occurrence is one value.
+#: Keywords: each occurrence is one value.
 KEYWORD_TAG = "KW"
+
+#: Tags whose untagged continuation lines are further values, not a wrapped value: EndNote
+#: writes all keywords (or ISSNs, links, addresses) under one tag, one per line.
+LIST_TAGS = {"KW", "SN", "UR", "L1", "L2", "L3", "L4", "AD", "AU", "A1", "A2", "A3", "A4", "ED"}
+
+#: Tags whose continuation lines are kept as line breaks (notes, abstracts); other wrapped
+#: values are joined with a space.
+MULTILINE_TAGS = {"AB", "N1", "N2", "RN"}
 
 #: The tags written for each canonical slot when the entry did not come from RIS.
 OUT_TEXT = {
