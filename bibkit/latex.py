@@ -468,27 +468,25 @@ def _decode_math_chars(chunk: str) -> str:
     return _ENSUREMATH.sub(lambda m: _reverse_lookup(m.group(0)[1:-1]) or m.group(0), chunk)
 
 
+_ENCODE_TOKEN = re.compile(r"[A-Za-z][\u0300-\u036f]+|[\\{}&%$#_~^]|[^\x00-\x7f][\u0300-\u036f]*")
+
+
 def encode_plain(text: str, unicode: bool = False) -> str:
     """Escape plain text for a BibTeX value; non-ASCII to LaTeX unless ``unicode``."""
     if not _NEEDS_ENCODING.search(text):
         return text
     if not unicode:
         text = unicodedata.normalize("NFC", text)
-    out = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        j = i + 1
-        while j < n and unicodedata.combining(text[j]):  # a base with marks NFC could not compose
-            j += 1
-        if ch in _ENCODE_ESCAPES and j == i + 1:
-            out.append(_ENCODE_ESCAPES[ch])
-        elif unicode or (ch.isascii() and j == i + 1):
-            out.append(text[i:j])
-        else:
-            out.append(_encode_char(text[i:j]))
-        i = j
-    return "".join(out)
+
+    def token(m: re.Match) -> str:
+        tok = m.group()
+        if tok in _ENCODE_ESCAPES:
+            return _ENCODE_ESCAPES[tok]
+        if unicode:
+            return tok
+        return _encode_char(tok)
+
+    return _ENCODE_TOKEN.sub(token, text)
 
 
 _OPEN = {"nocase": "{", "italic": "\\emph{", "bold": "\\textbf{", "smallcaps": "\\textsc{",

@@ -172,3 +172,22 @@ def test_pdflatex_character_table_agrees_with_pdflatex():
     for code in sample:
         expected = "default" if code in default else ("t1" if code in t1 else "none")
         assert pdflatex_support(chr(code)) == expected, chr(code)
+
+
+def test_month_format_flags_exactly_the_months_biber_warns_about(tmp_path):
+    import re
+    import subprocess
+
+    biber = require_tool("biber")
+    text = "".join(f"@misc{{{key}, title = {{T}}, month = {value}}}\n" for key, value in
+                   [("a", "jan"), ("b", "{5}"), ("c", "{jan}"), ("d", "{January}"), ("e", '"March"'), ("f", "5")])
+    path = tmp_path / "m.bib"
+    path.write_text(text, encoding="utf-8")
+    run = subprocess.run([biber, "--tool", "--output-file=out.bib", "m.bib"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=300)
+    warned = set(re.findall(r"legacy month field .* in entry '(\w+)'", run.stdout + run.stderr))
+    lib = load_for_check([str(path)], show_progress=False)
+    ours = {e.key for e in lib.entries for f in run_checks(lib, select=["month-format"], show_progress=False)
+            if f.line is not None and e.source.line == f.line}
+    assert warned == {"c", "d", "e"}
+    assert ours == warned

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -59,14 +60,14 @@ def _node() -> str:
     return node
 
 
-def citeproc_js(style_xml: str, items: list[dict], lang: str, citations=None) -> dict:
+def citeproc_js(style_xml: str, items: list[dict], lang: str, citations=None, fmt: str = "text") -> dict:
     """Run the Node helper on one job; returns its JSON answer."""
     job = {
         "style": style_xml,
         "locales_dir": str(LOCALES),
         "items": items,
         "lang": lang,
-        "format": "text",
+        "format": fmt,
         "citations": citations or [],
     }
     done = subprocess.run(
@@ -182,14 +183,27 @@ def _assert_same(key: str, ours: list[str], theirs: list[str]) -> None:
         assert same_order, f"{key}: the identical entries are sorted differently from citeproc-js"
 
 
-def _bibkit_bibliography(style: str, items: list[dict]) -> tuple[list[str], str, str]:
+def _bibkit_bibliography(style: str, items: list[dict], fmt: str = "text") -> tuple[list[str], str, str]:
     from bibkit.csl import Processor
     from bibkit.csl.styles import find_style
 
     info = find_style(style)
     lang = info.default_locale or "en-US"
-    ours = Processor(info.xml, locale=lang).bibliography(items, format="text")
+    ours = Processor(info.xml, locale=lang).bibliography(items, format=fmt)
     return ours, info.xml, lang
+
+
+_CSL_ENTRY = re.compile(r'^\s*<div class="csl-entry">\s*(.*?)\s*</div>\s*$', re.S)
+
+
+def _unwrap_html(entry: str) -> str:
+    """citeproc-js's entry without its csl-entry wrapper and the layout newlines inside it.
+
+    bibkit returns the entry's content; the CLI adds the wrapper, as citeproc-js does.
+    """
+    match = _CSL_ENTRY.match(entry)
+    inner = match.group(1) if match else entry
+    return re.sub(r"</div>\s+<div", "</div><div", inner)
 
 
 def _cases() -> list:
@@ -208,6 +222,16 @@ def test_bibliography_text_matches_citeproc_js(style: str, source: str):
     ours, xml, lang = _bibkit_bibliography(style, items)
     theirs = citeproc_js(xml, items, lang)["bibliography"]
     _assert_same(f"bibliography/{style}/{source}", ours, theirs)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_bibliography_html_matches_citeproc_js(style: str):
+    """Markup too: italics, escaping and the margin divs of numeric styles."""
+    _node()
+    items = _load_corpus_sample()
+    ours, xml, lang = _bibkit_bibliography(style, items, fmt="html")
+    theirs = [_unwrap_html(e) for e in citeproc_js(xml, items, lang, fmt="html")["bibliography"]]
+    _assert_same(f"html/{style}/corpus-sample", ours, theirs)
 
 
 def test_examples_folder_has_files_to_compare():

@@ -185,3 +185,21 @@ def test_unreachable_source_gives_one_line_and_leaves_the_file_untouched(monkeyp
     assert sorted(l.split()[2] for l in lines) == ["crossref:", "openalex:"]
     assert all("unreachable" in l for l in lines)
     assert out.read_text() == "previous content\n"
+
+
+def test_nothing_to_change_leaves_the_file_byte_for_byte(server, tmp_path):
+    text = "@book{k,\n    author={Knuth, Donald},  title={TAOCP},\n publisher={Addison-Wesley}, year={1968}, isbn={0201038013}}\n"
+    src = write(tmp_path, text)
+    result = run("enrich", str(src), "-o", str(src))
+    assert result.exit_code == 0 and "left untouched" in result.stderr
+    assert src.read_text() == text
+
+
+def test_arxiv_entries_are_looked_up_in_one_batch(server, tmp_path):
+    src = write(tmp_path, "@misc{a, title={A}, eprint={1810.04805}}\n@misc{b, title={B}, eprint={1706.03762}}\n"
+                          "@misc{c, title={C}, eprint={hep-th/9711200}}\n")
+    out = tmp_path / "out.bib"
+    assert run("enrich", str(src), "-o", str(out)).exit_code == 0
+    assert len(server.requests_to("/arxiv/")) == 1
+    entries = by_key(out)
+    assert entries["c"].authors.names[0].family == "Maldacena" and entries["a"].year == 2018

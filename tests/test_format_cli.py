@@ -27,8 +27,8 @@ def run(tmp_path):
 
     from bibkit.cli import main  # importing the package registers every command
 
-    def invoke(*args: str):
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    def invoke(*args: str, input: str | None = None):
+        return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
     return invoke
 
@@ -73,6 +73,21 @@ def test_format_output_is_what_the_processor_makes(run, bib):
     assert _stdout(result).splitlines() == expected
 
 
+def test_format_reads_stdin_with_explicit_input_format(run):
+    result = run("format", "-", "-f", "bibtex", "--style", "apa", input=BIB)
+    assert result.exit_code == 0, _stderr(result)
+    assert _stdout(result).startswith("Abel, B. (1999).")
+
+
+def test_format_latin1_input_with_encoding_option(run, tmp_path):
+    path = tmp_path / "latin1.bib"
+    path.write_bytes("@book{m, author = {Müller, Jörg}, title = {Bücher}, publisher = {P}, year = {2000}}\n"
+                     .encode("latin-1"))
+    result = run("format", str(path), "--encoding", "latin-1", "--style", "apa")
+    assert result.exit_code == 0, _stderr(result)
+    assert _stdout(result).startswith("Müller, J. (2000). Bücher.")
+
+
 def test_format_html_wraps_entries_in_a_bibliography_body(run, bib):
     result = run("format", bib, "--style", "apa", "--to", "html")
     assert result.exit_code == 0
@@ -81,6 +96,11 @@ def test_format_html_wraps_entries_in_a_bibliography_body(run, bib):
     assert out.rstrip().endswith("</div>")
     assert "Journal of Things" in out and "<i>" in out
     assert out.count('<div class="csl-entry">') == 2
+
+
+def test_format_html_wraps_numeric_entries_with_margins_too(run, bib):
+    out = _stdout(run("format", bib, "--style", "ieee", "--to", "html"))
+    assert out.count('<div class="csl-entry"><div class="csl-left-margin">[') == 2
 
 
 def test_format_markdown_separates_entries_by_blank_lines(run, bib):

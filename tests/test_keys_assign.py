@@ -151,3 +151,14 @@ def test_property_shuffling_never_changes_keys(rows, rnd):
     second = build()
     rnd.shuffle(second)
     assert keyed(first) == keyed(second)
+
+
+@pytest.mark.parametrize("policy, key", [("second-a", "doe2000papera"), ("second-b", "doe2000paperb"),
+                                         ("always", "doe2000paperb")])
+def test_a_new_entry_colliding_with_an_existing_key_gets_the_next_suffix(policy, key):
+    entries = lib(r"""
+@article{doe2000paper, author={Doe, J}, title={Old Paper}, year=2000}
+@article{, author={Doe, J}, title={Paper}, year=2000}
+""").entries
+    assign_keys(entries, policy=policy)
+    assert [e.key for e in entries] == ["doe2000paper", key]

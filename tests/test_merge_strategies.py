@@ -115,3 +115,10 @@ def test_preprint_merged_into_published_keeps_the_publisher_doi():
     assert e.extra["doi-merged"] == "10.48550/arxiv.2003.00001"
     assert result.groups[0].matches[0].rule == "preprint-published"
     assert e.key == "pub"  # within one file the published version leads
+
+
+def test_summary_can_be_limited_for_large_merges():
+    result = run()
+    assert "1 duplicate group(s)" in result.summary(limit=0)
+    assert "and 1 more group(s)" in result.summary(limit=0)
+    assert "vaswani2017: merged Vaswani_2017" in result.summary()

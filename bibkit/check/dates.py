@@ -2,9 +2,10 @@
 
 bibtex's styles know ``month`` through the macros ``jan``...``dec`` (unbraced): a string is
 printed as written (``"jan"`` prints "jan", and cannot be abbreviated, translated or sorted),
-an unknown macro (``sept``) prints nothing. biber takes the macros, an integer 1-12, or a
-string starting with a month's abbreviation, and ignores anything else. ``year`` must be a
-number for sorting and labels in both.
+an unknown macro (``sept``) prints nothing. biber turns the macros into 1-12 and takes an
+integer; for anything else, ``{jan}`` and ``{January}`` included, it warns "legacy month field
+... is not an integer - this will probably not sort properly" (measured with biber 2.18).
+``year`` must be a number for sorting and labels in both.
 """
 from __future__ import annotations
 
@@ -36,11 +37,11 @@ def month_format(entry: Entry, ctx: Context) -> Iterable[Finding]:
     number = parse_month(value)
     check = get("month-format")
     if number is None:
-        yield check.at(entry, f"month {raw[0]!r} is not a month; biber ignores it and bibtex prints it as written", raw[1])
+        yield check.at(entry, f"month {raw[0]!r} is not a month; bibtex prints it as written and biber cannot sort it", raw[1])
         return
     macro = MONTH_MACROS[number - 1]
     if delim:
-        what = "a string: bibtex styles print it as written and cannot abbreviate, translate or sort it"
+        what = "a string: bibtex styles print it as written, biber warns it is not an integer"
     else:
         what = "an undefined macro: bibtex prints nothing for it"
     fix = Fix(entry.source.file, raw[1], raw[0], macro, f"month: {raw[0]} -> {macro}")

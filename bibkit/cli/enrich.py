@@ -260,7 +260,8 @@ def enrich_command(file, output, to, overwrite, upgrade_preprints, dry_run, forc
         sys.stdout.writelines(diff)
         click.echo(summary + " (dry run: nothing written)", err=True)
         sys.exit(status)
-    if not changed and report.source_errors and output not in (None, "-"):
+    same_file = output not in (None, "-") and os.path.exists(output) and os.path.samefile(output, file)
+    if not changed and output not in (None, "-") and (report.source_errors or same_file):
         click.echo(summary + f"; {output} left untouched", err=True)
         sys.exit(status)
     _write(library, output, fmt, prov_mode)

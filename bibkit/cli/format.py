@@ -21,6 +21,7 @@ OUTPUT_FORMATS = {"text": "text", "html": "html", "md": "markdown", "markdown": 
 BIBTEX_PREFIX = "bibtex:"
 
 _TO = click.option(
+    "-t",
     "--to",
     "to",
     type=click.Choice(sorted(OUTPUT_FORMATS), case_sensitive=False),
@@ -35,6 +36,11 @@ _STYLE = click.option(
     show_default=True,
     help="CSL style name, .csl path or URL, or bibtex:plain|unsrt|alpha|unsrtalpha.",
 )
+_FROM = click.option("-f", "--from", "from_format", default=None,
+                     help="Input format (default: from extension, then content).")
+_ENCODING = click.option("--encoding", default=None,
+                         help="Encoding of the inputs when they are not UTF-8 (e.g. latin-1).")
+_QUIET = click.option("-q", "--quiet", is_flag=True, help="Print only errors, not warnings.")
 _LOCALE = click.option(
     "--locale",
     "-l",
@@ -106,7 +112,8 @@ def _join(entries: list[str], fmt: str) -> str:
         return ""
     if fmt == "html":
         body = "\n".join(
-            f"  {e}" if e.lstrip().startswith("<div") else f'  <div class="csl-entry">{e}</div>'
+            f"  {e}" if e.lstrip().startswith('<div class="csl-entry"')
+            else f'  <div class="csl-entry">{e}</div>'
             for e in entries
         )
         return f'<div class="csl-bib-body">\n{body}\n</div>\n'
@@ -115,8 +122,10 @@ def _join(entries: list[str], fmt: str) -> str:
     return "\n".join(entries) + "\n"
 
 
-def _print_problems(problems: list[Problem]) -> None:
+def _print_problems(problems: list[Problem], quiet: bool = False) -> None:
     for problem in problems:
+        if quiet and problem.severity != "error":
+            continue
         click.echo(str(problem), err=True)
 
 
@@ -131,13 +140,22 @@ def _fail(message: str, code: int = 1) -> None:
 @_TO
 @_LOCALE
 @click.option("-o", "--output", default="-", show_default=True, help="Output file ('-' for stdout).")
-@click.option("--from", "from_format", default=None, help="Input format when it cannot be guessed.")
+@_FROM
+@_ENCODING
+@_QUIET
 def format_command(
-    files: tuple[str, ...], style: str, to: str, locale: str | None, output: str, from_format: str | None
+    files: tuple[str, ...],
+    style: str,
+    to: str,
+    locale: str | None,
+    output: str,
+    from_format: str | None,
+    encoding: str | None,
+    quiet: bool,
 ) -> None:
-    """Format every entry of FILE... as a reference list in a CSL or BibTeX style."""
+    """Format every entry of FILE... (- for stdin) as a reference list in a CSL or BibTeX style."""
     fmt = OUTPUT_FORMATS[to.lower()]
-    library = load_inputs(list(files), fmt=from_format)
+    library = load_inputs(list(files), fmt=from_format, encoding=encoding, quiet=quiet)
     problems: list[Problem] = []
     try:
         if style.startswith(BIBTEX_PREFIX):
@@ -152,7 +170,7 @@ def format_command(
     except BibkitError as exc:
         _fail(str(exc), 2)
         return
-    _print_problems(problems)
+    _print_problems(problems, quiet)
     write_text_output(_join(entries, fmt), output)
     status = exit_status(library)
     if not status and any(p.severity == "error" for p in problems):
@@ -168,7 +186,9 @@ def format_command(
 @_LOCALE
 @click.option("--locator", default=None, help="Locator for the last key (e.g. 12 or 3-5).")
 @click.option("--label", "locator_label", default="page", show_default=True, help="Locator label (page, chapter, ...).")
-@click.option("--from", "from_format", default=None, help="Input format when it cannot be guessed.")
+@_FROM
+@_ENCODING
+@_QUIET
 def cite_command(
     file: str,
     keys: tuple[str, ...],
@@ -178,12 +198,14 @@ def cite_command(
     locator: str | None,
     locator_label: str,
     from_format: str | None,
+    encoding: str | None,
+    quiet: bool,
 ) -> None:
     """Print one in-text citation of KEY... from FILE in a style."""
     import difflib
 
     fmt = OUTPUT_FORMATS[to.lower()]
-    library = load_inputs([file], fmt=from_format)
+    library = load_inputs([file], fmt=from_format, encoding=encoding, quiet=quiet)
     by_key = {e.key: e for e in library.entries if e.key}
     unknown = [k for k in keys if k not in by_key]
     if unknown:

@@ -237,6 +237,8 @@ class NamesNode(Node):
                 self.label_after = self.name is not None
             elif t == "substitute":
                 self.substitute = compile_children(c)
+        if self.name is None and self.label is not None:
+            self.label_after = True  # the implicit cs:name comes first
 
     def names_delimiter(self, ctx):
         if self._has_delim:

@@ -332,8 +332,6 @@ class Condition:
                 if len(types) > 1 or item.get("type") not in types:
                     return False
             for v in self._vars:
-                if v in supp:
-                    return False
                 val = item.get(v)
                 if val is None or val == "" or val == []:
                     return False
@@ -346,11 +344,10 @@ class Condition:
             hit = True
         else:
             for v in self._vars:
-                if v not in supp:
-                    val = item.get(v)
-                    if val is not None and val != "" and val != []:
-                        hit = True
-                        break
+                val = item.get(v)
+                if val is not None and val != "" and val != []:
+                    hit = True
+                    break
             else:
                 for a, v in self._rest:
                     if self._one(a, v, ctx):

@@ -320,6 +320,7 @@ def _bib_dis(d):
     b = DisState()
     b.year_suffix = d.year_suffix
     b.condition = d.condition
+    b.add_names = d.add_names  # citeproc-js carries added names into the bibliography
     return b
 
 

@@ -201,7 +201,7 @@ def _parse_markup(s: str) -> list:
             # quotes
             if m == '"':
                 if _open_in_stack(stack, '"') and (not after or not after.isalnum()) and before and not before.isspace():
-                    _close_to(stack, '"')
+                    _close_to(stack, '"', after)
                 elif (not before or not before.isalnum()) and after and not after.isspace():
                     node = Rich(quotes=2)
                     stack[-1][1].children.append(node)
@@ -212,7 +212,7 @@ def _parse_markup(s: str) -> list:
                 if before and before.isalnum() and after and after.isalnum():
                     stack[-1][1].children.append("\u2019")
                 elif _open_in_stack(stack, "'") and (not after or not after.isalnum()):
-                    _close_to(stack, "'")
+                    _close_to(stack, "'", after)
                 elif (not before or not before.isalnum()) and after and not after.isspace() and m == "'":
                     node = Rich(quotes=2)
                     stack[-1][1].children.append(node)
@@ -229,7 +229,7 @@ def _parse_markup(s: str) -> list:
                 stack.append(('"', node))
             elif m == "\u201d":
                 if _open_in_stack(stack, '"'):
-                    _close_to(stack, '"')
+                    _close_to(stack, '"', after)
                 else:
                     stack[-1][1].children.append(m)
             elif m == "\u00ab":
@@ -250,7 +250,7 @@ def _open_in_stack(stack, op) -> bool:
     return any(o == op for o, _ in stack[1:])
 
 
-def _close_to(stack, op) -> None:
+def _close_to(stack, op, after: str = "") -> None:
     while stack[-1][0] != op:
         _unwind(stack)
     stack.pop()
@@ -388,7 +388,7 @@ def _flat(x, out, state, qlevel, quotes):
         out.append(("q", o))
         for ch in x.children:
             _flat(ch, out, state, kind, quotes)
-        out.append(("cq", c, kind if x.quotes in (True, 2) else "affix"))
+        out.append(("cq", c, kind if x.quotes in (True, 2) else "fixed"))
     else:
         for ch in x.children:
             _flat(ch, out, state, qlevel, quotes)

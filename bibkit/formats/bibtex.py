@@ -37,6 +37,9 @@ _MACRO_NAME = re.compile(r"[^\s\"#%'(),={}]+")
 _BAD_KEY_CHARS = re.compile(r"[\s\"#%'(),={}\\~]")
 
 
+_DATE_PARTS = frozenset(("year", "month", "day", "date"))
+
+
 class ValueError_(Exception):
     """A field value that is not a valid BibTeX expression."""
 
@@ -378,6 +381,8 @@ class BibTeXReader:
     def _value(self, field: bp.Field, line: int) -> tuple[str, str | None, bool]:
         """(expanded value, raw expression if it used a user macro, ok)."""
         raw = field.value
+        if raw[:1] == "{" and raw[-1:] == "}" and "{" not in raw[1:-1] and "}" not in raw[1:-1]:
+            return raw[1:-1], None, True  # the common case: one braced value, no inner braces
         try:
             value, undefined, used = evaluate(raw, self.macros)
         except ValueError_ as exc:
@@ -400,9 +405,8 @@ class BibTeXReader:
             value = value.replace("{", "").replace("}", "")
         if macro_raw is not None:
             entry.meta.setdefault("bibtex_raw", {})[fname] = (macro_raw, value)
-        bucket = entry.meta.setdefault("_bibtex_pending", {})
-        if fname in ("year", "month", "day", "date"):
-            bucket[fname] = (value, line)
+        if fname in _DATE_PARTS:
+            entry.meta.setdefault("_bibtex_pending", {})[fname] = (value, line)
             return
         if fname in NAME_FIELDS:
             role = NAME_FIELDS[fname]

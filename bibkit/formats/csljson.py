@@ -328,8 +328,9 @@ class CSLJSONExporter:
     description = "CSL-JSON, valid against the official csl-data.json schema"
 
     def dump(self, library: Library, **_options) -> str:
-        items = [entry_to_csl(e) for e in library.entries]
-        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+        # One item per line: diff-friendly, and json's C encoder (indent= falls back to Python).
+        items = [json.dumps(entry_to_csl(e), ensure_ascii=False) for e in library.entries]
+        return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
 
 
 __all__ = ["entry_to_csl", "csl_to_entry", "CSLJSONImporter", "CSLJSONExporter", "Identifiers"]

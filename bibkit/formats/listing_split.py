@@ -6,8 +6,9 @@ that holds for scholarly text in general, and the best-scoring one wins:
 
 * how titles end: almost never on a function word ("for", "of", "via"), a colon or a dash;
   rarely on an attributive adjective ("Large", "Sparse", "Natural"); a question mark ends one;
-* how abstracts begin: a sentence, i.e. a capitalised word soon followed by lower-case words,
-  often a typical opening ("We", "In this work", "Recently,", "Large language models");
+* how abstracts begin: a sentence, i.e. a capitalised word (or one with fixed case, "mRNA")
+  soon followed by lower-case words, often a typical opening ("We", "In this work",
+  "Recently,", "Large language models"); a title does not end with a full stop;
 * title style: in a title-cased title the lower-case words are function words, so lower-case
   content words on the title side mean the boundary is too far right;
 * abbreviation definitions: "Automatic Speech Recognition (ASR) systems" opens many abstracts;
