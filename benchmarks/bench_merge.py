@@ -40,8 +40,9 @@ TIDY = HERE / "node_modules" / ".bin" / "bibtex-tidy"
 _ENTRY_START = re.compile(r"(?m)^(?=@)")
 _KEY = re.compile(r"^@\s*(\w+)\s*[{(]\s*([^,\s]*)\s*,")
 _TITLE = re.compile(r"(?im)^(\s*title\s*=\s*[{\"])(.*)([}\"]\s*,?\s*)$")
-_DOI_LINE = re.compile(r"(?im)^\s*doi\s*=.*$\n?")
+_DOI_FIELD = re.compile(r"(?im)^(\s*)doi(\s*=)")
 _SKIP_TYPES = {"string", "comment", "preamble"}
+_BAD_KEY = re.compile(r"[~\"#%'(),={}\\]")
 # a field whose value is neither braced, quoted, a number nor a macro name: strict parsers (such
 # as bibtex-tidy's, which then rejects the whole file) fail on it, so such entries are left out
 _BARE_VALUE = re.compile(r"(?m)^\s*[\w\-:.]+\s*=\s*(?![{\"\s]|\d+\s*,?\s*$|[A-Za-z][\w\-]*\s*(?:[,#}]|$))\S")
@@ -62,7 +63,8 @@ def corpus_entries() -> list[str]:
             continue  # entries of files with macros need their @string blocks: leave those files out
         for chunk in _ENTRY_START.split(text):
             m = _KEY.match(chunk)
-            if m and m.group(1).lower() not in _SKIP_TYPES and m.group(2) and not _BARE_VALUE.search(chunk):
+            if (m and m.group(1).lower() not in _SKIP_TYPES and m.group(2) and not _BAD_KEY.search(m.group(2))
+                    and not _BARE_VALUE.search(chunk)):
                 chunks.append(chunk.rstrip() + "\n")
     random.Random(4).shuffle(chunks)
     return chunks
@@ -77,6 +79,12 @@ def _variant(chunk: str, key: str) -> str:
     return _TITLE.sub(lambda m: m.group(1) + m.group(2).lower() + m.group(3), _rekey(chunk, key), count=1)
 
 
+def _one_line_title(chunk: str) -> bool:
+    """A title written whole on one line (braces balanced), safe to cut and splice."""
+    m = _TITLE.search(chunk)
+    return bool(m) and m.group(2).count("{") == m.group(2).count("}") and "\\" not in m.group(2)
+
+
 def _synthetic(pool: list[str], titled: list[int], n: int, rnd: random.Random) -> str:
     """A distinct work from real parts: half of one real title joined to half of another."""
     while True:
@@ -84,8 +92,8 @@ def _synthetic(pool: list[str], titled: list[int], n: int, rnd: random.Random) -
         ta, tb = _TITLE.search(pool[a]).group(2).split(), _TITLE.search(pool[b]).group(2).split()
         if len(ta) >= 2 and len(tb) >= 2:
             break
-    title = " ".join(ta[: len(ta) // 2] + tb[len(tb) // 2:])
-    chunk = _DOI_LINE.sub("", pool[a])
+    title = re.sub(r"[{}\"]", "", " ".join(ta[: len(ta) // 2] + tb[len(tb) // 2:]))
+    chunk = _DOI_FIELD.sub(r"\1sourcedoi\2", pool[a])  # renamed, not cut: a line may also close the entry
     chunk = _TITLE.sub(lambda m: m.group(1) + title + m.group(3), chunk, count=1)
     return _rekey(chunk, f"syn{n}")
 
@@ -93,7 +101,7 @@ def _synthetic(pool: list[str], titled: list[int], n: int, rnd: random.Random) -
 def build(pool: list[str], size: int, overlap: float, folder: Path) -> dict:
     """Write A.bib, B.bib and AB.bib (their concatenation) for one size; return counts."""
     rnd = random.Random(size)
-    titled = [i for i, c in enumerate(pool) if _TITLE.search(c)]
+    titled = [i for i, c in enumerate(pool) if _one_line_title(c)]
     a_part = pool[:size]
     fresh_needed = size - int(size * overlap)
     fresh = pool[size: size + fresh_needed]

@@ -18,12 +18,12 @@ from bibtexparser import model as bp
 
 from bibkit import latex
 from bibkit.dates import MONTHS, format_edtf, parse_bibtex_date, parse_edtf, parse_month
-from bibkit.diagnostics import Problem, Reporter
+from bibkit.diagnostics import Reporter
 from bibkit.formats.bibtex_fields import (
-    CONTAINER_FIELD, DATE_FIELDS, ID_FIELDS, MAPPED_SOURCE_FIELDS, NAME_FIELDS, OUT_DATES,
+    CONTAINER_FIELD, DATE_FIELDS, ID_FIELDS, NAME_FIELDS, OUT_DATES,
     OUT_NAMES, OUT_TEXT, PERIODICAL_TYPES, PUBLISHER_FIELD, TEXT_FIELDS, VERBATIM_FIELDS,
 )
-from bibkit.identifiers import normalize_doi, normalize_isbn, normalize_issn, normalize_pmid, parse_arxiv
+from bibkit.identifiers import normalize_doi, normalize_pmid, parse_arxiv
 from bibkit.model import Comment, Date, Entry, Library, Preamble, Source, StringDef, Text
 from bibkit.names import format_names, parse_names
 from bibkit.types import bibtex_type_for, csl_type_from_bibtex
@@ -635,7 +635,6 @@ class BibTeXWriter:
     def fields(self, entry: Entry) -> list[tuple[str, str]]:
         """(field name, delimited value) pairs in a conventional order."""
         out: dict[str, str] = {}
-        flavour = self.flavour
         raw_map = entry.meta.get("bibtex_raw", {})
         for role, names in entry.names.items():
             fname = OUT_NAMES.get(role, role)

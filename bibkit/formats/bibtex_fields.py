@@ -118,8 +118,3 @@ OUT_NAMES = {
     "recipient": "recipient", "compiler": "compiler", "illustrator": "illustrator",
 }
 OUT_DATES = {"accessed": "urldate", "original-date": "origdate", "event-date": "eventdate"}
-
-# Every field name the importer maps, so the exporter knows which ``extra`` names would collide.
-MAPPED_SOURCE_FIELDS = (
-    set(TEXT_FIELDS) | set(NAME_FIELDS) | set(DATE_FIELDS) | set(ISSUED_FIELDS) | ID_FIELDS
-)
