@@ -27,6 +27,7 @@ def run(*args):
     ("https://arxiv.org/abs/hep-th/9711200", "arxiv", "hep-th/9711200", "Superconformal"),
     ("10.48550/arXiv.2501.12948", "arxiv", "2501.12948", "DeepSeek-R1"),
     ("ISBN 978-0-262-03384-8", "isbn", "9780262033848", "algorithms"),
+    ("978-0-13-110362-7", "isbn", "9780131103627", "C Programming"),  # Google Books only
     ("pmid:32015507", "pmid", "32015507", "coronavirus"),
 ])
 def test_add_by_each_kind_of_identifier(server, tmp_path, ident, kind, value, title_word):
@@ -92,3 +93,10 @@ def test_add_mentions_a_preprints_published_version(server):
     result = run("add", "hep-th/9711200")
     assert "published as doi:10.1023/a:1026654312961" in result.stderr
     assert result.exit_code == 0
+
+
+def test_source_url_option_overrides_the_environment(server, monkeypatch):
+    monkeypatch.setenv("BIBKIT_CROSSREF_URL", "http://127.0.0.1:9/nothing-here")
+    result = run("add", "10.1038/s41586-021-03819-2", "--sources", "crossref",
+                 "--source-url", f"crossref={server.url('crossref')}")
+    assert result.exit_code == 0 and "journal = {Nature}" in result.stdout

@@ -108,3 +108,10 @@ def test_locale_option_changes_terms():
     style = STYLE.replace('<date variable="issued"><date-part name="year"/></date>',
                           '<text term="and"/>')
     assert Processor(style, locale="de-DE").citations([[{"id": "a"}]], ITEMS) == ["(Able und)"]
+
+
+def test_malformed_style_is_a_value_error_not_a_crash():
+    with pytest.raises(ValueError):
+        Processor("<style><citation>")
+    with pytest.raises(ValueError):
+        Processor("<notastyle/>")

@@ -203,3 +203,33 @@ def test_arxiv_entries_are_looked_up_in_one_batch(server, tmp_path):
     assert len(server.requests_to("/arxiv/")) == 1
     entries = by_key(out)
     assert entries["c"].authors.names[0].family == "Maldacena" and entries["a"].year == 2018
+
+
+@pytest.mark.parametrize("count, accepted", [(2, True), (8, False)])
+def test_listing_card_is_filled_only_when_the_author_count_agrees(server, tmp_path, count, accepted):
+    src = write(tmp_path, f"@misc{{card, title={{Attention Is All You Need}}, year={{2017}}, author-count={{{count}}}}}\n")
+    out = tmp_path / "out.bib"
+    run("enrich", str(src), "-o", str(out), "--sources", "openalex")
+    entry = by_key(out)["card"]
+    assert bool(entry.authors.names) is accepted
+    assert (entry.ids.arxiv == "1706.03762") is accepted
+
+
+def test_python_api_enriches_a_library_in_place(server):
+    from bibkit.api import loads
+    from bibkit.enrich import EnrichConfig, HttpClient, Resolver, enrich_library
+
+    library = loads("@article{af, title={Highly accurate protein structure prediction with AlphaFold}, year={2021}}", "bibtex")
+    http = HttpClient(EnrichConfig.from_env())
+    report = enrich_library(library, Resolver(http))
+    [outcome] = report.outcomes
+    assert outcome.status == "filled" and {c.field for c in outcome.changes} >= {"author", "doi", "container-title"}
+    assert library.entries[0].meta["provenance"]["doi"] == {"source": "crossref", "time": outcome.record.time}
+
+
+def test_complete_preprints_are_not_fetched_unless_an_upgrade_is_asked(server, tmp_path):
+    src = write(tmp_path, "@misc{b, author={Devlin, Jacob}, title={BERT}, year={2018}, eprint={1810.04805}}\n")
+    run("enrich", str(src), "-o", str(tmp_path / "out.bib"))
+    assert server.log == []
+    run("enrich", str(src), "-o", str(tmp_path / "out.bib"), "--upgrade-preprints")
+    assert server.requests_to("/arxiv/")

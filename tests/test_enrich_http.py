@@ -173,7 +173,7 @@ def test_a_plugin_source_joins_the_chain_for_its_kinds(server, monkeypatch):
     found["broken"] = _EntryPoint(Broken)
     monkeypatch.setattr(sources, "_entry_points", lambda: found)
     resolver = Resolver(client(cache=False))
-    assert resolver.chain("isbn") == ("openlibrary", "catalogue")
-    record = resolver.lookup("isbn", "9780000000002")  # unknown to Open Library
+    assert resolver.chain("isbn") == ("openlibrary", "googlebooks", "catalogue")
+    record = resolver.lookup("isbn", "9780000000002")  # unknown to Open Library and Google Books
     assert record is not None and record.source == "catalogue"
     assert "plugin bug" in resolver.failures["broken"].error.message

@@ -15,7 +15,9 @@ def compute_positions(citations, near_note_distance):
     # ibid looks back within the same stream: in-text citations (note 0) or footnotes
     prev = {True: None, False: None}   # stream -> (id, locator, label)
     prev_single = {True: True, False: True}
+    prev_single_cit = {True: True, False: True}
     note_cites: dict = {}
+    prev_note = {True: None, False: None}
     for ci, cit in enumerate(citations):
         note = cit.get("note") or 0
         stream = note == 0
@@ -27,7 +29,9 @@ def compute_positions(citations, near_note_distance):
             elif k not in first_note:
                 c["_position"] = "first"
             else:
-                same_prev = prev_cite is not None and prev_cite[0] == k and (j > 0 or prev_single[stream])
+                single = prev_single[stream] or (not stream and prev_note[stream] == note and prev[stream] is not None
+                                                 and prev_single_cit[stream])
+                same_prev = prev_cite is not None and prev_cite[0] == k and (j > 0 or single)
                 if same_prev:
                     loc, ploc = c.get("locator"), prev_cite[1]
                     if ploc in (None, "") and loc in (None, ""):
@@ -53,6 +57,8 @@ def compute_positions(citations, near_note_distance):
             last_note[k] = note
             prev_cite = (k, c.get("locator"), c.get("label", "page"))
         prev[stream] = prev_cite
+        prev_note[stream] = note
+        prev_single_cit[stream] = len(cit["items"]) == 1
         note_cites.setdefault(note, []).append(len(cit["items"]))
         if stream:
             prev_single[stream] = len(cit["items"]) == 1

@@ -333,6 +333,7 @@ class NamesNode(Node):
                             and ctx.locale.term(term, node.form, node.plural) is not None):
                         return None  # a defined but empty term still counts as the substitute
                 if r is not None and not is_empty(r):
+                    ctx.found += 1  # a substitute's output is content for enclosing groups
                     if vars_:
                         for v in vars_:
                             ctx.suppressed.add(v)
@@ -454,7 +455,7 @@ def render_name_list(names, variable, name_node, opts, etal_node, ctx):
             dpe = opts.get("delimiter-precedes-et-al", "contextual")
             use_delim = (dpe == "always" or (dpe == "contextual" and len(shown) >= 2)
                          or (dpe == "after-inverted-name" and inverted[-1]))
-            out.append(delim if use_delim else " ")
+            out.append(delim if use_delim else ("" if _CJK.match(t) else " "))
             out.append(etal_node.decorate(t, ctx) if etal_node else t)
         return _name_affixes(name_node, out)
     for i, r in enumerate(rendered):
@@ -520,7 +521,9 @@ def _sp(parts, sep=" "):
     for p in parts:
         if p is None or p == "" or (isinstance(p, Rich) and is_empty(p)):
             continue
-        if out and not (_last_char(out[-1]) in ("'", "\u2019", "-") and getattr(out[-1], "tag", None) == "join"):
+        last = _last_char(out[-1]) if out else ""
+        if out and not (last in ("'", "\u2019", "-") and getattr(out[-1], "tag", None) == "join") \
+                and not last.isspace():
             out.append(sep)
         out.append(p)
     return out

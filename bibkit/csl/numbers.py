@@ -35,7 +35,7 @@ def _plural_of(value, and_term=None) -> bool:
     s = str(value)
     if "\\-" in s:
         s = s.replace("\\-", "")
-    if re.match(r"^\s*\S+\s*[-\u2013&,]\s*\S+", s) and not re.search(r"\d", s):
+    if re.match(r"^\s*[ivxlcdmIVXLCDM]+\s*[-\u2013&,]\s*[ivxlcdmIVXLCDM]+\s*$", s):
         return True
     nums = re.findall(r"\d+", s)
     if len(nums) < 2:
@@ -87,7 +87,7 @@ def format_page_range(value: str, fmt: str | None, delim: str = "\u2013") -> str
             keep_pre = pre2 if (not fmt or fmt == "expanded") else ""
             out.append(m.group(1) + pre1 + a + delim + keep_pre + b + m.group(6))
             continue
-        m = re.match(r"^(\s*)([^\d\s]+?)\s*-+\s*([^\d\s]+?)(\s*)$", p)
+        m = re.match(r"^(\s*)([ivxlcdmIVXLCDM]+)\s*-+\s*([ivxlcdmIVXLCDM]+)(\s*)$", p)
         if m:
             out.append(m.group(1) + m.group(2) + delim + m.group(3) + m.group(4))
         else:

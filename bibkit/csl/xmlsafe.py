@@ -27,8 +27,11 @@ def parse_xml(text: str | bytes) -> ET.Element:
     except AttributeError:  # pragma: no cover
         pass
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    parser.feed(text)
-    return parser.close()
+    try:
+        parser.feed(text)
+        return parser.close()
+    except ET.ParseError as exc:
+        raise ValueError(f"malformed XML: {exc}") from None
 
 
 def local(tag: str) -> str:

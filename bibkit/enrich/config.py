@@ -21,6 +21,7 @@ DEFAULT_URLS: dict[str, str] = {
     "arxiv": "https://export.arxiv.org/api",
     "openalex": "https://api.openalex.org",
     "openlibrary": "https://openlibrary.org",
+    "googlebooks": "https://www.googleapis.com/books/v1",
     "pubmed": "https://eutils.ncbi.nlm.nih.gov/entrez/eutils",
 }
 
@@ -31,6 +32,7 @@ DEFAULT_INTERVALS: dict[str, float] = {
     "arxiv": 3.0,
     "openalex": 0.1,
     "openlibrary": 0.2,
+    "googlebooks": 0.2,
     "pubmed": 0.34,
 }
 

@@ -7,7 +7,7 @@ input order, so output and messages do not depend on timing.
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -71,6 +71,11 @@ def is_preprint(entry: Entry) -> bool:
     return not venue or "arxiv" in venue or "corr" in venue.split() or "preprint" in venue
 
 
+def wants_lookup(entry: Entry, overwrite: set[str], upgrade_preprints: bool, force: bool) -> bool:
+    """Whether an entry is worth a request: something missing, or the user asked for more."""
+    return bool(needs_enrichment(entry) or overwrite or force or (upgrade_preprints and is_preprint(entry)))
+
+
 def run_parallel(items: list, work: Callable, workers: int, progress: Progress | None = None) -> list:
     """``work`` over ``items`` in a bounded pool; results in input order."""
     if not items:
@@ -78,8 +83,6 @@ def run_parallel(items: list, work: Callable, workers: int, progress: Progress |
     results: list = [None] * len(items)
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(items)))) as pool:
         futures = {pool.submit(work, item): i for i, item in enumerate(items)}
-        from concurrent.futures import as_completed
-
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             if progress:
@@ -90,9 +93,8 @@ def run_parallel(items: list, work: Callable, workers: int, progress: Progress |
 def _enrich_one(entry: Entry, resolver: Resolver, overwrite: set[str], upgrade_preprints: bool,
                 force: bool) -> Outcome:
     outcome = Outcome(entry)
-    missing = needs_enrichment(entry)
     preprint = is_preprint(entry)
-    if not missing and not overwrite and not force and not (upgrade_preprints and preprint):
+    if not wants_lookup(entry, overwrite, upgrade_preprints, force):
         outcome.status = "skipped"
         return outcome
     record = None
@@ -133,7 +135,8 @@ def enrich_library(library: Library, resolver: Resolver, *, overwrite: Iterable[
     """
     overwrite = set(overwrite)
     entries = library.entries
-    arxiv_ids = sorted({v for e in entries for k, v in entry_identifiers(e) if k == "arxiv"})
+    arxiv_ids = sorted({v for e in entries if wants_lookup(e, overwrite, upgrade_preprints, force)
+                        for k, v in entry_identifiers(e) if k == "arxiv"})
     if arxiv_ids:
         resolver.prefetch("arxiv", arxiv_ids)
     outcomes = run_parallel(entries, lambda e: _enrich_one(e, resolver, overwrite, upgrade_preprints, force),
@@ -189,8 +192,7 @@ def add_identifiers(texts: list[str], resolver: Resolver, progress: Progress | N
     outcomes = run_parallel(parsed, work, resolver.http.config.workers, progress)
     for (text, _), outcome in zip(parsed, outcomes):
         if outcome.status == "not-found":
-            failed = resolver.failures and True
-            message = "no record found" + (" (a source failed; see above)" if failed else "")
+            message = "no record found" + (" (a source failed; see above)" if resolver.failures else "")
             problems.append(Problem(message, text, None, "error", "not-found"))
         elif outcome.record is not None and outcome.record.published_doi:
             problems.append(Problem(f"this preprint was published as doi:{outcome.record.published_doi} "

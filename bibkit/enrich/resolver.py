@@ -20,13 +20,13 @@ from bibkit.model import Entry
 CHAINS: dict[str, tuple[str, ...]] = {
     "doi": ("crossref", "doi", "openalex"),
     "arxiv": ("arxiv", "doi", "openalex"),
-    "isbn": ("openlibrary",),
+    "isbn": ("openlibrary", "googlebooks"),
     "pmid": ("pubmed", "openalex"),
 }
 SEARCH_CHAIN: tuple[str, ...] = ("crossref", "openalex")
 #: for a preprint: who may know of its published version beyond the arXiv record itself
 PUBLISHED_CHAIN: tuple[str, ...] = ("openalex",)
-BUILTIN = {"crossref", "doi", "arxiv", "openalex", "openlibrary", "pubmed"}
+BUILTIN = {"crossref", "doi", "arxiv", "openalex", "openlibrary", "googlebooks", "pubmed"}
 
 
 @dataclass

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from bibkit.identifiers import parse_arxiv
 
-SOURCES = ("crossref", "doi", "arxiv", "openalex", "openlibrary", "pubmed")
+SOURCES = ("crossref", "doi", "arxiv", "openalex", "openlibrary", "googlebooks", "pubmed")
 
 
 @dataclass
@@ -45,6 +45,7 @@ class FakeScholarlyServer:
         self.arxiv: dict[str, dict] = {}
         self.openalex: dict[str, dict] = {}
         self.books: dict[str, dict] = {}
+        self.volumes: dict[str, dict] = {}
         self.pubmed: dict[str, dict] = {}
         self.scripts: dict[str, deque[Scripted]] = {}
         self.log: list[str] = []
@@ -120,6 +121,9 @@ class FakeScholarlyServer:
 
     def add_book(self, isbn: str, book: dict) -> None:
         self.books[isbn] = book
+
+    def add_volume(self, isbn: str, volume_info: dict) -> None:
+        self.volumes[isbn] = volume_info
 
     def add_pubmed(self, pmid: str, doc: dict) -> None:
         self.pubmed[pmid] = doc
@@ -217,6 +221,15 @@ class FakeScholarlyServer:
         isbn = key.split(":", 1)[-1]
         book = self.books.get(isbn)
         return 200, json.dumps({key: book} if book else {}), {}
+
+    def _googlebooks(self, rest: str, query: dict, accept: str):
+        isbn = query.get("q", "").replace("isbn:", "")
+        info = self.volumes.get(isbn)
+        items = [{"kind": "books#volume", "id": "x", "volumeInfo": info}] if info else []
+        body: dict = {"kind": "books#volumes", "totalItems": len(items)}
+        if items:
+            body["items"] = items
+        return 200, json.dumps(body), {}
 
     def _pubmed(self, rest: str, query: dict, accept: str):
         pmid = query.get("id", "")
@@ -399,6 +412,13 @@ def populate(server: FakeScholarlyServer) -> FakeScholarlyServer:
         "number_of_pages": 1292, "identifiers": {"isbn_13": [CLRS_ISBN], "isbn_10": ["0262033844"]},
         "publishers": [{"name": "MIT Press"}], "publish_places": [{"name": "Cambridge, Mass"}],
         "publish_date": "2009", "subjects": [{"name": "Computer programming"}],
+    })
+    server.add_volume("9780131103627", {
+        "title": "The C Programming Language", "authors": ["Brian W. Kernighan", "Dennis M. Ritchie"],
+        "publisher": "Prentice Hall", "publishedDate": "1988", "pageCount": 272,
+        "industryIdentifiers": [{"type": "ISBN_10", "identifier": "0131103628"},
+                                {"type": "ISBN_13", "identifier": "9780131103627"}],
+        "printType": "BOOK", "language": "en",
     })
     server.add_pubmed(COVID_PMID, {
         "pubdate": "2020 Mar", "epubdate": "2020 Feb 3", "source": "Nature",
