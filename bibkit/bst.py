@@ -11,7 +11,7 @@ incomplete entry never costs the whole list.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.model import Entry, Library

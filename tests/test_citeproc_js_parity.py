@@ -73,6 +73,7 @@ def citeproc_js(style_xml: str, items: list[dict], lang: str, citations=None, fm
     }
     done = subprocess.run(
         [_node(), str(HELPER)],
+        check=False,
         input=json.dumps(job),
         capture_output=True,
         text=True,
@@ -197,7 +198,7 @@ def _bibkit_bibliography(style: str, items: list[dict], fmt: str = "text") -> tu
     return ours, info.xml, lang
 
 
-_CSL_ENTRY = re.compile(r'^\s*<div class="csl-entry">\s*(.*?)\s*</div>\s*$', re.S)
+_CSL_ENTRY = re.compile(r'^\s*<div class="csl-entry">\s*(.*?)\s*</div>\s*$', re.DOTALL)
 
 
 def _unwrap_html(entry: str) -> str:

@@ -6,7 +6,7 @@ A ``--style`` is a CSL style name, path or URL (see :mod:`bibkit.csl.styles`), o
 from __future__ import annotations
 
 import sys
-from typing import Iterable
+from collections.abc import Iterable
 
 import click
 

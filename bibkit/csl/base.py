@@ -65,7 +65,7 @@ class Node:
         else:
             inner = Rich([content] if not isinstance(content, list) else content)
         if self.text_case:
-            apply_text_case(inner, self.text_case, ctx.english)
+            apply_text_case(inner, self.text_case, ctx.english, ctx.lang)
         if self.strip_periods:
             map_leaves(inner, lambda s: s.replace(".", ""))
         if self.fmt or self.quotes:
@@ -89,7 +89,7 @@ class Context:
     __slots__ = ("style", "locale", "item", "mode", "sorting", "cite", "position", "near_note",
                  "suppressed", "called", "found", "name_opts", "dis", "english", "year_suffix_done",
                  "sort_names", "render_year_suffix", "first_note", "collapse_marks", "in_substitute",
-                 "substituted", "dis_seen")
+                 "substituted", "dis_seen", "lang")
 
     def __init__(self, style, locale, item, mode, cite=None, dis=None, sorting=False):
         self.style = style
@@ -106,7 +106,8 @@ class Context:
         self.name_opts = style.name_opts[mode]
         self.dis = dis
         lang = item.get("language") or locale.lang
-        self.english = str(lang).lower().startswith("en")
+        self.lang = str(lang).lower()
+        self.english = self.lang.startswith("en")
         self.year_suffix_done = False
         self.sort_names = None
         self.render_year_suffix = not style.has_year_suffix_var

@@ -27,13 +27,13 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
 
-from bibkit.diagnostics import BibkitError
 from bibkit.csl.xmlsafe import UnsafeXMLError, parse_xml
+from bibkit.diagnostics import BibkitError
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 _NS = {"cs": CSL_NS}
@@ -135,7 +135,7 @@ def _candidate_files(folder: Path, name: str) -> Iterator[Path]:
     yield folder / "dependent" / f"{name}.csl"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _renamed_styles(folder: Path) -> dict[str, str]:
     path = folder / "renamed-styles.json"
     try:
@@ -306,7 +306,7 @@ def resolve_style(spec: str) -> str:
     return info.xml
 
 
-_TITLE_RE = re.compile(r"<title>(.*?)</title>", re.S)
+_TITLE_RE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 _PARENT_RE = re.compile(r"rel\s*=\s*[\"']independent-parent[\"']")
 
 

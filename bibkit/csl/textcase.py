@@ -40,7 +40,7 @@ def _cap(chars, start, end):
             return
 
 
-def apply_text_case(rich, case: str, english: bool = True) -> None:
+def apply_text_case(rich, case: str, english: bool = True, lang: str = "") -> None:
     if not case:
         return
     lv = list(leaves(rich))
@@ -57,6 +57,9 @@ def apply_text_case(rich, case: str, english: bool = True) -> None:
     if case == "lowercase":
         new = list(s.lower()) if len(s.lower()) == len(s) else chars
     elif case == "uppercase":
+        if lang[:2] in ("tr", "az"):  # dotted and dotless i
+            s = s.replace("i", "\u0130").replace("\u0131", "I")
+            chars = list(s)
         up = s.upper()
         new = list(up) if len(up) == len(s) else [c.upper() for c in chars]
     elif case == "capitalize-first":

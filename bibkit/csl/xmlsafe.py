@@ -15,6 +15,10 @@ class UnsafeXMLError(ValueError):
     """Raised when an XML document contains a DTD or entity declaration."""
 
 
+class MalformedXMLError(ET.ParseError, ValueError):
+    """Not well-formed XML; both an ``ET.ParseError`` (position attributes) and a ``ValueError``."""
+
+
 def parse_xml(text: str | bytes) -> ET.Element:
     if isinstance(text, bytes):
         text = text.decode("utf-8-sig")
@@ -31,7 +35,9 @@ def parse_xml(text: str | bytes) -> ET.Element:
         parser.feed(text)
         return parser.close()
     except ET.ParseError as exc:
-        raise ValueError(f"malformed XML: {exc}") from None
+        err = MalformedXMLError(str(exc))
+        err.code, err.position = getattr(exc, "code", None), getattr(exc, "position", None)
+        raise err from None
 
 
 def local(tag: str) -> str:
