@@ -275,3 +275,19 @@ def test_styles_without_match_fails(run):
     result = run("styles", "zzqqxx-no-such-style")
     assert result.exit_code == 1
     assert "no style matches" in _stderr(result)
+
+
+def test_latex_output_is_one_thebibliography_environment_with_a_bibitem_per_key(tmp_path):
+    from click.testing import CliRunner
+    from bibkit.cli import main
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{knuth84, author = {Knuth, Donald}, title = {Literate Programming}, "
+                   "journal = {The Computer Journal}, year = 1984}\n"
+                   "@book{lamport94, author = {Lamport, Leslie}, title = {{LaTeX}: A Document "
+                   "Preparation System}, publisher = {Addison-Wesley}, year = 1994}\n")
+    result = CliRunner().invoke(main, ["format", str(bib), "--style", "apa", "--to", "latex"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("\\begin{thebibliography}{2}") and out.rstrip().endswith("\\end{thebibliography}")
+    assert "\\bibitem{knuth84}" in out and "\\bibitem{lamport94}" in out

@@ -166,7 +166,11 @@ def format_command(
             )
         else:
             engine = _engine(style, locale)
-            entries = engine.bibliography(_csl_items(library.entries, problems), format=fmt)
+            items = _csl_items(library.entries, problems)
+            if fmt == "latex":  # a whole thebibliography environment, \bibitem{key} per entry
+                entries = [engine.latex_bibliography(items)] if items else []
+            else:
+                entries = engine.bibliography(items, format=fmt)
     except BibkitError as exc:
         _fail(str(exc), 2)
         return
