@@ -248,3 +248,14 @@ def test_identifiers_are_normalised():
     ids = lib.entries[0].ids
     assert ids.doi == "10.1000/abc.def"
     assert (ids.arxiv, ids.arxiv_version, ids.arxiv_class) == ("2501.12948", "v2", "cs.CL")
+
+
+def test_fields_repeating_a_complete_entry_are_not_merged_into_it():
+    text = ("@inproceedings{a,\n  title = {One},\n  pages = {9-14},\n}\n\n,\n  pages = {3382-3388},\n"
+            "  year = {2016},\n}\n")
+    lib = bibkit.loads(text, "bibtex", name="pasted.bib")
+    (entry,) = lib.entries
+    assert entry.fields["page"] == "9-14" and entry.year is None
+    (problem,) = [p for p in lib.problems if p.code == "orphan-fields"]
+    assert problem.line == 6 and problem.severity == "error"
+    assert "3382-3388" in bibkit.dumps(lib, "bibtex")  # kept, as a comment

@@ -252,7 +252,7 @@ class BibTeXReader:
         if isinstance(block, bp.Entry):
             entry = self._entry(block)
             lib.blocks.append(entry)
-            return self._adopt_orphans(entry, following)
+            return self._adopt_orphans(entry, block, following)
         if isinstance(block, bp.String):
             raw = block.value
             try:
@@ -285,8 +285,12 @@ class BibTeXReader:
             return 0
         return 0  # pragma: no cover - bibtexparser has no other block kinds
 
-    def _adopt_orphans(self, entry: Entry, following: bp.Block | None) -> int:
-        """Fields left outside an entry by a stray ``}`` go back into it, with a report."""
+    def _adopt_orphans(self, entry: Entry, block: bp.Entry, following: bp.Block | None) -> int:
+        """Fields left outside an entry by a stray ``}`` go back into it, with a report.
+
+        Only when none of them is already in the entry: fields that would repeat the entry's own
+        are a pasting accident, not the rest of this entry, and stay a (reported) comment.
+        """
         if not isinstance(following, bp.ImplicitComment):
             return 0
         text = following.comment
@@ -300,8 +304,13 @@ class BibTeXReader:
         if not reparsed.entries:
             return 0
         line = (following.start_line or 0) + 1
+        orphans = reparsed.entries[0].fields
+        own = {f.key.lower() for f in block.fields}
+        if any(f.key.lower() in own for f in orphans):
+            self.report.error(line, f"fields outside any entry (after {entry.key!r}); kept as a comment", "orphan-fields")
+            return 0
         names = []
-        for f in reparsed.entries[0].fields:
+        for f in orphans:
             fake = bp.Field(f.key, f.value, (following.start_line or 0) + (f.start_line or 0))
             self._field(entry, fake, line, set())
             names.append(f.key)
