@@ -259,3 +259,14 @@ def test_fields_repeating_a_complete_entry_are_not_merged_into_it():
     (problem,) = [p for p in lib.problems if p.code == "orphan-fields"]
     assert problem.line == 6 and problem.severity == "error"
     assert "3382-3388" in bibkit.dumps(lib, "bibtex")  # kept, as a comment
+
+
+def test_inferred_dates_keep_their_mark_through_bibtex():
+    from bibkit.model import Date, DateParts, Entry, Text
+
+    entry = Entry(key="a", type="article", fields={"title": Text("T")},
+                  dates={"issued": Date(DateParts(2025, 1, 16), inferred=True)})
+    out = bibkit.dumps([entry], "bibtex")
+    assert "bibkit-inferred = {issued}" in out
+    again = bibkit.loads(out, "bibtex").entries[0]
+    assert again.dates["issued"].inferred and "bibkit-inferred" not in again.extra

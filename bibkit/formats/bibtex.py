@@ -12,6 +12,7 @@ import re
 from typing import Iterable
 
 import logging
+from dataclasses import replace
 
 import bibtexparser
 from bibtexparser import model as bp
@@ -38,6 +39,7 @@ _BAD_KEY_CHARS = re.compile(r"[\s\"#%'(),={}\\~]")
 
 
 _DATE_PARTS = frozenset(("year", "month", "day", "date"))
+INFERRED_FIELD = "bibkit-inferred"  # names the dates bibkit inferred (Date.inferred)
 
 
 class ValueError_(Exception):
@@ -503,6 +505,11 @@ class BibTeXReader:
                     entry.extra[entry.field_names.pop("eprinttype", "eprinttype")] = kind
         elif kind:
             entry.extra[entry.field_names.pop("eprinttype", "eprinttype")] = kind
+        marked = entry.extra.pop(INFERRED_FIELD, None)
+        if marked:
+            for role in (r.strip() for r in marked.split(",")):
+                if role in entry.dates:
+                    entry.dates[role] = replace(entry.dates[role], inferred=True)
         if entry.ids.arxiv_class and not entry.ids.arxiv:
             entry.extra[entry.field_names.pop("arxiv_class", "primaryclass")] = entry.ids.arxiv_class
             entry.ids.arxiv_class = ""
@@ -718,6 +725,9 @@ class BibTeXWriter:
                 continue
             fname = OUT_DATES.get(role, role)
             out[fname] = "{" + format_edtf(date) + "}"
+        inferred = [role for role, date in entry.dates.items() if date.inferred]
+        if inferred:  # dates bibkit completed (a listing card's year): say so, and read it back
+            out[INFERRED_FIELD] = "{" + ", ".join(inferred) + "}"
 
     def _identifiers(self, entry: Entry, out: dict[str, str]) -> None:
         ids = entry.ids
