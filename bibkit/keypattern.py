@@ -259,16 +259,12 @@ def _page(entry: Entry, last: bool) -> str:
 
 
 def marker_value(entry: Entry, marker: str) -> tuple[str, bool]:
-    """(raw ASCII value, is a name marker) for one marker, before modifiers."""
-    name_value = None
+    """(raw value, is a name marker) for one marker, before modifiers."""
     if _NAME_MARKER.match(marker):
         role = "editor" if marker.startswith(("edtr", "editor")) else "author"
         name_value = _name_marker(marker, _names(entry, role))
         if name_value is not None:
             return name_value, True
-    title_value = _title_marker(marker, entry.title)
-    if title_value is not None:
-        return title_value, False
     if marker == "year":
         return (str(entry.year) if entry.year is not None else ""), False
     if marker == "shortyear":
@@ -279,6 +275,9 @@ def marker_value(entry: Entry, marker: str) -> tuple[str, bool]:
         return (str(month) if month else ""), False
     if marker in ("firstpage", "lastpage"):
         return _page(entry, marker == "lastpage"), False
+    title_value = _title_marker(marker, entry.title)
+    if title_value is not None:
+        return title_value, False
     return _field(entry, marker), False
 
 
@@ -323,12 +322,9 @@ class Marker:
     default: str = ""
 
 
-Part = "str | Marker"
-
-
 @dataclass(frozen=True)
 class Alternative:
-    parts: tuple  # of str (literal) and Marker
+    parts: tuple  # literal text (str) and Marker, in pattern order
 
 
 def _split_top(text: str, sep: str) -> list[str]:

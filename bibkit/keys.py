@@ -67,6 +67,10 @@ def content_order(entry: Entry) -> tuple:
         dates,
         tuple(sorted(entry.extra.items())),
         entry.key or "",
+        # how the source spelled things, which the writer reproduces (DOI case, field names)
+        entry.source_type,
+        tuple(sorted(entry.field_names.items())),
+        repr(sorted((k, repr(v)) for k, v in entry.meta.items() if k.startswith(("bibtex_", "eprinttype")))),
     )
 
 

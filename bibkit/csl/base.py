@@ -89,7 +89,7 @@ class Context:
     __slots__ = ("style", "locale", "item", "mode", "sorting", "cite", "position", "near_note",
                  "suppressed", "called", "found", "name_opts", "dis", "english", "year_suffix_done",
                  "sort_names", "render_year_suffix", "first_note", "collapse_marks", "in_substitute",
-                 "substituted", "dis_seen", "lang")
+                 "substituted", "dis_seen", "lang", "touched")
 
     def __init__(self, style, locale, item, mode, cite=None, dis=None, sorting=False):
         self.style = style
@@ -116,6 +116,10 @@ class Context:
         self.in_substitute = None
         self.substituted = None
         self.dis_seen = 0
+        #: while a cs:substitute candidate is evaluated: the variables its text, number, date
+        #: and names elements reached (in the branches actually taken), so that only those are
+        #: suppressed afterwards -- not every variable the candidate's macros mention
+        self.touched: Optional[set] = None
 
     def var(self, name):
         if name in self.suppressed:
@@ -126,11 +130,14 @@ class Context:
 class DisState:
     """Per-item disambiguation parameters."""
 
-    __slots__ = ("add_names", "given_level", "name_levels", "year_suffix", "condition", "expand_all")
+    __slots__ = ("add_names", "given_level", "name_levels", "year_suffix", "condition", "expand_all",
+                 "names_shown")
 
     def __init__(self):
         self.expand_all = False
         self.add_names = 0
+        #: bibliography only: how many names the disambiguated citation shows (0: not set)
+        self.names_shown = 0
         self.given_level = 0
         self.name_levels: dict = {}
         self.year_suffix: Optional[str] = None
@@ -139,6 +146,7 @@ class DisState:
     def copy(self):
         d = DisState()
         d.add_names = self.add_names
+        d.names_shown = self.names_shown
         d.given_level = self.given_level
         d.name_levels = dict(self.name_levels)
         d.year_suffix = self.year_suffix

@@ -194,6 +194,8 @@ class DateNode(Node):
 
     def eval(self, ctx):
         ctx.called += 1
+        if ctx.touched is not None:
+            ctx.touched.add(self.variable)
         d = ctx.var(self.variable)
         if not d:
             return None

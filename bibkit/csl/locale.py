@@ -13,6 +13,16 @@ from typing import Optional
 from .xmlsafe import XML_LANG, local, parse_xml
 
 
+def _term_text(text) -> str:
+    """A term's text; one that is only the XML's line break and indentation is empty
+    (test-suite label_EditorTranslator1), while a deliberate " " stays."""
+    if not text:
+        return ""
+    if "\n" in text and not text.strip():
+        return ""
+    return text
+
+
 class Term:
     __slots__ = ("single", "multiple", "gender", "gender_form", "match")
 
@@ -54,15 +64,15 @@ class LocaleData:
                     if subs:
                         for s in subs:
                             if local(s.tag) == "single":
-                                single = s.text or ""
+                                single = _term_text(s.text)
                             elif local(s.tag) == "multiple":
-                                multiple = s.text or ""
+                                multiple = _term_text(s.text)
                         if single is None:
                             single = multiple or ""
                         if multiple is None:
                             multiple = single
                     else:
-                        single = multiple = t.text or ""
+                        single = multiple = _term_text(t.text)
                     term = Term(single, multiple, t.get("gender"), t.get("gender-form"), t.get("match"))
                     lst = self.terms.setdefault((name, form), [])
                     # later definitions of the same gender-form replace earlier ones

@@ -116,7 +116,7 @@ def initialize(given: str, with_: str, do_init: bool, hyphen: bool) -> str:
     for idx, t in enumerate(tokens):
         if t == "-":
             nxt = tokens[idx + 1] if idx + 1 < len(tokens) else ""
-            if do_init and nxt[:1].islower():
+            if do_init and nxt[:1].islower() and out and out[-1][1] == "ini":
                 skip_next = True
                 continue
             out.append(("-", "-"))
@@ -261,6 +261,8 @@ class NamesNode(Node):
                 if ctx.var(v):
                     ctx.found += 1
             return None
+        if ctx.touched is not None:
+            ctx.touched.update(self.variables)
         found = []
         for v in self.variables:
             ctx.called += 1
@@ -316,29 +318,38 @@ class NamesNode(Node):
         return r
 
     def _substitute(self, ctx):
+        """The first candidate of cs:substitute that renders anything stands in for the names.
+
+        The variables it rendered are then suppressed for the rest of the entry (CSL 1.0.2,
+        "Substituted variables are suppressed in the rest of the output"). "Rendered" means
+        reached by a text, number, date or names element in the branches actually taken, as
+        citeproc-js does: a variable a macro only tests in a condition, or names in a branch
+        not taken, stays available (chicago-author-date's title macro mentions `issued`).
+        """
         if not self.substitute or ctx.in_substitute:
             return None
         ctx.in_substitute = self
+        outer_touched = ctx.touched
         try:
             for node in _substitute_candidates(self.substitute, ctx):
-                c0 = ctx.called
                 if isinstance(node, NamesNode):
                     r = node.eval(ctx, inherit=self)
-                    vars_ = node.variables
+                    touched = set(node.variables)
                 else:
-                    r = node.eval(ctx)
-                    vars_ = None
+                    ctx.touched = touched = set()
+                    try:
+                        r = node.eval(ctx)
+                    finally:
+                        ctx.touched = outer_touched
                     term = getattr(node, "term", None)
                     if (r is None and term is not None and getattr(node, "variable", None) is None
                             and ctx.locale.term(term, node.form, node.plural) is not None):
                         return None  # a defined but empty term still counts as the substitute
                 if r is not None and not is_empty(r):
                     ctx.found += 1  # a substitute's output is content for enclosing groups
-                    if vars_:
-                        for v in vars_:
-                            ctx.suppressed.add(v)
-                    else:
-                        _suppress_vars_of(node, ctx)
+                    ctx.suppressed.update(touched)
+                    if outer_touched is not None:
+                        outer_touched.update(touched)
                     r = self.decorate(r, ctx)
                     return Rich([r], tag="names") if r is not None else None
         finally:
@@ -358,13 +369,6 @@ def _substitute_candidates(nodes, ctx):
                     break
         else:
             yield node
-
-
-def _suppress_vars_of(node, ctx):
-    from .nodes import collect_variables
-    for v in collect_variables(node, ctx):
-        if ctx.item.get(v):
-            ctx.suppressed.add(v)
 
 
 class _E:
@@ -397,12 +401,19 @@ def _etal_params(opts, ctx, n):
     return None
 
 
+def _with_added_names(use_first: int, dis) -> int:
+    """et-al-use-first widened by disambiguate-add-names (see processor._bib_dis)."""
+    if dis.names_shown:
+        return max(use_first, dis.names_shown)
+    return use_first + dis.add_names
+
+
 def count_names(names, opts, ctx) -> int:
     n = len(names)
     uf = _etal_params(opts, ctx, n)
     if uf is not None:
         if ctx.dis is not None:
-            uf += ctx.dis.add_names
+            uf = _with_added_names(uf, ctx.dis)
         return min(n, uf)
     return n
 
@@ -419,7 +430,7 @@ def render_name_list(names, variable, name_node, opts, etal_node, ctx):
     shown = names
     if uf is not None:
         if ctx.dis is not None and not ctx.sorting:
-            uf += ctx.dis.add_names
+            uf = _with_added_names(uf, ctx.dis)
         if uf < n:
             truncated = True
             shown = names[:uf]

@@ -89,6 +89,10 @@ class TextNode(Node):
                     return None
                 ctx.found += 1
                 return self.decorate(str(v), ctx)
+            if ctx.touched is not None:
+                ctx.touched.add(var)
+                if self.form == "short":
+                    ctx.touched.add(SHORT_FORMS.get(var, var + "-short"))
             v = text_variable(ctx, var, self.form)
             if v is None or v == "":
                 return None
@@ -100,13 +104,15 @@ class TextNode(Node):
                     m = re.match(r"\s*(\w+)", s)
                     s = m.group(1) if m else s
                 else:
-                    s = format_page_range(s, ctx.style.page_range_format, ctx.locale.term('page-range-delimiter') or '\u2013')
+                    # an en dash typed in the data is a range dash too; one that joins no
+                    # plain range ("17:1–17:15") comes out as a hyphen, as in citeproc-js
+                    s = format_page_range(s.replace("\u2013", "-"), ctx.style.page_range_format, ctx.locale.term('page-range-delimiter') or '\u2013')
                 return self.decorate(Rich(parse_markup(s)), ctx)
             if isinstance(v, (int, float)):
                 v = str(v)
             if var in NUMBER_VARIABLES and isinstance(v, str) and "-" in v:
                 import re
-                if re.match(r"^\s*\d+\s*-\s*\d+\s*$", v):
+                if re.match(r"^\s*[\w]+\s*-\s*[\w]+\s*$", v) and is_numeric(v):  # "4-5", "x-xii", "5b-7"
                     v = re.sub(r"\s*-\s*", ctx.locale.term("page-range-delimiter") or "\u2013", v)
             if not isinstance(v, str):
                 return None
@@ -176,6 +182,8 @@ class NumberNode(Node):
         elif var == "citation-number":
             v = ctx.item.get("citation-number")
         else:
+            if ctx.touched is not None:
+                ctx.touched.add(var)
             v = ctx.var(var)
         if v is None or v == "":
             return None
@@ -191,7 +199,10 @@ def render_number(s: str, form: str, ctx, var) -> str:
     gender = ctx.locale.gender(var) if form in ("ordinal", "long-ordinal") else None
 
     def one(m):
-        pre, num, suf = m.group(1), int(m.group(2)), m.group(3)
+        pre, digits, suf = m.group(1), m.group(2), m.group(3)
+        num = int(digits)
+        if form == "numeric":
+            return pre + digits + suf  # "04" stays "04", as citeproc-js prints it
         if form == "ordinal":
             r = _ordinal(ctx, num, gender)
         elif form == "long-ordinal":
@@ -209,6 +220,27 @@ def render_number(s: str, form: str, ctx, var) -> str:
     return out
 
 
+_LOCATOR_TYPES = ("book chapter column figure folio issue line note opus page paragraph part "
+                  "section sub-verbo verse volume").split()
+
+
+def _starts_with_locator_label(value: str, locale) -> bool:
+    """Whether a locator opens with a locator term's short form other than the page one
+    ("vol. 1, fol. 186"), which citeproc-js prints in place of the cs:label."""
+    import re
+    m = re.match(r"\s*([^\W\d]+\.)\s*\d", value)
+    if not m:
+        return False
+    word = m.group(1)
+    for name in _LOCATOR_TYPES:
+        if name == "page":
+            continue
+        for plural in (False, True):
+            if locale.term(name, "short", plural) == word:
+                return True
+    return False
+
+
 class LabelNode(Node):
     __slots__ = ("variable", "form", "plural")
 
@@ -224,6 +256,8 @@ class LabelNode(Node):
             v = ctx.cite.get("locator")
             if v is None or v == "":
                 return None
+            if _starts_with_locator_label(str(v), ctx.locale):
+                return None  # "vol. 1, fol. 186": the locator carries its own labels
             term = ctx.cite.get("label") or "page"
             term = LOCATOR_TERMS.get(term, term)
         else:
@@ -445,33 +479,3 @@ class LayoutNode(Node):
             if r is not None:
                 out.append(r)
         return Rich(out) if out else None
-
-
-def collect_variables(node, ctx, seen=None) -> list:
-    """Variables a node may render (for substitute suppression)."""
-    out = []
-    if seen is None:
-        seen = set()
-    if id(node) in seen:
-        return out
-    seen.add(id(node))
-    if isinstance(node, TextNode):
-        if node.variable:
-            out.append(node.variable)
-            if node.form == "short":
-                out.append(SHORT_FORMS.get(node.variable, node.variable + "-short"))
-        elif node.macro:
-            m = ctx.style.macros.get(node.macro)
-            if m is not None:
-                out += collect_variables(m, ctx, seen)
-    elif hasattr(node, "variable") and isinstance(getattr(node, "variable"), str):
-        out.append(node.variable)
-    elif hasattr(node, "variables"):
-        out += node.variables
-    for ch in getattr(node, "children", None) or []:
-        out += collect_variables(ch, ctx, seen)
-    if isinstance(node, ChooseNode):
-        for cond, children in node.branches:
-            for ch in children:
-                out += collect_variables(ch, ctx, seen)
-    return out

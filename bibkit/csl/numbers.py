@@ -4,8 +4,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+#: one number: digits with up to three letters either side ("12a", "S12"), or a lower-case
+#: roman numeral of i, v and x as citeproc-js reads them ("iv", "xii"; not "mix" or "IV")
+_ONE_NUMBER = r"(?:[A-Za-z]{0,3}\d+[A-Za-z]{0,3}|[ivx]+)"
 _NUMERIC = re.compile(
-    r"^\s*[A-Za-z]{0,3}\d+[A-Za-z]{0,3}(\s*(?:[-\u2013,&]|and)\s*[A-Za-z]{0,3}\d+[A-Za-z]{0,3})*\s*$"
+    r"^\s*" + _ONE_NUMBER + r"(\s*(?:[-\u2013,&]|and)\s*" + _ONE_NUMBER + r")*\s*$"
 )
 
 
@@ -28,6 +31,24 @@ def plural_of(value, and_term=None) -> bool:
     return _plural_of(value, and_term)
 
 
+#: what separates the numbers of a multi-number value: "&", "and", ",", ";" and range dashes
+_JOINERS = re.compile(r"\s*&\s*|,?\s+and\s+|[,;]\s*|\s*\\?[-\u2013]+\s*")
+#: one number of such a value: digits with an optional letter particle and suffix ("e101",
+#: "S12", "12a") or a roman numeral
+_LABEL_WORDS = re.compile(r"^(?:[a-z]+\.?\s+)+")
+_COUNTABLE = re.compile(r"^(?:\d*[A-Za-z]+0*)?\d+[A-Za-z]*$|^[ivxlcdmIVXLCDM]+$")
+
+
+def _all_countable(s: str, and_term) -> bool:
+    """Whether every number of a multi-number value is a plain one, as citeproc-js requires
+    before it counts the value as plural; a leading label word ("fig. 333") is looked past."""
+    elements = _JOINERS.split(s.strip())
+    if and_term:
+        joiner = re.compile(r"\s+" + re.escape(and_term) + r"\s+")
+        elements = [part for e in elements for part in joiner.split(e)]
+    return all(_COUNTABLE.match(_LABEL_WORDS.sub("", e)) for e in elements if e)
+
+
 def _plural_of(value, and_term=None) -> bool:
     """Whether a number variable holds more than one number (contextual plural)."""
     if isinstance(value, int):
@@ -40,6 +61,8 @@ def _plural_of(value, and_term=None) -> bool:
     nums = re.findall(r"\d+", s)
     if len(nums) < 2:
         return False
+    if not _all_countable(s, and_term):
+        return False  # "17:1-17:15", "1.1-1.5", "A-1-A-5": one locator, not a range of pages
     if and_term and re.search(r"\s" + re.escape(and_term) + r"\s", s):
         return True
     return bool(re.search(r"[-\u2013,&]|\band\b", s))

@@ -242,7 +242,7 @@ class Processor:
         sfa = bib.attrs.get("second-field-align")
         for k in ids:
             item = reg[k]
-            ctx = Context(self.style, self.locale, item, "bibliography", dis=_bib_dis(dis_map.get(k)))
+            ctx = Context(self.style, self.locale, item, "bibliography", dis=_bib_dis(dis_map.get(k), self.style))
             parts = []
             for c in layout.children:
                 r = c.eval(ctx)
@@ -344,14 +344,24 @@ class Processor:
         return render_citations(self, reg, order, citations)
 
 
-def _bib_dis(d):
-    """Bibliographies only take the year-suffix from disambiguation."""
+def _bib_dis(d, style):
+    """What a bibliography entry takes from citation disambiguation: the year-suffix, the
+    disambiguate condition and -- as citeproc-js does when the style adds both names and given
+    names -- the number of names the disambiguated citation shows, which widens the
+    bibliography's et-al list only when it is longer than the bibliography's own
+    et-al-use-first (MLA's 1 grows to 2; chicago's 3 stays).
+    """
     if d is None or (not d.add_names and not d.name_levels and not d.condition):
         return d
     b = DisState()
     b.year_suffix = d.year_suffix
     b.condition = d.condition
-    b.add_names = d.add_names  # citeproc-js carries added names into the bibliography
+    if d.add_names and style.add_givenname:
+        try:
+            cite_first = int(style.name_opts["citation"].get("et-al-use-first", 0))
+        except ValueError:
+            cite_first = 0
+        b.names_shown = cite_first + d.add_names
     return b
 
 

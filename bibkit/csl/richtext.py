@@ -21,7 +21,9 @@ class Rich:
     def __init__(self, children=None, fmt=None, quotes=False, nocase=False, display=None, tag=None):
         self.children: list = children if children is not None else []
         self.fmt: Optional[dict] = fmt
-        self.quotes: bool = quotes
+        #: True: the style's quotes; 2: straight quotes typed in the data; "\u201c"/"\u2018":
+        #: curly quotes typed in the data; 3: quotes in a cite affix (punctuation stays out)
+        self.quotes: Union[bool, int, str] = quotes
         self.nocase: bool = nocase
         self.display: Optional[str] = display
         self.tag = tag  # free marker used by the processor (e.g. "year-suffix", "citation-number")
@@ -136,12 +138,25 @@ def parse_markup(s: str) -> list:
     """
     r = _markup_cache.get(s)
     if r is None:
-        r = False if not _TAG.search(s) else _parse_markup(s)
+        t = _narrow_spaces(s)
+        r = (False if t == s else [t]) if not _TAG.search(t) else _parse_markup(t)
         if len(_markup_cache) < 100000:
             _markup_cache[s] = r
     if r is False:
         return [s]
     return _copy(r)
+
+
+_SPACE_BEFORE_PUNCT = re.compile(r" ([:;?!\u00bb])")
+
+
+def _narrow_spaces(s: str) -> str:
+    """A space before ":;?!»" or after "«" becomes a narrow no-break space, so the mark
+    never starts a line; citeproc-js does this to every string it prints (French
+    orthography, test-suite punctuation_FrenchOrthography)."""
+    if " " not in s:
+        return s
+    return _SPACE_BEFORE_PUNCT.sub("\u202f\\1", s).replace("\u00ab ", "\u00ab\u202f")
 
 
 def _copy(children: list) -> list:
@@ -220,11 +235,11 @@ def _parse_markup(s: str) -> list:
                 else:
                     stack[-1][1].children.append("\u2019")
             elif m == "\u2018":
-                node = Rich(quotes=2)
+                node = Rich(quotes="\u2018")
                 stack[-1][1].children.append(node)
                 stack.append(("'", node))
             elif m == "\u201c":
-                node = Rich(quotes=2)
+                node = Rich(quotes="\u201c")
                 stack[-1][1].children.append(node)
                 stack.append(('"', node))
             elif m == "\u201d":
@@ -380,7 +395,12 @@ def _flat(x, out, state, qlevel, quotes):
             pushed.append((k, state[k]))
             state[k] = v
     if x.quotes:
-        kind = "inner" if qlevel == "outer" else "outer"
+        if qlevel is None and x.quotes in ("\u201c", "\u2018"):
+            # curly quotes typed in the data and not inside other quotes keep their own
+            # shape, as in citeproc-js (“x” stays “x” under en-GB); nested ones alternate
+            kind = "inner" if x.quotes == quotes.inner_open else "outer"
+        else:
+            kind = "inner" if qlevel == "outer" else "outer"
         if kind == "outer":
             o, c = quotes.outer_open, quotes.outer_close
         else:
@@ -388,7 +408,7 @@ def _flat(x, out, state, qlevel, quotes):
         out.append(("q", o))
         for ch in x.children:
             _flat(ch, out, state, kind, quotes)
-        out.append(("cq", c, kind if x.quotes in (True, 2) else "fixed"))
+        out.append(("cq", c, kind if x.quotes in (True, 2, "\u201c", "\u2018") else "fixed"))
     else:
         for ch in x.children:
             _flat(ch, out, state, qlevel, quotes)

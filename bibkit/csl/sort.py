@@ -18,10 +18,18 @@ NAME_VARS = frozenset(
 DATE_VARS = frozenset("accessed available-date event-date issued original-date submitted".split())
 
 
+def _symbol_first(m) -> str:
+    """Punctuation is ignored, but a symbol ("$", "+", "©") still counts and sorts before
+    digits and letters -- the collation citeproc-js gets from ``localeCompare`` with
+    ``ignorePunctuation`` ("$γ-$MoD" sorts before "A Closer Look")."""
+    c = m.group(0)
+    return "\x01" + c if unicodedata.category(c)[0] == "S" else ""
+
+
 def _norm(s: str) -> str:
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
-    s = re.sub(r"[^\w\s]", "", s)
+    s = re.sub(r"[^\w\s]", _symbol_first, s)
     return re.sub(r"\s+", " ", s).strip().casefold()
 
 

@@ -105,6 +105,8 @@ def apply_text_case(rich, case: str, english: bool = True, lang: str = "") -> No
             before_hyphen = s2[m.end():m.end() + 1] == "-" and (m.start() == 0 or s2[m.start() - 1] != "-")
             if not first and len(w) > 2 and w[1] in "'\u2019" and w[0].isalpha():
                 continue  # elided article: "de l’art"
+            if not first and not after_colon and len(core) == 1:
+                continue  # a lone letter stays as typed: "07-x", "x-Ray", "vitamin b" (citeproc-js)
             if core.lower() in STOP_WORDS and not first and not last and not after_colon and not before_hyphen:
                 continue
             _cap(new, m.start(), m.end())

@@ -65,6 +65,10 @@ WEB_TYPES = {"webpage", "post", "post-weblog"}
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _PAGE_SPLIT = re.compile(r"[-–—,]")
+_VERSION = re.compile(r"v\d+$")
+_NOT_ISBN = re.compile(r"[^0-9X]")
+_DIGITS = re.compile(r"\d+")
+_ROMAN_CHARS = frozenset("ivxlc")
 _BLOCK_CAP = 400  # above this many members a block is compared only within equal years
 
 
@@ -157,7 +161,8 @@ def _features(entry: Entry) -> _Features:
     words = title.split()
     tokens = tuple(t for t in words if t not in FUNCTION_WORDS)
     numbers = frozenset(_NUMBER_WORDS.get(t, t) for t in words
-                        if t.isdigit() or t in _NUMBER_WORDS or (len(t) < 6 and _ROMAN.match(t)))
+                        if t.isdigit() or t in _NUMBER_WORDS
+                        or (len(t) < 6 and _ROMAN_CHARS.issuperset(t) and _ROMAN.match(t)))
     people = entry.names.get("author") or entry.names.get("editor")
     families = frozenset(f for f in (_family(n) for n in people.names) if f) if people else frozenset()
     doi = entry.ids.doi.lower()
@@ -167,8 +172,10 @@ def _features(entry: Entry) -> _Features:
         preprint_doi, doi = doi, ""
         m = _ARXIV_DOI.match(preprint_doi)
         if m and not arxiv:
-            arxiv = re.sub(r"v\d+$", "", m.group(1))
-    isbn = re.sub(r"[^0-9X]", "", entry.ids.isbn.upper()) if entry.type in WHOLE_WORK_TYPES else ""
+            arxiv = _VERSION.sub("", m.group(1))
+    isbn = entry.ids.isbn
+    if isbn:
+        isbn = _NOT_ISBN.sub("", isbn.upper()) if entry.type in WHOLE_WORK_TYPES else ""
     page = fields.get("page", "")
     if page:
         page = _PAGE_SPLIT.split(page, maxsplit=1)[0].strip().lower()
@@ -178,7 +185,12 @@ def _features(entry: Entry) -> _Features:
     parts = tuple(_part(fields.get(name, "")) for name in ("volume", "issue", "edition"))
     web_url = entry.ids.url.rstrip("/").lower() if entry.type in WEB_TYPES else ""
     return _Features(title, tokens, numbers, year, families, doi, preprint_doi, arxiv, isbn, page,
-                     normalize_title(container) if container else "", parts, web_url)
+                     _normalize_container(container) if container else "", parts, web_url)
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalize_container(name: str) -> str:
+    return normalize_title(name)  # journals and proceedings repeat: normalise each once
 
 
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
@@ -190,12 +202,17 @@ _EDITION_WORDS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fif
 
 def _part(value: str) -> str:
     """A volume, issue or edition for comparison: "2nd ed." and "Second" and "2" are equal."""
-    if not value:
-        return ""
+    if not value or value.isdigit():
+        return value
+    return _slow_part(value)
+
+
+@lru_cache(maxsize=1 << 12)
+def _slow_part(value: str) -> str:
     text = normalize_title(value)
     first = text.split()[0] if text else ""
     first = _EDITION_WORDS.get(first, first)
-    digits = re.match(r"\d+", first)
+    digits = _DIGITS.match(first)
     return digits.group(0) if digits else text
 
 

@@ -156,9 +156,12 @@ def _short(text: str, width: int = 60) -> str:
 # ---------------------------------------------------------------------------- comparing values
 
 
+_DASHES = re.compile(r"\s*(?:--+|[–—‐-])\s*")
+
+
 def _norm(value: str) -> str:
     text = str(value).replace("{", "").replace("}", "")
-    text = re.sub(r"\s*(?:--+|[–—‐-])\s*", "-", text)
+    text = _DASHES.sub("-", text)
     return " ".join(text.split()).rstrip(".").casefold()
 
 
@@ -299,7 +302,7 @@ class _GroupMerger:
                 self._missing(label, str(value), src, fill)
             elif var == "keyword":
                 self._union_keywords(e.fields, var, other.fields[var])
-            elif _norm(mine) != _norm(value):
+            elif mine != value and _norm(mine) != _norm(value):
                 self._conflict(label, str(mine), str(value), src, lambda var=var, value=value: e.fields.__setitem__(var, value))
         for role, names in other.names.items():
             if not names:
@@ -338,7 +341,7 @@ class _GroupMerger:
             mine = getattr(e.ids, attr)
             if not mine:
                 self._missing(label, value, src, lambda attr=attr, value=value: setattr(e.ids, attr, value))
-            elif _norm(mine).rstrip("/") != _norm(value).rstrip("/"):
+            elif mine != value and _norm(mine).rstrip("/") != _norm(value).rstrip("/"):
                 if attr == "doi" and is_preprint_doi(mine) and not is_preprint_doi(value):
                     # the published version's DOI is the work's DOI; the preprint DOI is kept aside
                     setattr(e.ids, "doi", value)
@@ -365,7 +368,7 @@ class _GroupMerger:
                 lower[lname] = name
             elif lname in _UNION_EXTRA:
                 self._union_keywords(e.extra, mine_name, value)
-            elif _norm(e.extra[mine_name]) != _norm(value):
+            elif e.extra[mine_name] != value and _norm(e.extra[mine_name]) != _norm(value):
                 self._conflict(name, e.extra[mine_name], value, src,
                                lambda k=mine_name, value=value: e.extra.__setitem__(k, value))
 
