@@ -445,10 +445,31 @@ def _evaluate(alt: Alternative, entry: Entry) -> str:
     return "".join(prefix) + "".join(values) + suffix
 
 
+def identifier_key(entry: Entry) -> str:
+    """``arxiv2501_12948``, ``doi10_1038_nature14539``: the key of an entry that is only an id.
+
+    A list of DOIs or arXiv ids gives entries with neither author nor title until
+    ``bibkit enrich`` fills them; their year alone would make keys like ``2025`` (fragile: a
+    key should not start with a digit), so the identifier names them instead.
+    """
+    ids = entry.ids
+    for prefix, value in (("arxiv", ids.arxiv), ("doi", ids.doi), ("isbn", ids.isbn), ("pmid", ids.pmid)):
+        if value:
+            return prefix + _WORD_OK.sub("_", anyascii(value)).strip("_")[:40]
+    return ""
+
+
 def format_key(entry: Entry, pattern: str | None = None) -> str:
     """The base key of ``entry`` under ``pattern`` (no uniqueness suffix); never empty."""
-    alternatives = parse_pattern(pattern or DEFAULT_PATTERN) + parse_pattern(AUTHORLESS_FALLBACK) + parse_pattern(LAST_RESORT)
-    for alt in alternatives:
+    for alt in parse_pattern(pattern or DEFAULT_PATTERN):
+        key = _evaluate(alt, entry)
+        if key:
+            return key
+    if not entry.title and not entry.authors:
+        key = identifier_key(entry)
+        if key:
+            return key
+    for alt in parse_pattern(AUTHORLESS_FALLBACK) + parse_pattern(LAST_RESORT):
         key = _evaluate(alt, entry)
         if key:
             return key

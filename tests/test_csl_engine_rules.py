@@ -161,3 +161,15 @@ def test_term_of_only_line_break_and_indentation_is_empty():
         "<citation>", '<locale><terms><term name="and others">\n      </term></terms></locale><citation>')
     authors = [{"family": "Doe", "given": "Jo"}, {"family": "Roe", "given": "Al"}]
     assert _bib(style, {"type": "book", "author": authors}) == "Jo Doe"
+
+
+def test_locator_with_its_own_leading_label_drops_the_style_label():
+    style = _style("").replace(
+        '<citation><layout><text variable="title"/></layout></citation>',
+        '<citation><layout><group delimiter=", "><text variable="title"/><group delimiter=" ">'
+        '<label variable="locator" form="short"/><text variable="locator"/></group></group>'
+        '</layout></citation>')
+    items = [{"id": "a", "type": "book", "title": "T"}]
+    cites = [[{"id": "a", "locator": "vol. 1, fol. 186", "label": "page"}],
+             [{"id": "a", "locator": "12", "label": "page"}]]
+    assert Processor(style).citations(cites, items, format="text") == ["T, vol. 1, fol. 186", "T, p. 12"]

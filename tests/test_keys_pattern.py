@@ -126,3 +126,13 @@ def test_bad_patterns_are_reported():
         parse_pattern("[auth")
     with pytest.raises(PatternError):
         parse_pattern("[auth:nosuchmodifier]")
+
+
+def test_entries_holding_only_an_identifier_are_keyed_by_it():
+    import bibkit
+
+    lib = bibkit.loads("10.1038/nature14539\narXiv:2501.12948\nhep-th/9901001\n", "listing")
+    from bibkit.keys import assign_keys
+
+    assign_keys(lib.entries)
+    assert [e.key for e in lib.entries] == ["doi10_1038_nature14539", "arxiv2501_12948", "arxivhep_th_9901001"]

@@ -220,25 +220,32 @@ def render_number(s: str, form: str, ctx, var) -> str:
     return out
 
 
-_LOCATOR_TYPES = ("book chapter column figure folio issue line note opus page paragraph part "
-                  "section sub-verbo verse volume").split()
+#: the label abbreviations citeproc-js recognises at the start of a locator (its
+#: STATUTE_SUBDIV_STRINGS), with the term each one stands for
+_EMBEDDED_LABELS = {
+    "vrs.": "verse", "sv.": "sub-verbo", "subpara.": "subparagraph", "op.": "opus",
+    "subch.": "subchapter", "add.": "addendum", "amend.": "amendment", "annot.": "annotation",
+    "app.": "appendix", "art.": "article", "bibliog.": "bibliography", "bk.": "book",
+    "ch.": "chapter", "cl.": "clause", "col.": "column", "cmt.": "comment", "dec.": "decision",
+    "dept.": "department", "ex.": "example", "fig.": "figure", "fld.": "field", "fol.": "folio",
+    "n.": "note", "hypo.": "hypothetical", "illus.": "illustration", "intro.": "introduction",
+    "l.": "line", "no.": "issue", "p.": "page", "pp.": "page", "para.": "paragraph", "pt.": "part",
+    "pmbl.": "preamble", "princ.": "principle", "pub.": "publication", "r.": "rule",
+    "rn.": "randnummer", "sched.": "schedule", "sec.": "section", "ser.": "series",
+    "subdiv.": "subdivision", "subsec.": "subsection", "supp.": "supplement", "tbl.": "table",
+    "tit.": "title", "vol.": "volume",
+}
 
 
 def _starts_with_locator_label(value: str, locale) -> bool:
-    """Whether a locator opens with a locator term's short form other than the page one
-    ("vol. 1, fol. 186"), which citeproc-js prints in place of the cs:label."""
+    """Whether a locator opens with its own label ("vol. 1, fol. 186", "p. 5"), which
+    citeproc-js prints in place of the cs:label (test-suite locator_TrickyEntryForPlurals)."""
     import re
-    m = re.match(r"\s*([^\W\d]+\.)\s*\d", value)
+    m = re.match(r"\s*([a-z]+\.)\s*\d", value)
     if not m:
         return False
-    word = m.group(1)
-    for name in _LOCATOR_TYPES:
-        if name == "page":
-            continue
-        for plural in (False, True):
-            if locale.term(name, "short", plural) == word:
-                return True
-    return False
+    name = _EMBEDDED_LABELS.get(m.group(1))
+    return name is not None and (locale.term(name, "short") is not None or locale.term(name) is not None)
 
 
 class LabelNode(Node):
