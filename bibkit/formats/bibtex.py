@@ -40,6 +40,8 @@ _BAD_KEY_CHARS = re.compile(r"[\s\"#%'(),={}\\~]")
 
 _DATE_PARTS = frozenset(("year", "month", "day", "date"))
 INFERRED_FIELD = "bibkit-inferred"  # names the dates bibkit inferred (Date.inferred)
+# every source field with a canonical slot; all others go to ``extra`` as they are
+_MAPPED = frozenset(_DATE_PARTS | set(NAME_FIELDS) | set(DATE_FIELDS) | ID_FIELDS | set(TEXT_FIELDS))
 
 
 class ValueError_(Exception):
@@ -392,7 +394,8 @@ class BibTeXReader:
     def _value(self, field: bp.Field, line: int) -> tuple[str, str | None, bool]:
         """(expanded value, raw expression if it used a user macro, ok)."""
         raw = field.value
-        if raw[:1] == "{" and raw[-1:] == "}" and "{" not in raw[1:-1] and "}" not in raw[1:-1]:
+        end = len(raw) - 1
+        if raw[:1] == "{" and raw[-1:] == "}" and raw.find("{", 1, end) < 0 and raw.find("}", 1, end) < 0:
             return raw[1:-1], None, True  # the common case: one braced value, no inner braces
         try:
             value, undefined, used = evaluate(raw, self.macros)
@@ -416,6 +419,9 @@ class BibTeXReader:
             value = value.replace("{", "").replace("}", "")
         if macro_raw is not None:
             entry.meta.setdefault("bibtex_raw", {})[fname] = (macro_raw, value)
+        if fname not in _MAPPED:  # most fields of real files: kept verbatim, nothing to decide
+            entry.extra[field.key] = value
+            return
         if fname in _DATE_PARTS:
             entry.meta.setdefault("_bibtex_pending", {})[fname] = (value, line)
             return
