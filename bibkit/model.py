@@ -43,7 +43,7 @@ class Text(str):
 
     def __new__(cls, value: str = "", marks: Iterable[Mark] = ()) -> "Text":
         obj = super().__new__(cls, value)
-        obj.marks = tuple(sorted(marks, key=lambda m: (m.start, -m.end)))
+        obj.marks = tuple(sorted(marks, key=lambda m: (m.start, -m.end))) if marks else ()
         return obj
 
     def __reduce__(self):  # pickling and copy keep the marks

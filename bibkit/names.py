@@ -10,6 +10,7 @@ large files.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person
@@ -17,6 +18,7 @@ from pybtex.database import Person
 from bibkit.latex import decode_plain, encode_plain
 from bibkit.model import Name, NameList
 
+_AND_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
 _SIMPLE_WORD = re.compile(r"^[A-Z][\w.'\-]*$")
 _PLAIN = re.compile(r"^[^{}\\,]*$")
 
@@ -26,8 +28,8 @@ def parse_names(value: str) -> NameList:
     value = " ".join(value.split())
     if not value:
         return NameList()
-    if " and " not in value and " AND " not in value and "{" not in value:
-        parts = [value]
+    if "{" not in value:  # no groups to respect: BibTeX's split is a plain " and " split
+        parts = _AND_SPLIT.split(value) if " and " in value.lower() else [value]
     else:
         parts = split_name_list(value)
     names: list[Name] = []
@@ -43,6 +45,7 @@ def parse_names(value: str) -> NameList:
     return NameList(names, others)
 
 
+@lru_cache(maxsize=65536)  # the same people recur across a bibliography; Name is immutable
 def parse_name(raw: str) -> Name:
     raw = raw.strip().rstrip(",").strip()
     if _is_fully_braced(raw):
@@ -100,10 +103,13 @@ def _is_fully_braced(raw: str) -> bool:
     return depth == 0
 
 
+_AND_WORD = re.compile(r"\band\b", re.IGNORECASE)
+
+
 def _protect_part(text: str, unicode: bool) -> str:
     enc = encode_plain(text, unicode)
     # A comma or the word "and" inside a part would be read as structure by BibTeX.
-    if "," in text or re.search(r"\band\b", text, re.IGNORECASE):
+    if "," in text or ("and" in text.lower() and _AND_WORD.search(text)):
         return "{" + enc + "}"
     return enc
 
@@ -117,12 +123,13 @@ def _particle_word(word: str, unicode: bool) -> str:
     return enc
 
 
+@lru_cache(maxsize=65536)
 def format_name(name: Name, unicode: bool = False) -> str:
     """One name in the unambiguous "von Last, Jr, First" form BibTeX and biber read back."""
     if name.literal:
         return "{" + encode_plain(name.literal, unicode) + "}"
     family = _protect_part(name.family, unicode)
-    multiword = any(c.isspace() for c in name.family.strip())
+    multiword = " " in name.family.strip() or "\u00a0" in name.family
     lower_start = name.family[:1].islower() and not name.particle
     if (multiword or lower_start) and not family.startswith("{"):
         # "Van Gelder", "Tena Cucala", "hooks": one family name, not a particle plus a name

@@ -173,3 +173,69 @@ def test_locator_with_its_own_leading_label_drops_the_style_label():
     cites = [[{"id": "a", "locator": "vol. 1, fol. 186", "label": "page"}],
              [{"id": "a", "locator": "12", "label": "page"}]]
     assert Processor(style).citations(cites, items, format="text") == ["T, vol. 1, fol. 186", "T, p. 12"]
+
+
+def test_curly_quotes_in_a_cite_prefix_keep_their_shape_and_leave_punctuation_out():
+    items = [{"id": "a", "type": "book", "title": "T"}]
+    cites = [[{"id": "a", "prefix": "meaning \u2018God willing\u2019. See "}]]
+    out = Processor(_style("")).citations(cites, items, format="text")
+    assert out == ["meaning \u2018God willing\u2019. See T"]
+
+
+def test_run_of_straight_single_quotes_is_apostrophes():
+    assert _bib(_style('<text variable="title"/>'), {"type": "book", "title": "l'''"}) == "l\u2019\u2019\u2019"
+
+
+def test_number_keeps_superscript_tags_of_a_non_numeric_value_literal():
+    style = _style('<number variable="volume"/>')
+    assert _bib(style, {"type": "book", "volume": "1<sup>er</sup>"}) == "1<sup>er</sup>"
+    assert _bib(style, {"type": "book", "volume": 'Suppl. "2"'}) == "Suppl. \u201c2\u201d"
+
+
+def test_sort_key_of_abbreviated_names_leaves_out_et_al():
+    macros = """<macro name="key"><names variable="author"><name name-as-sort-order="all"/></names></macro>
+  <macro name="count"><names variable="author"><name form="count"/></names></macro>"""
+    style = _style('<names variable="author"><name form="short" and="text"/></names>', macros).replace(
+        "<bibliography>", '<bibliography><sort><key macro="key" names-min="1" names-use-first="1"/>'
+        '<key macro="count" sort="descending"/></sort>')
+    smith, roe = {"family": "Smith", "given": "A"}, {"family": "Roe", "given": "B"}
+    items = [{"id": "1", "type": "book", "author": [smith]},
+             {"id": "2", "type": "book", "author": [smith, roe]}]
+    assert Processor(style).bibliography(items, format="text") == ["Smith and Roe", "Smith"]
+
+
+def test_initials_with_or_without_spaces_name_the_same_person():
+    style = _style("").replace(
+        '<citation><layout><text variable="title"/></layout></citation>',
+        '<citation disambiguate-add-givenname="true" givenname-disambiguation-rule="all-names">'
+        '<layout delimiter="; "><group delimiter=", "><names variable="author">'
+        '<name form="short" initialize-with=". "/></names><text variable="title"/></group>'
+        '</layout></citation>')
+    items = [{"id": "a", "type": "book", "title": "A", "author": [{"family": "Doe", "given": "J. J."}]},
+             {"id": "b", "type": "book", "title": "B", "author": [{"family": "Doe", "given": "J.J."}]}]
+    cites = Processor(style).citations([[{"id": "a"}, {"id": "b"}]], items, format="text")
+    assert cites == ["Doe, A; Doe, B"]
+
+
+def test_markup_in_given_name_survives_initializing():
+    style = _style('<names variable="author"><name initialize-with=". "/></names>')
+    item = {"type": "book", "author": [{"family": "Doe", "given": "<b>John</b>-Quiggly"}]}
+    out = Processor(style).bibliography([{"id": "x", **item}], format="html")[0]
+    assert out == "<b>J.</b>-Q. Doe"
+
+
+def test_locator_ampersand_uses_the_locale_symbol():
+    style = _style("").replace(
+        '<citation><layout><text variable="title"/></layout></citation>',
+        '<locale><terms><term name="and" form="symbol">AND</term></terms></locale>'
+        '<citation><layout><text variable="locator"/></layout></citation>')
+    items = [{"id": "a", "type": "book", "title": "T"}]
+    out = Processor(style).citations([[{"id": "a", "locator": "213 & 235"}]], items, format="text")
+    assert out == ["213 AND 235"]
+
+
+def test_modifier_glottal_stop_prints_as_superscript():
+    style = _style('<text variable="title"/>')
+    out = Processor(style).bibliography([{"id": "x", "type": "book", "title": "a\u02c0"}], format="html")
+    assert out == ["a<sup>\u0294</sup>"]
+

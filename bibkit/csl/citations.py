@@ -187,7 +187,9 @@ def _affix_quotes(children):
     """Quotes typed in cite affixes never take punctuation in (kind 3)."""
     for ch in children:
         if isinstance(ch, Rich):
-            if ch.quotes:
+            if isinstance(ch.quotes, str):
+                ch.quotes = ch.quotes[0] + "3"  # curly: keeps its shape too
+            elif ch.quotes:
                 ch.quotes = 3
             _affix_quotes(ch.children)
     return children

@@ -61,7 +61,15 @@ def disambiguate(proc, reg: dict, ids: list, cite_order: list, positions: dict =
         _global_givennames(proc, items, dis, global_levels)
         for d in dis.values():
             d.name_levels = global_levels
-    pos_of = {k: (("first", "subsequent") if positions and "subsequent" in positions.get(k, ()) else ("first",))
+    # et-al-subsequent-* make a shorter form that must be told apart too, cited again or not
+    # (citeproc-js; test-suite disambiguate_BasedOnEtAlSubsequent)
+    opts = style.name_opts.get("citation", {})
+    always_subsequent = (
+        opts.get("et-al-subsequent-min", opts.get("et-al-min")) != opts.get("et-al-min")
+        or opts.get("et-al-subsequent-use-first", opts.get("et-al-use-first")) != opts.get("et-al-use-first"))
+    pos_of = {k: (("first", "subsequent")
+                  if always_subsequent or (positions and "subsequent" in positions.get(k, ()))
+                  else ("first",))
               for k in ids}
     keys = {k: _key(proc, items[k], dis[k], pos_of[k]) for k in ids}
     groups = _groups(keys)

@@ -72,6 +72,8 @@ class TextNode(Node):
                     v = format_page_range(v, ctx.style.page_range_format, ctx.locale.term('page-range-delimiter') or '\u2013')
                 elif "-" in v:
                     v = format_page_range(v, None, ctx.locale.term('page-range-delimiter') or '\u2013')
+                if "&" in v:
+                    v = _localized_ampersand(v, ctx.locale)
                 return self.decorate(Rich(parse_markup(v)), ctx)
             if var == "citation-label":
                 v = ctx.var("citation-label")
@@ -145,6 +147,22 @@ class TextNode(Node):
         return None
 
 
+def _localized_ampersand(value: str, locale) -> str:
+    """"213 & 235" joins with the locale's symbol for "and" (test-suite
+    label_PluralWithLocalizedAmpersand), as citeproc-js does in locators."""
+    import re
+    symbol = locale.term("and", "symbol")
+    if not symbol or symbol == locale.term("and"):
+        symbol = "&"
+
+    def join(m):
+        before, after = value[:m.start()], value[m.end():]
+        if before[-1:].isalpha() and after[:1].isalpha():
+            return symbol  # "A&B" stays tight
+        return " " + symbol + " "
+    return re.sub(r"\s*&\s*", join, value)
+
+
 class MacroNode:
     __slots__ = ("children",)
 
@@ -190,7 +208,12 @@ class NumberNode(Node):
         ctx.found += 1
         s = str(v)
         if not is_numeric(s):
-            return self.decorate(Rich(parse_markup(s)), ctx)
+            # a non-numeric value prints as text with its markup, except that superscript
+            # and subscript tags stay literal, as in citeproc-js (flipflop_NumericField)
+            import re
+            kids = [p if i % 2 else Rich(parse_markup(p))
+                    for i, p in enumerate(re.split(r"(</?su[pb]>)", s)) if p]
+            return self.decorate(Rich(kids), ctx)
         return self.decorate(render_number(s, self.form, ctx, var), ctx)
 
 

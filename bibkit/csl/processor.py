@@ -377,8 +377,24 @@ def _layout_wrap(layout, parts):
         kids.append(layout.prefix)
     kids.append(content)
     if layout.suffix:
-        kids.append(layout.suffix)
+        last = _last_display(parts)
+        if last is not None:
+            last.children.append(layout.suffix)  # citeproc-js ends the last block with it
+        else:
+            kids.append(layout.suffix)
     return kids
+
+
+def _last_display(parts):
+    """The display block (cs:group display="...") an entry ends with, if any."""
+    x = parts[-1] if parts else None
+    while isinstance(x, Rich):
+        if x.display:
+            return x
+        if not x.children or x.fmt or x.quotes:
+            return None
+        x = x.children[-1]
+    return None
 
 
 def _find_tag(x, tag):

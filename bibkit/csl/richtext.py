@@ -22,7 +22,8 @@ class Rich:
         self.children: list = children if children is not None else []
         self.fmt: Optional[dict] = fmt
         #: True: the style's quotes; 2: straight quotes typed in the data; "\u201c"/"\u2018":
-        #: curly quotes typed in the data; 3: quotes in a cite affix (punctuation stays out)
+        #: curly quotes typed in the data; 3 (or "\u201c3"/"\u20183"): quotes typed in a cite
+        #: affix, which punctuation never moves into
         self.quotes: Union[bool, int, str] = quotes
         self.nocase: bool = nocase
         self.display: Optional[str] = display
@@ -224,8 +225,9 @@ def _parse_markup(s: str) -> list:
                 else:
                     stack[-1][1].children.append(m)
             elif m in ("'", "\u2019"):
-                if before and before.isalnum() and after and after.isalnum():
-                    stack[-1][1].children.append("\u2019")
+                if (before and before.isalnum() and after and after.isalnum()) or \
+                        (not _open_in_stack(stack, "'") and after in ("'", "\u2019")):
+                    stack[-1][1].children.append("\u2019")  # a run of them: apostrophes
                 elif _open_in_stack(stack, "'") and (not after or not after.isalnum()):
                     _close_to(stack, "'", after)
                 elif (not before or not before.isalnum()) and after and not after.isspace() and m == "'":
@@ -324,6 +326,9 @@ def _superscripts() -> dict:
                 table[c] = "".join(chr(int(h, 16)) for h in d.split()[1:])
             except ValueError:
                 continue
+    # modifier letters without a <super> decomposition that citeproc-js also raises
+    # (test-suite magic_SuperscriptChars)
+    table.update({"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648", "\u06e6": "\u064a"})
     return table
 
 
@@ -395,10 +400,11 @@ def _flat(x, out, state, qlevel, quotes):
             pushed.append((k, state[k]))
             state[k] = v
     if x.quotes:
-        if qlevel is None and x.quotes in ("\u201c", "\u2018"):
+        shape = x.quotes[0] if isinstance(x.quotes, str) else None
+        if qlevel is None and shape is not None:
             # curly quotes typed in the data and not inside other quotes keep their own
             # shape, as in citeproc-js (“x” stays “x” under en-GB); nested ones alternate
-            kind = "inner" if x.quotes == quotes.inner_open else "outer"
+            kind = "inner" if shape == quotes.inner_open else "outer"
         else:
             kind = "inner" if qlevel == "outer" else "outer"
         if kind == "outer":
@@ -408,7 +414,8 @@ def _flat(x, out, state, qlevel, quotes):
         out.append(("q", o))
         for ch in x.children:
             _flat(ch, out, state, kind, quotes)
-        out.append(("cq", c, kind if x.quotes in (True, 2, "\u201c", "\u2018") else "fixed"))
+        fixed = x.quotes == 3 or (shape is not None and x.quotes.endswith("3"))
+        out.append(("cq", c, "fixed" if fixed else kind))
     else:
         for ch in x.children:
             _flat(ch, out, state, qlevel, quotes)

@@ -97,8 +97,16 @@ def render_fixture(sections: dict) -> str:
         return _bib_html(proc, entries)
     if "CITATIONS" in sections:
         data = json.loads(sections["CITATIONS"])
-        return _citations_mode(proc, items, data)
-    citations = _citations_from_sections(sections, order)
+        csl = sections["CSL"]
+        return _citations_mode(proc, items, data, "first-reference-note-number" in csl,
+                               '"citation-number"' in csl)
+    # with no cites given, citeproc-js's runner cites every item in the bibliography's order
+    cite_all = order
+    if "CITATION-ITEMS" not in sections and proc.style.bibliography is not None \
+            and proc.style.bibliography.sort:
+        reg_sorted, _ = proc._register(items)
+        cite_all = proc._number_and_sort(reg_sorted, order, order)
+    citations = _citations_from_sections(sections, cite_all)
     rich = proc.render_citations(reg, order, citations)
     return "\n".join(proc._out(r, "html") for r in rich)
 
@@ -114,7 +122,7 @@ def _citations_from_sections(sections, order=None):
     return [{"items": [{"id": k} for k in order], "note": 1}]
 
 
-def _citations_mode(proc, items, data) -> str:
+def _citations_mode(proc, items, data, uses_first_note=False, uses_number=False) -> str:
     reg, order = proc._register(items)
     by_id = {x[0]["citationID"]: x[0] for x in data}
     last = data[-1]
@@ -127,8 +135,13 @@ def _citations_mode(proc, items, data) -> str:
     final_cits = build(seq)
     final = [proc._out(r, "html") for r in proc.render_citations(reg, order, final_cits)]
     final_dis = _dis_sig(proc._last_dis)
-    prev_seq = [x for x in seq if x[0] != last[0]["citationID"]]
-    # the state before the last call: citations processed so far
+    # the state before the last call: each citation in the note it had then
+    known_note = {}
+    for call in data[:-1]:
+        known_note[call[0]["citationID"]] = (call[0].get("properties") or {}).get("noteIndex", 0)
+        for cid, note in list(call[1]) + list(call[2]):
+            known_note[cid] = note
+    prev_seq = [(cid, known_note.get(cid, note)) for cid, note in seq if cid != last[0]["citationID"]]
     reg2, order2 = proc._register(items)
     prev = {}
     prev_dis = {}
@@ -136,11 +149,24 @@ def _citations_mode(proc, items, data) -> str:
         out = [proc._out(r, "html") for r in proc.render_citations(reg2, order2, build(prev_seq))]
         prev = {cid: s for (cid, _), s in zip(prev_seq, out)}
         prev_dis = _dis_sig(proc._last_dis)
+    # citeproc-js also reports a citation as updated when one of its items got another
+    # citation number or first-reference note number (where the style uses them),
+    # even where its text stays the same
+    def numbering(sequence, registry):
+        first_note = {}
+        for cid, note in sequence:
+            for c in by_id[cid]["citationItems"]:
+                first_note.setdefault(str(c["id"]), note)
+        return {k: (registry[k].get("citation-number") if uses_number and k in registry else None,
+                    first_note.get(k) if uses_first_note else None) for k in first_note}
+    final_numbers = numbering(seq, reg)
+    prev_numbers = numbering(prev_seq, reg2) if prev_seq else {}
     lines = []
     for i, ((cid, _), s) in enumerate(zip(seq, final)):
         ids = [str(c["id"]) for c in by_id[cid]["citationItems"]]
         changed = any(prev_dis.get(k) != final_dis.get(k) for k in ids) if prev_seq else False
-        mark = ">>" if cid == last[0]["citationID"] or prev.get(cid) != s or changed else ".."
+        renumbered = cid in prev and any(prev_numbers.get(k) != final_numbers.get(k) for k in ids)
+        mark = ">>" if cid == last[0]["citationID"] or prev.get(cid) != s or changed or renumbered else ".."
         lines.append("%s[%d] %s" % (mark, i, s))
     return "\n".join(lines)
 
