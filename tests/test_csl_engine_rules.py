@@ -239,3 +239,17 @@ def test_modifier_glottal_stop_prints_as_superscript():
     out = Processor(style).bibliography([{"id": "x", "type": "book", "title": "a\u02c0"}], format="html")
     assert out == ["a<sup>\u0294</sup>"]
 
+
+
+def test_year_suffix_tells_apart_works_that_the_subsequent_et_al_form_would_merge():
+    style = _style("").replace(
+        '<citation><layout><text variable="title"/></layout></citation>',
+        '<citation disambiguate-add-year-suffix="true" et-al-min="3" et-al-use-first="3" '
+        'et-al-subsequent-min="1" et-al-subsequent-use-first="1"><layout delimiter="; ">'
+        '<names variable="author"><name form="short"/></names>'
+        '<date prefix=" " variable="issued"><date-part name="year"/></date></layout></citation>')
+    year = {"date-parts": [[2000]]}
+    items = [{"id": "a", "type": "book", "issued": year, "author": [{"family": "Baur"}, {"family": "Fr"}]},
+             {"id": "b", "type": "book", "issued": year, "author": [{"family": "Baur"}, {"family": "Sch"}]}]
+    out = Processor(style).citations([[{"id": "a"}, {"id": "b"}]], items, format="text")
+    assert out == ["Baur, Fr 2000a; Baur, Sch 2000b"]

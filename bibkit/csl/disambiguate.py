@@ -67,9 +67,11 @@ def disambiguate(proc, reg: dict, ids: list, cite_order: list, positions: dict =
     always_subsequent = (
         opts.get("et-al-subsequent-min", opts.get("et-al-min")) != opts.get("et-al-min")
         or opts.get("et-al-subsequent-use-first", opts.get("et-al-use-first")) != opts.get("et-al-use-first"))
-    pos_of = {k: (("first", "subsequent")
-                  if always_subsequent or (positions and "subsequent" in positions.get(k, ()))
-                  else ("first",))
+    # once anything is cited again, every item's subsequent form is compared: a back
+    # reference must not be mistaken for an item only ever cited in full
+    # (test-suite disambiguate_BasedOnSubsequentFormWithBackref2)
+    any_subsequent = bool(positions) and any("subsequent" in p for p in positions.values())
+    pos_of = {k: (("first", "subsequent") if always_subsequent or any_subsequent else ("first",))
               for k in ids}
     keys = {k: _key(proc, items[k], dis[k], pos_of[k]) for k in ids}
     groups = _groups(keys)

@@ -39,16 +39,9 @@ def name_from_display(value: str) -> dict:
         name: Name = parse_name(value.replace("{", "").replace("}", "").replace("\\", ""))
     except Exception:  # pybtex rejects a few odd strings: keep the name whole
         return {"literal": value}
-    out = {}
-    if name.family:
-        out["family"] = name.family
-    if name.given:
-        out["given"] = name.given
-    if name.particle:
-        out["non-dropping-particle"] = name.particle
-    if name.suffix:
-        out["suffix"] = name.suffix
-    return out or {"literal": value}
+    from bibkit.formats.csljson import name_to_csl
+
+    return name_to_csl(name) or {"literal": value}
 
 
 def iso_date(value: str) -> dict | None:

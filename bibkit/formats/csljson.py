@@ -101,7 +101,7 @@ def markup_to_text(value: str) -> Text:
 # --------------------------------------------------------------------------- entry <-> dict
 
 
-def _name_to_csl(name: Name) -> dict:
+def name_to_csl(name: Name) -> dict:
     if name.literal:
         return {"literal": name.literal}
     out = {}
@@ -141,7 +141,7 @@ def entry_to_csl(entry: Entry) -> dict:
         item["citation-key"] = entry.key
     for role, names in entry.names.items():
         if role in NAME_VARIABLES and names.names:
-            item[role] = [_name_to_csl(n) for n in names.names]
+            item[role] = [name_to_csl(n) for n in names.names]
     for role, date in entry.dates.items():
         if role in DATE_VARIABLES and date:
             item[role] = date_to_csl(date)
@@ -275,19 +275,24 @@ class CSLJSONImporter:
         if not isinstance(data, list):
             report.error(1, "CSL-JSON must be a list of items", "syntax")
             return library
-        lines = _item_lines(text, len(data))
-        for index, item in enumerate(data):
-            line = lines[index] if index < len(lines) else None
-            if not isinstance(item, dict):
-                report.error(line, f"item {index + 1} is not an object; skipped", "syntax")
-                continue
-            entry = csl_to_entry(item, Source(name, line, "csljson"))
-            if not item.get("type"):
-                report.warn(line, f"item {entry.key!r} has no type; 'document' assumed", "missing-type")
-            elif item.get("type") not in CSL_TYPES:
-                report.warn(line, f"item {entry.key!r} has unknown type {item.get('type')!r}; 'document' used, original kept", "bad-type")
-            library.blocks.append(entry)
+        add_items(library, data, _item_lines(text, len(data)), name, "csljson")
         return library
+
+
+def add_items(library: Library, data: list, lines: list[int], name: str, fmt: str) -> None:
+    """Append CSL items (from JSON or YAML) to ``library``, reporting what is not an item."""
+    report = Reporter(name, library.problems)
+    for index, item in enumerate(data):
+        line = lines[index] if index < len(lines) else None
+        if not isinstance(item, dict):
+            report.error(line, f"item {index + 1} is not an object; skipped", "syntax")
+            continue
+        entry = csl_to_entry(item, Source(name, line, fmt))
+        if not item.get("type"):
+            report.warn(line, f"item {entry.key!r} has no type; 'document' assumed", "missing-type")
+        elif item.get("type") not in CSL_TYPES:
+            report.warn(line, f"item {entry.key!r} has unknown type {item.get('type')!r}; 'document' used, original kept", "bad-type")
+        library.blocks.append(entry)
 
 
 def _item_lines(text: str, count: int) -> list[int]:

@@ -16,9 +16,8 @@ import re
 import yaml
 
 from bibkit.diagnostics import Reporter
-from bibkit.formats.csljson import csl_to_entry, entry_to_csl
-from bibkit.model import Library, Source
-from bibkit.types import CSL_TYPES
+from bibkit.formats.csljson import add_items, entry_to_csl
+from bibkit.model import Library
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
 
@@ -93,18 +92,9 @@ class CSLYAMLImporter:
             report.error(1 + offset, "CSL-YAML references must be a list of items", "syntax")
             return library
         nodes = items_node.value if isinstance(items_node, yaml.SequenceNode) else []
-        for index, item in enumerate(data):
-            line = nodes[index].start_mark.line + 1 + offset if index < len(nodes) else None
-            if not isinstance(item, dict):
-                report.error(line, f"item {index + 1} is not a mapping; skipped", "syntax")
-                continue
-            item = _plain(item)
-            entry = csl_to_entry(item, Source(name, line, "cslyaml"))
-            if not item.get("type"):
-                report.warn(line, f"item {entry.key!r} has no type; 'document' assumed", "missing-type")
-            elif item.get("type") not in CSL_TYPES:
-                report.warn(line, f"item {entry.key!r} has unknown type {item.get('type')!r}; 'document' used, original kept", "bad-type")
-            library.blocks.append(entry)
+        lines = [node.start_mark.line + 1 + offset for node in nodes]
+        items = [_plain(item) if isinstance(item, dict) else item for item in data]
+        add_items(library, items, lines, name, "cslyaml")
         return library
 
 
