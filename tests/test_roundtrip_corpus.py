@@ -8,7 +8,6 @@ their BibTeX equivalent, a colliding source spelling written as NAME-orig).
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 
