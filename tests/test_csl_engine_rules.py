@@ -253,3 +253,46 @@ def test_year_suffix_tells_apart_works_that_the_subsequent_et_al_form_would_merg
              {"id": "b", "type": "book", "issued": year, "author": [{"family": "Baur"}, {"family": "Sch"}]}]
     out = Processor(style).citations([[{"id": "a"}, {"id": "b"}]], items, format="text")
     assert out == ["Baur, Fr 2000a; Baur, Sch 2000b"]
+
+
+def test_back_reference_is_told_apart_from_a_work_only_cited_in_full():
+    style = """<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">
+  <info><id>t</id><title>t</title><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <citation><layout delimiter="; " suffix="."><choose>
+    <if position="subsequent"><group delimiter=", "><names variable="author"><name form="short"/></names>
+      <choose><if disambiguate="true"><text variable="title"/></if></choose>
+      <text variable="first-reference-note-number" prefix="supra note "/></group></if>
+    <else><group delimiter=", "><names variable="author"/><text variable="title"/></group></else>
+  </choose></layout></citation>
+</style>"""
+    doe = [{"family": "Doe", "given": "John"}]
+    items = [{"id": "a", "type": "book", "title": "His Book", "author": doe},
+             {"id": "b", "type": "book", "title": "His Other Book", "author": doe}]
+    out = Processor(style).citations([[{"id": "a"}, {"id": "b"}], [{"id": "a"}]], items, format="text")
+    assert out[1] == "Doe, His Book, supra note 1."
+
+
+def test_title_case_keeps_abbreviations_lower_and_a_period_opens_no_subtitle():
+    style = _style('<text variable="title" text-case="title"/>')
+    assert _bib(style, {"type": "book", "title": "the e.g. of i.e. things"}) == "The e.g. of i.e. Things"
+    assert _bib(style, {"type": "book", "title": "the end. a new start"}) == "The End. a New Start"
+
+
+def test_capitalize_all_raises_every_initial_of_an_abbreviation():
+    style = _style('<text variable="title" text-case="capitalize-all"/>')
+    assert _bib(style, {"type": "book", "title": "h.b. 1117 of the u.s."}) == "H.B. 1117 Of The U.S."
+
+
+def test_punctuation_moves_into_curly_quotes_typed_at_top_level():
+    style = _style('<text variable="title" suffix="."/>')
+    assert _bib(style, {"type": "book", "title": "Father \u2018Rumours\u2019"}) == "Father \u2018Rumours.\u2019"
+
+
+def test_subsequent_author_substitute_compares_the_rendered_names_not_et_al():
+    style = _style('<group delimiter=". "><names variable="author"><name et-al-min="3" et-al-use-first="1"/>'
+                   '</names><text variable="title"/></group>').replace(
+        "<bibliography>", '<bibliography subsequent-author-substitute="---">')
+    three = [{"family": "Doe", "given": "Leah"}, {"family": "B"}, {"family": "C"}]
+    items = [{"id": "a", "type": "book", "title": "A", "author": three},
+             {"id": "b", "type": "book", "title": "B", "author": three[:1]}]
+    assert Processor(style).bibliography(items, format="text") == ["Leah Doe et al. A", "---. B"]

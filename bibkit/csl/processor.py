@@ -431,7 +431,8 @@ def _substitute_names(rich, sas, rule, prev, txt, cur_names):
     """subsequent-author-substitute: replace names repeated from the previous entry."""
     prev_txt, prev_list = prev
     if rule in ("complete-all", "complete-each"):
-        if txt != prev_txt:
+        # the names decide, not an "et al." after them (citeproc-js)
+        if (cur_names != prev_list or not cur_names) and txt != prev_txt:
             return
         if rule == "complete-all" or not cur_names:
             rich.children[:] = [sas] if sas else []

@@ -415,7 +415,8 @@ def _flat(x, out, state, qlevel, quotes):
         for ch in x.children:
             _flat(ch, out, state, kind, quotes)
         fixed = x.quotes == 3 or (shape is not None and x.quotes.endswith("3"))
-        out.append(("cq", c, "fixed" if fixed else kind))
+        # punctuation moves into top-level quotes whatever their shape
+        out.append(("cq", c, "fixed" if fixed else ("outer" if qlevel is None else kind)))
     else:
         for ch in x.children:
             _flat(ch, out, state, qlevel, quotes)

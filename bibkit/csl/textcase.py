@@ -72,6 +72,9 @@ def apply_text_case(rich, case: str, english: bool = True, lang: str = "") -> No
         for m in _WORD.finditer(s):
             if _is_lower(m.group(0)):
                 _cap(new, m.start(), m.end())
+                # "h.b.", "e.g.": each initial of an abbreviation, as citeproc-js does
+                for d in re.finditer(r"\.(?=\w)", m.group(0)):
+                    _cap(new, m.start() + d.end(), m.end())
     elif case == "sentence":
         new = list(s.lower()) if len(s.lower()) == len(s) else chars[:]
         m = _WORD.search(s)
@@ -100,11 +103,16 @@ def apply_text_case(rich, case: str, english: bool = True, lang: str = "") -> No
                 continue
             first = k == 0
             last = k == n - 1
-            after_colon = k > 0 and re.search(r"[:?!.]\s*$", s2[:m.start()].rstrip("\"'\u201c\u2018( ") + (" " if False else "")) is not None
+            before_text = s2[:m.start()].rstrip("\"'\u201c\u2018( ")
+            # a subtitle after ":", "?" or "!" opens capitalized; a "." (often an
+            # abbreviation's: "e.g.") does not, as in citeproc-js
+            after_colon = k > 0 and re.search(r"[:?!]\s*$", before_text) is not None
             # a stop word opening a hyphenated compound is capitalized ("Pro-Environmental")
             before_hyphen = s2[m.end():m.end() + 1] == "-" and (m.start() == 0 or s2[m.start() - 1] != "-")
             if not first and len(w) > 2 and w[1] in "'\u2019" and w[0].isalpha():
                 continue  # elided article: "de l’art"
+            if not first and not after_colon and re.search(r"\w\.\w", core):
+                continue  # "e.g.", "i.e." stay lower case (citeproc-js)
             if not first and not after_colon and len(core) == 1:
                 continue  # a lone letter stays as typed: "07-x", "x-Ray", "vitamin b" (citeproc-js)
             if core.lower() in STOP_WORDS and not first and not last and not after_colon and not before_hyphen:
