@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .richtext import Rich, is_empty, map_leaves
+from .richtext import Rich, map_leaves
 from .textcase import apply_text_case
 
 FORMAT_ATTRS = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")

@@ -301,9 +301,6 @@ def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
                 parts.append(first)
                 seq = s[1:]
                 # ranges over consecutive letters
-                out = []
-                run = [letters[0]]
-                items_out = []
                 allx = [(letters[0], None)] + [(x[4], x) for x in seq]
                 runs = []
                 for L, x in allx:

@@ -365,7 +365,6 @@ def render_date(parts, delim, start, end, season, ctx, node):
     else:
         level = 2
     use_end = [p for p in parts if present(p, end) or _idx(p.name) < level]
-    names_diff = [p for p in use if _idx(p.name) >= level]
     if level == 0:
         rd = next((p.range_delimiter for p in use if p.name == "year" and p.range_delimiter), None)
         rd = rd if rd is not None else "\u2013"

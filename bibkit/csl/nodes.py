@@ -5,8 +5,7 @@ from typing import Optional
 
 from .base import Node
 from .numbers import format_page_range, is_numeric, plural_of, roman
-from .richtext import Rich, is_empty, parse_markup
-from .xmlsafe import local
+from .richtext import Rich, parse_markup
 
 NUMBER_VARIABLES = frozenset(
     "chapter-number citation-number collection-number edition first-reference-note-number issue "
@@ -389,7 +388,6 @@ class Condition:
             self._compile()
             types = self._types
         item = ctx.item
-        supp = ctx.suppressed
         match = self.match
         if match == "all":
             if types:

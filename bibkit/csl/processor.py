@@ -13,7 +13,7 @@ from .dates import normalize_date
 from .disambiguate import disambiguate
 from .locale import LocaleChain
 from .names import normalize_name
-from .richtext import Quotes, Rich, is_empty, plain
+from .richtext import Quotes, Rich, plain
 from .sort import DATE_VARS, NAME_VARS, sort_items
 from .style import Style
 

@@ -315,7 +315,6 @@ _DEFAULT_STATE = {"font-style": "normal", "font-variant": "normal", "font-weight
 
 
 def _superscripts() -> dict:
-    import sys
     import unicodedata
     table = {}
     for cp in range(0xA0, 0x10000):

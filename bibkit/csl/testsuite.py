@@ -14,7 +14,6 @@ import traceback
 from pathlib import Path
 
 from .processor import Processor
-from .richtext import Rich
 
 _SECTION = re.compile(r">>=+\s*([A-Z-]+)\s*=+>>\n?(.*?)\n?<<=+\s*\1\s*=+<<", re.S)
 
@@ -24,7 +23,6 @@ def parse_fixture(text: str) -> dict:
 
 
 def _bib_html(proc, entries) -> str:
-    bib = proc.style.bibliography
     lines = ['<div class="csl-bib-body">']
     for e in entries:
         if e is None:
