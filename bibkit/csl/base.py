@@ -42,8 +42,13 @@ class Node:
         self._bare = not (self.fmt or self.prefix or self.suffix or self.display or self.text_case
                           or self.quotes or self.strip_periods)
 
-    def eval(self, ctx) -> Optional[Rich]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def eval(self, ctx) -> Optional[Rich]:
+        """Evaluate this node against the context's item; None when it renders nothing.
+
+        Every rendering element overrides this; the few that do not (``cs:name``, ``cs:et-al``)
+        only configure their parent ``cs:names`` and are never evaluated on their own.
+        """
+        raise TypeError(f"<{type(self).__name__}> is rendered by its parent element, not on its own")
 
     def decorate(self, content, ctx, affixes=True) -> Optional[Rich]:
         """Apply text-case, strip-periods, formatting, quotes, affixes and display."""
