@@ -62,9 +62,8 @@ DECLARATIONS = {"em": "italic", "it": "italic", "itshape": "italic", "sl": "ital
                 "bf": "bold", "bfseries": "bold", "sc": "smallcaps", "scshape": "smallcaps",
                 "rm": None, "sf": None, "tt": None, "normalfont": None, "upshape": None}
 
-_SPECIAL = re.compile(r"[\\{}$~]|--|``|''|\s\s|[\n\t\r]")
-_WS = re.compile(r"\s+")
-_LIGATURES = (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"), ("~", "\u00a0"))
+_SPECIAL = re.compile(r"[\\{}$~]|--|``|''")  # LaTeX to decode; whitespace alone is folded
+_WS = re.compile(r"[ \t\r\n]+")  # ASCII whitespace only: a no-break space is text
 
 
 # --------------------------------------------------------------------------- decoding
@@ -379,7 +378,7 @@ def decode(value: str, protect: bool = True) -> Text:
     braces only group.
     """
     if not needs_decoding(value):
-        return Text(value.strip())
+        return Text(collapse_whitespace(value))
     dec = _Decoder(value)
     dec.run(0, protect)
     text = "".join(dec.out)
@@ -399,7 +398,7 @@ def decode(value: str, protect: bool = True) -> Text:
 def decode_plain(value: str) -> str:
     """Decode to plain Unicode without marks (names, keys, matching)."""
     if not needs_decoding(value):
-        return value.strip()
+        return collapse_whitespace(value)
     return str(decode(value, protect=False))
 
 
@@ -545,4 +544,7 @@ def encode(text: str, unicode: bool = False) -> str:
 
 
 def collapse_whitespace(value: str) -> str:
-    return _WS.sub(" ", value).strip()
+    """Runs of whitespace (line breaks included) become one space, as BibTeX reads them."""
+    if "  " in value or "\n" in value or "\t" in value or "\r" in value:
+        return _WS.sub(" ", value).strip(" \t\r\n")
+    return value.strip(" \t\r\n")
