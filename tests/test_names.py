@@ -24,7 +24,7 @@ def pybtex_name(raw: str):
             decode_plain(" ".join(person.lineage_names)))
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(WORD.filter(lambda w: w.lower() != "and"), min_size=1, max_size=4),
        st.lists(WORD.filter(lambda w: w.lower() != "and"), max_size=3), st.booleans())
 def test_fast_name_split_agrees_with_pybtex(first, last, comma):
@@ -33,7 +33,7 @@ def test_fast_name_split_agrees_with_pybtex(first, last, comma):
     assert (name.family, name.given, name.particle, name.suffix) == pybtex_name(raw)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(WORD, min_size=1, max_size=8))
 def test_fast_and_split_agrees_with_pybtex(words):
     value = " ".join(words)
