@@ -66,6 +66,39 @@ _SPECIAL = re.compile(r"[\\{}$~]|--|``|''")  # LaTeX to decode; whitespace alone
 _WS = re.compile(r"[ \t\r\n]+")  # ASCII whitespace only: a no-break space is text
 
 
+# --------------------------------------------------------------------------- braces
+
+_BRACE_TOKENS = re.compile(r"\\.|[{}]", re.S)
+
+
+def braced_end(text: str, start: int) -> int:
+    """Index just past the ``}`` matching the ``{`` at ``start``; -1 if unbalanced."""
+    depth = 0
+    for m in _BRACE_TOKENS.finditer(text, start):
+        token = m.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth == 0:
+                return m.end()
+    return -1
+
+
+def braces_balanced(value: str) -> bool:
+    """True when every ``}`` closes an earlier ``{`` and none is left open (escapes skipped)."""
+    depth = 0
+    for m in _BRACE_TOKENS.finditer(value):
+        token = m.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 # --------------------------------------------------------------------------- decoding
 
 
@@ -199,24 +232,11 @@ class _Decoder:
         src = self.src
         if self.i >= len(src) or src[self.i] != "{":
             return None
-        level = 0
-        j = self.i
-        while j < len(src):
-            c = src[j]
-            if c == "\\":
-                j += 2
-                continue
-            if c == "{":
-                level += 1
-            elif c == "}":
-                level -= 1
-                if level == 0:
-                    text = src[self.i + 1 : j]
-                    self.i = j + 1
-                    return text
-            j += 1
-        text = src[self.i + 1 :]
-        self.i = len(src)
+        end = braced_end(src, self.i)
+        if end < 0:  # unbalanced: the rest of the value is the group
+            end = len(src) + 1
+        text = src[self.i + 1 : end - 1]
+        self.i = min(end, len(src))
         return text
 
     def command(self, depth: int, protect_top: bool) -> str | None:

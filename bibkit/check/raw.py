@@ -6,6 +6,7 @@ that edit the file work from the source text without parsing it a second time.
 """
 from __future__ import annotations
 
+from bibkit.latex import braced_end
 from bibkit.model import Entry
 
 
@@ -22,31 +23,13 @@ def raw_field(entry: Entry, name: str) -> tuple[str, int] | None:
     return raw_fields(entry).get(name)
 
 
-def _balanced_end(text: str, start: int) -> int:
-    depth = 0
-    i = start
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return -1
-
-
 def split_delimiters(raw: str) -> tuple[str, str, str] | None:
     """``{body}`` -> ("{", body, "}"), ``"body"`` -> ('"', body, '"'), a bare word -> ("", word, "").
 
     None for concatenations (``a # "b"``), which checks leave alone.
     """
     text = raw.strip()
-    if text.startswith("{") and text.endswith("}") and ("#" not in text or _balanced_end(text, 0) == len(text)):
+    if text.startswith("{") and text.endswith("}") and ("#" not in text or braced_end(text, 0) == len(text)):
         # without '#' the reader has already checked that this is one balanced group
         return "{", text[1:-1], "}"
     if text.startswith('"') and text.endswith('"') and len(text) >= 2 and '"' not in text[1:-1].replace('\\"', ""):

@@ -18,6 +18,7 @@ import bibtexparser
 from bibtexparser import model as bp
 
 from bibkit import latex
+from bibkit.latex import braced_end, braces_balanced
 from bibkit.dates import MONTHS, format_edtf, parse_bibtex_date, parse_edtf, parse_month
 from bibkit.diagnostics import Reporter
 from bibkit.formats.bibtex_fields import (
@@ -51,36 +52,6 @@ class ValueError_(Exception):
 # --------------------------------------------------------------------------- values
 
 
-_BRACE_TOKENS = re.compile(r"\\.|[{}]", re.S)
-
-
-def _braced_end(text: str, start: int) -> int:
-    """Index just past the ``}`` matching the ``{`` at ``start``; -1 if unbalanced."""
-    depth = 0
-    for m in _BRACE_TOKENS.finditer(text, start):
-        token = m.group()
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth -= 1
-            if depth == 0:
-                return m.end()
-    return -1
-
-
-def _balanced(value: str) -> bool:
-    depth = 0
-    for m in _BRACE_TOKENS.finditer(value):
-        token = m.group()
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
-
-
 def _quoted_end(text: str, start: int) -> int:
     depth = 0
     i = start + 1
@@ -108,7 +79,7 @@ def evaluate(raw: str, macros: dict[str, str]) -> tuple[str, list[str], bool]:
     raw = raw.strip()
     if raw.startswith("{") and raw.endswith("}"):
         inner = raw[1:-1]
-        if ("{" not in inner and "}" not in inner) or _braced_end(raw, 0) == len(raw):
+        if ("{" not in inner and "}" not in inner) or braced_end(raw, 0) == len(raw):
             return inner, [], False
     if raw.isdigit():
         return raw, [], False
@@ -130,7 +101,7 @@ def evaluate(raw: str, macros: dict[str, str]) -> tuple[str, list[str], bool]:
             i += 1
             continue
         if c == "{":
-            end = _braced_end(raw, i)
+            end = braced_end(raw, i)
             if end < 0:
                 raise ValueError_("unbalanced braces")
             out.append(raw[i + 1 : end - 1])
@@ -578,7 +549,7 @@ class BibTeXReader:
 
 def _wrap(value: str) -> str:
     """Brace-delimit a value; escape its braces only if they would not balance."""
-    if ("{" not in value and "}" not in value) or _balanced(value):
+    if ("{" not in value and "}" not in value) or braces_balanced(value):
         return "{" + value + "}"
     # unbalanced text (rare, from other formats): escape the braces
     return "{" + value.replace("{", r"\{").replace("}", r"\}") + "}"
@@ -628,13 +599,13 @@ class BibTeXWriter:
         text = block.text
         if block.explicit:
             inner = text.strip()
-            if _braced_end("{" + inner + "}", 0) == len(inner) + 2:
+            if braces_balanced(inner):
                 return f"@comment{{{inner}}}"
             return "\n".join("% " + line.replace("@", "(at)") for line in inner.splitlines())
         if "@" not in text:
             return text.strip()
         bare = re.fullmatch(r"\s*@comment\b(.*)", text, re.IGNORECASE | re.DOTALL)
-        if bare and _braced_end("{" + bare.group(1).strip() + "}", 0) == len(bare.group(1).strip()) + 2:
+        if bare and braces_balanced(bare.group(1).strip()):
             # "@comment text" without braces: biber rejects it, so give it braces
             return "@comment{" + bare.group(1).strip() + "}"
         # free text that holds an '@' (e.g. an unreadable block): neutralise it so it stays a comment
