@@ -38,3 +38,15 @@ def require_shared(*parts: str) -> Path:
 @pytest.fixture
 def shared() -> Path:
     return require_shared()
+
+
+@pytest.fixture
+def server(monkeypatch, tmp_path):
+    """A local fake of the scholarly APIs (arXiv, Crossref, DOI, OpenAlex...), with bibkit's
+    source URLs and cache pointed at it for the test."""
+    from bibkit.enrich.testing import FakeScholarlyServer, point_env_at, populate
+
+    srv = populate(FakeScholarlyServer()).start()
+    point_env_at(srv, monkeypatch.setenv, tmp_path / "cache")
+    yield srv
+    srv.stop()

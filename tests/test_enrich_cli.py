@@ -8,15 +8,6 @@ from click.testing import CliRunner
 
 from bibkit.api import load
 from bibkit.cli import main
-from bibkit.enrich.testing import FakeScholarlyServer, point_env_at, populate
-
-
-@pytest.fixture
-def server(monkeypatch, tmp_path):
-    srv = populate(FakeScholarlyServer()).start()
-    point_env_at(srv, monkeypatch.setenv, tmp_path / "cache")
-    yield srv
-    srv.stop()
 
 
 def run(*args):

@@ -8,17 +8,9 @@ from bibkit.cli import main
 from bibkit.enrich.config import EnrichConfig
 from bibkit.enrich.http import HttpClient, SourceError
 from bibkit.enrich.resolver import Resolver
-from bibkit.enrich.testing import FakeScholarlyServer, Scripted, point_env_at, populate
+from bibkit.enrich.testing import Scripted
 
 DOI = "10.1038/s41586-021-03819-2"
-
-
-@pytest.fixture
-def server(monkeypatch, tmp_path):
-    srv = populate(FakeScholarlyServer()).start()
-    point_env_at(srv, monkeypatch.setenv, tmp_path / "cache")
-    yield srv
-    srv.stop()
 
 
 def client(**overrides) -> HttpClient:
