@@ -10,13 +10,14 @@ rules can find the DOI-less ones), the rest fresh. When the corpus runs out of f
 half of another (printed as "synthetic"). Then, each in its own process so that peak memory
 (``ru_maxrss`` from ``wait4``) is per run:
 
-* ``bibkit merge A B`` (load, find duplicates + merge, write; phases timed inside),
-* ``bibkit dedupe A+B`` on the concatenated file, and
+* ``python -m bibkit merge A B -o M --report R`` (the real command: figures from the report),
+* ``python -m bibkit dedupe A+B -o D --report R`` on the concatenated file, and
 * ``bibtex-tidy --duplicates --merge=combine A+B`` on the same concatenated file (installed with
   npm from ``benchmarks/package.json`` into ``benchmarks/node_modules``; skipped without npm).
 
-Figures are wall-clock and CPU seconds (CPU is the fairer figure on a shared machine) and peak
-resident memory; bibtex-tidy's line ends with its CPU time over bibkit dedupe's on the same file. No assertion: this prints, the note quotes it.
+Figures are wall-clock and CPU seconds (CPU is the fairer figure on a shared machine; it includes
+the processes bibkit's reader starts for a large file) and peak resident memory of the largest
+single process; ``--phases`` adds an API run that times load, match+merge and write; bibtex-tidy's line ends with its CPU time over bibkit dedupe's on the same file. No assertion: this prints, the note quotes it.
 """
 from __future__ import annotations
 
@@ -166,37 +167,37 @@ def run_measured(cmd: list[str], timeout: float) -> dict:
 
 
 def worker(task: str, inputs: list[str], output: str) -> None:
-    """Inside the measured process: the same calls as the CLI, each phase timed."""
+    """``--phases``: the calls the CLI makes, through the API, each phase timed (CPU seconds)."""
     sys.path.insert(0, str(ROOT))
     from bibkit.api import dump, load
     from bibkit.transforms.merge import dedupe_library, merge_libraries
 
-    clock = time.process_time  # CPU seconds: wall time on a shared machine measures the neighbours
+    clock = time.process_time  # the parent's CPU only: the reader's worker processes are not counted
     t0 = clock()
     libs = [load(p) for p in inputs]
     t1 = clock()
-    if task == "merge":
-        result = merge_libraries(libs[0], libs[1:])
-    else:
-        result = dedupe_library(libs[0])
+    result = merge_libraries(libs[0], libs[1:]) if task == "merge" else dedupe_library(libs[0])
     t2 = clock()
     dump(result.library, output, "bibtex")
     t3 = clock()
+    print(json.dumps({"load": t1 - t0, "match_merge": t2 - t1, "write": t3 - t2}))
+
+
+def report_figures(report_file: Path, planted_file: Path) -> dict:
+    """Groups, rules, conflicts and planted pairs found, from the JSON report ``--report`` wrote."""
+    report = json.loads(report_file.read_text(encoding="utf-8"))
     rules: dict[str, int] = {}
     group_of: dict[str, int] = {}
-    for n, g in enumerate(result.groups):
-        for m in g.matches:
-            rules[m.rule] = rules.get(m.rule, 0) + 1
-        for e in [g.kept, *g.merged]:
-            if e.key:
-                group_of.setdefault(e.key, n)
-    planted_file = Path(output).parent / "planted.json"
+    for n, group in enumerate(report["groups"]):
+        for match in group["matches"]:
+            rules[match["rule"]] = rules.get(match["rule"], 0) + 1
+        for member in [group["kept"], *group["merged"]]:
+            if member["key"]:
+                group_of.setdefault(member["key"], n)
     planted = json.loads(planted_file.read_text()) if planted_file.exists() else []
     found = sum(1 for a, b in planted if a in group_of and group_of[a] == group_of.get(b))
-    print(json.dumps({"load": t1 - t0, "match_merge": t2 - t1, "write": t3 - t2,
-                      "entries_in": len(result.entries_in), "entries_out": len(result.library.entries),
-                      "groups": len(result.groups), "conflicts": len(result.conflicts), "rules": rules,
-                      "planted": len(planted), "found": found}))
+    return {"groups": report["summary"]["groups"], "conflicts": report["summary"]["conflicts"],
+            "entries_out": report["summary"]["entries_out"], "rules": rules, "planted": len(planted), "found": found}
 
 
 def ensure_tidy() -> bool:
@@ -222,6 +223,7 @@ def main() -> None:
     parser.add_argument("--overlap", type=float, default=0.3)
     parser.add_argument("--no-tidy", action="store_true")
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--phases", action="store_true", help="also time load / match+merge / write (API run)")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -243,19 +245,24 @@ def main() -> None:
             print(f"{size:>7} inputs: A {info['a']}, B {info['b']} ({info['planted']} planted duplicates), "
                   f"{info['synthetic']} synthetic")
             times = {}
-            for label, cmd in (
-                ("bibkit merge A B", me + ["merge", str(folder / "A.bib"), str(folder / "B.bib"), str(folder / "m.bib")]),
-                ("bibkit dedupe A+B", me + ["dedupe", str(folder / "AB.bib"), str(folder / "d.bib")]),
-            ):
+            bibkit = [sys.executable, "-m", "bibkit"]
+            for label, task, inputs in (("bibkit merge A B", "merge", ["A.bib", "B.bib"]),
+                                        ("bibkit dedupe A+B", "dedupe", ["AB.bib"])):
+                out, report = folder / f"{task}.bib", folder / f"{task}.json"
+                cmd = bibkit + [task, *(str(folder / i) for i in inputs), "-o", str(out), "--report", str(report), "-q"]
                 r = run_measured(cmd, args.timeout)
-                if r["status"] != 0:
+                if r["status"] not in (0, 1):  # 1: the inputs had problems (reported), the merge ran
                     print(f"{size:>7} {label:<28} {'failed':>8} ({r['status']})")
                     continue
-                d = json.loads(r["stdout"].strip().splitlines()[-1])
+                d = report_figures(report, folder / "planted.json")
                 times[label] = r["cpu"]
-                detail = (f"cpu: load {d['load']:.1f}s, match+merge {d['match_merge']:.1f}s, write {d['write']:.1f}s; "
-                          f"{d['groups']} groups {d['rules']}, {d['conflicts']} conflicts; "
-                          f"planted pairs found {d.get('found', '?')}/{d.get('planted', '?')}")
+                detail = (f"{d['groups']} groups {d['rules']}, {d['conflicts']} conflicts; "
+                          f"planted pairs found {d['found']}/{d['planted']}")
+                if args.phases:
+                    p = run_measured(me + [task, *(str(folder / i) for i in inputs), str(folder / "api.bib")], args.timeout)
+                    ph = json.loads(p["stdout"].strip().splitlines()[-1])
+                    detail += (f"; API run {p['wall']:.1f}s wall, main-process cpu: load {ph['load']:.1f}s, "
+                               f"match+merge {ph['match_merge']:.1f}s, write {ph['write']:.1f}s")
                 print(f"{size:>7} {label:<28} {r['wall']:>8.1f} {r['cpu']:>8.1f} {r['rss_mb']:>8.0f} "
                       f"{d['entries_out']:>7}  {detail}")
             if tidy:

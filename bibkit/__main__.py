@@ -1,4 +1,4 @@
 """``python -m bibkit`` runs the command line."""
-from bibkit.cli import main
+from bibkit.cli import run
 
-main()
+run()

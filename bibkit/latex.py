@@ -12,6 +12,7 @@ that fast path is what keeps a whole-file conversion close to the bare parse tim
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -378,10 +379,23 @@ def _symbol_fallback(raw: str) -> str | None:
         from pylatexenc.latex2text import LatexNodes2Text
     except ImportError:  # pragma: no cover - pylatexenc is a dependency
         return None
-    try:
-        out = LatexNodes2Text().latex_to_text(raw).strip()
-    except Exception:  # pylatexenc gives up on some commands (\verb without argument): keep raw
+    result: list = []
+
+    def convert() -> None:
+        try:
+            result.append(LatexNodes2Text().latex_to_text(raw).strip())
+        except Exception:  # pylatexenc gives up on some commands (\verb without argument): keep raw
+            pass
+
+    # On its own thread: pylatexenc's walker leaves reference cycles holding the frames it ran
+    # in, and each frame holds its caller's; on the reader's thread that chain reaches the frame
+    # holding the whole file's text, kept alive until a full collection. Rare: results are cached.
+    worker = threading.Thread(target=convert, name="bibkit-latex-fallback")
+    worker.start()
+    worker.join()
+    if not result:
         return None
+    out = result[0]
     if out and out != raw.lstrip("\\") and "\\" not in out:
         return out
     return None

@@ -56,7 +56,10 @@ def parse_name(raw: str) -> Name:
         return fast
     try:
         person = Person(raw)
-    except Exception:  # pybtex rejects a few malformed names: keep the text as a literal name
+    except Exception as exc:  # pybtex rejects a few malformed names: keep the text as a literal name
+        # pybtex's report_error frame holds the exception that holds its traceback: a cycle
+        # that would keep every caller's frame (and the whole file's text) alive until collected
+        exc.__traceback__ = None
         return Name(literal=decode_plain(raw))
     given = " ".join(person.first_names + person.middle_names)
     particle = " ".join(person.prelast_names)

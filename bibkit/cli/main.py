@@ -1,12 +1,20 @@
 """The ``bibkit`` command group; each command lives in its own module of this package."""
 from __future__ import annotations
 
+import os
+
 import click
 
 from bibkit import __version__
+from bibkit.formats.bibtex_pieces import ENV_JOBS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bibkit")
-def main() -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes for reading a large .bib (default: the available cores; also BIBKIT_JOBS).")
+def main(jobs: int | None) -> None:
     """Read references in any format, clean them, and write .bib, CSL-JSON or formatted lists."""
+    if jobs is not None:
+        # read by every BibTeX load of this command (bibkit.formats.bibtex_pieces.job_count)
+        os.environ[ENV_JOBS] = str(jobs)

@@ -45,6 +45,21 @@ INFERRED_FIELD = "bibkit-inferred"  # names the dates bibkit inferred (Date.infe
 _MAPPED = frozenset(_DATE_PARTS | set(NAME_FIELDS) | set(DATE_FIELDS) | ID_FIELDS | set(TEXT_FIELDS))
 
 
+def parse_blocks(text: str) -> list[bp.Block]:
+    """bibtexparser's blocks for ``text``, without the tracebacks of its failed blocks.
+
+    A failed block keeps its exception, whose traceback holds the splitter's frame, which holds
+    every block of the file: one failed block made the whole parse (1.5 GB for 200k entries) a
+    reference cycle that lived until the cyclic collector found it. We only use the message.
+    """
+    blocks = bibtexparser.parse_string(text, parse_stack=[]).blocks
+    for block in blocks:
+        error = getattr(block, "error", None)
+        if error is not None:
+            error.__traceback__ = None
+    return blocks
+
+
 class ValueError_(Exception):
     """A field value that is not a valid BibTeX expression."""
 
@@ -163,7 +178,8 @@ class BibLaTeXImporter(BibTeXImporter):
 class BibTeXReader:
     """One file's worth of reading state: macros seen so far, the library, the reporter."""
 
-    def __init__(self, name: str, resolve_crossref: bool = False, keep_raw: bool = False, **_ignored):
+    def __init__(self, name: str, resolve_crossref: bool = False, keep_raw: bool = False,
+                 jobs: int | None = None, line_offset: int = 0, **_ignored):
         self.name = name
         self.library = Library()
         self.report = Reporter(name, self.library.problems)
@@ -172,18 +188,22 @@ class BibTeXReader:
         # keep_raw: remember each field's value expression as written and its line in
         # entry.meta["_raw"] (for `bibkit check`, whose checks and fixes need the source text)
         self.keep_raw = keep_raw
+        # jobs: worker processes for a large file (bibkit.formats.bibtex_pieces); None = automatic
+        self.jobs = jobs
+        # line_offset: lines before the text this reader sees (a piece of a larger file)
+        self.line_offset = line_offset
 
     # ---- entry point
     def read(self, text: str) -> Library:
         text = self._strip_control_characters(text)
-        parsed = bibtexparser.parse_string(text, parse_stack=[])
-        blocks = parsed.blocks
-        i = 0
-        while i < len(blocks):
-            block = blocks[i]
-            following = blocks[i + 1] if i + 1 < len(blocks) else None
-            consumed = self._block(block, following)
-            i += 1 + consumed
+        from bibkit.formats.bibtex_pieces import read_in_pieces, worth_splitting
+        pieces = read_in_pieces(self, text) if worth_splitting(text, self.jobs) else None
+        if pieces is None:
+            self.convert(parse_blocks(text))
+        else:
+            for blocks, problems in pieces:
+                self.library.blocks.extend(blocks)
+                self.library.problems.extend(problems)
         self._check_keys()
         if self.resolve:
             from bibkit.transforms.crossref import resolve_crossrefs
@@ -192,6 +212,24 @@ class BibTeXReader:
             from bibkit.transforms.crossref import check_crossrefs
             check_crossrefs(self.library)
         return self.library
+
+    def convert(self, blocks: list[bp.Block]) -> None:
+        """bibtexparser's blocks, in file order, into canonical blocks and problems.
+
+        The list is consumed (emptied): each parsed block is freed once converted, so the two
+        forms of a large file are never in memory whole at once, and a reference cycle that
+        catches this frame (pylatexenc's walker makes some) cannot keep them all alive.
+        """
+        blocks.reverse()
+        while blocks:
+            block = blocks.pop()
+            consumed = self._block(block, blocks[-1] if blocks else None)
+            if consumed:
+                blocks.pop()
+
+    def _line(self, start_line: int | None) -> int:
+        """A 1-based line of the whole file from bibtexparser's 0-based line in this text."""
+        return (start_line or 0) + 1 + self.line_offset
 
     def _strip_control_characters(self, text: str) -> str:
         if not _CONTROL.search(text):
@@ -206,7 +244,7 @@ class BibTeXReader:
 
     # ---- blocks
     def _block(self, block: bp.Block, following: bp.Block | None) -> int:
-        line = (block.start_line or 0) + 1
+        line = self._line(block.start_line)
         lib = self.library
         if isinstance(block, bp.DuplicateBlockKeyBlock) and not isinstance(block.ignore_error_block, bp.Entry):
             self.report.warn(line, f"{block.key!r} is defined twice; the later definition is used from here on", "duplicate-string")
@@ -214,7 +252,7 @@ class BibTeXReader:
         if isinstance(block, bp.DuplicateBlockKeyBlock):
             entry = block.ignore_error_block
             first = getattr(block.previous_block, "start_line", None)
-            where = f" (first used at line {first + 1})" if first is not None else ""
+            where = f" (first used at line {self._line(first)})" if first is not None else ""
             self.report.warn(line, f"duplicate key {block.key!r}{where}; both entries kept", "duplicate-key")
             lib.blocks.append(self._entry(entry))
             return 0
@@ -278,7 +316,7 @@ class BibTeXReader:
         reparsed = bibtexparser.parse_string("@misc{orphans,\n" + body + "\n}", parse_stack=[])
         if not reparsed.entries:
             return 0
-        line = (following.start_line or 0) + 1
+        line = self._line(following.start_line)
         orphans = reparsed.entries[0].fields
         own = {f.key.lower() for f in block.fields}
         if any(f.key.lower() in own for f in orphans):
@@ -297,7 +335,7 @@ class BibTeXReader:
 
     def _failed(self, block: bp.ParsingFailedBlock, following: bp.Block | None) -> int:
         """Recover an entry bibtexparser could not parse when the damage is only in its key."""
-        line = (block.start_line or 0) + 1
+        line = self._line(block.start_line)
         raw = block.raw or ""
         consumed = 0
         if isinstance(following, bp.ImplicitComment) and not re.search(r"^\s*@", following.comment, re.M):
@@ -339,7 +377,7 @@ class BibTeXReader:
 
     # ---- entries
     def _entry(self, block: bp.Entry, duplicate_fields: Iterable[str] = ()) -> Entry:
-        line = (block.start_line or 0) + 1
+        line = self._line(block.start_line)
         source_type = block.entry_type.lower()
         entry = Entry(
             key=block.key.strip() or None,
@@ -352,7 +390,7 @@ class BibTeXReader:
         for field in block.fields:
             fname = field.key.lower()
             if fname in seen and fname in dups:
-                fline = (field.start_line or 0) + 1
+                fline = self._line(field.start_line)
                 value, _, _ = self._value(field, fline)
                 entry.extra[f"{fname}-duplicate"] = value
                 self.report.warn(fline, f"field {field.key!r} appears twice in {entry.key!r}; the first value is used, the second kept as '{fname}-duplicate'", "duplicate-field")
@@ -381,7 +419,7 @@ class BibTeXReader:
 
     def _field(self, entry: Entry, field: bp.Field, entry_line: int, seen: set[str]) -> None:
         fname = field.key.lower()
-        line = (field.start_line or entry_line - 1) + 1
+        line = self._line(field.start_line) if field.start_line is not None else entry_line
         if self.keep_raw:
             entry.meta.setdefault("_raw", {}).setdefault(fname, (field.value, line))
         value, macro_raw, ok = self._value(field, line)
