@@ -1,6 +1,9 @@
 """What the BibTeX reader makes of real and messy input: values, names, dates, problems."""
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import bibkit
 from bibkit.model import Name
 from tests.conftest import require_shared
@@ -270,3 +273,23 @@ def test_inferred_dates_keep_their_mark_through_bibtex():
     assert "bibkit-inferred = {issued}" in out
     again = bibkit.loads(out, "bibtex").entries[0]
     assert again.dates["issued"].inferred and "bibkit-inferred" not in again.extra
+
+
+_CONTROL_TEXT = st.text(alphabet=["a", " ", "\n", "\x07", "\x00", "\x1b", "[", "3", "1", "m", "\x7f"], max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CONTROL_TEXT)
+def test_control_characters_are_stripped_line_by_line(text):
+    """The reader touches only lines with a control character; the result is the line-by-line rule."""
+    from bibkit.formats.bibtex import _ANSI, _CONTROL, BibTeXReader
+
+    expected_lines, expected_warnings = [], []
+    for number, line in enumerate(text.split("\n"), 1):
+        if _CONTROL.search(line):
+            expected_warnings.append((number, ", ".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(line)}))))
+            line = _CONTROL.sub("", _ANSI.sub("", line))
+        expected_lines.append(line)
+    reader = BibTeXReader("t.bib")
+    assert reader._strip_control_characters(text) == "\n".join(expected_lines)
+    assert [(p.line, p.message[p.message.index("(") + 1:-1]) for p in reader.library.problems] == expected_warnings

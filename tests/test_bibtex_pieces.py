@@ -9,6 +9,7 @@ import os
 
 import pytest
 
+from bibkit import parallel
 from bibkit.formats import bibtex_pieces
 from bibkit.formats.bibtex import BibTeXReader
 from bibkit.formats.bibtex_pieces import _CUT, cut_points, read_in_pieces
@@ -166,7 +167,7 @@ def test_small_files_and_one_job_are_read_in_one_process(monkeypatch):
 
 def test_jobs_come_from_the_option_then_the_environment(monkeypatch):
     monkeypatch.setenv("BIBKIT_JOBS", "3")
-    assert bibtex_pieces.job_count(None) == 3
-    assert bibtex_pieces.job_count(1) == 1
+    assert parallel.job_count(None) == 3
+    assert parallel.job_count(1) == 1
     monkeypatch.delenv("BIBKIT_JOBS")
-    assert bibtex_pieces.job_count(None) >= 1
+    assert parallel.job_count(None) >= 1

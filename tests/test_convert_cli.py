@@ -115,3 +115,21 @@ def test_the_console_script_runs(tmp_path: Path):
     result = subprocess.run([sys.executable, "-m", "bibkit", "convert", "-", "--from", "bibtex"],
                             input=SIMPLE, capture_output=True, text=True)
     assert result.returncode == 0 and "knuth1984" in result.stdout
+
+
+def _console(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bibkit", *args], capture_output=True, text=True, **kwargs)
+
+
+def test_the_console_script_writes_all_its_output_before_its_fast_exit():
+    examples = Path(__file__).resolve().parents[1] / "examples" / "references.bib"
+    result = _console("convert", str(examples), "--to", "csljson")
+    assert result.returncode == 0
+    assert len(json.loads(result.stdout)) == len(bibkit.load(examples).entries)
+
+
+def test_the_console_script_keeps_its_exit_codes():
+    missing = _console("convert", "no-such-file.bib")
+    assert missing.returncode == 1 and "no such file" in missing.stderr
+    assert _console("--jobs", "0", "formats").returncode == 2  # a usage error
+    assert _console("--jobs", "2", "convert", "-", "--from", "bibtex", input=SIMPLE).returncode == 0

@@ -118,3 +118,13 @@ def test_keys_bad_pattern_is_a_usage_error(tmp_path):
     src.write_text("@article{mine, title={Paper}}\n")
     result = CliRunner().invoke(main, ["keys", str(src), "--pattern", "[auth"])
     assert result.exit_code == 2 and "unclosed" in result.output
+
+
+def test_the_report_file_is_json_with_one_group_per_line():
+    from bibkit.cli.merge import report_json
+
+    report = {"strategy": "combine", "summary": {"groups": 2}, "groups": [{"key": "a", "merged": [1]}, {"key": "b"}],
+              "renamed": []}
+    text = report_json(report)
+    assert json.loads(text) == report
+    assert '    {"key": "a", "merged": [1]},\n    {"key": "b"}\n' in text

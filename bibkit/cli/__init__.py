@@ -22,6 +22,9 @@ def run() -> None:
     import os
     import sys
 
+    from bibkit import api
+
+    api.after_load = "freeze"  # this process ends after one command (see api.after_load)
     try:
         main(standalone_mode=True)
         code = 0

@@ -6,15 +6,15 @@ import os
 import click
 
 from bibkit import __version__
-from bibkit.formats.bibtex_pieces import ENV_JOBS
+from bibkit.parallel import ENV_JOBS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bibkit")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Processes for reading a large .bib (default: the available cores; also BIBKIT_JOBS).")
+              help="Processes for reading and writing a large .bib (default: the available cores; also BIBKIT_JOBS).")
 def main(jobs: int | None) -> None:
     """Read references in any format, clean them, and write .bib, CSL-JSON or formatted lists."""
     if jobs is not None:
-        # read by every BibTeX load of this command (bibkit.formats.bibtex_pieces.job_count)
+        # read wherever this command reads or writes a large file (bibkit.parallel.job_count)
         os.environ[ENV_JOBS] = str(jobs)

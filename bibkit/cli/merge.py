@@ -48,6 +48,20 @@ def _options(func):
     return func
 
 
+def report_json(report: dict) -> str:
+    """The report as JSON with one group (one rename) per line: readable and diffable, and written
+    by json's C encoder (``indent=`` falls back to the pure-Python one: 1.6 s instead of 0.3 s
+    for the 34k groups of a 100k-against-100k merge)."""
+    items = []
+    for name, value in report.items():
+        if isinstance(value, list) and value:
+            rows = ",\n".join("    " + json.dumps(row, ensure_ascii=False) for row in value)
+            items.append(f"  {json.dumps(name)}: [\n{rows}\n  ]")
+        else:
+            items.append(f"  {json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(items) + "\n}\n"
+
+
 def _finish(result: MergeResult, problems_source: Library, output, report_path, dry_run, to, unicode, quiet) -> None:
     if dry_run:
         click.echo(result.summary())
@@ -55,7 +69,7 @@ def _finish(result: MergeResult, problems_source: Library, output, report_path, 
         sys.exit(exit_status(problems_source))
     write_text_output(dumps(result.library, to, unicode=unicode), output)
     if report_path:
-        write_text_output(json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n", report_path)
+        write_text_output(report_json(result.as_dict()), report_path)
     if not quiet:
         click.echo(result.summary(limit=SUMMARY_GROUPS), err=True)
         if output not in (None, "-"):

@@ -28,6 +28,7 @@ from bibkit.formats.bibtex_fields import (
 from bibkit.identifiers import normalize_doi, normalize_pmid, parse_arxiv
 from bibkit.model import Comment, Date, Entry, Library, Preamble, Source, StringDef, Text
 from bibkit.names import format_names, parse_names
+from bibkit.parallel import job_count, map_forked, slices
 from bibkit.types import bibtex_type_for, csl_type_from_bibtex
 
 # bibtexparser logs every failed block; we report those ourselves as file:line problems
@@ -232,15 +233,32 @@ class BibTeXReader:
         return (start_line or 0) + 1 + self.line_offset
 
     def _strip_control_characters(self, text: str) -> str:
-        if not _CONTROL.search(text):
+        """Remove control characters (and ANSI colour codes around them), one warning per line.
+
+        Only the lines that hold one are touched: a large file with a stray control character
+        is not cut into millions of lines.
+        """
+        out: list[str] = []
+        done = 0  # text[:done] is in out
+        number, counted = 1, 0  # the line number of text[counted]
+        for m in _CONTROL.finditer(text):
+            if m.start() < done:
+                continue  # a further character of a line already cleaned
+            start = text.rfind("\n", 0, m.start()) + 1
+            end = text.find("\n", m.start())
+            end = len(text) if end < 0 else end
+            number += text.count("\n", counted, start)
+            counted = start
+            line = text[start:end]
+            found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(line)})
+            self.report.warn(number, f"control characters removed ({', '.join(found)})", "control-char")
+            out.append(text[done:start])
+            out.append(_CONTROL.sub("", _ANSI.sub("", line)))
+            done = end
+        if not out:
             return text
-        lines = text.split("\n")
-        for number, line in enumerate(lines, 1):
-            if _CONTROL.search(line):
-                found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(line)})
-                self.report.warn(number, f"control characters removed ({', '.join(found)})", "control-char")
-                lines[number - 1] = _CONTROL.sub("", _ANSI.sub("", line))
-        return "\n".join(lines)
+        out.append(text[done:])
+        return "".join(out)
 
     # ---- blocks
     def _block(self, block: bp.Block, following: bp.Block | None) -> int:
@@ -613,15 +631,32 @@ class BibTeXWriter:
     ``@preamble``, comments) are written back in their place.
     """
 
-    def __init__(self, flavour: str = "bibtex", unicode: bool = False, indent: str = "  "):
+    #: from this many blocks on, slices are written by forked children (bibkit.parallel)
+    PARALLEL_MIN_BLOCKS = 20_000
+
+    def __init__(self, flavour: str = "bibtex", unicode: bool = False, indent: str = "  ",
+                 jobs: int | None = None):
         self.flavour = flavour
         self.biblatex = flavour == "biblatex"
         self.unicode = unicode
         self.indent = indent
+        self.jobs = jobs
 
     def dump(self, library: Library) -> str:
+        blocks = library.blocks
+        jobs = job_count(self.jobs)
+        if len(blocks) >= self.PARALLEL_MIN_BLOCKS and jobs > 1:
+            written = map_forked(self._dump_blocks, slices(blocks, jobs))
+        else:
+            written = [self._dump_blocks(blocks)]
+        if not any(wrote for wrote, _ in written):
+            return ""
+        return "\n\n".join(text for _, text in written if text) + "\n"
+
+    def _dump_blocks(self, blocks: list) -> tuple[bool, str]:
+        """(whether any block was written, the non-empty ones joined): slices join alike."""
         parts: list[str] = []
-        for block in library.blocks:
+        for block in blocks:
             if isinstance(block, Entry):
                 parts.append(self.entry(block))
             elif isinstance(block, StringDef):
@@ -631,7 +666,7 @@ class BibTeXWriter:
                 parts.append(f"@preamble{{{block.value.strip()}}}")
             elif isinstance(block, Comment):
                 parts.append(self.comment(block))
-        return "\n\n".join(p for p in parts if p) + "\n" if parts else ""
+        return bool(parts), "\n\n".join(p for p in parts if p)
 
     def comment(self, block: Comment) -> str:
         text = block.text
@@ -777,8 +812,8 @@ class BibTeXExporter:
     primary = True
     description = "BibTeX (.bib) for bibtex and natbib; LaTeX escapes unless unicode=True"
 
-    def dump(self, library: Library, unicode: bool = False, **_options) -> str:
-        return BibTeXWriter("bibtex", unicode).dump(library)
+    def dump(self, library: Library, unicode: bool = False, jobs: int | None = None, **_options) -> str:
+        return BibTeXWriter("bibtex", unicode, jobs=jobs).dump(library)
 
 
 class BibLaTeXExporter:
@@ -787,5 +822,5 @@ class BibLaTeXExporter:
     primary = False
     description = "BibLaTeX (.bib) for biber: journaltitle, date, eprinttype"
 
-    def dump(self, library: Library, unicode: bool = False, **_options) -> str:
-        return BibTeXWriter("biblatex", unicode).dump(library)
+    def dump(self, library: Library, unicode: bool = False, jobs: int | None = None, **_options) -> str:
+        return BibTeXWriter("biblatex", unicode, jobs=jobs).dump(library)

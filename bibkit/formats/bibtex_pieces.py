@@ -27,15 +27,15 @@ into small pieces.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import pickle
 import re
-import threading
 import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bibtexparser import model as bp
+
+from bibkit.parallel import fork_is_safe, job_count
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibkit.formats.bibtex import BibTeXReader
@@ -46,25 +46,9 @@ MIN_CHARS = 4_000_000
 #: the parent's own piece is this much larger than a worker's: a worker also pickles its result
 #: and the parent unpickles it (measured: about a fifth of the piece's reading time)
 PARENT_WEIGHT = 1.6
-ENV_JOBS = "BIBKIT_JOBS"
 
 # the block start bibtexparser recognises (its _BLOCK_START), at the start of a line
 _CUT = re.compile(r"\n(?=@\w*[ \t]*[{(])")
-
-
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
-def job_count(jobs: int | None) -> int:
-    """``jobs``, else ``BIBKIT_JOBS``, else the cores this process may use."""
-    if jobs is None:
-        env = os.environ.get(ENV_JOBS, "").strip()
-        jobs = int(env) if env.isdigit() else available_cores()
-    return max(1, jobs)
 
 
 def worth_splitting(text: str, jobs: int | None) -> bool:
@@ -179,11 +163,7 @@ def _worker(conn, text: str, name: str, offset: int, reader_options: dict) -> No
 
 
 def _start_method() -> str:
-    # fork is fastest (the text is inherited, not sent) but unsafe beside other threads
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return "fork"
-    return "spawn"
+    return "fork" if fork_is_safe() else "spawn"  # with fork the pieces' text is inherited, not sent
 
 
 class PieceError(Exception):
