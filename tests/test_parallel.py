@@ -23,7 +23,9 @@ def test_slices_are_consecutive_and_cover_everything():
     assert slices([], 2) == [[], []]
 
 
-def test_map_forked_keeps_order_and_uses_other_processes():
+def test_map_forked_keeps_order_and_uses_other_processes(monkeypatch):
+    # idle server threads of earlier tests may linger; this function takes no locks, so fork here
+    monkeypatch.setattr(parallel, "fork_is_safe", lambda: True)
     results = map_forked(_square_with_pid, slices(list(range(9)), 3))
     assert [v for part in results for v, _ in part] == [n * n for n in range(9)]
     pids = {pid for part in results for _, pid in part}
@@ -36,7 +38,8 @@ def _fails_in_children(numbers, parent=os.getpid()):
     return sum(numbers)
 
 
-def test_a_failing_child_costs_time_not_the_result():
+def test_a_failing_child_costs_time_not_the_result(monkeypatch):
+    monkeypatch.setattr(parallel, "fork_is_safe", lambda: True)
     assert map_forked(_fails_in_children, [[1, 2], [3], [4, 5]]) == [3, 3, 9]
 
 
@@ -57,11 +60,12 @@ def test_the_parallel_writer_writes_what_one_process_writes(monkeypatch):
     path = require_shared("corpus", "large", "jgrey-main.bib")
     library = bibkit.load(path, jobs=1)
     library.blocks[3:3] = bibkit.loads("@string{jn = {J. Tests}}\n% a comment\n@preamble{{x}}", "bibtex").blocks
+    monkeypatch.setattr(parallel, "fork_is_safe", lambda: True)  # as above: lingering idle threads
     for flavour in ("bibtex", "biblatex"):
         serial = BibTeXWriter(flavour, jobs=1).dump(library)
-        monkeypatch.setattr(BibTeXWriter, "PARALLEL_MIN_BLOCKS", 10)
-        forked = [BibTeXWriter(flavour, jobs=n).dump(library) for n in (2, 3)]
-        monkeypatch.undo()
+        with monkeypatch.context() as patch:
+            patch.setattr(BibTeXWriter, "PARALLEL_MIN_BLOCKS", 10)
+            forked = [BibTeXWriter(flavour, jobs=n).dump(library) for n in (2, 3)]
         assert forked == [serial, serial]
 
 
