@@ -133,3 +133,16 @@ def test_the_console_script_keeps_its_exit_codes():
     assert missing.returncode == 1 and "no such file" in missing.stderr
     assert _console("--jobs", "0", "formats").returncode == 2  # a usage error
     assert _console("--jobs", "2", "convert", "-", "--from", "bibtex", input=SIMPLE).returncode == 0
+
+
+def test_jobs_reach_the_reader_for_one_command_only(monkeypatch):
+    from bibkit import parallel
+
+    monkeypatch.delenv("BIBKIT_JOBS", raising=False)
+    seen = []
+    real = parallel.job_count
+    monkeypatch.setattr(parallel, "job_count", lambda jobs=None: seen.append(real(jobs)) or seen[-1])
+    monkeypatch.setattr("bibkit.formats.bibtex.job_count", parallel.job_count)
+    result = CliRunner().invoke(main, ["--jobs", "3", "convert", "-", "--from", "bibtex"], input=SIMPLE)
+    assert result.exit_code == 0 and seen and set(seen) == {3}
+    assert "BIBKIT_JOBS" not in os.environ

@@ -16,5 +16,15 @@ from bibkit.parallel import ENV_JOBS
 def main(jobs: int | None) -> None:
     """Read references in any format, clean them, and write .bib, CSL-JSON or formatted lists."""
     if jobs is not None:
-        # read wherever this command reads or writes a large file (bibkit.parallel.job_count)
+        # read wherever this command reads or writes a large file (bibkit.parallel.job_count),
+        # and restored afterwards, so that an in-process caller (CliRunner) keeps its setting
+        previous = os.environ.get(ENV_JOBS)
         os.environ[ENV_JOBS] = str(jobs)
+        click.get_current_context().call_on_close(lambda: _restore(ENV_JOBS, previous))
+
+
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value

@@ -52,6 +52,8 @@ def parse_blocks(text: str) -> list[bp.Block]:
     A failed block keeps its exception, whose traceback holds the splitter's frame, which holds
     every block of the file: one failed block made the whole parse (1.5 GB for 200k entries) a
     reference cycle that lived until the cyclic collector found it. We only use the message.
+    Every parse of the reader goes through here, re-parses of damaged entries included (their
+    frames' callers hold the file's text).
     """
     blocks = bibtexparser.parse_string(text, parse_stack=[]).blocks
     for block in blocks:
@@ -331,11 +333,11 @@ class BibTeXReader:
         body = body[1:] if body.startswith(",") else body
         if body.endswith("}"):
             body = body[:-1]
-        reparsed = bibtexparser.parse_string("@misc{orphans,\n" + body + "\n}", parse_stack=[])
-        if not reparsed.entries:
+        reparsed = [b for b in parse_blocks("@misc{orphans,\n" + body + "\n}") if isinstance(b, bp.Entry)]
+        if not reparsed:
             return 0
         line = self._line(following.start_line)
-        orphans = reparsed.entries[0].fields
+        orphans = reparsed[0].fields
         own = {f.key.lower() for f in block.fields}
         if any(f.key.lower() in own for f in orphans):
             self.report.error(line, f"fields outside any entry (after {entry.key!r}); kept as a comment", "orphan-fields")
@@ -373,9 +375,10 @@ class BibTeXReader:
                 body = body.rstrip()
                 if body.endswith(closing):
                     body = body[:-1]
-                reparsed = bibtexparser.parse_string("@" + m.group(1) + "{recovered,\n" + body + "\n}", parse_stack=[])
-                if reparsed.entries and not reparsed.failed_blocks:
-                    src = reparsed.entries[0]
+                reparsed = parse_blocks("@" + m.group(1) + "{recovered,\n" + body + "\n}")
+                entries = [b for b in reparsed if isinstance(b, bp.Entry)]
+                if entries and not any(isinstance(b, bp.ParsingFailedBlock) for b in reparsed):
+                    src = entries[0]
                     src_entry = bp.Entry(m.group(1), key.strip(), [
                         bp.Field(f.key, f.value, (block.start_line or 0) + (f.start_line or 0) - 1)
                         for f in src.fields], block.start_line, raw)
