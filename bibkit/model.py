@@ -14,6 +14,9 @@ from typing import Iterable, Iterator, Union
 
 from bibkit.diagnostics import Problem
 
+#: (source name, start offset, end offset) of a block's text in the text it was read from
+Span = tuple[str, int, int]
+
 # ---------------------------------------------------------------------------- text
 
 
@@ -221,6 +224,9 @@ class Entry:
     source_type: str = ""
     field_names: dict[str, str] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
+    #: where the entry's text is in the file it was read from: (source name, start, end)
+    #: offsets into ``Library.sources[name]``; lets a writer copy unchanged entries byte for byte
+    span: Span | None = None
 
     # conveniences used throughout the transforms
     @property
@@ -252,6 +258,7 @@ class Preamble:
 
     value: str
     line: int | None = None
+    span: Span | None = None
 
 
 @dataclass
@@ -261,6 +268,7 @@ class Comment:
     text: str
     explicit: bool = True
     line: int | None = None
+    span: Span | None = None
 
 
 @dataclass
@@ -271,6 +279,7 @@ class StringDef:
     value: str
     raw: str = ""
     line: int | None = None
+    span: Span | None = None
 
 
 Block = Union[Entry, Preamble, Comment, StringDef]
@@ -286,6 +295,9 @@ class Library:
 
     blocks: list[Block] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: source name -> the text the blocks' spans point into (kept so that a file bibkit read can
+    #: be written back with its unchanged blocks byte for byte: bibkit.formats.bibtex_preserve)
+    sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def entries(self) -> list[Entry]:
@@ -306,6 +318,7 @@ class Library:
     def extend(self, other: "Library") -> None:
         self.blocks.extend(other.blocks)
         self.problems.extend(other.problems)
+        self.sources.update(other.sources)
 
     def replace_entries(self, entries: list[Entry]) -> None:
         """Swap the entries for new ones, keeping the non-entry blocks in place before them."""

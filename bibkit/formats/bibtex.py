@@ -178,11 +178,50 @@ class BibLaTeXImporter(BibTeXImporter):
         return 0.0  # the bibtex reader already reads both dialects
 
 
+class _SpanFinder:
+    """Where bibtexparser's blocks are in the text they were split from.
+
+    bibtexparser keeps each block's exact text (``raw``; an implicit comment's without its
+    surrounding whitespace) and its first line, not its offsets. Blocks come in file order, so
+    each is looked for on its own first line, after the lines already passed: the search never
+    goes back, and a block whose text is not found there simply gets no span.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.line = 0  # the 0-based line self.pos is on
+        self.pos = 0  # where the last block found ends (nothing before it is searched)
+
+    def find(self, block: bp.Block) -> tuple[int, int] | None:
+        raw, line = block.raw, block.start_line
+        if not raw or line is None:
+            return None
+        text = self.text
+        if line < self.line:  # a failed block bibtexparser re-entered: count again from the top
+            self.line, self.pos = 0, 0
+        while self.line < line:
+            nl = text.find("\n", self.pos)
+            if nl < 0:
+                return None
+            self.pos, self.line = nl + 1, self.line + 1
+        start = self.pos
+        while start < len(text) and text[start] in " \t":
+            start += 1
+        if not text.startswith(raw, start):
+            eol = text.find("\n", self.pos)
+            start = text.find(raw, self.pos, (len(text) if eol < 0 else eol) + len(raw))
+            if start < 0:
+                return None
+        end = start + len(raw)
+        self.pos, self.line = end, line + raw.count("\n")
+        return start, end
+
+
 class BibTeXReader:
     """One file's worth of reading state: macros seen so far, the library, the reporter."""
 
     def __init__(self, name: str, resolve_crossref: bool = False, keep_raw: bool = False,
-                 jobs: int | None = None, line_offset: int = 0, **_ignored):
+                 jobs: int | None = None, line_offset: int = 0, char_offset: int = 0, **_ignored):
         self.name = name
         self.library = Library()
         self.report = Reporter(name, self.library.problems)
@@ -195,14 +234,17 @@ class BibTeXReader:
         self.jobs = jobs
         # line_offset: lines before the text this reader sees (a piece of a larger file)
         self.line_offset = line_offset
+        # char_offset: characters before it (block spans are offsets into the whole text)
+        self.char_offset = char_offset
 
     # ---- entry point
     def read(self, text: str) -> Library:
         text = self._strip_control_characters(text)
         from bibkit.formats.bibtex_pieces import read_in_pieces, worth_splitting
         pieces = read_in_pieces(self, text) if worth_splitting(text, self.jobs) else None
+        self.library.sources[self.name] = text  # what the blocks' spans point into
         if pieces is None:
-            self.convert(parse_blocks(text))
+            self.convert(parse_blocks(text), text)
         else:
             for blocks, problems in pieces:
                 self.library.blocks.extend(blocks)
@@ -216,19 +258,29 @@ class BibTeXReader:
             check_crossrefs(self.library)
         return self.library
 
-    def convert(self, blocks: list[bp.Block]) -> None:
+    def convert(self, blocks: list[bp.Block], text: str | None = None) -> None:
         """bibtexparser's blocks, in file order, into canonical blocks and problems.
 
         The list is consumed (emptied): each parsed block is freed once converted, so the two
         forms of a large file are never in memory whole at once, and a reference cycle that
         catches this frame (pylatexenc's walker makes some) cannot keep them all alive.
+        ``text`` is what the blocks were split from: each canonical block then gets its span.
         """
+        finder = _SpanFinder(text) if text is not None else None
+        out = self.library.blocks
         blocks.reverse()
         while blocks:
             block = blocks.pop()
-            consumed = self._block(block, blocks[-1] if blocks else None)
+            following = blocks[-1] if blocks else None
+            before = len(out)
+            consumed = self._block(block, following)
+            span = finder.find(block) if finder is not None else None
             if consumed:
                 blocks.pop()
+                tail = finder.find(following) if finder is not None else None
+                span = (span[0], tail[1]) if span is not None and tail is not None else None
+            if span is not None and len(out) == before + 1:
+                out[-1].span = (self.name, span[0] + self.char_offset, span[1] + self.char_offset)
 
     def _line(self, start_line: int | None) -> int:
         """A 1-based line of the whole file from bibtexparser's 0-based line in this text."""
@@ -670,6 +722,10 @@ class BibTeXWriter:
             elif isinstance(block, Comment):
                 parts.append(self.comment(block))
         return bool(parts), "\n\n".join(p for p in parts if p)
+
+    def block(self, block) -> str:
+        """One block (entry, ``@string``, ``@preamble`` or comment) as written in a file."""
+        return self._dump_blocks([block])[1]
 
     def comment(self, block: Comment) -> str:
         text = block.text

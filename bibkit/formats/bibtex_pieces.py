@@ -130,18 +130,19 @@ def _with_context(blocks: list[bp.Block], ctx: Context, offset: int) -> None:
 
 
 def _convert(reader_options: dict, name: str, offset: int, blocks: list[bp.Block],
-             ctx: Context | None) -> tuple[list["Block"], list["Problem"]]:
+             ctx: Context | None, text: str, char_offset: int) -> tuple[list["Block"], list["Problem"]]:
     from bibkit.formats.bibtex import BibTeXReader
 
-    reader = BibTeXReader(name, line_offset=offset, **reader_options)
+    reader = BibTeXReader(name, line_offset=offset, char_offset=char_offset, **reader_options)
     if ctx is not None:
         reader.macros = dict(ctx.macros)
         _with_context(blocks, ctx, offset)
-    reader.convert(blocks)  # empties the list: the caller's parsed blocks are freed as they go
+    # empties the list: the caller's parsed blocks are freed as they go; ``text`` gives the spans
+    reader.convert(blocks, text)
     return reader.library.blocks, reader.library.problems
 
 
-def _worker(conn, text: str, name: str, offset: int, reader_options: dict) -> None:
+def _worker(conn, text: str, name: str, offset: int, char_offset: int, reader_options: dict) -> None:
     """A child: split its piece, report, wait for its context, convert, send the result."""
     import gc
 
@@ -152,7 +153,7 @@ def _worker(conn, text: str, name: str, offset: int, reader_options: dict) -> No
         ctx = conn.recv()
         if ctx is None:
             return
-        result = _convert(reader_options, name, offset, blocks, ctx)
+        result = _convert(reader_options, name, offset, blocks, ctx, text, char_offset)
         conn.send_bytes(pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL))
     except BaseException:  # reported to the parent, which then reads the file serially
         try:
@@ -192,19 +193,21 @@ def read_in_pieces(reader: "BibTeXReader", text: str, jobs: int | None = None,
     try:
         for (start, end), offset in zip(bounds[1:], offsets[1:]):
             parent_end, child_end = ctx_mp.Pipe()
-            proc = ctx_mp.Process(target=_worker, args=(child_end, text[start:end], reader.name, offset, options),
-                                  daemon=True)
+            proc = ctx_mp.Process(target=_worker, args=(child_end, text[start:end], reader.name, offset,
+                                                        reader.char_offset + start, options), daemon=True)
             proc.start()
             child_end.close()
             children.append((proc, parent_end))
-        first_blocks, first_info = _split(text[bounds[0][0]:bounds[0][1]], offsets[0])
+        first_text = text[bounds[0][0]:bounds[0][1]]
+        first_blocks, first_info = _split(first_text, offsets[0])
         infos = [first_info] + [_receive_info(conn) for _, conn in children]
         if not all(info.ends_clean for info in infos[:-1]):
             return None
         contexts = _contexts(reader, infos)
         for (_, conn), ctx in zip(children, contexts[1:]):
             conn.send(ctx)
-        results = [_convert(options, reader.name, offsets[0], first_blocks, contexts[0])]
+        results = [_convert(options, reader.name, offsets[0], first_blocks, contexts[0], first_text,
+                            reader.char_offset)]
         for _, conn in children:
             status, payload = pickle.loads(conn.recv_bytes())
             if status != "ok":
