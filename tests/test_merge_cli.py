@@ -58,13 +58,16 @@ def test_merge_exit_status_reports_bad_input_but_still_merges(tmp_path):
     assert out.exists()
 
 
-def test_dry_run_shows_rule_and_score_and_writes_nothing(tmp_path):
+def test_dry_run_shows_rule_and_score_and_writes_only_the_report(tmp_path):
     old, new = files(tmp_path)
     out, report = tmp_path / "out.bib", tmp_path / "report.json"
     result = CliRunner().invoke(main, ["merge", str(old), str(new), "-o", str(out), "--report", str(report), "--dry-run"])
     assert result.exit_code == 0
     assert "fuzzy 100" in result.stdout
-    assert not out.exists() and not report.exists()
+    assert not out.exists()
+    data = json.loads(report.read_text())  # the report of what would happen
+    assert data["dry_run"] is True and data["groups"][0]["aliases"] == ["Vaswani_2017"]
+    assert old.read_text() == OLD
 
 
 def test_merge_into_the_existing_file_only_when_named_as_output(tmp_path):

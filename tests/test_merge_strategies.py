@@ -98,7 +98,7 @@ def test_merge_does_not_modify_the_existing_entries():
 def test_report_lists_groups_rules_aliases_and_conflicts():
     report = run().as_dict()
     assert report["summary"] == {"entries_in": 5, "entries_out": 4, "groups": 1, "merged_away": 1,
-                                 "conflicts": 1, "renamed_keys": 1}
+                                 "conflicts": 1, "renamed_keys": 1, "existing_duplicates_left": 0}
     [group] = report["groups"]
     assert group["key"] == "vaswani2017" and group["aliases"] == ["Vaswani_2017"]
     assert group["matches"][0]["rule"] == "fuzzy" and group["matches"][0]["score"] == 100.0

@@ -17,6 +17,7 @@ from bibkit import registry
 from bibkit.api import dumps
 from bibkit.cli.common import load_inputs, print_problems, write_text_output
 from bibkit.cli.main import main
+from bibkit.cli.preserve import normalize_option, plan, render
 from bibkit.diagnostics import BibkitError
 from bibkit.enrich import provenance
 from bibkit.enrich.config import EnrichConfig
@@ -24,6 +25,7 @@ from bibkit.enrich.engine import add_identifiers, enrich_library
 from bibkit.enrich.http import HttpClient
 from bibkit.enrich.merge import parse_overwrite
 from bibkit.enrich.resolver import Resolver
+from bibkit.formats.bibtex_preserve import Original
 from bibkit.io import atomic_write
 from bibkit.keys import assign_keys
 from bibkit.model import Library
@@ -111,9 +113,9 @@ def _input_format(library: Library) -> str | None:
     return None
 
 
-def _write(library: Library, output: str | None, fmt: str, mode: str) -> None:
+def _write(library: Library, output: str | None, fmt: str, mode: str, original: Original | None = None) -> None:
     sidecar = provenance.apply_mode(library, mode, fmt)
-    write_text_output(dumps(library, fmt), output)
+    write_text_output(render(original, library, fmt), output)
     if sidecar and output not in (None, "-"):
         path = provenance.sidecar_path(output)
         existing = {}
@@ -155,11 +157,13 @@ def add_command(identifiers, output, to, prov_mode, source_urls, sources, mailto
     except BibkitError as exc:
         raise click.UsageError(str(exc))
     library = Library()
+    original = None
     if output not in (None, "-") and os.path.exists(output):
         library = load_inputs([output])
         if library.has_errors:
             click.echo(f"bibkit: error: {output} has errors; not appending to it", err=True)
             sys.exit(1)
+        original = plan(library, output, output, fmt, None)  # its entries are written as they are
     http = _client(source_urls, mailto, no_cache, cache_dir, timeout, workers, no_rate_limit)
     try:
         resolver = _resolver(http, sources)
@@ -188,7 +192,7 @@ def add_command(identifiers, output, to, prov_mode, source_urls, sources, mailto
             _write(Library.of(new), None, fmt, prov_mode)
     elif new:
         library.blocks.extend(new)
-        _write(library, output, fmt, prov_mode)
+        _write(library, output, fmt, prov_mode, original)
         click.echo(f"added {len(new)} entr{'y' if len(new) == 1 else 'ies'} to {output}: "
                    + ", ".join(e.key or "?" for e in new), err=True)
     sys.exit(1 if failed else 0)
@@ -203,9 +207,10 @@ def add_command(identifiers, output, to, prov_mode, source_urls, sources, mailto
 @click.option("--upgrade-preprints", is_flag=True, help="Cite published versions of arXiv preprints (the arXiv id is kept as eprint).")
 @click.option("--dry-run", is_flag=True, help="Show the changes as a diff; write nothing.")
 @click.option("--all", "force", is_flag=True, help="Look up every entry, not only those missing authors, identifier, venue or date.")
+@normalize_option
 @_PROVENANCE
 @_source_options
-def enrich_command(file, output, to, overwrite, upgrade_preprints, dry_run, force, prov_mode, source_urls,
+def enrich_command(file, output, to, overwrite, upgrade_preprints, dry_run, force, normalize, prov_mode, source_urls,
                    sources, mailto, no_cache, cache_dir, timeout, workers, no_rate_limit):
     """Fill what the entries of FILE lack (authors, DOI/arXiv id, venue, date) from scholarly databases.
 
@@ -226,8 +231,10 @@ def enrich_command(file, output, to, overwrite, upgrade_preprints, dry_run, forc
         fmt = _output_format(output, to, _input_format(library) or _output_format(file, None))
     except BibkitError as exc:
         raise click.UsageError(str(exc))
+    # over FILE itself (or with --dry-run, as a diff against it) only the filled fields change
+    original = plan(library, file, file if dry_run and output in (None, "-") else output, fmt, normalize, to)
     provenance.read_notes(library)
-    before = copy.deepcopy(library) if dry_run else None
+    before = copy.deepcopy(library) if dry_run and original is None else None
     http = _client(source_urls, mailto, no_cache, cache_dir, timeout, workers, no_rate_limit)
     try:
         resolver = _resolver(http, sources)
@@ -252,9 +259,10 @@ def enrich_command(file, output, to, overwrite, upgrade_preprints, dry_run, forc
         summary += f", {missing} not found"
     status = 1 if report.source_errors or library.has_errors else 0
     if dry_run:
-        old = dumps(before, fmt)
-        provenance.apply_mode(library, "none", fmt)
-        new = dumps(library, fmt)
+        old = original.text if original is not None else dumps(before, fmt)
+        # what a real run writes (notes included) against the file's text; else without notes, as before
+        provenance.apply_mode(library, "note" if original is not None and prov_mode == "note" else "none", fmt)
+        new = render(original, library, fmt)
         diff = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
                                     fromfile=file, tofile=f"{file} (enriched)")
         sys.stdout.writelines(diff)
@@ -264,6 +272,6 @@ def enrich_command(file, output, to, overwrite, upgrade_preprints, dry_run, forc
     if not changed and output not in (None, "-") and (report.source_errors or same_file):
         click.echo(summary + f"; {output} left untouched", err=True)
         sys.exit(status)
-    _write(library, output, fmt, prov_mode)
+    _write(library, output, fmt, prov_mode, original)
     click.echo(summary + (f"; wrote {output}" if output not in (None, "-") else ""), err=True)
     sys.exit(status)

@@ -7,9 +7,9 @@ import sys
 import click
 
 from bibkit import registry
-from bibkit.api import dumps
 from bibkit.cli.common import exit_status, load_inputs, write_text_output
 from bibkit.cli.main import main
+from bibkit.cli.preserve import normalize_option, plan, render
 from bibkit.diagnostics import BibkitError
 from bibkit.keypattern import PatternError
 from bibkit.keys import DEFAULT_PATTERN, POLICIES, assign_keys
@@ -51,20 +51,23 @@ def write_key_map(path: str, changes: dict[str, str]) -> None:
 @click.option("-t", "--to", "to", default=None, help="Output format (default: from the output extension, else bibtex).")
 @click.option("--unicode/--latex", "unicode", default=False, help="BibTeX output: write UTF-8 instead of LaTeX escapes.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def keys_command(file, pattern, rekey, policy, map_path, no_aliases, output, from_, to, unicode, quiet):
+@normalize_option
+def keys_command(file, pattern, rekey, policy, map_path, no_aliases, output, from_, to, unicode, quiet, normalize):
     """Give every entry of FILE a citation key; existing keys are kept unless --rekey.
 
     Keys depend only on each entry's content, never on its position: the same entries in any
-    order get the same keys.
+    order get the same keys. Written back over FILE (-o FILE), only the new keys (and ids
+    aliases) change; a file whose entries all have keys stays byte for byte the same.
     """
-    to = output_format(to, output)
+    fmt = output_format(to, output)
     library = load_inputs([file], from_, quiet=quiet)
     missing = sum(1 for e in library.entries if not e.key)
+    original = plan(library, file, output, fmt, normalize, to, unicode)
     try:
         changes = assign_keys(library.entries, pattern, rekey=rekey, policy=policy, aliases=not no_aliases)
     except (PatternError, ValueError) as exc:
         raise click.UsageError(str(exc))
-    write_text_output(dumps(library, to, unicode=unicode), output)
+    write_text_output(render(original, library, fmt, to, unicode), output)
     if map_path:
         write_key_map(map_path, changes)
     if not quiet:

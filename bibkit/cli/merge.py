@@ -1,8 +1,10 @@
 """``bibkit merge`` and ``bibkit dedupe``: one entry per work, nothing lost.
 
 The user's files are only read; the result goes to ``-o`` (standard output without it),
-written atomically. ``--report`` writes every merge and conflict as JSON; the same report,
-readable, goes to standard error. ``--dry-run`` prints what would merge and why, writes nothing.
+written atomically; over the input file only what changed is written (``bibkit.cli.preserve``).
+``--report`` writes every merge and conflict as JSON; the same report, readable, goes to
+standard error. ``--dry-run`` prints what would merge and why and writes no bibliography (with
+``--report``, the report of what would happen is still written).
 """
 from __future__ import annotations
 
@@ -11,12 +13,13 @@ import sys
 
 import click
 
-from bibkit.api import dumps
 from bibkit.cli.common import exit_status, load_inputs, write_text_output
 from bibkit.cli.keys import output_format
+from bibkit.cli.preserve import normalize_option, plan, render
 from bibkit.cli.main import main
 from bibkit.keypattern import PatternError
 from bibkit.keys import DEFAULT_PATTERN, POLICIES
+from bibkit.formats.bibtex_preserve import Original
 from bibkit.model import Library
 from bibkit.transforms.dedupe import DEFAULT_THRESHOLD
 from bibkit.transforms.merge import STRATEGIES, MergeResult, dedupe_library, merge_libraries
@@ -42,6 +45,7 @@ def _options(func):
         click.option("-t", "--to", "to", default=None, help="Output format (default: from the output extension, else bibtex)."),
         click.option("--unicode/--latex", "unicode", default=False, help="BibTeX output: UTF-8 instead of LaTeX escapes."),
         click.option("-q", "--quiet", is_flag=True, help="Print only errors, not the summary."),
+        normalize_option,
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -62,18 +66,24 @@ def report_json(report: dict) -> str:
     return "{\n" + ",\n".join(items) + "\n}\n"
 
 
-def _finish(result: MergeResult, problems_source: Library, output, report_path, dry_run, to, unicode, quiet) -> None:
+def _finish(result: MergeResult, problems_source: Library, output, report_path, dry_run, to, unicode, quiet,
+            original: Original | None = None, to_given: str | None = None) -> None:
+    if report_path:
+        report = result.as_dict()
+        if dry_run:
+            report = {"dry_run": True, **report}
+        write_text_output(report_json(report), report_path)
     if dry_run:
         click.echo(result.summary())
-        click.echo("(dry run: nothing written)", err=True)
+        wrote = f"; report written to {report_path}" if report_path and report_path != "-" else ""
+        click.echo(f"(dry run: nothing written{' but the report' if wrote else ''}{wrote})", err=True)
         sys.exit(exit_status(problems_source))
-    write_text_output(dumps(result.library, to, unicode=unicode), output)
-    if report_path:
-        write_text_output(report_json(result.as_dict()), report_path)
+    write_text_output(render(original, result.library, to, to_given, unicode), output)
     if not quiet:
         click.echo(result.summary(limit=SUMMARY_GROUPS), err=True)
         if output not in (None, "-"):
-            click.echo(f"wrote {len(result.library.entries)} entries to {output}", err=True)
+            how = " (unchanged entries kept as written)" if original is not None else ""
+            click.echo(f"wrote {len(result.library.entries)} entries to {output}{how}", err=True)
     sys.exit(exit_status(problems_source))
 
 
@@ -81,32 +91,39 @@ def _finish(result: MergeResult, problems_source: Library, output, report_path, 
 @click.argument("existing")
 @click.argument("new", nargs=-1, required=True)
 @_options
+@click.option("--dedupe-existing", is_flag=True,
+              help="Also merge the duplicates already inside EXISTING (by default they are only reported).")
 def merge_command(existing, new, output, strategy, report_path, dry_run, threshold, pattern, policy, from_, to,
-                  unicode, quiet):
+                  unicode, quiet, normalize, dedupe_existing):
     """Merge NEW files into EXISTING without duplicates; EXISTING's keys and blocks are kept.
 
-    EXISTING is never modified unless it is also named with -o.
+    New works are added, fields EXISTING's entries lack are filled, conflicts are reported.
+    EXISTING is never modified unless it is also named with -o; then only what changed is
+    written (unchanged entries byte for byte; --normalize rewrites the whole file).
     """
-    to = output_format(to, output)
+    fmt = output_format(to, output)
     base = load_inputs([existing], from_, quiet=quiet)
     parts = [load_inputs([path], from_, quiet=quiet) for path in new]
+    original = None if dry_run else plan(base, existing, output, fmt, normalize, to, unicode)
     try:
-        result = merge_libraries(base, parts, strategy, threshold=threshold, pattern=pattern, policy=policy)
+        result = merge_libraries(base, parts, strategy, threshold=threshold, pattern=pattern, policy=policy,
+                                 dedupe_existing=dedupe_existing)
     except (PatternError, ValueError) as exc:
         raise click.UsageError(str(exc))
-    _finish(result, result.library, output, report_path, dry_run, to, unicode, quiet)
+    _finish(result, result.library, output, report_path, dry_run, fmt, unicode, quiet, original, to)
 
 
 @main.command("dedupe")
 @click.argument("file")
 @_options
 def dedupe_command(file, output, strategy, report_path, dry_run, threshold, pattern, policy, from_, to, unicode,
-                   quiet):
+                   quiet, normalize):
     """Merge the duplicate entries inside FILE (written to -o, never over FILE unless named)."""
-    to = output_format(to, output)
+    fmt = output_format(to, output)
     library = load_inputs([file], from_, quiet=quiet)
+    original = None if dry_run else plan(library, file, output, fmt, normalize, to, unicode)
     try:
         result = dedupe_library(library, strategy, threshold=threshold, pattern=pattern, policy=policy)
     except (PatternError, ValueError) as exc:
         raise click.UsageError(str(exc))
-    _finish(result, result.library, output, report_path, dry_run, to, unicode, quiet)
+    _finish(result, result.library, output, report_path, dry_run, fmt, unicode, quiet, original, to)

@@ -98,6 +98,19 @@ class MergedGroup:
 
 
 @dataclass
+class ExistingDuplicates:
+    """Entries of the existing file that look like one work; reported, not merged."""
+
+    entries: list[Entry]
+    matches: list[Match]
+
+    def as_dict(self, entries: Sequence[Entry]) -> dict:
+        return {"entries": [{"key": e.key, "from": _where(e)} for e in self.entries],
+                "matches": [{"a": entries[m.a].key, "b": entries[m.b].key, "rule": m.rule, "score": m.score,
+                             "why": m.detail} for m in self.matches]}
+
+
+@dataclass
 class MergeResult:
     library: Library
     strategy: str
@@ -105,6 +118,8 @@ class MergeResult:
     entries_in: list[Entry]  # every input entry, in the order matched (report indices point here)
     renamed: list[dict] = field(default_factory=list)  # new entries whose key belonged to another work
     new_keys: dict = field(default_factory=dict)  # entries that had no key: where -> key
+    #: duplicates inside the existing file, left as they are (merged only with dedupe_existing)
+    existing_duplicates: list[ExistingDuplicates] = field(default_factory=list)
 
     @property
     def conflicts(self) -> list[Conflict]:
@@ -120,9 +135,11 @@ class MergeResult:
                 "merged_away": sum(len(g.merged) for g in self.groups),
                 "conflicts": len(self.conflicts),
                 "renamed_keys": len(self.renamed),
+                "existing_duplicates_left": len(self.existing_duplicates),
             },
             "groups": [g.as_dict(self.entries_in) for g in self.groups],
             "renamed": self.renamed,
+            "existing_duplicates": [d.as_dict(self.entries_in) for d in self.existing_duplicates],
         }
 
     def summary(self, limit: int | None = None) -> str:
@@ -146,6 +163,12 @@ class MergeResult:
             lines.append(f"  key {r['old']!r} of {r['from']} belongs to another work: renamed {r['new']!r}")
         if len(renamed) < len(self.renamed):
             lines.append(f"  ... and {len(self.renamed) - len(renamed)} more renamed key(s)")
+        dups = self.existing_duplicates if limit is None else self.existing_duplicates[:limit]
+        for d in dups:
+            lines.append("  left alone (duplicates already in the existing file; --dedupe-existing merges them): "
+                         + ", ".join(f"{e.key or '(no key)'} ({_where(e)})" for e in d.entries))
+        if len(dups) < len(self.existing_duplicates):
+            lines.append(f"  ... and {len(self.existing_duplicates) - len(dups)} more group(s) of existing duplicates")
         return "\n".join(lines)
 
 
@@ -413,14 +436,14 @@ def merge_group(members: Sequence[Entry], strategy: str = "combine") -> tuple[En
 
 
 def _merge_ranked(parts: Sequence[Library], strategy: str, threshold: float, pattern: str | None,
-                  policy: str) -> MergeResult:
+                  policy: str, dedupe_existing: bool = True) -> MergeResult:
     """Merge libraries where ``parts[0]`` is the existing file (rank 0) and the rest are new."""
     with paused_gc():
-        return _merge_ranked_inner(parts, strategy, threshold, pattern, policy)
+        return _merge_ranked_inner(parts, strategy, threshold, pattern, policy, dedupe_existing)
 
 
 def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: float, pattern: str | None,
-                        policy: str) -> MergeResult:
+                        policy: str, dedupe_existing: bool) -> MergeResult:
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown merge strategy {strategy!r} (choose from {', '.join(STRATEGIES)})")
     entries: list[Entry] = []
@@ -438,12 +461,25 @@ def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: floa
     replaced: dict[int, Entry] = {}  # id(kept original) -> merged entry
     dropped: set[int] = set()
     merged_groups: list[MergedGroup] = []
+    left_alone: list[ExistingDuplicates] = []
     for g in groups:
         members = sorted(g.entries, key=lambda e: order_key[id(e)])
+        matches = g.matches
+        existing = [m for m in members if order_key[id(m)][0] == 0]
+        if not dedupe_existing and len(existing) > 1:
+            # the user's own duplicates are theirs: reported; new entries go into the first of them
+            index = {id(e): i for i, e in zip(g.indices, g.entries)}
+            inside = {index[id(m)] for m in existing}
+            left_alone.append(ExistingDuplicates(existing, [m for m in g.matches if m.a in inside and m.b in inside]))
+            members = [existing[0]] + [m for m in members if order_key[id(m)][0] != 0]
+            matches = [m for m in g.matches if not (m.a in inside and m.b in inside)]
+            if len(members) == 1:
+                continue
         merged, conflicts, aliases = merge_group(members, strategy)
+        merged.span = members[0].span  # it takes the kept entry's place (in its file, too)
         replaced[id(members[0])] = merged
         dropped.update(id(m) for m in members[1:])
-        merged_groups.append(MergedGroup(merged, members[0], members[1:], g.matches, conflicts, aliases))
+        merged_groups.append(MergedGroup(merged, members[0], members[1:], matches, conflicts, aliases))
 
     # the output: the existing file's blocks in place, then what the new files add
     base = parts[0]
@@ -497,18 +533,20 @@ def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: floa
         for c in mg.conflicts:
             if c.key == "(new)":
                 c.key = mg.entry.key
-    return MergeResult(library, strategy, merged_groups, entries, renamed, new_keys)
+    return MergeResult(library, strategy, merged_groups, entries, renamed, new_keys, left_alone)
 
 
 def merge_libraries(existing: Library, new: Iterable[Library], strategy: str = "combine", *,
                     threshold: float = DEFAULT_THRESHOLD, pattern: str | None = None,
-                    policy: str = "second-a") -> MergeResult:
+                    policy: str = "second-a", dedupe_existing: bool = False) -> MergeResult:
     """Merge ``new`` libraries into ``existing``: duplicates merged, new works appended.
 
     The existing library's blocks (``@string``, ``@preamble``, comments) and entry order are kept;
     the input objects are not modified except that new entries are moved into the result.
+    Duplicates inside ``existing`` are the user's business: they are reported
+    (``existing_duplicates``) and left as they are, unless ``dedupe_existing``.
     """
-    return _merge_ranked([existing, *new], strategy, threshold, pattern, policy)
+    return _merge_ranked([existing, *new], strategy, threshold, pattern, policy, dedupe_existing)
 
 
 def dedupe_library(library: Library, strategy: str = "combine", *, threshold: float = DEFAULT_THRESHOLD,

@@ -1,0 +1,75 @@
+"""Writing a BibTeX file back the way its user wrote it (``--normalize`` / ``--preserve``).
+
+The commands that edit a bibliography (``merge``, ``dedupe``, ``keys``, ``enrich``) write, by
+default, only what they changed when the output is the file they read: unchanged blocks byte
+for byte, changed entries field by field (:mod:`bibkit.formats.bibtex_preserve`).
+``--normalize`` rewrites the whole output in bibkit's canonical form; ``--preserve`` keeps the
+input's text also when the output is another file or standard output. Asking for a conversion
+(``--to``, ``--unicode``) means a rewrite unless ``--preserve`` is given too.
+"""
+from __future__ import annotations
+
+import os
+
+import click
+
+from bibkit.api import dumps
+from bibkit.formats.bibtex import BibTeXWriter
+from bibkit.formats.bibtex_preserve import Original, capture, detect_flavour, write_preserving
+from bibkit.model import Library
+
+_BIBTEX_FORMATS = ("bibtex", "biblatex")
+
+normalize_option = click.option(
+    "--normalize/--preserve", "normalize", default=None,
+    help="--normalize: rewrite the whole output in bibkit's canonical form. --preserve: keep the input's own "
+         "text for every unchanged entry and field, whatever the output. Default: preserve when writing back "
+         "to the input file.")
+
+
+def same_file(a: str | None, b: str | None) -> bool:
+    if a in (None, "-") or b in (None, "-"):
+        return False
+    if os.path.abspath(a) == os.path.abspath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def plan(library: Library, source: str, output: str | None, fmt: str, normalize: bool | None,
+         to: str | None = None, unicode: bool = False) -> Original | None:
+    """The source to write back piecewise, captured now (before the command changes the
+    library), or None when the output is to be written whole."""
+    if normalize or fmt not in _BIBTEX_FORMATS:
+        return None
+    if normalize is None and (to is not None or unicode or not same_file(source, output)):
+        return None
+    return capture(library, source)
+
+
+def render(original: Original | None, library: Library, fmt: str, to: str | None = None,
+           unicode: bool = False) -> str:
+    """The output text: ``original``'s text with the library's changes, or a canonical rewrite."""
+    if original is None:
+        return dumps(library, fmt, unicode=unicode)
+    flavour = to if to in _BIBTEX_FORMATS else detect_flavour_of(original, library)
+    text = write_preserving(original, library, BibTeXWriter(flavour, unicode))
+    return _BOM + text if _starts_with_bom(original.name) else text
+
+
+_BOM = "\ufeff"
+
+
+def _starts_with_bom(path: str) -> bool:
+    """The reader drops a UTF-8 byte order mark; a file written back keeps the one it had."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(3) == _BOM.encode("utf-8")
+    except OSError:
+        return False
+
+
+def detect_flavour_of(original: Original, library: Library) -> str:
+    return detect_flavour(Library(blocks=list(original.blocks.values())), original.name)
