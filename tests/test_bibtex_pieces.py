@@ -113,6 +113,17 @@ def test_macros_and_keys_of_earlier_pieces_reach_later_pieces(in_pieces):
     assert lib.entries[1].fields.get("publisher") == "Second Publisher"
 
 
+def test_spans_of_a_file_read_in_pieces_point_into_the_whole_text(in_pieces):
+    from bibkit.formats.bibtex import BibTeXWriter
+    from bibkit.formats.bibtex_preserve import capture, write_preserving
+
+    lib = in_pieces(CROSS, 6)
+    assert in_pieces.pieces == [6]
+    assert [b.span for b in lib.blocks] == [b.span for b in _serial(CROSS).blocks]
+    assert lib.entries[2].span is not None and CROSS[lib.entries[2].span[1]:].startswith("@article{dup, author = {Cy Doe}")
+    assert write_preserving(capture(lib, "t.bib"), lib, BibTeXWriter()) == CROSS
+
+
 def test_a_piece_that_ends_inside_a_broken_block_sends_the_file_to_the_serial_reader():
     text = "@article{a, title = {Unclosed\n@article{b, title = {Fine}}\n@article{c, title = {Also fine}}\n"
     cuts = [0] + _block_starts(text)

@@ -131,3 +131,65 @@ def test_the_report_file_is_json_with_one_group_per_line():
     text = report_json(report)
     assert json.loads(text) == report
     assert '    {"key": "a", "merged": [1]},\n    {"key": "b"}\n' in text
+
+
+MINE = r"""@article{smith2020a,
+  author = {Smith, John},
+  title = {Widget Theory},
+  journal = {Journal A},
+  year = {2020}
+}
+
+@article{smith2020b,
+  author = {Smith, J.},
+  title = {Widget theory},
+  year = {2020},
+}
+"""
+THEIRS = r"""@article{new1, author={Smith, John}, title={Widget Theory}, year={2020}, doi={10.1000/w}}
+@article{fresh, author={Doe, Jane}, title={Gadgets}, year={2021}}
+"""
+
+
+def _mine_and_theirs(tmp_path):
+    mine, theirs = tmp_path / "mine.bib", tmp_path / "theirs.bib"
+    mine.write_text(MINE)
+    theirs.write_text(THEIRS)
+    return mine, theirs
+
+
+def test_merge_fills_adds_and_leaves_the_existing_files_own_duplicates_alone(tmp_path):
+    mine, theirs = _mine_and_theirs(tmp_path)
+    report = tmp_path / "r.json"
+    result = CliRunner().invoke(main, ["merge", str(mine), str(theirs), "-o", str(mine), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    after = mine.read_text()
+    # only insertions: the DOI and the alias into smith2020a, in its layout, and the new work
+    assert [line for line in MINE.splitlines() if line not in after.splitlines()] == []
+    assert "  doi = {10.1000/w},\n  ids = {new1},\n  year = {2020}\n}" in after
+    assert "@article{smith2020b," in after and after.count("@article{fresh,") == 1
+    data = json.loads(report.read_text())
+    assert [[e["key"] for e in d["entries"]] for d in data["existing_duplicates"]] == [["smith2020a", "smith2020b"]]
+    assert data["summary"]["existing_duplicates_left"] == 1 and data["summary"]["merged_away"] == 1
+    assert "left alone" in result.stderr and "--dedupe-existing" in result.stderr
+
+
+def test_dedupe_existing_merges_the_existing_files_duplicates_too(tmp_path):
+    mine, theirs = _mine_and_theirs(tmp_path)
+    result = CliRunner().invoke(main, ["merge", str(mine), str(theirs), "-o", str(mine), "--dedupe-existing"])
+    assert result.exit_code == 0, result.output
+    keys = [e.key for e in load(str(mine)).entries]
+    assert keys == ["smith2020a", "fresh"]
+    assert "@article{smith2020b," not in mine.read_text() and "smith2020b" in mine.read_text()  # now an alias
+
+
+def test_dry_run_with_report_reports_what_would_happen_and_leaves_the_file(tmp_path):
+    mine, theirs = _mine_and_theirs(tmp_path)
+    report = tmp_path / "r.json"
+    result = CliRunner().invoke(main, ["merge", str(mine), str(theirs), "-o", str(mine), "--dry-run",
+                                       "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    assert mine.read_text() == MINE
+    data = json.loads(report.read_text())
+    assert data["dry_run"] is True and data["summary"]["entries_out"] == 3
+    assert "new1" in result.stdout and "nothing written but the report" in result.stderr

@@ -418,19 +418,24 @@ def _key_of(block: Block) -> str | None:
 
 def _placed(original: Original, blocks: list[Block], index_of) -> list[Block]:
     """New entries moved to their sorted place when the file's entries are sorted by key."""
-    keys = [_key_of(b) for b in blocks if index_of(b) is not None and isinstance(b, Entry)]
+    old = [(n, k) for n, b in enumerate(blocks) if index_of(b) is not None and isinstance(b, Entry)
+           for k in [_key_of(b)]]
+    keys = [k for _, k in old]
     if len(keys) < 3 or None in keys or keys != sorted(keys):
         return blocks
-    new = [b for b in blocks if index_of(b) is None and _key_of(b) is not None]
+    new = [b for b in blocks if index_of(b) is None and isinstance(b, Entry) and _key_of(b) is not None]
     if not new:
         return blocks
-    new_ids = {id(b) for b in new}
-    out = [b for b in blocks if id(b) not in new_ids]
+    before: dict[int, list[Block]] = {}  # position in blocks -> new entries that go before it
     for b in sorted(new, key=_key_of):
-        entry_keys = [(k, n) for n, x in enumerate(out) if (k := _key_of(x)) is not None]
-        at = bisect_right([k for k, _ in entry_keys], _key_of(b))
-        position = entry_keys[at][1] if at < len(entry_keys) else len(out)
-        out.insert(position, b)
+        at = bisect_right(keys, _key_of(b))
+        before.setdefault(old[at][0] if at < len(old) else old[-1][0] + 1, []).append(b)
+    moved = {id(b) for b in new}
+    out: list[Block] = []
+    for n, b in enumerate(blocks + [None]):
+        out.extend(before.get(n, ()))
+        if b is not None and id(b) not in moved:
+            out.append(b)
     return out
 
 
