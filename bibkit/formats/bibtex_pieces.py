@@ -20,6 +20,8 @@ The joined result is the serial result, by construction, not by approximation:
   bibtexparser would have made in one pass.
 * Problems keep their order: pieces are joined in file order, and the whole-library checks
   (keys, crossrefs) run once, after the join, as in a serial read.
+* Block spans (``Entry.span``, offsets of each block's text) are found in the piece's own text
+  and shifted by the piece's start, so they are offsets into the whole text, as serially.
 
 ``tests/test_bibtex_pieces.py`` compares the two readings on every corpus and messy file cut
 into small pieces.
