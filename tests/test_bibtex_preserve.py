@@ -8,6 +8,7 @@ entry's own layout.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import Counter
 
@@ -221,7 +222,7 @@ def _sample():
     if _SAMPLE is None:
         path = require_shared("corpus", "ordinary", "aibasel-bib", "literatur.bib")
         text = path.read_text(encoding="utf-8")
-        cut = [i for i in range(len(text)) if text.startswith("\n@", i)][60]
+        cut = [m.start() for m in re.finditer("\n@", text)][60]
         _SAMPLE = text[:cut + 1]
     return _SAMPLE
 

@@ -406,9 +406,11 @@ def detect_flavour(library: Library, name: str) -> str:
 
 
 def _separator(original: Original) -> str:
-    """The whitespace the file most often puts between two blocks (a blank line by default)."""
-    gaps = Counter(original.gap_after(i) for i in range(len(original.spans) - 1))
-    gaps = Counter({g: c for g, c in gaps.items() if "\n" in g})
+    """The whitespace the file most often puts between two entries (a blank line by default)."""
+    spans = original.spans
+    entry = [isinstance(original.blocks[start], Entry) for start, _ in spans]
+    gaps = Counter(g for i in range(len(spans) - 1) if entry[i] and entry[i + 1]
+                   for g in [original.gap_after(i)] if "\n" in g)
     return gaps.most_common(1)[0][0] if gaps else "\n\n"
 
 
