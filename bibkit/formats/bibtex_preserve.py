@@ -418,12 +418,19 @@ def _key_of(block: Block) -> str | None:
     return block.key.casefold() if isinstance(block, Entry) and block.key else None
 
 
+#: a file counts as sorted by key when this share of its neighbouring entries are in key order
+SORTED_SHARE = 0.95
+
+
 def _placed(original: Original, blocks: list[Block], index_of) -> list[Block]:
     """New entries moved to their sorted place when the file's entries are sorted by key."""
     old = [(n, k) for n, b in enumerate(blocks) if index_of(b) is not None and isinstance(b, Entry)
            for k in [_key_of(b)]]
     keys = [k for _, k in old]
-    if len(keys) < 3 or None in keys or keys != sorted(keys):
+    if len(keys) < 3 or None in keys:
+        return blocks
+    # sorted by key, give or take a few entries added out of place by hand
+    if sum(a <= b for a, b in zip(keys, keys[1:])) < SORTED_SHARE * (len(keys) - 1):
         return blocks
     new = [b for b in blocks if index_of(b) is None and isinstance(b, Entry) and _key_of(b) is not None]
     if not new:
