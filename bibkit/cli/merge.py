@@ -103,8 +103,12 @@ def merge_command(existing, new, output, strategy, report_path, dry_run, thresho
     """
     fmt = output_format(to, output)
     base = load_inputs([existing], from_, quiet=quiet)
-    parts = [load_inputs([path], from_, quiet=quiet) for path in new]
     original = None if dry_run else plan(base, existing, output, fmt, normalize, to, unicode)
+    base.sources.clear()
+    parts = []
+    for path in new:
+        parts.append(load_inputs([path], from_, quiet=quiet))
+        parts[-1].sources.clear()  # new entries are written by the canonical writer: no text needed
     try:
         result = merge_libraries(base, parts, strategy, threshold=threshold, pattern=pattern, policy=policy,
                                  dedupe_existing=dedupe_existing)
@@ -122,6 +126,7 @@ def dedupe_command(file, output, strategy, report_path, dry_run, threshold, patt
     fmt = output_format(to, output)
     library = load_inputs([file], from_, quiet=quiet)
     original = None if dry_run else plan(library, file, output, fmt, normalize, to, unicode)
+    library.sources.clear()
     try:
         result = dedupe_library(library, strategy, threshold=threshold, pattern=pattern, policy=policy)
     except (PatternError, ValueError) as exc:

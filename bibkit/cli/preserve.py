@@ -41,12 +41,17 @@ def same_file(a: str | None, b: str | None) -> bool:
 def plan(library: Library, source: str, output: str | None, fmt: str, normalize: bool | None,
          to: str | None = None, unicode: bool = False) -> Original | None:
     """The source to write back piecewise, captured now (before the command changes the
-    library), or None when the output is to be written whole."""
-    if normalize or fmt not in _BIBTEX_FORMATS:
-        return None
-    if normalize is None and (to is not None or unicode or not same_file(source, output)):
-        return None
-    return capture(library, source)
+    library), or None when the output is to be written whole.
+
+    The library's source texts are let go either way (only the capture keeps the one it
+    needs): in a 100k-entry merge they are hundreds of megabytes the merge has no use for.
+    """
+    original = None
+    if not normalize and fmt in _BIBTEX_FORMATS and not (
+            normalize is None and (to is not None or unicode or not same_file(source, output))):
+        original = capture(library, source)
+    library.sources.clear()
+    return original
 
 
 def render(original: Original | None, library: Library, fmt: str, to: str | None = None,
