@@ -42,8 +42,12 @@ def _run(cmd: list[str], *, cwd: Path, env: dict[str, str] | None = None, timeou
 
 def _runtime_files() -> dict[str, str]:
     """Files bibkit reads at run time: path in the sdist -> path in the wheel."""
-    files = {f"styles/{p.relative_to(ROOT / 'styles').as_posix()}": f"bibkit/styles/{p.relative_to(ROOT / 'styles').as_posix()}"
-             for p in (ROOT / "styles").rglob("*") if p.is_file()}
+    styles = ROOT / "styles"
+    files = {}
+    for path in styles.rglob("*"):
+        if path.is_file():
+            rel = path.relative_to(styles).as_posix()
+            files[f"styles/{rel}"] = f"bibkit/styles/{rel}"
     for path in (ROOT / "bibkit" / "csl" / "locales").iterdir():
         rel = path.relative_to(ROOT).as_posix()
         files[rel] = rel
@@ -87,8 +91,13 @@ def installed(dists, tmp_path_factory) -> tuple[Path, dict[str, str]]:
     python = bindir / ("python.exe" if os.name == "nt" else "python")
     purelib = _run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                    cwd=env_dir).strip()
-    outer = dict.fromkeys([*site.getsitepackages(), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
-    Path(purelib, "outer-environment.pth").write_text("".join(f"{p}\n" for p in outer), encoding="utf-8")
+    paths = sysconfig.get_paths()
+    outer = dict.fromkeys([*site.getsitepackages(), paths["purelib"], paths["platlib"]])
+    # addsitedir, as for system site-packages: the outer .pth files (an editable install's
+    # import hook among them) are processed too, behind the venv's own site-packages.
+    Path(purelib, "outer-environment.pth").write_text(
+        "".join(f"import site; site.addsitedir({p!r})\n" for p in outer), encoding="utf-8"
+    )
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME", "BIBKIT_STYLES_PATH"}}
     env["PATH"] = f"{bindir}{os.pathsep}{env.get('PATH', '')}"
     env["VIRTUAL_ENV"] = str(env_dir)
