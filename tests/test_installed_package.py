@@ -81,8 +81,8 @@ def installed(dists, tmp_path_factory) -> tuple[Path, dict[str, str]]:
 
     The dependencies come from the running environment (no network: ``--no-deps``), seen through
     ``--system-site-packages`` and, when the tests run in a venv, a ``.pth`` naming its
-    site-packages. Neither makes the checkout importable: an editable install's hook sits behind
-    the venv's own site-packages, which the test checks.
+    site-packages. Neither puts the checkout ahead of the wheel: an editable install's import
+    hook comes after the venv's own site-packages, which the test checks.
     """
     _sdist, wheel = dists
     env_dir = tmp_path_factory.mktemp("venv") / "env"
@@ -101,7 +101,8 @@ def installed(dists, tmp_path_factory) -> tuple[Path, dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME", "BIBKIT_STYLES_PATH"}}
     env["PATH"] = f"{bindir}{os.pathsep}{env.get('PATH', '')}"
     env["VIRTUAL_ENV"] = str(env_dir)
-    _run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], cwd=env_dir, env=env)
+    pip = [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)]
+    _run(pip, cwd=env_dir, env=env)
     return env_dir, env
 
 
@@ -115,8 +116,9 @@ def test_sdist_and_wheel_hold_styles_locales_floor_and_py_typed(dists):
         in_sdist = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
     with zipfile.ZipFile(wheel) as whl:
         in_wheel = set(whl.namelist())
-        metadata = next(whl.read(n).decode() for n in in_wheel if n.endswith(".dist-info/METADATA"))
-        entry_points = next(whl.read(n).decode() for n in in_wheel if n.endswith(".dist-info/entry_points.txt"))
+        (info,) = {n.split("/", 1)[0] for n in in_wheel if n.endswith(".dist-info/METADATA")}
+        metadata = whl.read(f"{info}/METADATA").decode()
+        entry_points = whl.read(f"{info}/entry_points.txt").decode()
     expected = _runtime_files()
     assert "styles/bibkit-numeric.csl" in expected and "bibkit/csl/locales/locales-en-US.xml" in expected
     assert sorted(set(expected) - in_sdist) == []
@@ -166,7 +168,6 @@ def test_installed_wheel_does_the_readme_jobs_outside_the_checkout(installed, tm
     listed = _run([bibkit_cmd, "styles", "bibkit"], cwd=work, env=env).splitlines()
     assert any(line.split()[0] == "bibkit-numeric" for line in listed), listed
 
-    loaded = _run([str(bindir / "python"), "-c",
-                   "import bibkit; lib = bibkit.load('references.bib'); print(len(lib.entries), bibkit.__file__)"],
-                  cwd=work, env=env).split()
+    script = "import bibkit; lib = bibkit.load('references.bib'); print(len(lib.entries), bibkit.__file__)"
+    loaded = _run([str(bindir / "python"), "-c", script], cwd=work, env=env).split()
     assert loaded[0] == "112" and _inside(loaded[1], env_dir)
