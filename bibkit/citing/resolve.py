@@ -44,32 +44,32 @@ class Resolution:
 
     def bibtex_order(self) -> list[Entry]:
         """:attr:`entries`, except that a parent cited before a child of it moves right after its
-        last child: bibtex only sees a crossref parent that comes later in the file."""
+        last child (grandparents after parents): bibtex only sees a crossref parent that comes
+        later in the file."""
         entries = self.entries
         position = {id(e): i for i, e in enumerate(entries)}
         by_key = {e.key: e for e in entries if e.key}
-        last_child: dict[int, int] = {}
-        for i, entry in enumerate(entries):
+        children: dict[int, list[Entry]] = {}
+        for entry in entries:
             for key in _parent_keys(entry):
                 parent = by_key.get(key)
-                if parent is not None and position[id(parent)] < i:
-                    last_child[id(parent)] = i
-        if not last_child:
-            return entries
-        out: list[Entry] = []
-        waiting: dict[int, list[Entry]] = {}
-        for entry in entries:
-            if id(entry) in last_child:
-                waiting.setdefault(last_child[id(entry)], []).append(entry)
-            else:
-                out.append(entry)
-            for parent in waiting.pop(position[id(entry)], []):
-                out.append(parent)
-                for later in waiting.pop(position[id(parent)], []):  # a chain: grandparent after parent
-                    out.append(later)
-        for rest in waiting.values():
-            out.extend(rest)
-        return out
+                if parent is not None and parent is not entry:
+                    children.setdefault(id(parent), []).append(entry)
+        memo: dict[int, tuple[int, int]] = {}
+
+        def place(entry: Entry, path: frozenset[int]) -> tuple[int, int]:
+            """(the position of its last descendant, its generation above the leaves)"""
+            if id(entry) in memo:
+                return memo[id(entry)]
+            last, generation = position[id(entry)], 0
+            for child in children.get(id(entry), ()):
+                if id(child) not in path:  # a crossref cycle: left where it is
+                    child_last, child_generation = place(child, path | {id(child)})
+                    last, generation = max(last, child_last), max(generation, child_generation + 1)
+            memo[id(entry)] = (last, generation)
+            return last, generation
+
+        return sorted(entries, key=lambda e: (*place(e, frozenset({id(e)})), position[id(e)]))
 
 
 class _Index:

@@ -195,7 +195,7 @@ class _Reader:
             elif name in MULTI:
                 i = _optional(text, i, "(", ")")
                 while True:
-                    j = _optional(text, i)
+                    j = _skip_space(text, _optional(text, i))
                     arg = _mandatory(text, j)
                     if arg is None:
                         break
