@@ -1,0 +1,120 @@
+"""``bibkit extract``, ``format --cited-in`` and ``check --cited-in`` on small documents (no TeX
+needed): exit statuses, messages, bad documents, and the .bib that extract writes."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import bibkit
+from bibkit.cli import main
+
+BIB = r"""@string{jacm = {Journal of the ACM}}
+@string{pub = "Big" # " Press"}
+
+@preamble{"\providecommand{\noopsort}[1]{}"}
+
+% a comment nobody cites
+@article{first, author = {Ann First}, title = {One}, journal = jacm, year = 2001}
+@book{second, author = {Bob Second}, title = {{T}wo}, publisher = pub, year = {2002}}
+@article{third, author = {Cy Third}, title = {Three}, journal = {J}, year = {2003}, ids = {old3}}
+"""
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    paths = {"bib": tmp_path / "refs.bib", "tex": tmp_path / "paper.tex", "md": tmp_path / "paper.md"}
+    paths["bib"].write_text(BIB, encoding="utf-8")
+    paths["tex"].write_text("\\cite{third}\n\\cite{second}\n", encoding="utf-8")
+    paths["md"].write_text("[@old3] and @missing, and [@second]\n", encoding="utf-8")
+    return paths
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_extract_without_undefined_citations_exits_0_and_keeps_only_needed_macros(files, tmp_path):
+    out = tmp_path / "cited.bib"
+    result = run("extract", files["bib"], "--cited-in", files["tex"], "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text()
+    assert re.findall(r"^@(\w+)\{(\w+)", text, re.M) == [("string", "pub"), ("article", "third"), ("book", "second")]
+    assert "@preamble" in text and "jacm" not in text and "comment" not in text
+    assert "wrote 2 entries" in result.stderr
+    assert [e.key for e in bibkit.load(out).entries] == ["third", "second"]
+
+
+def test_extract_reports_undefined_and_aliases_and_still_writes(files):
+    result = run("extract", files["bib"], "--cited-in", files["md"])
+    assert result.exit_code == 1
+    assert f"{files['md']}:1: undefined citation 'missing'" in result.stderr.splitlines()
+    assert "'old3' is an old key (ids alias) of 'third'" in result.stderr
+    assert re.findall(r"^@(?!string)\w+\{(\w+)", result.stdout, re.M) == ["third", "second"]
+
+
+def test_extract_to_biblatex_normalises_through_the_writer(files):
+    result = run("extract", files["bib"], "--cited-in", files["tex"], "--to", "biblatex")
+    assert result.exit_code == 0
+    assert "date = {2003}" in result.stdout and "journaltitle = {J}" in result.stdout
+
+
+def test_extract_with_several_documents_concatenates_their_citations(files):
+    result = run("extract", files["bib"], "--cited-in", files["tex"], "--cited-in", files["md"], "-q")
+    assert result.exit_code == 1
+    assert re.findall(r"^@(?!string)\w+\{(\w+)", result.stdout, re.M) == ["third", "second"]
+    assert "ids alias" not in result.stderr  # -q: warnings are not printed, errors are
+    assert "undefined citation 'missing'" in result.stderr
+
+
+@pytest.mark.parametrize("doc, message", [("paper.docx", "cannot tell what it cites"),
+                                          ("nothere.tex", "no such file")])
+def test_extract_bad_document_is_a_usage_error_without_traceback(files, tmp_path, doc, message):
+    if doc.endswith(".docx"):
+        (tmp_path / doc).write_text("x")
+    result = run("extract", files["bib"], "--cited-in", tmp_path / doc)
+    assert result.exit_code == 2 and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_extract_needs_a_document(files):
+    result = run("extract", files["bib"])
+    assert result.exit_code == 2 and "--cited-in" in result.stderr
+
+
+def test_format_cited_in_numbers_by_first_citation_with_bibtex_unsrt(files):
+    result = run("format", files["bib"], "--cited-in", files["tex"], "--style", "bibtex:unsrt")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert [line[:3] for line in lines] == ["[1]", "[2]"]
+    assert "Third" in lines[0] and "Second" in lines[1]
+
+
+def test_format_cited_in_with_a_sorting_style_keeps_the_style_order(files):
+    result = run("format", files["bib"], "--cited-in", files["md"], "--style", "apa")
+    assert result.exit_code == 1
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("Second") and lines[1].startswith("Third")
+
+
+def test_format_latex_cited_in_gives_bibitems_in_citation_order(files):
+    result = run("format", files["bib"], "--cited-in", files["tex"], "--style", "ieee", "--to", "latex")
+    assert re.findall(r"\\bibitem\{(\w+)\}", result.stdout) == ["third", "second"]
+
+
+def test_check_cited_in_json_lists_the_citation_findings(files):
+    result = run("check", files["bib"], "--cited-in", files["md"], "--format", "json")
+    doc = json.loads(result.stdout)
+    found = {(f["check"], f["file"].rsplit("/", 1)[-1], f["line"]) for f in doc["findings"]
+             if f["check"] in ("undefined-citation", "unused-entry", "alias-citation")}
+    assert found == {("undefined-citation", "paper.md", 1), ("alias-citation", "paper.md", 1),
+                     ("unused-entry", "refs.bib", 7)}
+    assert result.exit_code == 2
+
+
+def test_check_without_a_document_has_no_citation_findings(files):
+    result = run("check", files["bib"], "--select", "unused-entry", "--select", "undefined-citation")
+    assert result.exit_code == 0 and "[unused-entry]" not in result.stdout
