@@ -118,3 +118,21 @@ def test_check_cited_in_json_lists_the_citation_findings(files):
 def test_check_without_a_document_has_no_citation_findings(files):
     result = run("check", files["bib"], "--select", "unused-entry", "--select", "undefined-citation")
     assert result.exit_code == 0 and "[unused-entry]" not in result.stdout
+
+
+CITATION_CASES = [  # (check, document that triggers it, document that does not)
+    ("undefined-citation", "\\cite{first,nothere}", "\\cite{first}"),
+    ("unused-entry", "\\cite{first,second}", "\\cite{first,second,third}"),
+    ("alias-citation", "\\cite{old3}", "\\cite{third}"),
+]
+
+
+@pytest.mark.parametrize("check_id, bad, good", CITATION_CASES, ids=[c[0] for c in CITATION_CASES])
+def test_citation_check_triggers_on_bad_document_and_not_on_good(files, check_id, bad, good):
+    from bibkit.check import CHECKS, load_for_check, run_checks
+    from bibkit.citing import tex_citations
+
+    library = load_for_check([str(files["bib"])], show_progress=False)
+    found = run_checks(library, [check_id], show_progress=False, cited=tex_citations(bad, "doc.tex"))
+    assert [f.check for f in found] == [check_id] and found[0].severity == CHECKS[check_id].severity
+    assert run_checks(library, [check_id], show_progress=False, cited=tex_citations(good, "doc.tex")) == []
