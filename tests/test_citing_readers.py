@@ -37,6 +37,7 @@ def keys(cited) -> list[str]:
     (r"\cite", []),
     (r"\cite[unclosed{a}", []),
     (r"\citestyle{authoryear}\citetext{see \citealp{a}}", ["a"]),  # not key arguments
+    (r"\newcommand{\mycite}[1]{\cite{#1}}\cite{\macro}", []),  # a parameter, a macro: no keys
 ])
 def test_tex_cite_family(source, expected):
     assert keys(tex_citations(source)) == expected

@@ -222,7 +222,9 @@ class _Reader:
 
     def _keys(self, arg: str, path: str, line: int) -> None:
         for key in arg.split(","):
-            self.cited.add(key, path, line)
+            # \cite{#1} in a macro definition, \cite{\mykey}: no key a bibliography could have
+            if "#" not in key and "\\" not in key:
+                self.cited.add(key, path, line)
 
     def _include(self, name: str, text: str, i: int, path: str, line: int, pos: int) -> int:
         folder = ""
