@@ -23,6 +23,7 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _YAML_END = re.compile(r"^(?:---|\.\.\.)\s*$")
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_TICK_OR_ESCAPE = re.compile(r"[`\\]")
 _BIBLIOGRAPHY_VALUE = re.compile(r"^bibliography\s*:\s*(.*)$")
 
 
@@ -98,11 +99,12 @@ def clean(text: str) -> str:
     i = 0
     n = len(text2)
     while i < n:
+        m = _TICK_OR_ESCAPE.search(text2, i)
+        if m is None:
+            break
+        i = m.start()
         if text2[i] == "\\":
             i += 2
-            continue
-        if text2[i] != "`":
-            i += 1
             continue
         j = i
         while j < n and text2[j] == "`":

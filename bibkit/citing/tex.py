@@ -51,51 +51,59 @@ _BARE_INPUT = re.compile(r"[ \t]+([^\s{}%\\]+)")
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
-    for i in range(start, end):
-        if chars[i] != "\n":
-            chars[i] = " "
+    chars[start:end] = [c if c == "\n" else " " for c in chars[start:end]]
+
+
+_SPECIAL = re.compile(r"[%\\]")
 
 
 def clean(text: str) -> str:
     """``text`` with comments, ``\\verb`` and verbatim bodies replaced by spaces (same offsets)."""
-    chars = list(text)
+    chars: list[str] | None = None  # copied on the first blanking: most text has nothing to blank
     n = len(text)
     i = 0
     env: str | None = None  # inside this verbatim-like environment
+
+    def blank(start: int, end: int) -> None:
+        nonlocal chars
+        if chars is None:
+            chars = list(text)
+        _blank(chars, start, end)
+
     while i < n:
         if env is not None:
             end = text.find("\\end{" + env + "}", i)
-            stop = n if end < 0 else end
-            _blank(chars, i, stop)
-            i = stop if end < 0 else end + len(env) + 6
+            blank(i, n if end < 0 else end)
+            i = n if end < 0 else end + len(env) + 6
             env = None
             continue
-        c = text[i]
-        if c == "%":
+        m = _SPECIAL.search(text, i)
+        if m is None:
+            break
+        i = m.start()
+        if text[i] == "%":
             eol = text.find("\n", i)
             eol = n if eol < 0 else eol
-            _blank(chars, i, eol)
+            blank(i, eol)
             i = eol
-        elif c == "\\":
-            if text.startswith("verb", i + 1) and not (i + 5 < n and text[i + 5].isalpha()):
-                j = i + 5 + (1 if text.startswith("*", i + 5) else 0)
-                if j < n and text[j] != "\n":
-                    close = text.find(text[j], j + 1)
-                    eol = text.find("\n", j + 1)
-                    eol = n if eol < 0 else eol
-                    stop = close + 1 if 0 <= close < eol else eol
-                    _blank(chars, i, stop)
-                    i = stop
-                    continue
-            m = _BEGIN_VERBATIM.match(text, i)
-            if m:
-                env = m.group(1)
-                i = m.end()
+            continue
+        if text.startswith("verb", i + 1) and not (i + 5 < n and text[i + 5].isalpha()):
+            j = i + 5 + (1 if text.startswith("*", i + 5) else 0)
+            if j < n and text[j] != "\n":
+                close = text.find(text[j], j + 1)
+                eol = text.find("\n", j + 1)
+                eol = n if eol < 0 else eol
+                stop = close + 1 if 0 <= close < eol else eol
+                blank(i, stop)
+                i = stop
                 continue
-            i += 2
-        else:
-            i += 1
-    return "".join(chars)
+        b = _BEGIN_VERBATIM.match(text, i)
+        if b:
+            env = b.group(1)
+            i = b.end()
+            continue
+        i += 2
+    return text if chars is None else "".join(chars)
 
 
 def _skip_space(text: str, i: int) -> int:
@@ -111,14 +119,21 @@ def _skip_space(text: str, i: int) -> int:
     return i
 
 
+_STOPS = {close: re.compile(r"[\\\\{}" + re.escape(close) + "]") for close in "])}"}
+
+
 def _group(text: str, i: int, open_: str, close: str) -> tuple[str, int] | None:
     """The argument delimited by ``open_``/``close`` at ``i`` (braces nest) and the index after it."""
     if i >= len(text) or text[i] != open_:
         return None
     depth = 0
+    stops = _STOPS[close]
     j = i + 1
-    n = len(text)
-    while j < n:
+    while True:
+        m = stops.search(text, j)
+        if m is None:
+            return None
+        j = m.start()
         c = text[j]
         if c == "\\":
             j += 2
@@ -131,10 +146,9 @@ def _group(text: str, i: int, open_: str, close: str) -> tuple[str, int] | None:
                     return text[i + 1:j], j + 1
                 return None  # a "]" or ")" group cannot end at an unbalanced brace
             depth -= 1
-        elif c == close and depth == 0:
+        elif depth == 0:  # the closing delimiter
             return text[i + 1:j], j + 1
         j += 1
-    return None
 
 
 def _optional(text: str, i: int, open_: str = "[", close: str = "]", most: int = 2) -> int:
