@@ -100,6 +100,7 @@ def test_tex_follows_includes_relative_to_the_including_file(tmp_path: Path):
     ("- item\n\n    @a continues the item\n", ["a"]),
     ("<!-- @a\n@b -->@c", ["c"]),
     ("`unclosed @a", ["a"]),
+    ("see @fig-plot, @sec:intro and @tbl-1 of @figueroa20", ["figueroa20"]),  # cross-references
 ])
 def test_markdown_pandoc_citations(source, expected):
     assert keys(markdown_citations(source)) == expected

@@ -4,7 +4,8 @@
 braced keys ``@{10.1000/xyz}`` and the YAML header's ``nocite`` (``@*`` for everything). Like
 pandoc, an ``@`` right after a letter or digit is not one (``someone@example.org``), a key's
 trailing punctuation is not part of it (``@doe99.`` cites ``doe99``), and nothing inside code
-(fenced or indented blocks, backtick spans) or HTML comments is read.
+(fenced or indented blocks, backtick spans) or HTML comments is read. Cross-references are not
+citations either: Quarto's ``@fig-plot``, ``@sec-intro`` ... and pandoc-crossref's ``@fig:plot``.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _YAML_END = re.compile(r"^(?:---|\.\.\.)\s*$")
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+#: labels of figures, tables, sections... (Quarto: "fig-", pandoc-crossref: "fig:")
+_CROSSREF = re.compile(r"(?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem)[-:]")
 _TICK_OR_ESCAPE = re.compile(r"[`\\]")
 _BIBLIOGRAPHY_VALUE = re.compile(r"^bibliography\s*:\s*(.*)$")
 
@@ -129,6 +132,8 @@ def markdown_citations(text: str, name: str = "<string>") -> CitedKeys:
     body = clean(text[body_start:])
     starts = [0] + [m.end() for m in re.finditer("\n", body)]
     for m in _CITE.finditer(body):
+        if m.group("plain") and _CROSSREF.match(m.group("plain")):
+            continue
         line = head + bisect.bisect_right(starts, m.start())
         cited.add(m.group("braced") or m.group("plain"), name, line)
     if head:
