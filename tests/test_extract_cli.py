@@ -136,3 +136,24 @@ def test_citation_check_triggers_on_bad_document_and_not_on_good(files, check_id
     found = run_checks(library, [check_id], show_progress=False, cited=tex_citations(bad, "doc.tex"))
     assert [f.check for f in found] == [check_id] and found[0].severity == CHECKS[check_id].severity
     assert run_checks(library, [check_id], show_progress=False, cited=tex_citations(good, "doc.tex")) == []
+
+
+def test_extract_on_biblatex_examples_is_verbatim_with_parents_and_biber_accepts_it(tmp_path):
+    """The biblatex manual's own examples: a crossref child and a 'related' entry bring what they
+    refer to, every entry is the source's text, and biber reads the result without errors."""
+    from tests.conftest import require_shared
+    from tests.texcheck import check_with_biber
+
+    source = require_shared("corpus", "ordinary", "bibtex-tidy-fixtures", "biblatex", "biblatex-examples.bib")
+    doc = tmp_path / "paper.tex"
+    doc.write_text("\\textcite{westfahl:space} and \\parencite{vangennep:related} and \\cite{aristotle:poetics}\n")
+    result = run("extract", source, "--cited-in", doc)
+    assert result.exit_code == 0, result.stderr
+    keys = re.findall(r"^@(?!string)\w+\{([^,]+),", result.stdout, re.M)
+    assert keys[:3] == ["westfahl:space", "vangennep:related", "aristotle:poetics"]
+    assert keys[3:] == ["westfahl:frontier", "vizedom:related", "vangennep"]  # related of related too
+    text = source.read_text(encoding="utf-8")
+    for block in re.split(r"\n\n(?=@)", result.stdout.strip()):
+        assert block in text, block
+    checked = check_with_biber(result.stdout, tmp_path)
+    assert checked.ok, "\n".join(checked.errors)

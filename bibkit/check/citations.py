@@ -31,7 +31,8 @@ def undefined_citations(ctx: Context) -> Iterable[Finding]:
 
 
 @library_check("unused-entry", "warning",
-               "no citation of the document reaches this entry (nor does a cited entry crossref it)", "citations")
+               "no citation of the document reaches this entry, nor does a cited entry refer to it "
+               "(crossref, xdata, xref, related, entryset)", "citations")
 def unused_entries(ctx: Context) -> Iterable[Finding]:
     found = _resolution(ctx)
     check = get("unused-entry")

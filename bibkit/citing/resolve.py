@@ -3,8 +3,9 @@
 A key is looked up as written (bibtex and biber compare keys exactly), then among the entries'
 BibLaTeX ``ids`` aliases (old keys kept by ``bibkit keys --rekey``), which biber resolves to the
 entry. ``\\nocite{*}`` takes every entry not cited before it, in the bibliography's order, which
-is where bibtex's unsrt and biber's ``sorting=none`` put them. The ``crossref`` and ``xdata``
-parents of what is cited come along: without them the cited entries lose their inherited data.
+is where bibtex's unsrt and biber's ``sorting=none`` put them. The entries that what is cited
+refers to come along: ``crossref`` and ``xdata`` parents (without them the cited entries lose
+their inherited data), and what biber also looks up, ``xref``, ``related`` and ``entryset``.
 """
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from bibkit.citing.cited import ALL, Citation, CitedKeys
 from bibkit.keys import aliases_of
 from bibkit.model import Entry
 
-#: fields naming the entries an entry inherits data from
-PARENT_FIELDS = ("crossref", "xdata")
+#: fields naming the entries an entry needs in the same .bib (inherits data from, or shows)
+PARENT_FIELDS = ("crossref", "xdata", "xref", "related", "entryset")
 
 
 def _parent_keys(entry: Entry) -> list[str]:

@@ -139,7 +139,8 @@ def _flavour(library: Library, entries: list[Entry]) -> str:
 def extract(files, documents, output, to, from_, encoding, unicode, quiet):
     """Write the entries of FILES that DOC cites, in order of first citation.
 
-    crossref/xdata parents of cited entries come along (after their children, as bibtex needs);
+    The entries they refer to come along: crossref/xdata parents (after their children, as
+    bibtex needs), xref, related and entryset members;
     a citation of an old key (``ids`` alias) selects its entry. Undefined citations are listed
     as DOC:line on standard error and the exit status is 1; the rest is still written.
     """
