@@ -141,11 +141,15 @@ def _checkcites(paper, doc: str) -> tuple[list[str], list[str]]:
     return lists[0], lists[1]
 
 
-@pytest.mark.parametrize("doc", ["aux", "bcf"])
+#: each form of the paper, and the compiled file checkcites reads for it
+COMPILED = {"aux": "aux", "bibtex": "aux", "markdown": "aux", "bcf": "bcf", "biblatex": "bcf"}
+
+
+@pytest.mark.parametrize("doc", DOCUMENTS)
 def test_undefined_and_unused_equal_checkcites(paper, doc):
     """checkcites does not know ids aliases: what it calls undefined is our undefined plus the
     aliases, what it calls unused is our unused plus the entries cited only by an alias."""
-    unused_cc, undefined_cc = _checkcites(paper, doc)
+    unused_cc, undefined_cc = _checkcites(paper, COMPILED[doc])
     cited = read_cited(str(paper[doc]))
     found = resolve(cited, bibkit.load(paper["bib"]).entries)
     undefined = [c.key for c in found.undefined]
