@@ -52,6 +52,7 @@ def test_tex_cite_family(source, expected):
     "\\begin{lstlisting}\\cite{a}\\end{lstlisting}",
     "\\begin{comment}\n\\cite{a}\n",
     "\\\\cite{a}",  # a line break followed by the text "cite{a}"
+    "\\iffalse\n\\cite{a}\\fill\n\\fi",
 ])
 def test_tex_text_that_is_not_a_citation(source):
     assert keys(tex_citations(source)) == []

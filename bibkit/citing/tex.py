@@ -3,10 +3,10 @@
 Covers the ``\\cite`` family of LaTeX, natbib, biblatex and apacite: starred forms, up to two
 optional arguments (``\\citep[see][p.~3]{key}``), biblatex's multicites
 (``\\cites(pre)(post)[pre][post]{a}[post]{b}``) and volcites (``\\volcite[pre]{vol}[pp]{key}``),
-``\\nocite{key}`` and ``\\nocite{*}``. ``%`` comments, ``\\verb`` and verbatim-like environments
-are blanked out first (keeping every offset, so lines stay right). ``\\include``, ``\\input``,
-``\\subfile`` and ``\\import``/``\\subimport`` are followed where they stand, relative to the
-including file (then to the main file, which is where LaTeX itself looks).
+``\\nocite{key}`` and ``\\nocite{*}``. ``%`` comments, ``\\verb``, verbatim-like environments and
+``\\iffalse...\\fi`` are blanked out first (keeping every offset, so lines stay right).
+``\\include``, ``\\input``, ``\\subfile`` and ``\\import``/``\\subimport`` are followed where they
+stand, relative to the including file (then to the main file, which is where LaTeX looks).
 """
 from __future__ import annotations
 
@@ -55,6 +55,7 @@ def _blank(chars: list[str], start: int, end: int) -> None:
 
 
 _SPECIAL = re.compile(r"[%\\]")
+_FI = re.compile(r"\\fi(?![A-Za-z])")
 
 
 def clean(text: str) -> str:
@@ -97,6 +98,12 @@ def clean(text: str) -> str:
                 blank(i, stop)
                 i = stop
                 continue
+        if text.startswith("iffalse", i + 1) and not (i + 8 < n and text[i + 8].isalpha()):
+            end = _FI.search(text, i + 8)  # \iffalse ... \fi: a block the author switched off
+            stop = n if end is None else end.end()
+            blank(i, stop)
+            i = stop
+            continue
         b = _BEGIN_VERBATIM.match(text, i)
         if b:
             env = b.group(1)
