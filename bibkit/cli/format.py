@@ -10,7 +10,9 @@ from collections.abc import Iterable
 
 import click
 
+from bibkit.citing import resolve
 from bibkit.cli.common import exit_status, load_inputs, write_text_output
+from bibkit.cli.extract import read_documents, report_citations
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.model import Entry
@@ -143,6 +145,8 @@ def _fail(message: str, code: int = 1) -> None:
 @_FROM
 @_ENCODING
 @_QUIET
+@click.option("--cited-in", "cited_in", multiple=True, metavar="DOC",
+              help="Only the entries DOC (.aux, .bcf, .tex, Markdown) cites, numbered in order of first citation.")
 def format_command(
     files: tuple[str, ...],
     style: str,
@@ -152,10 +156,24 @@ def format_command(
     from_format: str | None,
     encoding: str | None,
     quiet: bool,
+    cited_in: tuple[str, ...] = (),
 ) -> None:
-    """Format every entry of FILE... (- for stdin) as a reference list in a CSL or BibTeX style."""
+    """Format every entry of FILE... (- for stdin) as a reference list in a CSL or BibTeX style.
+
+    With --cited-in, only the cited entries, in order of first citation (which numeric styles
+    number by); undefined citations are listed as DOC:line and the exit status is 1.
+    """
     fmt = OUTPUT_FORMATS[to.lower()]
-    library = load_inputs(list(files), fmt=from_format, encoding=encoding, quiet=quiet)
+    undefined = False
+    if cited_in:
+        cited = read_documents(cited_in, encoding, quiet)
+    # a cited entry formats with what it inherits from its crossref parent, as bibtex would
+    library = load_inputs(list(files), fmt=from_format, encoding=encoding, quiet=quiet,
+                          **({"resolve_crossref": True} if cited_in else {}))
+    if cited_in:
+        found = resolve(cited, library.entries)
+        undefined = report_citations(found, quiet)
+        library.replace_entries(found.cited)
     problems: list[Problem] = []
     try:
         if style.startswith(BIBTEX_PREFIX):
@@ -177,7 +195,7 @@ def format_command(
     _print_problems(problems, quiet)
     write_text_output(_join(entries, fmt), output)
     status = exit_status(library)
-    if not status and any(p.severity == "error" for p in problems):
+    if not status and (undefined or any(p.severity == "error" for p in problems)):
         status = 1
     sys.exit(status)
 
