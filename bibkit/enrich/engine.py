@@ -76,18 +76,35 @@ def wants_lookup(entry: Entry, overwrite: set[str], upgrade_preprints: bool, for
     return bool(needs_enrichment(entry) or overwrite or force or (upgrade_preprints and is_preprint(entry)))
 
 
-def run_parallel(items: list, work: Callable, workers: int, progress: Progress | None = None) -> list:
-    """``work`` over ``items`` in a bounded pool; results in input order."""
+def run_parallel(items: list, work: Callable, workers: int, progress: Progress | None = None,
+                 on_error: Callable[[object, Exception], object] | None = None) -> list:
+    """``work`` over ``items`` in a bounded pool; results in input order.
+
+    An exception in one item's work never leaves the pool: ``on_error(item, exc)`` gives that
+    item's result instead (the exception itself when no ``on_error`` is given), so the other
+    items' results are kept.
+    """
     if not items:
         return []
     results: list = [None] * len(items)
+
+    def guarded(item):
+        try:
+            return work(item)
+        except Exception as exc:  # noqa: BLE001 - reported per item by on_error
+            return on_error(item, exc) if on_error else exc
+
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(items)))) as pool:
-        futures = {pool.submit(work, item): i for i, item in enumerate(items)}
+        futures = {pool.submit(guarded, item): i for i, item in enumerate(items)}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             if progress:
                 progress(1)
     return results
+
+
+def _failed(entry: Entry, exc: Exception) -> Outcome:
+    return Outcome(entry, status="failed", message=f"{type(exc).__name__}: {exc}")
 
 
 def _enrich_one(entry: Entry, resolver: Resolver, overwrite: set[str], upgrade_preprints: bool,
@@ -140,7 +157,7 @@ def enrich_library(library: Library, resolver: Resolver, *, overwrite: Iterable[
     if arxiv_ids:
         resolver.prefetch("arxiv", arxiv_ids)
     outcomes = run_parallel(entries, lambda e: _enrich_one(e, resolver, overwrite, upgrade_preprints, force),
-                            resolver.http.config.workers, progress)
+                            resolver.http.config.workers, progress, on_error=_failed)
     problems: list[Problem] = []
     for outcome in outcomes:
         entry = outcome.entry
@@ -150,6 +167,9 @@ def enrich_library(library: Library, resolver: Resolver, *, overwrite: Iterable[
         if outcome.status == "not-found":
             detail = f"; {outcome.message}" if outcome.message else ""
             problems.append(Problem(f"{label}: no record found{detail}", file, line, "warning", "enrich-not-found"))
+        elif outcome.status == "failed":
+            problems.append(Problem(f"{label}: enrichment failed ({outcome.message})", file, line,
+                                    "error", "enrich-failed"))
         if outcome.published_doi and not outcome.upgraded:
             problems.append(Problem(f"{label}: this preprint was published as doi:{outcome.published_doi}; "
                                     "--upgrade-preprints cites the published version", file, line, "warning",

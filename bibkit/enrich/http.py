@@ -147,8 +147,13 @@ class HttpClient:
                 gate = self.gates[source] = _Gate(self.config.interval(source), self.config.max_in_flight(source))
             return gate
 
-    def get(self, source: str, url: str, params: dict | None = None, headers: dict | None = None) -> Fetched:
-        """Fetch ``url``; 200 and 404 are answers, anything else after retries is a SourceError."""
+    def get(self, source: str, url: str, params: dict | None = None, headers: dict | None = None,
+            answers: tuple[int, ...] = (200, 404)) -> Fetched:
+        """Fetch ``url``; ``answers`` (200 and 404) are answers, anything else after retries is a SourceError.
+
+        A source whose error statuses carry a readable answer (arXiv's 400 names the malformed
+        id in an Atom feed) lists them in ``answers`` and reads them itself.
+        """
         params = dict(params or {})
         if self.config.mailto and source in ("crossref", "openalex"):
             params.setdefault("mailto", self.config.mailto)
@@ -177,7 +182,7 @@ class HttpClient:
                     raise SourceError(source, f"timed out after {self.config.timeout:g} s ({url})", "timeout") from None
                 reason = "connection refused" if "refused" in text.lower() else "cannot connect"
                 raise SourceError(source, f"unreachable: {reason} ({url})", "unreachable") from None
-        if response.status_code not in (200, 404):
+        if response.status_code not in answers:
             raise SourceError(source, f"HTTP {response.status_code} from {response.url}", "http")
         return Fetched(response.url, response.status_code, response.text, _now(), False)
 
