@@ -190,6 +190,26 @@ class Resolver:
                 result.rejected.append((hit, verdict))
         return result
 
+    def search_all(self, entry: Entry) -> list[tuple[Record, Verdict]]:
+        """Every search source's hits for ``entry``'s title, each with its verdict (``bibkit add TITLE``).
+
+        Unlike :meth:`search`, which stops at the first accepted hit (the entry's year and
+        author count narrow it down), a bare title asks every source, so that two different
+        works with the same title are seen as two and not silently taken as one.
+        """
+        judged: list[tuple[Record, Verdict]] = []
+        if not entry.title.strip():
+            return judged
+        for name in self.search_chain():
+            src = self._usable(name)
+            if src is None or not src.searchable:
+                continue
+            hits = self._ask(name, f'title "{_short(entry.title)}"', src.search, self.http, entry.title, entry.year)
+            if hits is FAILED:
+                continue
+            judged.extend((hit, judge(entry, hit.entry, self.title_threshold)) for hit in hits)
+        return judged
+
     def published_version(self, entry: Entry, record: Record | None, ask_more: bool) -> Record | None:
         """The published version of a preprint, from what ``record`` says or (``ask_more``) OpenAlex."""
         doi = record.published_doi if record is not None else ""
