@@ -224,3 +224,78 @@ def test_every_value_of_an_added_entry_has_its_provenance(real, tmp_path):
                + [n for n in ("doi", "issn", "url") if getattr(entry.ids, n)])
     assert set(present) <= set(provenance), set(present) - set(provenance)
     assert {p["source"] for p in provenance.values()} == {"crossref"}
+
+
+# ---------------------------------------------------------------- bibkit add by what users have
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://doi.org/10.1038/S42256-024-00832-8", ("doi", "10.1038/s42256-024-00832-8")),
+    ("http://dx.doi.org/10.1145/3448016.3452841", ("doi", "10.1145/3448016.3452841")),
+    ("https://doi.org/10.48550/arXiv.1605.08386", ("arxiv", "1605.08386")),
+    ("https://arxiv.org/abs/1605.08386", ("arxiv", "1605.08386")),
+    ("https://arxiv.org/abs/2104.12255v1", ("arxiv", "2104.12255v1")),
+    ("https://arxiv.org/pdf/2104.12255v1", ("arxiv", "2104.12255v1")),
+    ("https://arxiv.org/pdf/2104.12255v1.pdf", ("arxiv", "2104.12255v1")),
+    ("http://export.arxiv.org/abs/astro-ph/0601001", ("arxiv", "astro-ph/0601001")),
+    ("https://arxiv.org/pdf/quant-ph/0201082v1.pdf", ("arxiv", "quant-ph/0201082v1")),
+    ("https://dl.acm.org/doi/10.1145/3448016.3452841", ("doi", "10.1145/3448016.3452841")),
+    ("https://onlinelibrary.wiley.com/doi/full/10.1002/jor.1100150407", ("doi", "10.1002/jor.1100150407")),
+    ("https://onlinelibrary.wiley.com/doi/10.1002/jor.1100150407/abstract", ("doi", "10.1002/jor.1100150407")),
+    ("https://link.springer.com/content/pdf/10.1007/978-3-662-46370-3_13.pdf", ("doi", "10.1007/978-3-662-46370-3_13")),
+    ("https://www.biorxiv.org/content/10.1101/2020.12.01.406702v1.full.pdf", ("doi", "10.1101/2020.12.01.406702")),
+    ("https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0033693", ("doi", "10.1371/journal.pone.0033693")),
+    ("https://www.science.org/doi/abs/10.1126/science.169.3946.635?cookieSet=1#tab",
+     ("doi", "10.1126/science.169.3946.635")),
+    ("https://www.nature.com/articles/s42256-024-00832-8", None),  # no identifier in the URL
+])
+def test_landing_page_urls_map_to_their_identifier(url, expected):
+    from bibkit.enrich.identify import parse_identifier
+
+    assert parse_identifier(url) == expected
+
+
+def test_add_by_landing_page_urls(real, tmp_path):
+    result, items = add_one(tmp_path, "https://dl.acm.org/doi/10.1145/3448016.3452841",
+                            "https://arxiv.org/pdf/2104.12255v1.pdf", "https://doi.org/10.1038/s42256-024-00832-8")
+    assert result.exit_code == 0, result.stderr
+    assert [i.get("DOI") or i["custom"]["bibkit"]["arxiv"] for i in items] == [
+        "10.1145/3448016.3452841", "2104.12255v1", "10.1038/s42256-024-00832-8"]
+
+
+def test_add_reports_a_url_without_an_identifier(real, tmp_path):
+    result, items = add_one(tmp_path, "https://www.nature.com/articles/s42256-024-00832-8", "10.1038/srep16696")
+    assert result.exit_code == 1
+    assert "https://www.nature.com/articles/s42256-024-00832-8: error: a URL bibkit cannot map" in result.stderr
+    assert [i["DOI"] for i in items] == ["10.1038/srep16696"]
+
+
+def test_add_by_title_takes_the_one_record_above_the_threshold(real, tmp_path):
+    result, [item] = add_one(tmp_path, "Augmenting large language models with chemistry tools")
+    assert result.exit_code == 0, result.stderr
+    assert item["DOI"] == "10.1038/s42256-024-00832-8" and len(item["author"]) == 6
+    assert "found by title search: doi:10.1038/s42256-024-00832-8" in result.stderr
+
+
+def test_add_by_title_rejects_another_papers_hit_and_takes_the_matching_one(real, tmp_path):
+    """Crossref's recorded answer for this title is another paper; OpenAlex has the arXiv preprint."""
+    result, [item] = add_one(tmp_path, "PaperQA: Retrieval-Augmented Generative Agent for Scientific Research")
+    assert result.exit_code == 0, result.stderr
+    assert item["custom"]["bibkit"]["arxiv"] == "2312.07559" and "DOI" not in item
+
+
+def test_add_by_title_lists_the_candidates_when_none_is_close_enough(real, tmp_path):
+    result, items = add_one(tmp_path, "National Flag of Canada Day", "10.1038/srep16696")
+    assert result.exit_code == 1
+    assert "National Flag of Canada Day: error: no record matches this title closely enough" in result.stderr
+    assert ('doi:10.3138/9781442621534-019  "16. Marketing the Maple Leaf: The Curious Case of National Flag '
+            'of Canada Day" (2016) [crossref, similarity') in result.stderr
+    assert [i["DOI"] for i in items] == ["10.1038/srep16696"]  # the rest is still added
+
+
+def test_add_by_title_lists_two_works_with_the_same_title_instead_of_guessing(server, tmp_path):
+    out = tmp_path / "refs.bib"
+    result = run("add", "Attention is all you need", "-o", str(out))
+    assert result.exit_code == 1
+    assert "several records have this title; nothing added" in result.stderr
+    assert "doi:10.5555/attention.2023" in result.stderr and "arXiv:1706.03762" in result.stderr
+    assert not out.exists()
