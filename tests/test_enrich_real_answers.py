@@ -184,10 +184,12 @@ def test_each_failed_identifier_is_reported_and_the_rest_is_written(real, tmp_pa
     result = run("enrich", str(src), "-o", str(out), "--sources", "crossref")
     assert result.exit_code == 1
     err = result.stderr
-    assert "crossref: doi:10.1038/srep16696: malformed JSON" in err
-    assert "crossref: doi:10.3892/ijo_00000353: HTTP 403" in err
-    assert "crossref: doi:10.1515/crelle-2013-0024: could not read the answer: ValueError" in err
-    assert "Traceback" not in err
+    assert f"{src}:1: error: k0: crossref: doi:10.1038/srep16696: malformed JSON" in err
+    assert f"{src}:2: error: k1: crossref: doi:10.3892/ijo_00000353: HTTP 403" in err
+    assert (f"{src}:3: error: k2: crossref: doi:10.1515/crelle-2013-0024: could not read the answer: "
+            "ValueError: a record shape nobody expected") in err
+    assert "Traceback" not in err and "no record found" not in err
+    assert "enriched 1 of 4 entries (11 fields), 3 failed; wrote" in err
     entries = {e.key: e for e in load(out).entries}
     assert entries["k3"].title.startswith("Methylphenidate Exposure")
     assert not entries["k0"].title and not entries["k2"].title

@@ -248,6 +248,7 @@ def enrich_command(file, output, to, overwrite, upgrade_preprints, dry_run, forc
     offered = sum(1 for o in report.outcomes if o.published_doi and not o.upgraded)
     upgraded = sum(1 for o in report.outcomes if o.upgraded)
     missing = sum(1 for o in report.outcomes if o.status == "not-found")
+    failed = sum(1 for o in report.outcomes if o.status == "failed")
     summary = f"enriched {len(changed)} of {len(library.entries)} entries ({fields} fields)"
     if upgraded:
         summary += f", {upgraded} preprints upgraded"
@@ -255,6 +256,8 @@ def enrich_command(file, output, to, overwrite, upgrade_preprints, dry_run, forc
         summary += f", {offered} preprints published (see --upgrade-preprints)"
     if missing:
         summary += f", {missing} not found"
+    if failed:
+        summary += f", {failed} failed"
     status = 1 if report.source_errors or library.has_errors else 0
     if dry_run:
         old = dumps(before, fmt)

@@ -15,7 +15,7 @@ from bibkit.diagnostics import Problem
 from bibkit.enrich.identify import entry_identifiers, is_url, parse_identifier
 from bibkit.enrich.merge import Change, fill, stamp_all, upgrade
 from bibkit.enrich.match import Verdict
-from bibkit.enrich.resolver import Resolver
+from bibkit.enrich.resolver import Resolver, ident_label, search_label
 from bibkit.enrich.sources.base import Record
 from bibkit.identifiers import parse_arxiv
 from bibkit.model import Entry, Library
@@ -160,12 +160,22 @@ def enrich_library(library: Library, resolver: Resolver, *, overwrite: Iterable[
     outcomes = run_parallel(entries, lambda e: _enrich_one(e, resolver, overwrite, upgrade_preprints, force),
                             resolver.http.config.workers, progress, on_error=_failed)
     problems: list[Problem] = []
+    reported: set[str] = set()
     for outcome in outcomes:
         entry = outcome.entry
         file = entry.source.file if entry.source else "<input>"
         line = entry.source.line if entry.source else None
         label = entry.key or (entry.title[:50] or "entry")
-        if outcome.status == "not-found":
+        failures = []
+        if outcome.status != "skipped":
+            whats = [ident_label(k, v) for k, v in entry_identifiers(entry)] + [search_label(entry.title)]
+            failures = resolver.failures_for(whats)
+            for failure in failures:
+                reported.add(failure.what)
+                problems.append(Problem(f"{label}: {failure.line()}", file, line, "error", "enrich-source-failed"))
+        if outcome.status == "not-found" and failures:
+            outcome.status = "failed"  # not found because a source failed, as just said
+        elif outcome.status == "not-found":
             detail = f"; {outcome.message}" if outcome.message else ""
             problems.append(Problem(f"{label}: no record found{detail}", file, line, "warning", "enrich-not-found"))
         elif outcome.status == "failed":
@@ -176,7 +186,7 @@ def enrich_library(library: Library, resolver: Resolver, *, overwrite: Iterable[
                                     "--upgrade-preprints cites the published version", file, line, "warning",
                                     "preprint-published"))
     library.problems.extend(problems)
-    return EnrichReport(outcomes, problems, resolver.failure_lines())
+    return EnrichReport(outcomes, problems, resolver.failure_lines(reported))
 
 
 def looks_like_title(text: str) -> bool:
@@ -298,11 +308,14 @@ def add_identifiers(texts: list[str], resolver: Resolver, progress: Progress | N
 
     outcomes = run_parallel(parsed, work, resolver.http.config.workers, progress,
                             on_error=lambda item, exc: _failed(Entry(), exc))
-    failed_sources = bool(resolver.failures)
-    for (text, _), outcome in zip(parsed, outcomes):
+    reported: set[str] = set()
+    for (text, (kind, value)), outcome in zip(parsed, outcomes):
+        for failure in resolver.failures_for([search_label(value) if kind == "title" else ident_label(kind, value)]):
+            reported.add(failure.what)
+            problems.append(Problem(failure.line(), text, None, "error", "source-failed"))
         if outcome.status in ("not-found", "ambiguous"):
             message = outcome.message or "no record found"
-            if failed_sources and outcome.status == "not-found":
+            if resolver.down and outcome.status == "not-found":
                 message += " (a source failed; see above)"
             problems.append(Problem(message, text, None, "error", outcome.status))
         elif outcome.status == "failed":
@@ -314,4 +327,4 @@ def add_identifiers(texts: list[str], resolver: Resolver, progress: Progress | N
                 problems.append(Problem(f"this preprint was published as doi:{outcome.record.published_doi} "
                                         "(add that DOI to cite the published version)", text, None, "warning",
                                         "preprint-published"))
-    return EnrichReport([o for o in outcomes if o.status == "filled"], problems, resolver.failure_lines())
+    return EnrichReport([o for o in outcomes if o.status == "filled"], problems, resolver.failure_lines(reported))

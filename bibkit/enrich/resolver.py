@@ -146,7 +146,7 @@ class Resolver:
                 bare = parse_arxiv(value)[0] or value
                 result = found.get(bare) or found.get(value)
                 if isinstance(result, SourceError):
-                    self._fail(result, f"{kind}:{value}")
+                    self._fail(result, ident_label(kind, value))
                     result = None
                 with self._lock:
                     self._memo[(name, kind, value)] = result
@@ -163,7 +163,7 @@ class Resolver:
                 memo_hit = key in self._memo
                 record = self._memo.get(key)
             if not memo_hit:
-                record = self._ask(name, f"{kind}:{value}", src.lookup, self.http, kind, value)
+                record = self._ask(name, ident_label(kind, value), src.lookup, self.http, kind, value)
                 if record is FAILED:
                     continue
             if record is not None:
@@ -179,7 +179,7 @@ class Resolver:
             src = self._usable(name)
             if src is None or not src.searchable:
                 continue
-            hits = self._ask(name, f'title "{_short(entry.title)}"', src.search, self.http, entry.title, entry.year)
+            hits = self._ask(name, search_label(entry.title), src.search, self.http, entry.title, entry.year)
             if hits is FAILED:
                 continue
             for hit in hits:
@@ -204,7 +204,7 @@ class Resolver:
             src = self._usable(name)
             if src is None or not src.searchable:
                 continue
-            hits = self._ask(name, f'title "{_short(entry.title)}"', src.search, self.http, entry.title, entry.year)
+            hits = self._ask(name, search_label(entry.title), src.search, self.http, entry.title, entry.year)
             if hits is FAILED:
                 continue
             judged.extend((hit, judge(entry, hit.entry, self.title_threshold)) for hit in hits)
@@ -220,9 +220,18 @@ class Resolver:
             return None
         return self.lookup("doi", doi, ("crossref", "doi"))
 
-    def failure_lines(self) -> list[str]:
+    def failures_for(self, whats: list[str]) -> list[LookupFailure]:
+        """The failed look-ups of these identifiers (``doi:10...``) or searches, in source order."""
+        wanted = set(whats)
+        with self._lock:
+            found = [f for f in self.lookup_failures if f.what in wanted]
+        unique = {(f.source, f.what, f.error.message): f for f in found}
+        return sorted(unique.values(), key=lambda f: (f.source, f.what))
+
+    def failure_lines(self, reported: set[str] = frozenset()) -> list[str]:
         """What failed: one line per source that was down (its first error, how many look-ups
-        it cost), and one line per other failed look-up, naming the identifier."""
+        it cost), and one line per other failed look-up, naming the identifier, except those
+        whose identifier is in ``reported`` (already told to the user with their entry)."""
         lines = []
         by_source: dict[str, list[LookupFailure]] = {}
         for failure in self.lookup_failures:
@@ -233,7 +242,7 @@ class Resolver:
             if name in self.down or not items:
                 more = f" ({failure.count} look-ups failed)" if failure.count > 1 else ""
                 lines.append(f"{name}: {failure.error.message}{more}")
-            lines.extend(sorted({item.line() for item in items}))
+            lines.extend(sorted({item.line() for item in items if item.what not in reported}))
         return lines
 
 
@@ -241,6 +250,12 @@ class Resolver:
 FAILED = object()
 
 
-def _short(title: str, width: int = 60) -> str:
+def search_label(title: str, width: int = 60) -> str:
+    """How a title search is named in failure reports: ``title "The first words..."``."""
     title = " ".join(title.split())
-    return title if len(title) <= width else title[:width - 3] + "..."
+    return 'title "' + (title if len(title) <= width else title[:width - 3] + "...") + '"'
+
+
+def ident_label(kind: str, value: str) -> str:
+    """How an identifier look-up is named in failure reports: ``doi:10.1000/x``."""
+    return f"{kind}:{value}"
