@@ -15,7 +15,6 @@ from bibkit.enrich.resolver import Resolver
 from bibkit.enrich.sources.crossref import work_to_csl
 from bibkit.enrich.sources.openalex import work_to_csl as openalex_to_csl
 from bibkit.enrich.testing import FakeScholarlyServer, Scripted, point_env_at, use_recordings
-from bibkit.formats.csljson import csl_to_entry
 from tests.conftest import require_shared
 
 
