@@ -81,6 +81,14 @@ def test_a_posted_preprint_keeps_its_posted_date(recordings):
     assert work_to_csl(work)["issued"] == {"date-parts": [[2024, 4, 1]]}
 
 
+def test_every_isbn_of_a_book_is_kept_as_text(recordings):
+    book = crossref_work(recordings, "10.1017_9781108348843")
+    assert work_to_csl(book)["ISBN"] == "9781108348843, 9781108425728, 9781108443241"
+    chapter = crossref_work(recordings, "10.1007_978-3-662-46370-3_13")
+    item = work_to_csl(chapter)
+    assert item["ISBN"] == "9783662463697, 9783662463703" and item["container-title"] == "Shoulder Stiffness"
+
+
 def test_a_blog_post_is_a_weblog_post_end_to_end(real, tmp_path):
     result, [item] = add_one(tmp_path, "10.53731/ybhah-9jy85")
     assert result.exit_code == 0, result.stderr
