@@ -14,9 +14,9 @@ from typing import Callable, Iterable
 from bibkit.diagnostics import Problem
 from bibkit.enrich.identify import entry_identifiers, is_url, parse_identifier
 from bibkit.enrich.merge import Change, fill, stamp_all, upgrade
-from bibkit.enrich.match import Verdict
 from bibkit.enrich.resolver import Resolver, ident_label, search_label
 from bibkit.enrich.sources.base import Record
+from bibkit.enrich.titles import by_title, looks_like_title
 from bibkit.identifiers import parse_arxiv
 from bibkit.model import Entry, Library
 
@@ -30,7 +30,7 @@ class Outcome:
     entry: Entry
     changes: list[Change] = field(default_factory=list)
     record: Record | None = None
-    status: str = "unchanged"  # filled | unchanged | not-found | skipped | failed
+    status: str = "unchanged"  # filled | unchanged | not-found | ambiguous | skipped | failed
     message: str = ""
     published_doi: str = ""  # a preprint's published version (offered or applied)
     upgraded: bool = False
@@ -189,77 +189,6 @@ def enrich_library(library: Library, resolver: Resolver, *, overwrite: Iterable[
     return EnrichReport(outcomes, problems, resolver.failure_lines(reported))
 
 
-def looks_like_title(text: str) -> bool:
-    """Two or more words with letters: searched as a title (one word is too little to go on)."""
-    return len([w for w in text.split() if any(c.isalpha() for c in w)]) >= 2
-
-
-def _work_keys(record: Record) -> set[str]:
-    """What identifies a record's work: its DOI, arXiv id and published version's DOI."""
-    ids = record.entry.ids
-    keys = {f"{kind}:{value}" for kind, value in (("doi", ids.doi), ("arxiv", ids.arxiv),
-                                                  ("doi", record.published_doi)) if value}
-    return keys or {f"title:{record.entry.title.lower()}|{record.entry.year}"}
-
-
-def distinct_works(records: list[Record]) -> list[Record]:
-    """One record per work (the first source's), records sharing an identifier being one work."""
-    groups: list[tuple[set[str], Record]] = []
-    for record in records:
-        keys = _work_keys(record)
-        for group_keys, _ in groups:
-            if group_keys & keys:
-                group_keys |= keys
-                break
-        else:
-            groups.append((keys, record))
-    return [record for _, record in groups]
-
-
-def describe(record: Record, verdict: Verdict | None = None) -> str:
-    """One candidate as a line a user can act on: its identifier first, then what it is."""
-    entry = record.entry
-    ident = (f"doi:{entry.ids.doi}" if entry.ids.doi else f"arXiv:{entry.ids.arxiv}" if entry.ids.arxiv
-             else "(no identifier)")
-    who = entry.authors.names[0].display() if entry.authors.names else ""
-    more = " et al." if len(entry.authors.names) > 1 else ""
-    when = ", ".join(x for x in (str(entry.year or ""), who + more) if x)
-    score = f", similarity {verdict.score:.0f}" if verdict is not None else ""
-    return f"{ident}  \"{entry.title}\"" + (f" ({when})" if when else "") + f" [{record.source}{score}]"
-
-
-def _by_title(text: str, resolver: Resolver) -> Outcome:
-    """``bibkit add "A title"``: one work above the title threshold is added; otherwise the
-    candidates are listed and nothing is added for this title."""
-    query = Entry()
-    query.fields["title"] = " ".join(text.split())
-    judged = resolver.search_all(query)
-    accepted = distinct_works([record for record, verdict in judged if verdict.accepted])
-    if len(accepted) == 1:
-        record = accepted[0]
-        verdict = next(v for r, v in judged if r is record)
-        return Outcome(record.entry, record=record, status="filled",
-                       message=f"found by title search: {describe(record, verdict)}")
-    if accepted:
-        lines = [describe(r, next(v for h, v in judged if h is r)) for r in accepted]
-        return Outcome(Entry(), status="ambiguous",
-                       message="several records have this title; nothing added (add the one you mean by its "
-                               "identifier):" + "".join(f"\n    {line}" for line in lines))
-    near = sorted(judged, key=lambda rv: -rv[1].score)
-    seen: set[int] = set()
-    lines = []
-    for record, verdict in near:
-        if id(record) in seen or len(lines) == 5:
-            continue
-        seen.add(id(record))
-        lines.append(describe(record, verdict))
-    if not lines:
-        return Outcome(Entry(), status="not-found", message="no record found for this title")
-    return Outcome(Entry(), status="not-found",
-                   message=f"no record matches this title closely enough (similarity {resolver.title_threshold:.0f} "
-                           "needed); nothing added. Candidates:" + "".join(f"\n    {line}" for line in lines))
-
-
 def add_identifiers(texts: list[str], resolver: Resolver, progress: Progress | None = None) -> EnrichReport:
     """Entries for what users have: identifiers as they type them, landing-page URLs, or a title.
 
@@ -290,21 +219,23 @@ def add_identifiers(texts: list[str], resolver: Resolver, progress: Progress | N
 
     def work(item: tuple[str, tuple[str, str]]) -> Outcome:
         text, (kind, value) = item
+        message = ""
         if kind == "title":
-            outcome = _by_title(value, resolver)
-            record = outcome.record
+            match = by_title(value, resolver)
+            if match.record is None:
+                return Outcome(Entry(), status=match.status, message=match.message)
+            record, message = match.record, match.message
         else:
-            outcome = None
             record = resolver.lookup(kind, value)
         if record is None:
-            return outcome or Outcome(Entry(), status="not-found", message="no record found")
+            return Outcome(Entry(), status="not-found", message="no record found")
         entry = record.entry
         entry.key = None
         if kind == "arxiv":
             entry.ids.arxiv, version = parse_arxiv(value)
             entry.ids.arxiv_version = version
         stamp_all(entry, record)
-        return outcome or Outcome(entry, record=record, status="filled")
+        return Outcome(entry, record=record, status="filled", message=message)
 
     outcomes = run_parallel(parsed, work, resolver.http.config.workers, progress,
                             on_error=lambda item, exc: _failed(Entry(), exc))
