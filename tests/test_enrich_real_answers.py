@@ -308,3 +308,20 @@ def test_add_by_title_lists_two_works_with_the_same_title_instead_of_guessing(se
     assert "several records have this title; nothing added" in result.stderr
     assert "doi:10.5555/attention.2023" in result.stderr and "arXiv:1706.03762" in result.stderr
     assert not out.exists()
+
+
+def test_one_unreadable_search_hit_costs_only_itself(real, tmp_path, recordings):
+    """The recorded Crossref answer for "ecology" with its first hit damaged: the second is still used."""
+    answer = json.loads((recordings / "crossref" / "query__ecology.json").read_text(encoding="utf-8"))
+    first, second = answer["message"]["items"]
+    first["title"] = {"not": "a list of strings"}
+    real.script("/crossref/works", Scripted(200, json.dumps(answer)))
+    src = tmp_path / "refs.bib"
+    src.write_text(f"@misc{{chem, title = {{{second['title'][0]}}}}}\n")
+    out = tmp_path / "out.bib"
+    result = run("enrich", str(src), "-o", str(out), "--sources", "crossref")
+    assert result.exit_code == 1
+    assert (f'{src}:1: error: chem: crossref: title "Chemical Ecology": could not read hit 1 ({first["DOI"]}): '
+            "TypeError") in result.stderr
+    [entry] = load(out).entries
+    assert entry.ids.doi == second["DOI"].lower()

@@ -32,6 +32,32 @@ class SourceError(Exception):
         self.kind = kind  # unreachable | timeout | http | malformed
 
 
+class PartialAnswer(SourceError):
+    """A list answer some of whose items could not be read: ``result`` holds the readable ones."""
+
+    def __init__(self, source: str, message: str, result: list):
+        super().__init__(source, message, "unreadable")
+        self.result = result
+
+
+def read_each(source: str, items: list, read) -> list:
+    """``read`` over a list answer's items; one unreadable item costs only itself.
+
+    Raises :class:`PartialAnswer` (with the readable items' results) when some failed, so the
+    failure is reported and the other hits are still used.
+    """
+    out, bad = [], []
+    for number, item in enumerate(items, 1):
+        try:
+            out.append(read(item))
+        except Exception as exc:  # noqa: BLE001 - reported through PartialAnswer
+            ident = item.get("DOI") or item.get("doi") or item.get("id") if isinstance(item, dict) else None
+            bad.append(f"hit {number}" + (f" ({ident})" if ident else "") + f": {type(exc).__name__}: {exc}")
+    if bad:
+        raise PartialAnswer(source, "could not read " + "; ".join(bad), out)
+    return out
+
+
 @dataclass
 class Fetched:
     """An answer: its status, body, and when it was really fetched (older when from the cache)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from bibkit.enrich.http import HttpClient, SourceError
+from bibkit.enrich.http import HttpClient, PartialAnswer, SourceError
 from bibkit.enrich.match import TITLE_THRESHOLD, Verdict, judge
 from bibkit.enrich.sources import get_source, source_names
 from bibkit.enrich.sources.base import Record, Source
@@ -119,6 +119,9 @@ class Resolver:
         """
         try:
             return call(*args)
+        except PartialAnswer as exc:  # some hits unreadable: reported, the others still count
+            self._fail(exc, what)
+            return exc.result
         except SourceError as exc:
             self._fail(exc, what)
         except Exception as exc:  # noqa: BLE001 - one unreadable record never stops the run

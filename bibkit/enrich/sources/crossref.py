@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from bibkit.enrich.convert import clean_markup, first
-from bibkit.enrich.http import HttpClient, SourceError
+from bibkit.enrich.http import HttpClient, SourceError, read_each
 from bibkit.enrich.sources.base import Record
 from bibkit.formats.csljson import csl_to_entry
 from bibkit.identifiers import normalize_doi
@@ -155,4 +155,5 @@ class CrossrefSource:
         items = message.get("items") if isinstance(message, dict) else None
         if not isinstance(items, list):
             raise SourceError(self.name, f"malformed answer from {got.url}: no 'message.items' list", "malformed")
-        return [self._record(w, got.time, got.url) for w in items if isinstance(w, dict)]
+        return read_each(self.name, [w for w in items if isinstance(w, dict)],
+                         lambda work: self._record(work, got.time, got.url))

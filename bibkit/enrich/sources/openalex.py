@@ -10,7 +10,7 @@ import re
 from urllib.parse import quote
 
 from bibkit.enrich.convert import clean_markup, iso_date, name_from_display
-from bibkit.enrich.http import HttpClient, SourceError
+from bibkit.enrich.http import HttpClient, SourceError, read_each
 from bibkit.enrich.sources.base import Record
 from bibkit.enrich.sources.crossref import TYPES as CROSSREF_TYPES
 from bibkit.enrich.sources.crossref import csl_type as crossref_csl_type
@@ -181,4 +181,5 @@ class OpenAlexSource:
         results = data.get("results") if isinstance(data, dict) else None
         if not isinstance(results, list):
             raise SourceError(self.name, f"malformed answer from {got.url}: no 'results' list", "malformed")
-        return [self._record(w, got.time, got.url) for w in results if isinstance(w, dict)]
+        return read_each(self.name, [w for w in results if isinstance(w, dict)],
+                         lambda work: self._record(work, got.time, got.url))
