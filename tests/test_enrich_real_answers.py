@@ -325,3 +325,16 @@ def test_one_unreadable_search_hit_costs_only_itself(real, tmp_path, recordings)
             "TypeError") in result.stderr
     [entry] = load(out).entries
     assert entry.ids.doi == second["DOI"].lower()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("dl.acm.org/doi/10.1145/3448016.3452841", ("doi", "10.1145/3448016.3452841")),
+    ("onlinelibrary.wiley.com/doi/10.1002/jor.1100150407/abstract", ("doi", "10.1002/jor.1100150407")),
+    ("arxiv.org/abs/1605.08386", ("arxiv", "1605.08386")),
+    ("math.AG/0601001", ("arxiv", "math.AG/0601001")),  # an old arXiv id, not a host name
+    ("10.1000/xyz", ("doi", "10.1000/xyz")),
+])
+def test_urls_pasted_without_their_scheme_still_map(text, expected):
+    from bibkit.enrich.identify import parse_identifier
+
+    assert parse_identifier(text) == expected

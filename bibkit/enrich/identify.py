@@ -21,6 +21,8 @@ _PUBMED_URL = re.compile(r"pubmed\.ncbi\.nlm\.nih\.gov/(\d+)|ncbi\.nlm\.nih\.gov
 
 
 _URL = re.compile(r"^\s*(?:https?://|www\.)\S+$", re.IGNORECASE)
+#: ``host.name/path`` (a last label of letters: ``10.1000/x`` is a DOI, not a host)
+_HOST_PATH = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*$", re.IGNORECASE)
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 #: what landing-page and PDF URLs add after the DOI in their path: ``/doi/10.1002/x/full``,
 #: ``/content/pdf/10.1007/x.pdf``, bioRxiv's ``10.1101/2020.12.01.406702v1.full.pdf``
@@ -70,7 +72,9 @@ def url_identifier(text: str) -> tuple[str, str] | None:
 
 
 def is_url(text: str) -> bool:
-    return bool(_URL.match(text or ""))
+    """Whether a user's text is a web address (with or without ``https://``)."""
+    text = (text or "").strip()
+    return bool(_URL.match(text) or _HOST_PATH.match(text))
 
 
 def _doi_identifier(doi: str) -> tuple[str, str] | None:
@@ -96,7 +100,7 @@ def parse_identifier(text: str) -> tuple[str, str] | None:
     raw = (text or "").strip()
     if not raw:
         return None
-    if is_url(raw):
+    if _URL.match(raw):
         return url_identifier(raw)
     prefix = _PREFIX.match(raw)
     kind = prefix.group(1).lower()[:4] if prefix else ""
@@ -114,6 +118,8 @@ def parse_identifier(text: str) -> tuple[str, str] | None:
             return "arxiv", arxiv + version
         if kind == "arxiv":
             return None
+    if not kind and _HOST_PATH.match(raw):  # a URL pasted without its scheme: dl.acm.org/doi/10...
+        return url_identifier("https://" + raw)
     m = _PUBMED_URL.search(raw)
     if m:
         return "pmid", m.group(1) or m.group(2)
