@@ -113,6 +113,7 @@ class _Decoder:
         self.length = 0
         self.marks: list[Mark] = []
         self.stray_braces = 0
+        self.opened: str | None = None  # set by command(): a ``\\cmd{`` group was just opened
 
     def emit(self, text: str) -> None:
         if text:
@@ -123,26 +124,37 @@ class _Decoder:
         if self.length > start:
             self.marks.append(Mark(start, self.length, kind))
 
-    def run(self, depth: int, protect_top: bool) -> None:
-        """Decode until the matching ``}`` of the current group (or the end)."""
+    def run(self, depth: int, protect_top: bool, open_style: str | None = None) -> None:
+        """Decode until the end of the value (or, with ``open_style``, until that group closes).
+
+        Iterative, with an explicit stack of open groups: a value nested thousands of braces
+        deep (generated or damaged files) must not hit Python's recursion limit and lose the
+        entries after it. ``open_style``: the cursor is just inside the ``{`` of ``\\cmd{`` (a style or
+        transparent command); stop after its closing brace.
+        """
         src = self.src
         n = len(src)
         decl_stack: list[tuple[int, str]] = []
-        while self.i < n:
-            ch = src[self.i]
-            if ch == "}":
-                if depth == 0:
-                    self.stray_braces += 1
-                    self.i += 1
-                    continue
-                break
-            if ch == "{":
-                self.i += 1
-                start = self.length
-                special = self.i < n and src[self.i] == "\\"
-                self.run(depth + 1, protect_top)
+        # one frame per open group: (kind, outer depth, start, special, style, outer decl_stack)
+        frames: list[tuple[str, int, int, bool, str, list]] = []
+        if open_style is not None:
+            frames.append(("style", depth, self.length, False, open_style, decl_stack))
+            decl_stack = []
+            depth += 1
+        while True:
+            if self.i >= n or (src[self.i] == "}" and depth > 0):
+                if not frames:
+                    break  # the end (or the closing brace of the caller's group)
+                for start, kind in decl_stack:  # declarations end with their group
+                    self.mark(start, kind)
+                kind, depth, start, special, style, decl_stack = frames.pop()
                 self.i += 1  # the closing brace (or past the end)
-                if special and self.marks and self.marks[-1].kind == "raw" \
+                if kind == "style":
+                    if style in STYLE_COMMANDS:
+                        self.mark(start, STYLE_COMMANDS[style])
+                    if open_style is not None and not frames:
+                        return
+                elif special and self.marks and self.marks[-1].kind == "raw" \
                         and self.marks[-1].start == start and self.marks[-1].end == self.length:
                     # {\noopsort{a}}: the braces around verbatim LaTeX matter to BibTeX; keep them
                     self.marks.pop()
@@ -152,6 +164,18 @@ class _Decoder:
                 elif depth == 0 and protect_top and not special:
                     self.mark(start, "nocase")
                 continue
+            ch = src[self.i]
+            if ch == "}":  # depth 0: a brace that closes nothing
+                self.stray_braces += 1
+                self.i += 1
+                continue
+            if ch == "{":
+                self.i += 1
+                special = self.i < n and src[self.i] == "\\"
+                frames.append(("group", depth, self.length, special, "", decl_stack))
+                decl_stack = []
+                depth += 1
+                continue
             if ch == "$":
                 self.math()
                 continue
@@ -160,7 +184,12 @@ class _Decoder:
                 continue
             if ch == "\\":
                 kind = self.command(depth, protect_top)
-                if kind:
+                if self.opened is not None:  # \emph{ ... : decoded as a group of its own
+                    frames.append(("style", depth, self.length, False, self.opened, decl_stack))
+                    self.opened = None
+                    decl_stack = []
+                    depth += 1
+                elif kind:
                     decl_stack.append((self.length, kind))
                 continue
             if ch in " \t\r\n":
@@ -265,6 +294,9 @@ class _Decoder:
                     sub = _Decoder(src)
                     sub.i = self.i
                     sub.command(depth + 1, False)
+                    if sub.opened is not None:  # \'\textbf{x}: decode that group too
+                        opened, sub.opened = sub.opened, None
+                        sub.run(depth + 1, False, opened)
                     arg = "".join(sub.out)
                     self.i = sub.i
                 else:
@@ -295,11 +327,7 @@ class _Decoder:
             self.skip_spaces()
             if self.i < len(src) and src[self.i] == "{":
                 self.i += 1
-                start = self.length
-                self.run(depth + 1, protect_top)
-                self.i += 1
-                if name in STYLE_COMMANDS:
-                    self.mark(start, STYLE_COMMANDS[name])
+                self.opened = name  # the caller's loop decodes the group (no recursion)
             return None
         if name in DECLARATIONS:
             self._eat_control_word_space(name)
