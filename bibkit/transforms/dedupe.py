@@ -149,6 +149,8 @@ class _Features:
     container: str
     parts: tuple  # (volume, issue, edition), normalised, "" when absent
     web_url: str  # the URL of a web page (for pages the URL is the identity)
+    first_family: str = ""  # the first author's (or editor's) family name, folded
+    kind: str = ""  # "book" or "article" when the type says which; "" otherwise
 
     @property
     def is_preprint(self) -> bool:
@@ -164,7 +166,8 @@ def _features(entry: Entry) -> _Features:
                         if t.isdigit() or t in _NUMBER_WORDS
                         or (len(t) < 6 and _ROMAN_CHARS.issuperset(t) and _ROMAN.match(t)))
     people = entry.names.get("author") or entry.names.get("editor")
-    families = frozenset(f for f in (_family(n) for n in people.names) if f) if people else frozenset()
+    family_list = [f for f in (_family(n) for n in people.names) if f] if people else []
+    families = frozenset(family_list)
     doi = entry.ids.doi.lower()
     arxiv = entry.ids.arxiv.lower()
     preprint_doi = ""
@@ -175,7 +178,7 @@ def _features(entry: Entry) -> _Features:
             arxiv = _VERSION.sub("", m.group(1))
     isbn = entry.ids.isbn
     if isbn:
-        isbn = _NOT_ISBN.sub("", isbn.upper()) if entry.type in WHOLE_WORK_TYPES else ""
+        isbn = isbn13(_NOT_ISBN.sub("", isbn.upper())) if entry.type in WHOLE_WORK_TYPES else ""
     page = fields.get("page", "")
     if page:
         page = _PAGE_SPLIT.split(page, maxsplit=1)[0].strip().lower()
@@ -185,7 +188,77 @@ def _features(entry: Entry) -> _Features:
     parts = tuple(_part(fields.get(name, "")) for name in ("volume", "issue", "edition"))
     web_url = entry.ids.url.rstrip("/").lower() if entry.type in WEB_TYPES else ""
     return _Features(title, tokens, numbers, year, families, doi, preprint_doi, arxiv, isbn, page,
-                     _normalize_container(container) if container else "", parts, web_url)
+                     _normalize_container(container) if container else "", parts, web_url,
+                     family_list[0] if family_list else "", _KINDS.get(entry.type, ""))
+
+
+def isbn13(isbn: str) -> str:
+    """An ISBN-10 as its ISBN-13 (the same book has both); anything else as it is."""
+    if len(isbn) != 10 or not isbn[:9].isdigit():
+        return isbn
+    body = "978" + isbn[:9]
+    check = (10 - sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(body)) % 10) % 10
+    return body + str(check)
+
+
+#: Types that say "a whole book" or "a part of a serial": a book and an article are two works.
+_KINDS = {"book": "book", "article-journal": "article", "article-magazine": "article",
+          "article-newspaper": "article", "paper-conference": "article"}
+#: Words that make a title another work when only one of two otherwise equal titles has them:
+#: "Supplementary material", "Erratum", "Corrigendum", "Reply", "Comment on", "Part II",
+#: "Extended version" are records of their own, not spellings of the paper they name.
+TITLE_MARKERS = frozenset("""
+    supplementary supplemental supplement supplements appendix erratum errata corrigendum corrigenda
+    correction corrections correcting reply replies response responses rejoinder comment comments
+    commentary commentaries extended extension retraction retracted addendum discussion part
+    preface foreword introduction summary abstract poster slides review reviews
+""".split())
+
+
+def title_markers_differ(a: str, b: str) -> str:
+    """A marker word that only one of two normalised titles has ("" when none).
+
+    Compared on the words that are not shared, so "Widgets: a reply" and "Reply: widgets" are
+    the same reply while "Widgets" and "Widgets: supplementary material" are two records.
+    """
+    wa, wb = a.split(), b.split()
+    only = set(wa).symmetric_difference(wb)
+    found = only & TITLE_MARKERS
+    return min(found) if found else ""
+
+
+def authors_agree(a: "_Features", b: "_Features") -> bool:
+    """Enough shared authors to be one work: the same first author, or half of the shorter list.
+
+    One shared name is not enough: "Deep learning" by LeCun, Bengio and Hinton (Nature 2015) and
+    "Deep Learning" by Goodfellow, Bengio and Courville (MIT Press 2016) share only Bengio.
+    """
+    shared = len(a.families & b.families)
+    if not shared:
+        return False
+    if a.first_family and a.first_family == b.first_family:
+        return True
+    return 2 * shared >= min(len(a.families), len(b.families))
+
+
+def hard_conflict(a: "_Features", b: "_Features") -> str:
+    """Why two entries cannot be one work whatever else links them ("" when nothing says so)."""
+    why = _ids_distinct(a, b)
+    if why:
+        return why
+    if a.isbn and b.isbn and a.isbn != b.isbn:
+        return "different ISBNs"
+    if a.kind and b.kind and a.kind != b.kind:
+        return "a book and an article"
+    for name, x, y in zip(("volumes", "issues", "editions"), a.parts, b.parts):
+        if x and y and x != y:
+            return f"different {name}"
+    if a.numbers != b.numbers:
+        return "titles differ in a number (part, volume)"
+    marker = title_markers_differ(a.title, b.title)
+    if marker:
+        return f"only one title says {marker!r}"
+    return ""
 
 
 @lru_cache(maxsize=1 << 16)
@@ -268,6 +341,8 @@ def _same_book(a: _Features, b: _Features) -> bool:
     """An equal ISBN with unrelated titles is a copy-paste error, not one book; volumes differ too."""
     if any(x and y and x != y for x, y in zip(a.parts, b.parts)) or a.numbers != b.numbers:
         return False
+    if a.title and b.title and title_markers_differ(a.title, b.title):
+        return False
     if not (a.title and b.title) or fuzz.token_set_ratio(a.title, b.title) >= 60:
         return True
     initials = lambda t: "".join(w[0] for w in t.split())  # noqa: E731  ("TAOCP")
@@ -299,6 +374,15 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
         return 0.0, "titles not similar enough"
     if not authorless and not (a.families & b.families):
         return 0.0, "no shared author"
+    if not authorless and not authors_agree(a, b):
+        return 0.0, "too few shared authors (first authors differ)"
+    if a.kind and b.kind and a.kind != b.kind:
+        return 0.0, "a book and an article"
+    if a.isbn and b.isbn and a.isbn != b.isbn:
+        return 0.0, "different ISBNs"
+    marker = title_markers_differ(a.title, b.title)
+    if marker:
+        return 0.0, f"only one title says {marker!r}"
     if len(a.tokens) <= 2 and a.container and b.container and fuzz.ratio(a.container, b.container) < threshold:
         return 0.0, "short generic title in different containers"
     return float(score), "authorless: title and year" if authorless else "title, year and author"
@@ -381,8 +465,9 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
         uf.union(a, b)
         matches.append(Match(min(a, b), max(a, b), rule, score, detail))
 
-    # 1. identifiers: equal DOI joins whatever else the entries say; arXiv and ISBN respect DOIs
-    for attr, rule in (("doi", "doi"), ("preprint_doi", "doi"), ("arxiv", "arxiv"), ("isbn", "isbn")):
+    # 1. identifiers: an equal DOI (or arXiv id) is one work whatever else the entries say; these
+    # groups are the "atoms" the later rules join whole or not at all
+    for attr, rule in (("doi", "doi"), ("preprint_doi", "doi"), ("arxiv", "arxiv")):
         first: dict[str, int] = {}
         for i in order:
             value = getattr(feats[i], attr)
@@ -393,12 +478,73 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
                 named = rule
                 if rule == "arxiv" and bool(feats[i].doi) != bool(feats[j].doi):
                     named = "preprint-published"
-                if rule == "isbn" and not _same_book(feats[i], feats[j]):
-                    continue
                 link(j, i, named, 100.0, f"same {attr.replace('_', ' ')} {value}", force=(rule == "doi"))
             else:
                 first[value] = i
-    # 2-3. fuzzy candidates from blocking; identifiers veto, preprint/published pairs are named
+    atoms: dict[int, list[int]] = defaultdict(list)
+    for i in order:
+        atoms[uf.find(i)].append(i)
+    groups: dict[int, list[list[int]]] = {root: [members] for root, members in atoms.items()}
+    evidence_cache: dict[tuple[int, int], bool] = {}
+
+    def evidence(x: int, y: int) -> bool:
+        """Direct evidence that x and y are one work (an identifier or the fuzzy test)."""
+        pair = (x, y) if x < y else (y, x)
+        known = evidence_cache.get(pair)
+        if known is None:
+            fx, fy = feats[x], feats[y]
+            if hard_conflict(fx, fy):
+                known = False
+            elif fx.isbn and fx.isbn == fy.isbn and _same_book(fx, fy):
+                known = True
+            else:
+                known = bool(fuzzy_score(fx, fy, threshold)[0])
+            evidence_cache[pair] = known
+        return known
+
+    def joinable(a: int, b: int) -> bool:
+        """Complete linkage: every atom of one group has evidence with every atom of the other.
+
+        Single-link chaining is what let "Deep learning" (Nature 2015) and "Deep Learning" (MIT
+        Press 2016) meet through their duplicates; here a third entry joins only a group all of
+        whose works it matches, and no member of either may conflict (DOIs, ISBNs, book and
+        article, volumes, editions, "Erratum").
+        """
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            return True
+        if not uf.can_join(a, b):
+            return False
+        for atom_a in groups[ra]:
+            for atom_b in groups[rb]:
+                if any(hard_conflict(feats[x], feats[y]) for x in atom_a for y in atom_b):
+                    return False
+                if not any(evidence(x, y) for x in atom_a for y in atom_b):
+                    return False
+        return True
+
+    def join(a: int, b: int, rule: str, score: float, detail: str) -> None:
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb or not joinable(a, b):
+            return
+        link(a, b, rule, score, detail)
+        root = uf.find(a)
+        merged = groups.pop(ra) + groups.pop(rb)
+        groups[root] = merged
+
+    # 2. ISBNs of whole books, when the titles agree
+    first_isbn: dict[str, int] = {}
+    for i in order:
+        value = feats[i].isbn
+        if not value:
+            continue
+        if value in first_isbn:
+            j = first_isbn[value]
+            if _same_book(feats[i], feats[j]):
+                join(j, i, "isbn", 100.0, f"same isbn {value}")
+        else:
+            first_isbn[value] = i
+    # 3. fuzzy candidates from blocking; identifiers veto, preprint/published pairs are named
     verdicts = []
     for a, b in _candidate_pairs(feats, order):
         fa, fb = feats[a], feats[b]
@@ -407,13 +553,14 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
         score, why = fuzzy_score(fa, fb, threshold)
         if not score:
             continue
+        evidence_cache[(a, b) if a < b else (b, a)] = True
         pair_rule = "fuzzy"
         if (fa.is_preprint and not fa.doi and fb.doi) or (fb.is_preprint and not fb.doi and fa.doi):
             pair_rule = "preprint-published"
         verdicts.append((-score, a, b, pair_rule, why))
     verdicts.sort(key=lambda v: (v[0], rank[v[1]], rank[v[2]]))  # best scores first, then content order
     for neg, a, b, pair_rule, why in verdicts:
-        link(a, b, pair_rule, round(-neg, 1), why)
+        join(a, b, pair_rule, round(-neg, 1), why)
 
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(entries)):
@@ -421,9 +568,9 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
     by_root: dict[int, list[Match]] = defaultdict(list)
     for m in matches:
         by_root[uf.find(m.a)].append(m)
-    groups = []
+    result = []
     for root, idx in members.items():
         if len(idx) > 1:
-            groups.append(DuplicateGroup(idx, [entries[i] for i in idx], sorted(by_root[root], key=lambda m: (m.a, m.b))))
-    groups.sort(key=lambda g: g.indices[0])
-    return groups
+            result.append(DuplicateGroup(idx, [entries[i] for i in idx], sorted(by_root[root], key=lambda m: (m.a, m.b))))
+    result.sort(key=lambda g: g.indices[0])
+    return result
