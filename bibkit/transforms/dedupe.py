@@ -68,6 +68,7 @@ _PAGE_SPLIT = re.compile(r"[-–—,]")
 _VERSION = re.compile(r"v\d+$")
 _NOT_ISBN = re.compile(r"[^0-9X]")
 _DIGITS = re.compile(r"\d+")
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _ROMAN_CHARS = frozenset("ivxlc")
 _BLOCK_CAP = 400  # above this many members a block is compared only within equal years
 
@@ -151,19 +152,23 @@ class _Features:
     web_url: str  # the URL of a web page (for pages the URL is the identity)
     first_family: str = ""  # the first author's (or editor's) family name, folded
     kind: str = ""  # "book" or "article" when the type says which; "" otherwise
+    in_venue: bool = False  # a paper or chapter: its container names where it was published
+    venue_ref: str = ""  # the key its ``crossref`` names (a proceedings entry of the same file)
+    serial: bool = False  # a journal (magazine, newspaper) article rather than a conference paper
 
     @property
     def is_preprint(self) -> bool:
         return bool(self.arxiv or self.preprint_doi)
 
 
-def _features(entry: Entry) -> _Features:
+def _features(entry: Entry, parent: Entry | None = None) -> _Features:
+    """``parent``: the entry its ``crossref`` names, which holds the venue and often the year."""
     fields = entry.fields
     title = normalize_title(fields.get("title", ""))
     words = title.split()
     tokens = tuple(t for t in words if t not in FUNCTION_WORDS)
-    numbers = frozenset(_NUMBER_WORDS.get(t, t) for t in words
-                        if t.isdigit() or t in _NUMBER_WORDS
+    numbers = frozenset(_ORDINAL.sub(r"\1", _NUMBER_WORDS.get(t, t)) for t in words
+                        if t.isdigit() or t in _NUMBER_WORDS or _ORDINAL.match(t)
                         or (len(t) < 6 and _ROMAN_CHARS.issuperset(t) and _ROMAN.match(t)))
     people = entry.names.get("author") or entry.names.get("editor")
     family_list = [f for f in (_family(n) for n in people.names) if f] if people else []
@@ -184,12 +189,45 @@ def _features(entry: Entry) -> _Features:
         page = _PAGE_SPLIT.split(page, maxsplit=1)[0].strip().lower()
     container = fields.get("container-title", "")
     issued = entry.dates.get("issued")
+    if parent is not None:
+        container = container or parent.fields.get("container-title") or parent.fields.get("title", "")
+        issued = issued or parent.dates.get("issued")
     year = issued.start.year if issued is not None and issued.start is not None else None
     parts = tuple(_part(fields.get(name, "")) for name in ("volume", "issue", "edition"))
     web_url = entry.ids.url.rstrip("/").lower() if entry.type in WEB_TYPES else ""
     return _Features(title, tokens, numbers, year, families, doi, preprint_doi, arxiv, isbn, page,
                      _normalize_container(container) if container else "", parts, web_url,
-                     family_list[0] if family_list else "", _KINDS.get(entry.type, ""))
+                     family_list[0] if family_list else "", _kind(entry), entry.type in _IN_VENUE,
+                     _crossref(entry), entry.type in _SERIAL)
+
+
+def _kind(entry: Entry) -> str:
+    kind = _KINDS.get(entry.type, "")
+    if kind:
+        return kind
+    fields = entry.fields
+    if any(_ARTIFACT.search(fields.get(name) or "") for name in _ARTIFACT_FIELDS):
+        return "artifact"
+    if entry.ids.doi.lower().startswith("10.5281/zenodo") or "/supp/" in entry.ids.url:
+        return "artifact"
+    return ""
+
+
+def _crossref_parents(entries: Sequence[Entry]) -> dict[int, Entry]:
+    """Index -> the entry its crossref names, for entries whose crossref is in the input."""
+    wanted = {i: ref for i, e in enumerate(entries) if (ref := _crossref(e))}
+    if not wanted:
+        return {}
+    by_key = {e.key.lower(): e for e in entries if e.key}
+    return {i: by_key[ref] for i, ref in wanted.items() if ref in by_key}
+
+
+def _crossref(entry: Entry) -> str:
+    extra = entry.extra
+    value = extra.get("crossref")
+    if value is None and extra:
+        value = next((v for k, v in extra.items() if k.lower() == "crossref"), None)
+    return value.strip().lower() if value else ""
 
 
 def isbn13(isbn: str) -> str:
@@ -203,7 +241,15 @@ def isbn13(isbn: str) -> str:
 
 #: Types that say "a whole book" or "a part of a serial": a book and an article are two works.
 _KINDS = {"book": "book", "article-journal": "article", "article-magazine": "article",
-          "article-newspaper": "article", "paper-conference": "article"}
+          "article-newspaper": "article", "paper-conference": "article", "chapter": "part",
+          "entry-encyclopedia": "part", "entry-dictionary": "part", "thesis": "thesis",
+          "dataset": "artifact", "software": "artifact"}
+#: Kinds that are another work than any other kind (a paper and a chapter may be one work).
+_KIND_ALONE = frozenset({"book", "thesis", "artifact"})
+#: Where a record says it is supplementary material, code or data rather than the paper itself.
+_ARTIFACT_FIELDS = ("medium", "genre")  # BibTeX's howpublished and type
+_ARTIFACT = re.compile(r"(?i)\bsupp(?:l\.?|lement(?:ary|al|s)?)?\b|\bsupp(?=\d)|zenodo|figshare|github\.com|gitlab"
+                       r"|\bsoftware\b|\bsource code\b|\bdata ?set\b")
 #: Words that make a title another work when only one of two otherwise equal titles has them:
 #: "Supplementary material", "Erratum", "Corrigendum", "Reply", "Comment on", "Part II",
 #: "Extended version" are records of their own, not spellings of the paper they name.
@@ -211,7 +257,7 @@ TITLE_MARKERS = frozenset("""
     supplementary supplemental supplement supplements appendix erratum errata corrigendum corrigenda
     correction corrections correcting reply replies response responses rejoinder comment comments
     commentary commentaries extended extension retraction retracted addendum discussion part
-    preface foreword introduction summary abstract poster slides review reviews
+    preface foreword introduction summary abstract poster slides review reviews proof proofs
 """.split())
 
 
@@ -225,6 +271,15 @@ def title_markers_differ(a: str, b: str) -> str:
     only = set(wa).symmetric_difference(wb)
     found = only & TITLE_MARKERS
     return min(found) if found else ""
+
+
+def kinds_differ(a: str, b: str) -> bool:
+    """A book, a thesis or code/data is another work than a paper of the same title."""
+    if a == b:
+        return False
+    if a == "artifact" or b == "artifact":
+        return True  # code, data or supplementary material beside anything else
+    return bool(a and b) and (a in _KIND_ALONE or b in _KIND_ALONE)
 
 
 def authors_agree(a: "_Features", b: "_Features") -> bool:
@@ -241,6 +296,73 @@ def authors_agree(a: "_Features", b: "_Features") -> bool:
     return 2 * shared >= min(len(a.families), len(b.families))
 
 
+#: Types published inside one venue (a journal, proceedings, a book): the venue names the record.
+_SERIAL = frozenset({"article-journal", "article-magazine", "article-newspaper"})
+_IN_VENUE = frozenset({"article-journal", "article-magazine", "article-newspaper", "paper-conference", "chapter"})
+
+
+def venues_differ(a: "_Features", b: "_Features") -> bool:
+    """Two papers in two different journals or proceedings are two publications.
+
+    A workshop paper and the conference paper that grew out of it often share title, authors
+    and year. Spellings of one venue are not a difference: shared words ("IJCAI" inside
+    "Proceedings of IJCAI 2015"), abbreviations ("J. Artif. Intell. Res.") and acronyms agree.
+    """
+    if not (a.in_venue and b.in_venue):
+        return False
+    if a.venue_ref and b.venue_ref and a.venue_ref != b.venue_ref:
+        return True  # crossrefs to two different proceedings of the same file
+    if not (a.container and b.container) or a.container == b.container:
+        return False
+    if a.kind == b.kind == "article" and a.serial != b.serial:
+        # a journal article and a conference paper: one title in two venues (the conference
+        # version and the journal version) unless one "journal" is a preprint server
+        if _PREPRINT_VENUE.search(a.container) or _PREPRINT_VENUE.search(b.container):
+            return False
+        return not _same_venue_strict(a.container, b.container)
+    return not _same_venue(a.container, b.container)
+
+
+_PREPRINT_VENUE = re.compile(r"\b(?:corr|arxiv|biorxiv|medrxiv|ssrn|preprints?|chemrxiv|techrxiv|research square)\b")
+
+
+@lru_cache(maxsize=1 << 14)
+def _same_venue_strict(x: str, y: str) -> bool:
+    """Two spellings of one venue, not one name inside another ("Artificial Intelligence")."""
+    if fuzz.token_sort_ratio(x, y) >= 80:
+        return True
+    wx = [w for w in x.split() if w not in FUNCTION_WORDS and not w.isdigit()]
+    wy = [w for w in y.split() if w not in FUNCTION_WORDS and not w.isdigit()]
+    acronym = lambda short, long: any(len(w) >= 3 and w in "".join(v[0] for v in long) for w in short)  # noqa: E731
+    return acronym(wx, wy) or acronym(wy, wx)
+
+
+@lru_cache(maxsize=1 << 14)
+def _same_venue(x: str, y: str) -> bool:
+    if fuzz.token_set_ratio(x, y) >= 60:
+        return True
+    wx = [w for w in x.split() if w not in FUNCTION_WORDS and not w.isdigit()]
+    wy = [w for w in y.split() if w not in FUNCTION_WORDS and not w.isdigit()]
+    return _abbreviates(wx, wy) or _abbreviates(wy, wx)
+
+
+def _abbreviates(short: list[str], long: list[str]) -> bool:
+    """Every word of ``short`` starts a later word of ``long`` in order, or one word is its acronym."""
+    if not short or not long:
+        return False
+    initials = "".join(w[0] for w in long)
+    if any(len(w) >= 3 and w in initials for w in short):
+        return True
+    k = 0
+    for w in short:
+        while k < len(long) and not long[k].startswith(w):
+            k += 1
+        if k == len(long):
+            return False
+        k += 1
+    return True
+
+
 def hard_conflict(a: "_Features", b: "_Features") -> str:
     """Why two entries cannot be one work whatever else links them ("" when nothing says so)."""
     why = _ids_distinct(a, b)
@@ -248,8 +370,8 @@ def hard_conflict(a: "_Features", b: "_Features") -> str:
         return why
     if a.isbn and b.isbn and a.isbn != b.isbn:
         return "different ISBNs"
-    if a.kind and b.kind and a.kind != b.kind:
-        return "a book and an article"
+    if kinds_differ(a.kind, b.kind):
+        return f"a {a.kind} and a {b.kind}"
     for name, x, y in zip(("volumes", "issues", "editions"), a.parts, b.parts):
         if x and y and x != y:
             return f"different {name}"
@@ -258,6 +380,8 @@ def hard_conflict(a: "_Features", b: "_Features") -> str:
     marker = title_markers_differ(a.title, b.title)
     if marker:
         return f"only one title says {marker!r}"
+    if venues_differ(a, b):
+        return "published in different venues"
     return ""
 
 
@@ -376,13 +500,15 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
         return 0.0, "no shared author"
     if not authorless and not authors_agree(a, b):
         return 0.0, "too few shared authors (first authors differ)"
-    if a.kind and b.kind and a.kind != b.kind:
-        return 0.0, "a book and an article"
+    if kinds_differ(a.kind, b.kind):
+        return 0.0, f"a {a.kind} and a {b.kind}"
     if a.isbn and b.isbn and a.isbn != b.isbn:
         return 0.0, "different ISBNs"
     marker = title_markers_differ(a.title, b.title)
     if marker:
         return 0.0, f"only one title says {marker!r}"
+    if venues_differ(a, b):
+        return 0.0, "published in different venues"
     if len(a.tokens) <= 2 and a.container and b.container and fuzz.ratio(a.container, b.container) < threshold:
         return 0.0, "short generic title in different containers"
     return float(score), "authorless: title and year" if authorless else "title, year and author"
@@ -450,7 +576,8 @@ def find_duplicates(entries: Sequence[Entry], threshold: float = DEFAULT_THRESHO
 
 
 def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence[int] | None) -> list[DuplicateGroup]:
-    feats = [_features(e) for e in entries]
+    parents = _crossref_parents(entries)
+    feats = [_features(e, parents.get(i)) for i, e in enumerate(entries)]
     if order is None:
         order = canonical_order(entries)
     rank = {i: r for r, i in enumerate(order)}
