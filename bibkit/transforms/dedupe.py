@@ -314,16 +314,17 @@ def venues_differ(a: "_Features", b: "_Features") -> bool:
         return True  # crossrefs to two different proceedings of the same file
     if not (a.container and b.container) or a.container == b.container:
         return False
+    if _PREPRINT_VENUE.search(a.container) or _PREPRINT_VENUE.search(b.container):
+        return False  # a preprint server is not a venue: preprint and paper are one work
     if a.kind == b.kind == "article" and a.serial != b.serial:
         # a journal article and a conference paper: one title in two venues (the conference
-        # version and the journal version) unless one "journal" is a preprint server
-        if _PREPRINT_VENUE.search(a.container) or _PREPRINT_VENUE.search(b.container):
-            return False
+        # version and the journal version)
         return not _same_venue_strict(a.container, b.container)
     return not _same_venue(a.container, b.container)
 
 
-_PREPRINT_VENUE = re.compile(r"\b(?:corr|arxiv|biorxiv|medrxiv|ssrn|preprints?|chemrxiv|techrxiv|research square)\b")
+_PREPRINT_VENUE = re.compile(r"\b(?:corr|computing research repository|arxiv\w*|biorxiv|medrxiv|ssrn|preprints?|chemrxiv"
+                             r"|techrxiv|research square)\b")
 
 
 @lru_cache(maxsize=1 << 14)
