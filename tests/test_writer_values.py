@@ -1,8 +1,11 @@
 """Values a conversion must not alter (issue 17): each test reads the real file that showed it."""
 from __future__ import annotations
 
+import json
+
 import bibkit
 from bibkit.api import dumps, loads
+from tests.conftest import SHARED, require_shared
 
 
 def test_a_title_nested_5000_braces_deep_is_read_and_the_entries_after_it_kept():
@@ -15,3 +18,48 @@ def test_a_title_nested_5000_braces_deep_is_read_and_the_entries_after_it_kept()
     again = loads(dumps(library, "bibtex"), "bibtex")
     assert [str(e.fields["title"]) for e in again.entries] == ["Deep", "After"]
     assert bibkit.dumps(library, "csljson").count('"title"') == 2
+
+
+BETTER_BIBTEX = SHARED / "corpus" / "ordinary" / "bibtex-tidy-fixtures" / "better-bibtex"
+
+
+def _author_lines(path, **options) -> str:
+    written = bibkit.dumps(bibkit.load(path, **options), "bibtex")
+    return "\n".join(line for line in written.splitlines() if line.strip().startswith("author ="))
+
+
+def test_undecodable_latex_in_names_is_written_back_as_the_latex_it_was():
+    require_shared()
+    preamble_macro = _author_lines(BETTER_BIBTEX / "BibTeX_import;_preamble_with_def_create_problems_732.bib")
+    assert r"Franc{\ocirc{u}}, Jan" in preamble_macro and "textbackslash" not in preamble_macro
+    lone_accent = _author_lines(BETTER_BIBTEX / "BBT_does_not_import_groups_from_JabRef_5.1_1641.bib")
+    assert r"Bogad{\'o}ttir, Ragnhei{\d}ur" in lone_accent and "textbackslash" not in lone_accent
+    math = _author_lines(BETTER_BIBTEX / "Unabbreviate_on_import_1436-3.bib")
+    assert r"Kr{\"a}u$\beta$lich, J" in math and r"\$\textbackslash" not in math
+
+
+def test_names_with_kept_latex_read_back_to_the_same_names():
+    require_shared()
+    path = BETTER_BIBTEX / "BibTeX_import;_preamble_with_def_create_problems_732.bib"
+    first = bibkit.load(path)
+    again = loads(dumps(first, "bibtex"), "bibtex")
+    assert [n.family for n in again.entries[0].names["author"]] == [n.family for n in first.entries[0].names["author"]]
+    assert str(first.entries[0].names["author"].names[0].family) == r"Franc{\ocirc{u}}"
+
+
+def test_a_doi_is_written_as_the_source_wrote_it_and_compared_case_insensitively():
+    require_shared()
+    path = SHARED / "corpus" / "ordinary" / "iridia-references" / "biblio.bib"
+    library = bibkit.load(path)
+    entry = next(e for e in library.entries if e.key == "LimPoz2017automopso")
+    assert entry.ids.doi == "10.1109/cec.2017.7969381"  # the comparison form
+    item = json.loads(bibkit.dumps(bibkit.Library(blocks=[entry]), "csljson"))[0]
+    assert item["DOI"] == "10.1109/CEC.2017.7969381"
+    from bibkit.csl import Processor
+    (reference,) = Processor("apa").bibliography([entry])
+    assert "https://doi.org/10.1109/CEC.2017.7969381" in reference
+    # CSL-JSON -> CSL-JSON and CSL-JSON -> BibTeX keep the spelling too
+    back = loads(json.dumps([item]), "csljson")
+    assert back.entries[0].ids.doi == "10.1109/cec.2017.7969381"
+    assert json.loads(dumps(back, "csljson"))[0]["DOI"] == "10.1109/CEC.2017.7969381"
+    assert "doi = {10.1109/CEC.2017.7969381}" in dumps(back, "bibtex")

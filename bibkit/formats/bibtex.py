@@ -25,7 +25,7 @@ from bibkit.formats.bibtex_fields import (
     CONTAINER_FIELD, DATE_FIELDS, ID_FIELDS, NAME_FIELDS, OUT_DATES,
     OUT_NAMES, OUT_TEXT, PERIODICAL_TYPES, PUBLISHER_FIELD, TEXT_FIELDS, VERBATIM_FIELDS,
 )
-from bibkit.identifiers import normalize_doi, normalize_pmid, parse_arxiv
+from bibkit.identifiers import normalize_doi, normalize_pmid, parse_arxiv, written_doi
 from bibkit.model import Comment, Date, Entry, Library, Preamble, Source, StringDef, Text
 from bibkit.names import format_names, parse_names
 from bibkit.parallel import job_count, map_forked, slices
@@ -784,9 +784,10 @@ class BibTeXWriter:
 
     def _identifiers(self, entry: Entry, out: dict[str, str]) -> None:
         ids = entry.ids
-        verbatim = entry.meta.get("bibtex_verbatim", {})
+        verbatim = entry.meta.get("bibtex_verbatim", {}).get("doi")
         if ids.doi:
-            out["doi"] = _wrap(verbatim.get("doi", ids.doi))
+            same = verbatim is not None and normalize_doi(verbatim) == ids.doi
+            out["doi"] = _wrap(verbatim if same else written_doi(entry))
         if ids.arxiv:
             out["eprint"] = "{" + ids.arxiv + ids.arxiv_version + "}"
             if self.biblatex:
