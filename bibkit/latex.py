@@ -114,6 +114,7 @@ class _Decoder:
         self.marks: list[Mark] = []
         self.stray_braces = 0
         self.opened: str | None = None  # set by command(): a ``\\cmd{`` group was just opened
+        self.paragraphs = False  # keep blank lines (paragraph breaks) as "\n\n"
 
     def emit(self, text: str) -> None:
         if text:
@@ -196,7 +197,7 @@ class _Decoder:
                 j = self.i
                 while j < n and src[j] in " \t\r\n":
                     j += 1
-                self.emit(" ")
+                self.emit("\n\n" if self.paragraphs and src.count("\n", self.i, j) >= 2 else " ")
                 self.i = j
                 continue
             if ch == "~":
@@ -433,15 +434,17 @@ def needs_decoding(value: str) -> bool:
     return _SPECIAL.search(value) is not None
 
 
-def decode(value: str, protect: bool = True) -> Text:
+def decode(value: str, protect: bool = True, paragraphs: bool = False) -> Text:
     """Decode a BibTeX field value (outer delimiters already removed) to marked Unicode text.
 
     ``protect``: top-level brace groups become ``nocase`` marks (titles); for other fields the
-    braces only group.
+    braces only group. ``paragraphs``: a blank line stays a paragraph break ("\\n\\n") instead
+    of one space (abstracts: the break is part of the text, and LaTeX reads it as ``\\par``).
     """
     if not needs_decoding(value):
-        return Text(collapse_whitespace(value))
+        return Text(collapse_whitespace(value, paragraphs))
     dec = _Decoder(value)
+    dec.paragraphs = paragraphs
     dec.run(0, protect)
     text = "".join(dec.out)
     lead = len(text) - len(text.lstrip())
@@ -605,8 +608,17 @@ def encode(text: str, unicode: bool = False) -> str:
     return "".join(out)
 
 
-def collapse_whitespace(value: str) -> str:
-    """Runs of whitespace (line breaks included) become one space, as BibTeX reads them."""
+def collapse_whitespace(value: str, paragraphs: bool = False) -> str:
+    """Runs of whitespace (line breaks included) become one space, as BibTeX reads them.
+
+    ``paragraphs``: a run holding a blank line becomes one paragraph break ("\\n\\n").
+    """
     if "  " in value or "\n" in value or "\t" in value or "\r" in value:
+        if paragraphs and "\n" in value:
+            return _WS.sub(_space_or_break, value).strip(" \t\r\n")
         return _WS.sub(" ", value).strip(" \t\r\n")
     return value.strip(" \t\r\n")
+
+
+def _space_or_break(run: re.Match) -> str:
+    return "\n\n" if run.group().count("\n") >= 2 else " "

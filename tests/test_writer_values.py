@@ -63,3 +63,16 @@ def test_a_doi_is_written_as_the_source_wrote_it_and_compared_case_insensitively
     assert back.entries[0].ids.doi == "10.1109/cec.2017.7969381"
     assert json.loads(dumps(back, "csljson"))[0]["DOI"] == "10.1109/CEC.2017.7969381"
     assert "doi = {10.1109/CEC.2017.7969381}" in dumps(back, "bibtex")
+
+
+def test_blank_lines_in_an_abstract_stay_paragraph_breaks():
+    path = require_shared("corpus", "ordinary", "bibtex-tidy-fixtures", "better-bibtex",
+                          "collaborators_to_contributors.bib")
+    library = bibkit.load(path)
+    (entry,) = [e for e in library.entries if e.key == "berger_vom_2020"]
+    abstract = str(entry.fields["abstract"])
+    paragraphs = abstract.split("\n\n")
+    assert len(paragraphs) >= 2 and all(p.strip() == p and p for p in paragraphs)
+    again = loads(dumps(library, "bibtex"), "bibtex")
+    assert str(next(e for e in again.entries if e.key == "berger_vom_2020").fields["abstract"]) == abstract
+    assert json.loads(dumps(again, "csljson"))[0]["abstract"].count("\n\n") == len(paragraphs) - 1

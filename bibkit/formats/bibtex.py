@@ -23,7 +23,7 @@ from bibkit.dates import MONTHS, format_edtf, parse_bibtex_date, parse_edtf, par
 from bibkit.diagnostics import Reporter
 from bibkit.formats.bibtex_fields import (
     CONTAINER_FIELD, DATE_FIELDS, ID_FIELDS, NAME_FIELDS, OUT_DATES,
-    OUT_NAMES, OUT_TEXT, PERIODICAL_TYPES, PUBLISHER_FIELD, TEXT_FIELDS, VERBATIM_FIELDS,
+    OUT_NAMES, OUT_TEXT, PARAGRAPH_FIELDS, PERIODICAL_TYPES, PUBLISHER_FIELD, TEXT_FIELDS, VERBATIM_FIELDS,
 )
 from bibkit.identifiers import normalize_doi, normalize_pmid, parse_arxiv, written_doi
 from bibkit.model import Comment, Date, Entry, Library, Preamble, Source, StringDef, Text
@@ -478,7 +478,10 @@ class BibTeXReader:
             return
         slot = TEXT_FIELDS.get(fname)
         if slot and slot not in entry.fields:
-            text = latex.decode(value, protect=True) if fname not in VERBATIM_FIELDS else Text(value)
+            if fname in VERBATIM_FIELDS:
+                text = Text(value)
+            else:  # an abstract keeps its paragraph breaks
+                text = latex.decode(value, protect=True, paragraphs=slot in PARAGRAPH_FIELDS)
             if latex.count_stray_braces(text):
                 self.report.error(line, f"field {field.key!r} has an unmatched '}}'; it was dropped from the value", "stray-brace")
             entry.fields[slot] = text
