@@ -76,3 +76,27 @@ def test_blank_lines_in_an_abstract_stay_paragraph_breaks():
     again = loads(dumps(library, "bibtex"), "bibtex")
     assert str(next(e for e in again.entries if e.key == "berger_vom_2020").fields["abstract"]) == abstract
     assert json.loads(dumps(again, "csljson"))[0]["abstract"].count("\n\n") == len(paragraphs) - 1
+
+
+def test_a_csl_article_written_to_biblatex_reads_back_as_article_not_webpage():
+    path = require_shared("real_api", "doi", "csl__10.5281_zenodo.8242099.json")
+    library = bibkit.load(path, format="csljson")
+    assert library.entries[0].type == "article"
+    written = dumps(library, "biblatex")
+    back = loads(written, "bibtex")
+    assert back.entries[0].type == "article"
+    assert dumps(back, "biblatex") == written  # and writing it again changes nothing
+    assert json.loads(dumps(back, "csljson"))[0]["DOI"] == "10.5281/ZENODO.8242099"
+
+
+def test_a_csl_event_survives_biblatex_as_eventtitle():
+    from bibkit.csl.testsuite import parse_fixture
+
+    fixture = require_shared("csl", "test-suite", "bugreports_NoEventInNestedMacroWithOldProcessor.txt")
+    items = parse_fixture(fixture.read_text(encoding="utf-8"))["INPUT"]
+    library = loads(items, "csljson")
+    written = dumps(library, "biblatex")
+    assert "eventtitle = {Big Event}" in written and "eventtitle = {Other Big Event}" in written
+    back = json.loads(dumps(loads(written, "bibtex"), "csljson"))
+    assert [(i["type"], i["event-title"]) for i in back] == [("paper-conference", "Big Event"),
+                                                             ("speech", "Other Big Event")]

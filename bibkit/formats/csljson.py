@@ -27,7 +27,8 @@ DATE_VARIABLES = ("accessed", "available-date", "event-date", "issued", "origina
 ID_VARIABLES = {"DOI": "doi", "ISBN": "isbn", "ISSN": "issn", "PMID": "pmid", "PMCID": "pmcid", "URL": "url"}
 SKIP_VARIABLES = {"id", "type", "citation-key", "custom"}
 # CSL-JSON's camelCase aliases
-ALIASES = {"shortTitle": "title-short", "journalAbbreviation": "container-title-short"}
+ALIASES = {"shortTitle": "title-short", "journalAbbreviation": "container-title-short",
+           "event": "event-title"}  # CSL 1.0.1's name of the event variable
 
 _OPEN_TAGS = {"nocase": '<span class="nocase">', "italic": "<i>", "bold": "<b>",
               "smallcaps": '<span style="font-variant:small-caps;">', "sup": "<sup>", "sub": "<sub>"}
