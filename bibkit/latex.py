@@ -197,7 +197,10 @@ class _Decoder:
                 j = self.i
                 while j < n and src[j] in " \t\r\n":
                     j += 1
-                self.emit("\n\n" if self.paragraphs and src.count("\n", self.i, j) >= 2 else " ")
+                if self.paragraphs and src.count("\n", self.i, j) >= 2:
+                    self.emit("\n\n")
+                elif not (self.out and self.out[-1][-1:] == " "):  # "\ " or "{ A }": one space
+                    self.emit(" ")
                 self.i = j
                 continue
             if ch == "~":
@@ -447,8 +450,9 @@ def decode(value: str, protect: bool = True, paragraphs: bool = False) -> Text:
     dec.paragraphs = paragraphs
     dec.run(0, protect)
     text = "".join(dec.out)
-    lead = len(text) - len(text.lstrip())
-    text_stripped = text.strip()
+    # ASCII whitespace only, as collapse_whitespace: a leading no-break space (~) is text
+    lead = len(text) - len(text.lstrip(" \t\r\n"))
+    text_stripped = text.strip(" \t\r\n")
     marks = []
     for m in dec.marks:
         s, e = max(m.start - lead, 0), min(m.end - lead, len(text_stripped))
@@ -566,7 +570,9 @@ def encode(text: str, unicode: bool = False) -> str:
     out: list[str] = []
     pos = 0
     stack: list[Mark] = []
-    events = sorted(marks, key=lambda m: (m.start, -m.end))
+    opened_at: list[int] = []  # index in ``out`` of each open mark's opening text
+    # at equal spans the case protection goes outside: "\textsubscript{{x}}" would not protect
+    events = sorted(marks, key=lambda m: (m.start, -m.end, m.kind != "nocase"))
     idx = 0
 
     def flush(upto: int) -> None:
@@ -580,8 +586,14 @@ def encode(text: str, unicode: bool = False) -> str:
         next_end = stack[-1].end if stack else None
         if next_end is not None and (next_start is None or next_end <= next_start):
             flush(next_end)
-            stack.pop()
-            out.append("}")
+            closing = stack.pop()
+            at = opened_at.pop()
+            if closing.kind == "nocase" and at + 1 < len(out) and out[at + 1].startswith("\\"):
+                # "{\\cmd..." is a BibTeX special character, not a protected group: "{{\\cmd...}}"
+                out[at] = "{{"
+                out.append("}}")
+            else:
+                out.append("}")
             continue
         mark = events[idx]
         idx += 1
@@ -602,6 +614,7 @@ def encode(text: str, unicode: bool = False) -> str:
             while idx < len(events) and events[idx].start < mark.end:
                 idx += 1
             continue
+        opened_at.append(len(out))
         out.append(_OPEN.get(mark.kind, "{"))
         stack.append(mark)
     flush(len(s))

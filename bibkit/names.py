@@ -163,13 +163,19 @@ def _format_name_cached(name: Name, unicode: bool) -> str:
 def _format_name(name: Name, unicode: bool) -> str:
     if name.literal:
         return "{" + _encode(name.literal, unicode) + "}"
-    family = _protect_part(name.family, unicode)
-    multiword = " " in name.family.strip() or "\u00a0" in name.family
-    lower_start = name.family[:1].islower() and not name.particle
+    family_text, particle_text = name.family, name.particle
+    if particle_text.endswith(("'", "’", "-")) and " " not in particle_text.strip() and family_text \
+            and not getattr(family_text, "marks", None):
+        # "d'" glued to "Avila Garcez" is one word to BibTeX: written (and read back) as the
+        # family name "d'Avila Garcez", so that writing the output again gives the same bytes
+        family_text, particle_text = particle_text + family_text, ""
+    family = _protect_part(family_text, unicode)
+    multiword = " " in family_text.strip() or "\u00a0" in family_text
+    lower_start = family_text[:1].islower() and not particle_text
     if (multiword or lower_start) and not family.startswith("{"):
         # "Van Gelder", "Tena Cucala", "hooks": one family name, not a particle plus a name
         family = "{" + family + "}"
-    particle = " ".join(_particle_word(w, unicode) for w in name.particle.split())
+    particle = " ".join(_particle_word(w, unicode) for w in particle_text.split())
     dropping = encode_plain(name.dropping_particle, unicode) if name.dropping_particle else ""
     joiner = "" if particle.endswith(("'", "’", "-")) else " "
     last = joiner.join(p for p in (particle, family) if p)

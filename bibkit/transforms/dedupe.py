@@ -15,12 +15,24 @@ The rules, in the order they are applied (each pair's verdict says which rule an
    reported with rule ``preprint-published``.
 3. **Fuzzy**, only for entries that no identifier decides: normalised titles (LaTeX already
    decoded, transliterated to ASCII, case and punctuation folded) at least ``threshold`` similar
-   (rapidfuzz ``ratio``), years within one, and at least one shared author family name
-   (corporate names compared whole). Short titles (three significant words or fewer) and
-   entries without authors need a near-identical title (``>= 97``). Titles that differ in a
-   number ("Part I" / "Part II", "part one" / "part three", "... 2" / "... 3"), web pages at
-   different URLs, and entries whose first pages, volumes, issues or editions differ, are
-   distinct works (volumes of one multi-volume book, issues of one magazine).
+   (rapidfuzz ``ratio``), years within one, and enough shared authors (the same first author, or
+   half of the shorter list; corporate names compared whole). Short titles (three significant
+   words or fewer) and entries without authors need a near-identical title (``>= 97``). Titles
+   that differ in a number ("Part I" / "Part II", "1st" / "2nd", "... 2" / "... 3") or by a word
+   that makes another record ("Erratum", "Corrigendum", "Reply", "Comment on", "Supplementary
+   material", "Extended version", "Proofs"), web pages at different URLs, entries whose first
+   pages, volumes, issues, editions or ISBNs differ, a book beside an article, chapter or thesis,
+   a thesis beside a paper, code/data/supplementary records beside anything else, and papers in
+   two different venues (two crossrefs, two journals or proceedings; a journal article and a
+   conference paper of one title) are distinct works. A preprint server (arXiv, CoRR, ...) is
+   not a venue.
+4. **Groups form by complete linkage**, never by chaining: entries joined by an equal DOI or
+   arXiv id are one "atom"; a further link joins two groups only when every atom of one has
+   direct evidence (an identifier or the fuzzy test) with every atom of the other and no pair
+   across them conflicts. So "Deep learning" (LeCun, Bengio, Hinton; Nature 2015) and "Deep
+   Learning" (Goodfellow, Bengio, Courville; MIT Press 2016) never meet through their
+   duplicates. ``tests/data/dedupe_lookalikes.json`` holds 89 hand-judged look-alike pairs from
+   real bibliographies that pin this down (``tests/test_dedupe_precision.py``).
 
 Candidate pairs come from blocking, never from all pairs: each title contributes keys made of
 its rarest tokens (by frequency in the input), so only entries sharing rare title words are
@@ -566,7 +578,7 @@ def _candidate_pairs(feats: Sequence[_Features], order: Sequence[int]):
 
 def find_duplicates(entries: Sequence[Entry], threshold: float = DEFAULT_THRESHOLD, *,
                     order: Sequence[int] | None = None) -> list[DuplicateGroup]:
-    """Groups of entries that describe the same work (groups of two or more, transitive).
+    """Groups of entries that describe the same work (groups of two or more, complete linkage).
 
     Stable API (used by ``bibkit check``): groups are sorted by their first index, indices
     ascend within a group, and each group lists the matches (rule, score) that joined it.
