@@ -47,6 +47,7 @@ def parse_names(value: str) -> NameList:
 
 
 _VERBATIM_KINDS = ("raw", "math")
+_OPEN_CONTROL_WORD = re.compile(r"\\[A-Za-z]+$")
 
 
 def decode_part(value: str) -> str:
@@ -60,6 +61,10 @@ def decode_part(value: str) -> str:
         return collapse_whitespace(value)
     text = decode(value, protect=False)
     kept = [m for m in text.marks if m.kind in _VERBATIM_KINDS]
+    if any(m.end < len(text) and _OPEN_CONTROL_WORD.search(text, m.start, m.end) for m in kept):
+        # "\cyrchar\CYRA": a bare control word followed by decoded text cannot be written back
+        # apart from it (the next character's LaTeX would become its argument): plain text
+        return str(text)
     return Text(str(text), kept) if kept else str(text)
 
 
