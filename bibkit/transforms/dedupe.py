@@ -317,7 +317,8 @@ def venues_differ(a: "_Features", b: "_Features") -> bool:
     """Two papers in two different journals or proceedings are two publications.
 
     A workshop paper and the conference paper that grew out of it often share title, authors
-    and year. Spellings of one venue are not a difference: shared words ("IJCAI" inside
+    and year. (Two journal names on one article are a conflict for the merge to report: one
+    article is rarely published twice.) Spellings of one venue are not a difference: shared words ("IJCAI" inside
     "Proceedings of IJCAI 2015"), abbreviations ("J. Artif. Intell. Res.") and acronyms agree.
     """
     if not (a.in_venue and b.in_venue):
@@ -328,6 +329,8 @@ def venues_differ(a: "_Features", b: "_Features") -> bool:
         return False
     if _PREPRINT_VENUE.search(a.container) or _PREPRINT_VENUE.search(b.container):
         return False  # a preprint server is not a venue: preprint and paper are one work
+    if a.serial and b.serial:
+        return False  # one article under two journal names is a data conflict, not two works
     if a.kind == b.kind == "article" and a.serial != b.serial:
         # a journal article and a conference paper: one title in two venues (the conference
         # version and the journal version)
