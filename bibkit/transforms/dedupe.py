@@ -629,6 +629,9 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
         atoms[uf.find(i)].append(i)
     groups: dict[int, list[list[int]]] = {root: [members] for root, members in atoms.items()}
     evidence_cache: dict[tuple[int, int], bool] = {}
+    conflict_cache: dict[tuple[int, int], bool] = {}
+    version: dict[int, int] = defaultdict(int)  # bumped when a group grows
+    refused: set[tuple[int, int, int, int]] = set()
 
     def evidence(x: int, y: int) -> bool:
         """Direct evidence that x and y are one work (an identifier or the fuzzy test)."""
@@ -658,13 +661,24 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
             return True
         if not uf.can_join(a, b):
             return False
+        # a refusal stands until one of the two groups changes (many pairs link the same groups)
+        tried = (ra, version[ra], rb, version[rb]) if ra < rb else (rb, version[rb], ra, version[ra])
+        if tried in refused:
+            return False
         for atom_a in groups[ra]:
             for atom_b in groups[rb]:
-                if any(hard_conflict(feats[x], feats[y]) for x in atom_a for y in atom_b):
-                    return False
-                if not any(evidence(x, y) for x in atom_a for y in atom_b):
+                if any(conflict(x, y) for x in atom_a for y in atom_b) \
+                        or not any(evidence(x, y) for x in atom_a for y in atom_b):
+                    refused.add(tried)
                     return False
         return True
+
+    def conflict(x: int, y: int) -> bool:
+        pair = (x, y) if x < y else (y, x)
+        known = conflict_cache.get(pair)
+        if known is None:
+            known = conflict_cache[pair] = bool(hard_conflict(feats[x], feats[y]))
+        return known
 
     def join(a: int, b: int, rule: str, score: float, detail: str) -> None:
         ra, rb = uf.find(a), uf.find(b)
@@ -674,6 +688,7 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
         root = uf.find(a)
         merged = groups.pop(ra) + groups.pop(rb)
         groups[root] = merged
+        version[root] = version.get(ra, 0) + version.get(rb, 0) + 1
 
     # 2. ISBNs of whole books, when the titles agree
     first_isbn: dict[str, int] = {}
