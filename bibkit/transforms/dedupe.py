@@ -25,7 +25,7 @@ The rules, in the order they are applied (each pair's verdict says which rule an
    a thesis beside a paper, code/data/supplementary records beside anything else, and papers in
    two different venues (two crossrefs, two journals or proceedings; a journal article and a
    conference paper of one title) are distinct works. A preprint server (arXiv, CoRR, ...) is
-   not a venue.
+   not a venue. These rules live in :mod:`bibkit.transforms.distinct_works`.
 4. **Groups form by complete linkage**, never by chaining: entries joined by an equal DOI or
    arXiv id are one "atom"; a further link joins two groups only when every atom of one has
    direct evidence (an identifier or the fuzzy test) with every atom of the other and no pair
