@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import bibkit
 from bibkit.api import dumps, loads
@@ -9,15 +10,18 @@ from tests.conftest import SHARED, require_shared
 
 
 def test_a_title_nested_5000_braces_deep_is_read_and_the_entries_after_it_kept():
-    depth = 5000
-    text = ("@article{deep, title={" + "{" * depth + "Deep" + "}" * depth + "}, author={X, Y}, year=2000}\n\n"
-            "@article{after, title={After}, year=2001}\n")
-    library = loads(text, "bibtex")
-    assert [e.key for e in library.entries] == ["deep", "after"]
-    assert library.entries[0].fields["title"] == "Deep"
-    again = loads(dumps(library, "bibtex"), "bibtex")
-    assert [str(e.fields["title"]) for e in again.entries] == ["Deep", "After"]
-    assert bibkit.dumps(library, "csljson").count('"title"') == 2
+    # the shared messy file nests a title 300 levels deep; the same file at 5,000 levels
+    source = require_shared("messy", "gen-nested-braces-300.bib").read_text(encoding="utf-8")
+    for depth in (300, 5000):
+        nested = "{" * (depth + 1) + "three hundred levels" + "}" * (depth + 1) + ","
+        text = re.sub(r"\{+three hundred levels[\s}]*,", lambda _: nested, source, count=1)
+        assert text.count("{") - source.count("{") == depth - 300
+        library = loads(text, "bibtex")
+        assert [e.key for e in library.entries] == ["nested300", "afternested"]
+        assert library.entries[0].fields["title"] == "three hundred levels"
+        again = loads(dumps(library, "bibtex"), "bibtex")
+        assert [str(e.fields["title"]) for e in again.entries] == ["three hundred levels", "A well-formed entry number 1"]
+        assert len(json.loads(bibkit.dumps(library, "csljson"))) == 2
 
 
 BETTER_BIBTEX = SHARED / "corpus" / "ordinary" / "bibtex-tidy-fixtures" / "better-bibtex"
