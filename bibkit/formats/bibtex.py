@@ -23,13 +23,13 @@ from bibkit.dates import MONTHS, format_edtf, parse_bibtex_date, parse_edtf, par
 from bibkit.diagnostics import Reporter
 from bibkit.formats.bibtex_fields import (
     CONTAINER_FIELD, DATE_FIELDS, ID_FIELDS, NAME_FIELDS, OUT_DATES,
-    OUT_NAMES, OUT_TEXT, PERIODICAL_TYPES, PUBLISHER_FIELD, TEXT_FIELDS, VERBATIM_FIELDS,
+    OUT_NAMES, OUT_TEXT, PARAGRAPH_FIELDS, PERIODICAL_TYPES, PUBLISHER_FIELD, TEXT_FIELDS, VERBATIM_FIELDS,
 )
-from bibkit.identifiers import normalize_doi, normalize_pmid, parse_arxiv
+from bibkit.identifiers import normalize_doi, normalize_pmid, parse_arxiv, written_doi
 from bibkit.model import Comment, Date, Entry, Library, Preamble, Source, StringDef, Text
 from bibkit.names import format_names, parse_names
 from bibkit.parallel import job_count, map_forked, slices
-from bibkit.types import bibtex_type_for, csl_type_from_bibtex
+from bibkit.types import CSL_TYPES, bibtex_type_for, csl_type_from_bibtex
 
 # bibtexparser logs every failed block; we report those ourselves as file:line problems
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -41,6 +41,7 @@ _BAD_KEY_CHARS = re.compile(r"[\s\"#%'(),={}\\~]")
 
 
 _DATE_PARTS = frozenset(("year", "month", "day", "date"))
+SUBTYPE_FIELD = "entrysubtype"  # BibLaTeX's; a CSL type name there is the entry's CSL type
 INFERRED_FIELD = "bibkit-inferred"  # names the dates bibkit inferred (Date.inferred)
 # every source field with a canonical slot; all others go to ``extra`` as they are
 _MAPPED = frozenset(_DATE_PARTS | set(NAME_FIELDS) | set(DATE_FIELDS) | ID_FIELDS | set(TEXT_FIELDS))
@@ -478,7 +479,10 @@ class BibTeXReader:
             return
         slot = TEXT_FIELDS.get(fname)
         if slot and slot not in entry.fields:
-            text = latex.decode(value, protect=True) if fname not in VERBATIM_FIELDS else Text(value)
+            if fname in VERBATIM_FIELDS:
+                text = Text(value)
+            else:  # an abstract keeps its paragraph breaks
+                text = latex.decode(value, protect=True, paragraphs=slot in PARAGRAPH_FIELDS)
             if latex.count_stray_braces(text):
                 self.report.error(line, f"field {field.key!r} has an unmatched '}}'; it was dropped from the value", "stray-brace")
             entry.fields[slot] = text
@@ -523,6 +527,9 @@ class BibTeXReader:
 
     def _finish(self, entry: Entry) -> None:
         """Resolve what needs several fields: the issued date, arXiv eprints, issue numbers."""
+        subtype = entry.extra.get(SUBTYPE_FIELD)
+        if subtype is not None and subtype.strip() in CSL_TYPES and subtype.strip() != entry.type:
+            entry.type = subtype.strip()  # kept in extra too: written back as it was
         pending = entry.meta.pop("_bibtex_pending", {})
         line = entry.source.line if entry.source else None
         if pending:
@@ -690,6 +697,11 @@ class BibTeXWriter:
     def entry(self, entry: Entry) -> str:
         fields = self.fields(entry)
         etype = bibtex_type_for(entry.type, entry.source_type, self.biblatex)
+        if self.biblatex and csl_type_from_bibtex(etype) != entry.type and entry.type in CSL_TYPES \
+                and not any(name.lower() == SUBTYPE_FIELD for name, _ in fields):
+            # a CSL type BibLaTeX has no entry type for (a preprint "article", an "event"): say
+            # it in entrysubtype, which biber passes to styles and the reader reads back
+            fields.append((SUBTYPE_FIELD, "{" + entry.type + "}"))
         key = safe_key(entry.key or "")
         lines = [f"@{etype}{{{key},"]
         for name, value in fields:
@@ -784,9 +796,10 @@ class BibTeXWriter:
 
     def _identifiers(self, entry: Entry, out: dict[str, str]) -> None:
         ids = entry.ids
-        verbatim = entry.meta.get("bibtex_verbatim", {})
+        verbatim = entry.meta.get("bibtex_verbatim", {}).get("doi")
         if ids.doi:
-            out["doi"] = _wrap(verbatim.get("doi", ids.doi))
+            same = verbatim is not None and normalize_doi(verbatim) == ids.doi
+            out["doi"] = _wrap(verbatim if same else written_doi(entry))
         if ids.arxiv:
             out["eprint"] = "{" + ids.arxiv + ids.arxiv_version + "}"
             if self.biblatex:

@@ -12,7 +12,7 @@ import re
 
 from bibkit.dates import date_from_csl, date_to_csl
 from bibkit.diagnostics import Reporter
-from bibkit.identifiers import normalize_doi, parse_arxiv
+from bibkit.identifiers import DOI_AS_WRITTEN, bare_doi, normalize_doi, parse_arxiv, written_doi
 from bibkit.model import Entry, Identifiers, Library, Mark, Name, NameList, Source, Text
 from bibkit.types import CSL_TYPES
 
@@ -27,7 +27,8 @@ DATE_VARIABLES = ("accessed", "available-date", "event-date", "issued", "origina
 ID_VARIABLES = {"DOI": "doi", "ISBN": "isbn", "ISSN": "issn", "PMID": "pmid", "PMCID": "pmcid", "URL": "url"}
 SKIP_VARIABLES = {"id", "type", "citation-key", "custom"}
 # CSL-JSON's camelCase aliases
-ALIASES = {"shortTitle": "title-short", "journalAbbreviation": "container-title-short"}
+ALIASES = {"shortTitle": "title-short", "journalAbbreviation": "container-title-short",
+           "event": "event-title"}  # CSL 1.0.1's name of the event variable
 
 _OPEN_TAGS = {"nocase": '<span class="nocase">', "italic": "<i>", "bold": "<b>",
               "smallcaps": '<span style="font-variant:small-caps;">', "sup": "<sup>", "sub": "<sub>"}
@@ -155,7 +156,7 @@ def entry_to_csl(entry: Entry) -> dict:
     for var, attr in ID_VARIABLES.items():
         value = getattr(ids, attr)
         if value:
-            item[var] = value
+            item[var] = written_doi(entry) if attr == "doi" else value
     custom: dict = {}
     if ids.arxiv:
         custom["arxiv"] = ids.arxiv + ids.arxiv_version
@@ -178,12 +179,16 @@ def entry_to_csl(entry: Entry) -> dict:
     inferred = [role for role, d in entry.dates.items() if d.inferred]
     if inferred:
         custom["inferred-dates"] = inferred
-    meta = {k: v for k, v in entry.meta.items() if not k.startswith("_") and k not in ("bibtex_raw", "bibtex_verbatim") and _jsonable(v)}
+    meta = {k: v for k, v in entry.meta.items() if not k.startswith("_") and k not in _WRITER_META and _jsonable(v)}
     if meta:
         custom["meta"] = meta
     if custom:
         item["custom"] = {"bibkit": custom}
     return item
+
+
+#: meta that only serves another writer, or that the item itself already says (the DOI's spelling)
+_WRITER_META = frozenset({"bibtex_raw", "bibtex_verbatim", DOI_AS_WRITTEN})
 
 
 def _jsonable(value) -> bool:
@@ -224,7 +229,13 @@ def csl_to_entry(item: dict, source: Source | None = None) -> Entry:
         elif var in ID_VARIABLES:
             attr = ID_VARIABLES[var]
             text = str(value)
-            setattr(entry.ids, attr, normalize_doi(text) or text if attr == "doi" else text)
+            if attr == "doi":
+                doi = normalize_doi(text)
+                entry.ids.doi = doi or text
+                if doi and bare_doi(text) != doi:  # compared lower-case, written as the source wrote it
+                    entry.meta[DOI_AS_WRITTEN] = bare_doi(text)
+            else:
+                setattr(entry.ids, attr, text)
         elif isinstance(value, (str, int, float)):
             if var not in entry.fields:
                 entry.fields[var] = markup_to_text(str(value))
