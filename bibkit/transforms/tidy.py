@@ -39,6 +39,7 @@ DEFAULT_FIELD_ORDER = (
 )
 JOURNAL_FIELDS = ("journal", "journaltitle")
 MONTH_MACROS = {v: k for k, v in MONTHS.items()}
+_BARE = re.compile(r"[^\s\"#%'(),={}]+")
 _NUMBER = re.compile(r"[1-9][0-9]*")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _LINEBREAK = re.compile(r"[ \t]*\n\s*")
@@ -143,6 +144,12 @@ class _BadValue(Exception):
 
 def parse_value(raw: str) -> list[Part]:
     """A value expression into its operands; raises _BadValue when it is not one."""
+    raw = raw.strip()
+    end = len(raw) - 1
+    if raw[:1] == "{" and raw[-1:] == "}" and raw.find("{", 1, end) < 0 and raw.find("}", 1, end) < 0:
+        return [Part("braced", raw[1:-1])]  # the common case: one braced value, no inner braces
+    if raw.isdigit():
+        return [Part("bare", raw)]
     parts: list[Part] = []
     i, n = 0, len(raw)
     expect = True
@@ -173,7 +180,7 @@ def parse_value(raw: str) -> list[Part]:
             parts.append(Part("quoted", raw[i + 1:j]))
             i = j + 1
         else:
-            m = re.compile(r"[^\s\"#%'(),={}]+").match(raw, i)
+            m = _BARE.match(raw, i)
             if not m:
                 raise _BadValue(raw)
             parts.append(Part("bare", m.group(0)))
@@ -278,8 +285,8 @@ def transform_entry(entry: RawEntry, options: TidyOptions, journals: Callable[[s
             continue
         if options.remove_url_if_doi and lname == "url" and has_doi:
             continue
-        f = replace(f, name=lname if options.lowercase else f.name,
-                    parts=None if f.parts is None else [replace(p) for p in f.parts])
+        f = Field(lname if options.lowercase else f.name,
+                  None if f.parts is None else [Part(p.kind, p.text) for p in f.parts], f.raw, f.line)
         if f.parts is not None:
             _values(f, lname, options, protect, journals)
         fields.append(f)
@@ -455,6 +462,13 @@ def render(blocks: list[Block], layout: Layout = DEFAULT_LAYOUT) -> str:
 
 def tidy_text(text: str, options: TidyOptions = TidyOptions(), name: str = "<input>") -> TidyResult:
     """Tidy one file's text. Problems say ``file:line``; nothing is raised for bad input."""
+    from bibkit.api import _collector_paused  # no full-heap collections while the blocks pile up
+
+    with _collector_paused():
+        return _tidy_text(text, options, name)
+
+
+def _tidy_text(text: str, options: TidyOptions, name: str) -> TidyResult:
     blocks, problems = read(text, name)
     journals = None
     if options.abbreviate_journals or options.unabbreviate_journals:
