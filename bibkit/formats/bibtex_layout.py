@@ -27,7 +27,7 @@ _PARAGRAPH = re.compile(r"[ \t]*\n[ \t]*\n\s*")
 class Layout:
     """``indent``: before each field. ``align``: the column (counted from the indent, 1-based,
     bibtex-tidy's meaning) at which ``=`` stands; 0 writes ``name = value``. ``wrap``: re-flow
-    braced values whose line would pass this column (0: never). ``trailing_commas``: a comma after
+    braced values whose line would reach this column onto lines that end before it (0: never). ``trailing_commas``: a comma after
     the last field too. ``blank_lines``: an empty line between blocks."""
 
     indent: str = "  "
@@ -58,7 +58,7 @@ class Layout:
             paragraphs = _PARAGRAPH.split(inner.strip()) if "\n" in inner else [inner]
             # measured as re-flowed (blank runs as one space), so that a wrapped value, read back,
             # is wrapped again: the decision must not depend on the spacing wrapping changes
-            too_long = self.wrap and len(head) + len(" ".join(value.split())) > self.wrap
+            too_long = self.wrap and len(head) + len(" ".join(value.split())) >= self.wrap
             if len(paragraphs) > 1 or too_long:
                 return head + "{" + self._block(paragraphs) + "}"
         return head + value
@@ -66,7 +66,8 @@ class Layout:
     def _block(self, paragraphs: list[str]) -> str:
         """A braced value on its own lines, one indent deeper than the field, words re-flowed."""
         inner_indent = self.indent * 2
-        width = max(self.wrap - len(inner_indent), 20) if self.wrap else 0
+        # lines end before column ``wrap`` (bibtex-tidy's measure, so that both re-flow alike)
+        width = max(self.wrap - len(inner_indent) - 1, 20) if self.wrap else 0
         out = []
         for paragraph in paragraphs:
             words = paragraph.split()

@@ -8,8 +8,8 @@ re-write names and dates, which a formatter must not do. What every run does:
 - lays entries out with a :class:`~bibkit.formats.bibtex_layout.Layout` (indent, alignment,
   wrapping, commas, blank lines);
 - writes each value expression in one form: parts joined by `` # ``, line breaks inside a value
-  made single spaces (BibTeX reads them so) except paragraph breaks, a lone braced or quoted
-  value trimmed;
+  made single spaces (BibTeX reads them so) except paragraph breaks, a lone braced value
+  trimmed;
 - keeps ``@string``, ``@preamble``, ``@comment`` and the text between entries as written (only
   surrounding blank space is dropped), and a block it cannot read, verbatim, with an error.
 
@@ -39,6 +39,7 @@ DEFAULT_FIELD_ORDER = (
 )
 JOURNAL_FIELDS = ("journal", "journaltitle")
 MONTH_MACROS = {v: k for k, v in MONTHS.items()}
+_COMMAND = re.compile(r"^@\s*[A-Za-z]+")
 _BARE = re.compile(r"[^\s\"#%'(),={}]+")
 _NUMBER = re.compile(r"[1-9][0-9]*")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
@@ -247,7 +248,7 @@ def _entry(block: bp.Entry, line: int) -> RawEntry:
             for p in parts:
                 if p.kind != "bare":
                     p.text = _normalise_space(p.text)
-            if len(parts) == 1 and parts[0].kind != "bare":
+            if len(parts) == 1 and parts[0].kind == "braced":
                 parts[0].text = parts[0].text.strip()
         fields.append(Field(f.key, parts, f.value, fline))
     # bibtexparser lower-cases the type; the file's own spelling is kept unless --lowercase
@@ -376,6 +377,9 @@ def _sort_value(entry: RawEntry, key: str):
     if f is None or not f.content.strip():
         return None
     text = f.content.strip()
+    if key == "year":  # "May 1987" sorts as 1987; "unknown" as a missing year
+        year = re.search(r"(?<!\d)\d{4}(?!\d)", text)
+        return (0, int(year.group(0))) if year else None
     if key == "month":
         month = parse_month(text)
         if month is not None:
@@ -444,6 +448,8 @@ def tidy_blocks(blocks: list[Block], options: TidyOptions = TidyOptions(),
         if isinstance(block, RawEntry):
             out.append(transform_entry(block, options, journals))
         elif not (options.strip_comments and block.kind == "comment"):
+            if options.lowercase and block.text.startswith("@"):
+                block = Verbatim(block.kind, _COMMAND.sub(lambda m: m.group(0).lower(), block.text, 1), block.line)
             out.append(block)
     if options.sort:
         out = sort_blocks(out, options.sort)
