@@ -7,7 +7,7 @@ import click
 
 from bibkit import registry
 from bibkit.api import dumps
-from bibkit.cli.common import exit_status, load_inputs, write_text_output
+from bibkit.cli.common import apply_journal_options, exit_status, journal_options, load_inputs, write_text_output
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError
 from bibkit.keys import assign_keys
@@ -25,7 +25,9 @@ BIB_FORMATS = ("bibtex", "biblatex")
 @click.option("--resolve-crossref", is_flag=True, default=False, help="Copy crossref parents' fields into children (always done for non-BibTeX output).")
 @click.option("--year", type=int, default=None, help="Paper listings: the year of the page (dates without a year).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors, not warnings.")
-def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year, quiet):
+@journal_options
+def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year, quiet,
+            abbreviate_journals=False, unabbreviate_journals=False, journal_list=()):
     """Convert INPUTS (files, or - for stdin) to one output format.
 
     Several inputs are concatenated. Entries without a key get one from the default pattern;
@@ -44,6 +46,7 @@ def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year
     if year is not None:
         options["year"] = year
     library = load_inputs(inputs, from_, encoding, quiet, **options)
+    apply_journal_options(library, abbreviate_journals, unabbreviate_journals, journal_list)
     assign_keys(library.entries)
     text = dumps(library, to, unicode=unicode)
     write_text_output(text, output)

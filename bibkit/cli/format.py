@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import click
 
-from bibkit.cli.common import exit_status, load_inputs, write_text_output
+from bibkit.cli.common import apply_journal_options, exit_status, journal_options, load_inputs, write_text_output
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.model import Entry
@@ -143,6 +143,7 @@ def _fail(message: str, code: int = 1) -> None:
 @_FROM
 @_ENCODING
 @_QUIET
+@journal_options
 def format_command(
     files: tuple[str, ...],
     style: str,
@@ -152,10 +153,18 @@ def format_command(
     from_format: str | None,
     encoding: str | None,
     quiet: bool,
+    abbreviate_journals: bool = False,
+    unabbreviate_journals: bool = False,
+    journal_list: tuple[str, ...] = (),
 ) -> None:
-    """Format every entry of FILE... (- for stdin) as a reference list in a CSL or BibTeX style."""
+    """Format every entry of FILE... (- for stdin) as a reference list in a CSL or BibTeX style.
+
+    Styles that print short journal titles (IEEE, ACS) use the ISO 4 abbreviation with
+    --abbreviate-journals when an entry has none of its own.
+    """
     fmt = OUTPUT_FORMATS[to.lower()]
     library = load_inputs(list(files), fmt=from_format, encoding=encoding, quiet=quiet)
+    apply_journal_options(library, abbreviate_journals, unabbreviate_journals, journal_list)
     problems: list[Problem] = []
     try:
         if style.startswith(BIBTEX_PREFIX):
