@@ -92,6 +92,13 @@ def apply_journal_options(library: Library, abbreviate: bool, unabbreviate: bool
     abbreviate_entries(library.entries, names, unabbreviate=unabbreviate)
 
 
+def report_losses(library: Library, to: str, everything: bool = False, quiet: bool = False) -> None:
+    """Say which values the export to ``to`` had no place for (see :mod:`bibkit.loss`)."""
+    from bibkit.loss import loss_problems
+
+    print_problems(loss_problems(library, to, everything), quiet)
+
+
 def exit_status(library: Library) -> int:
     return EXIT_INPUT_ERRORS if library.has_errors else EXIT_OK
 
