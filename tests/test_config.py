@@ -1,7 +1,6 @@
 """Project settings in pyproject.toml / .bibkit.toml become every command's defaults."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

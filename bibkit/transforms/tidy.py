@@ -20,7 +20,7 @@ changes nothing, which ``bibkit tidy --check`` relies on.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Union
 
 from bibtexparser import model as bp
@@ -218,7 +218,7 @@ def read(text: str, name: str = "<input>") -> tuple[list[Block], list[Problem]]:
             block = block.ignore_error_block
         if isinstance(block, bp.Entry):
             entry = _entry(block, line)
-            first = keys.setdefault(entry.key.lower(), line)
+            first = keys.setdefault(entry.key.lower(), line) if entry.key else line
             if first != line:
                 report.warn(line, f"duplicate key {entry.key!r} (first used at line {first}); both kept",
                             "duplicate-key")
