@@ -87,12 +87,18 @@ def check_file(path: Path, fmt: str) -> list[str]:
     return silent
 
 
+#: the whole corpus for the formats that lose values; the others (whose whole-corpus run also
+#: passes, 10 minutes on a loaded machine) on the 238 bibtex-tidy fixtures, where the odd cases are
+WHOLE_CORPUS = ("ris", "csljson")
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_corpus_value_is_written_or_named(fmt):
     require_shared("corpus", "ordinary")
     silent: list[str] = []
     for path in FILES:
-        silent += check_file(path, fmt)
+        if fmt in WHOLE_CORPUS or "bibtex-tidy-fixtures" in path.parts:
+            silent += check_file(path, fmt)
     if fmt == FORMATS[-1]:
         _load.cache_clear()
     assert not silent, "\n".join(silent[:30]) + f"\n... {len(silent)} in all"
