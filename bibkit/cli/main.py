@@ -22,7 +22,11 @@ class ConfiguredGroup(click.Group):
             from bibkit import config
 
             config.register_siblings(self)
-            extra["default_map"] = config.load(self, config.find()).default_map()
+            try:
+                extra["default_map"] = config.load(self, config.find()).default_map()
+            except config.ConfigError:
+                if not {"-h", "--help", "--version"} & set(args):
+                    raise  # help and the version still show with a broken config file
         return super().make_context(info_name, args, parent=parent, **extra)
 
 
