@@ -331,6 +331,8 @@ def _values(f: Field, lname: str, options: TidyOptions, protect: set[str],
             p.kind = "quoted"
         if options.numeric and p.kind != "bare" and _NUMBER.fullmatch(p.text):
             p.kind = "bare"
+    if single and single.kind == "braced":
+        single.text = single.text.strip()  # as a lone braced value is read: tidy stays idempotent
     if lname in protect and single and single.kind != "bare" and single.text and not _enclosed(single.text):
         single.text = "{" + single.text + "}"
 
