@@ -322,3 +322,26 @@ def test_unabbreviate_journals_from_a_list_and_from_the_file(tmp_path):
     journals = Counter(e.get("journal").content for e in entries(tidy(own, "--unabbreviate-journals").stdout)
                        if e.get("journal"))
     assert journals["Nano Letters"] >= 54 and journals["Nano Lett."] == 0
+
+
+def test_tidy_is_idempotent_on_every_small_fixture_with_every_option():
+    """The 200-odd bibtex-tidy fixtures under 100 kB hold the syntax oddities (quotes with
+    braces, ``#`` chains, paragraph breaks, stray spaces); every option at once, twice."""
+    from bibkit.formats.bibtex_layout import Layout
+    from bibkit.transforms.tidy import TidyOptions, tidy_text
+
+    folder = require_shared(*FIXTURES)
+    options = [
+        TidyOptions(sort=("-year", "key"), sort_fields=("author", "title"), delimiters="curly", numeric=True,
+                    months=True, lowercase=True, enclosing_braces=("title",), max_authors=3, strip_comments=True,
+                    remove_empty_fields=True, remove_url_if_doi=True, omit=("abstract",),
+                    layout=Layout(align=14, wrap=80, trailing_commas=True, blank_lines=False)),
+        TidyOptions(delimiters="quotes", layout=Layout(indent="\t", wrap=60)),
+    ]
+    files = [p for p in sorted(folder.rglob("*.bib")) if p.stat().st_size < 100_000]
+    assert len(files) > 200
+    for path in files:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        for option in options:
+            once = tidy_text(text, option).text
+            assert tidy_text(once, option).text == once, path
