@@ -20,6 +20,11 @@ found names the entry), so the figures say *why* the two disagree:
   not the padding); bibkit measures the real line.
 - ``triple-braces``: bibtex-tidy writes a value given as ``{{{ACS Nano}}}`` as ``{{ACS Nano}}``
   (its double-brace check drops a level); bibkit keeps the value.
+- ``months``: ``--months``: bibkit also turns ``{02}`` and ``{Mar.}`` into macros; bibtex-tidy
+  only converts exact names and numbers without a leading zero.
+- ``max-authors-concat``: ``--max-authors`` on ``FREED # { and Bonasso, P. and ...}``: bibtex-tidy
+  counts the names of one operand; bibkit leaves a concatenation alone (the macro's names are
+  not in the value).
 - ``layout``: same fields and values, different bytes (e.g. a field name longer than the
   alignment column).
 - ``other``: anything else (examples printed).
@@ -91,6 +96,13 @@ def _fields(chunk: str) -> RawEntry | None:
     return blocks[0] if blocks else None
 
 
+def _dashed(value: str) -> str:
+    """bibtex-tidy's page-range rewrite (four passes of digit-dash-digit to en dash)."""
+    for _ in range(4):
+        value = re.sub(r"(\d)\s*-\s*(\d)", r"\1--\2", value)
+    return value
+
+
 def classify(ours: str, theirs: str, source: RawEntry | None, sorting: bool) -> str:
     a, b = _fields(ours), _fields(theirs)
     if a is None or b is None:
@@ -107,8 +119,12 @@ def classify(ours: str, theirs: str, source: RawEntry | None, sorting: bool) -> 
         va, vb = fa.render(), fb.render()
         if va == vb:
             continue
-        if fa.name.lower() == "pages" and re.sub(r"(\d)\s*-\s*(\d)", r"\1--\2", va) == vb:
+        if fa.name.lower() == "pages" and _dashed(va) == vb:
             continue  # counted below if nothing else differs
+        if fa.name.lower() == "month" and fa.parts and fa.parts[0].kind == "bare":
+            return "months"
+        if fa.name.lower() == "author" and "#" in va:
+            return "max-authors-concat"
         if va == "{" + vb + "}" and vb.startswith("{{"):
             return "triple-braces"
         if " ".join(va.split()) == " ".join(vb.split()) or va.replace(" }", "}") == vb.replace(" }", "}"):
