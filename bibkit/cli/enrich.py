@@ -15,7 +15,7 @@ import click
 
 from bibkit import registry
 from bibkit.api import dumps
-from bibkit.cli.common import load_inputs, print_problems, write_text_output
+from bibkit.cli.common import load_inputs, print_problems, write_text_output, report_losses
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError
 from bibkit.enrich import provenance
@@ -114,6 +114,7 @@ def _input_format(library: Library) -> str | None:
 def _write(library: Library, output: str | None, fmt: str, mode: str) -> None:
     sidecar = provenance.apply_mode(library, mode, fmt)
     write_text_output(dumps(library, fmt), output)
+    report_losses(library, fmt)
     if sidecar and output not in (None, "-"):
         path = provenance.sidecar_path(output)
         existing = {}

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import click
 
 from bibkit.citing import resolve
-from bibkit.cli.common import exit_status, load_inputs, write_text_output
+from bibkit.cli.common import apply_journal_options, exit_status, journal_options, load_inputs, write_text_output
 from bibkit.cli.extract import read_documents, report_citations
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError, Problem
@@ -147,6 +147,7 @@ def _fail(message: str, code: int = 1) -> None:
 @_QUIET
 @click.option("--cited-in", "cited_in", multiple=True, metavar="DOC",
               help="Only the entries DOC (.aux, .bcf, .tex, Markdown) cites, numbered in order of first citation.")
+@journal_options
 def format_command(
     files: tuple[str, ...],
     style: str,
@@ -157,11 +158,16 @@ def format_command(
     encoding: str | None,
     quiet: bool,
     cited_in: tuple[str, ...] = (),
+    abbreviate_journals: bool = False,
+    unabbreviate_journals: bool = False,
+    journal_list: tuple[str, ...] = (),
 ) -> None:
     """Format every entry of FILE... (- for stdin) as a reference list in a CSL or BibTeX style.
 
     With --cited-in, only the cited entries, in order of first citation (which numeric styles
-    number by); undefined citations are listed as DOC:line and the exit status is 1.
+    number by); undefined citations are listed as DOC:line and the exit status is 1. Styles that
+    print short journal titles (IEEE, ACS) use the ISO 4 abbreviation with
+    --abbreviate-journals when an entry has none of its own.
     """
     fmt = OUTPUT_FORMATS[to.lower()]
     undefined = False
@@ -174,6 +180,7 @@ def format_command(
         found = resolve(cited, library.entries)
         undefined = report_citations(found, quiet)
         library.replace_entries(found.cited)
+    apply_journal_options(library, abbreviate_journals, unabbreviate_journals, journal_list)
     problems: list[Problem] = []
     try:
         if style.startswith(BIBTEX_PREFIX):

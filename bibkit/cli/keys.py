@@ -8,7 +8,7 @@ import click
 
 from bibkit import registry
 from bibkit.api import dumps
-from bibkit.cli.common import exit_status, load_inputs, write_text_output
+from bibkit.cli.common import exit_status, load_inputs, report_losses, write_text_output
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError
 from bibkit.keypattern import PatternError
@@ -65,6 +65,7 @@ def keys_command(file, pattern, rekey, policy, map_path, no_aliases, output, fro
     except (PatternError, ValueError) as exc:
         raise click.UsageError(str(exc))
     write_text_output(dumps(library, to, unicode=unicode), output)
+    report_losses(library, to, quiet=quiet)
     if map_path:
         write_key_map(map_path, changes)
     if not quiet:

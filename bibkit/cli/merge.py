@@ -12,7 +12,7 @@ import sys
 import click
 
 from bibkit.api import dumps
-from bibkit.cli.common import exit_status, load_inputs, write_text_output
+from bibkit.cli.common import exit_status, load_inputs, write_text_output, report_losses
 from bibkit.cli.keys import output_format
 from bibkit.cli.main import main
 from bibkit.keypattern import PatternError
@@ -68,6 +68,7 @@ def _finish(result: MergeResult, problems_source: Library, output, report_path, 
         click.echo("(dry run: nothing written)", err=True)
         sys.exit(exit_status(problems_source))
     write_text_output(dumps(result.library, to, unicode=unicode), output)
+    report_losses(result.library, to, quiet=quiet)
     if report_path:
         write_text_output(report_json(result.as_dict()), report_path)
     if not quiet:

@@ -21,6 +21,7 @@ from bibkit import latex
 from bibkit.latex import braced_end, braces_balanced
 from bibkit.dates import MONTHS, format_edtf, parse_bibtex_date, parse_edtf, parse_month
 from bibkit.diagnostics import Reporter
+from bibkit.formats.bibtex_layout import DEFAULT as DEFAULT_LAYOUT, Layout
 from bibkit.formats.bibtex_fields import (
     CONTAINER_FIELD, DATE_FIELDS, ID_FIELDS, NAME_FIELDS, OUT_DATES,
     OUT_NAMES, OUT_TEXT, PARAGRAPH_FIELDS, PERIODICAL_TYPES, PUBLISHER_FIELD, TEXT_FIELDS, VERBATIM_FIELDS,
@@ -638,18 +639,21 @@ class BibTeXWriter:
     """Canonical entries -> BibTeX or BibLaTeX text.
 
     ``unicode``: write UTF-8 instead of LaTeX escapes. Non-entry blocks (``@string``,
-    ``@preamble``, comments) are written back in their place.
+    ``@preamble``, comments) are written back in their place. ``layout``
+    (:class:`bibkit.formats.bibtex_layout.Layout`) places what is written; ``indent`` is kept
+    for callers that only change that.
     """
 
     #: from this many blocks on, slices are written by forked children (bibkit.parallel)
     PARALLEL_MIN_BLOCKS = 20_000
 
     def __init__(self, flavour: str = "bibtex", unicode: bool = False, indent: str = "  ",
-                 jobs: int | None = None):
+                 jobs: int | None = None, layout: Layout | None = None):
         self.flavour = flavour
         self.biblatex = flavour == "biblatex"
         self.unicode = unicode
-        self.indent = indent
+        self.layout = layout or (DEFAULT_LAYOUT if indent == "  " else Layout(indent=indent))
+        self.indent = self.layout.indent
         self.jobs = jobs
 
     def dump(self, library: Library) -> str:
@@ -661,7 +665,7 @@ class BibTeXWriter:
             written = [self._dump_blocks(blocks)]
         if not any(wrote for wrote, _ in written):
             return ""
-        return "\n\n".join(text for _, text in written if text) + "\n"
+        return self.layout.separator.join(text for _, text in written if text) + "\n"
 
     def _dump_blocks(self, blocks: list) -> tuple[bool, str]:
         """(whether any block was written, the non-empty ones joined): slices join alike."""
@@ -676,7 +680,7 @@ class BibTeXWriter:
                 parts.append(f"@preamble{{{block.value.strip()}}}")
             elif isinstance(block, Comment):
                 parts.append(self.comment(block))
-        return bool(parts), "\n\n".join(p for p in parts if p)
+        return bool(parts), self.layout.separator.join(p for p in parts if p)
 
     def comment(self, block: Comment) -> str:
         text = block.text
@@ -703,12 +707,7 @@ class BibTeXWriter:
             # it in entrysubtype, which biber passes to styles and the reader reads back
             fields.append((SUBTYPE_FIELD, "{" + entry.type + "}"))
         key = safe_key(entry.key or "")
-        lines = [f"@{etype}{{{key},"]
-        for name, value in fields:
-            lines.append(f"{self.indent}{name} = {value},")
-        lines[-1] = lines[-1].rstrip(",") if fields else lines[-1]
-        lines.append("}")
-        return "\n".join(lines)
+        return self.layout.entry(etype, key, fields)
 
     def _text(self, value: str) -> str:
         return _wrap(latex.encode(value, self.unicode))
@@ -828,8 +827,9 @@ class BibTeXExporter:
     primary = True
     description = "BibTeX (.bib) for bibtex and natbib; LaTeX escapes unless unicode=True"
 
-    def dump(self, library: Library, unicode: bool = False, jobs: int | None = None, **_options) -> str:
-        return BibTeXWriter("bibtex", unicode, jobs=jobs).dump(library)
+    def dump(self, library: Library, unicode: bool = False, jobs: int | None = None,
+             layout: Layout | None = None, **_options) -> str:
+        return BibTeXWriter("bibtex", unicode, jobs=jobs, layout=layout).dump(library)
 
 
 class BibLaTeXExporter:
@@ -838,5 +838,6 @@ class BibLaTeXExporter:
     primary = False
     description = "BibLaTeX (.bib) for biber: journaltitle, date, eprinttype"
 
-    def dump(self, library: Library, unicode: bool = False, jobs: int | None = None, **_options) -> str:
-        return BibTeXWriter("biblatex", unicode, jobs=jobs).dump(library)
+    def dump(self, library: Library, unicode: bool = False, jobs: int | None = None,
+             layout: Layout | None = None, **_options) -> str:
+        return BibTeXWriter("biblatex", unicode, jobs=jobs, layout=layout).dump(library)
