@@ -225,6 +225,8 @@ def render_number(s: str, form: str, ctx, var) -> str:
         num = int(digits)
         if form == "numeric":
             return pre + digits + suf  # "04" stays "04", as citeproc-js prints it
+        if form in ("ordinal", "long-ordinal") and suf and not pre:
+            return digits + suf  # typed as an ordinal already ("2nd", "3e"): as citeproc-js
         if form == "ordinal":
             r = _ordinal(ctx, num, gender)
         elif form == "long-ordinal":

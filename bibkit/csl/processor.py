@@ -82,8 +82,11 @@ def normalize_item(item: dict) -> dict:
             if d is not None:
                 out[k] = d
         elif k in NAME_VARS:
+            if isinstance(v, (str, dict)):
+                v = [v]  # one name where a list belongs: the list it meant, never its characters
             if isinstance(v, list):
-                names = [normalize_name(n) for n in v if n]
+                names = [normalize_name(n) for n in v if n and isinstance(n, (str, dict))]
+                names = [n for n in names if _has_name_part(n)]
                 if names:
                     out[k] = names
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -104,6 +107,12 @@ def normalize_item(item: dict) -> dict:
         out["container-title-short"] = out["journalAbbreviation"]
     out["id"] = str(item.get("id", id(item)))
     return out
+
+
+def _has_name_part(name: dict) -> bool:
+    """Whether a normalised name has something to print (a name object without any part
+    would print as nothing, or as "None")."""
+    return any(isinstance(name.get(k), str) and name[k].strip() for k in ("family", "given", "literal"))
 
 
 def _trigraph(item) -> str:

@@ -415,7 +415,9 @@ def _flat(x, out, state, qlevel, quotes):
             _flat(ch, out, state, kind, quotes)
         fixed = x.quotes == 3 or (shape is not None and x.quotes.endswith("3"))
         # punctuation moves into top-level quotes whatever their shape
-        out.append(("cq", c, "fixed" if fixed else ("outer" if qlevel is None else kind)))
+        # the fourth field: quotes typed in the data (their own closing punctuation is text)
+        out.append(("cq", c, "fixed" if fixed else ("outer" if qlevel is None else kind),
+                    x.quotes is not True))
     else:
         for ch in x.children:
             _flat(ch, out, state, qlevel, quotes)
@@ -429,7 +431,7 @@ def _flat(x, out, state, qlevel, quotes):
 _PUNCT = ".,;:!?"
 
 
-def _prev_text_index(tokens, i, cross_quotes=True):
+def _prev_text_index(tokens, i, cross_quotes=True, cross_typed=True):
     j = i - 1
     while j >= 0:
         t = tokens[j]
@@ -438,7 +440,7 @@ def _prev_text_index(tokens, i, cross_quotes=True):
                 return j
             j -= 1
             continue
-        if t[0] in ("push", "pop") or (cross_quotes and t[0] == "cq"):
+        if t[0] in ("push", "pop") or (cross_quotes and t[0] == "cq" and (cross_typed or not t[3])):
             j -= 1
             continue
         return None
@@ -504,7 +506,9 @@ def _fix_punctuation(tokens, in_quote: bool) -> None:
                 t = t.lstrip(" ")
                 tokens[i] = t
         while t and t[0] in _PUNCT:
-            j = _prev_text_index(tokens, i)
+            # a colon or semicolon after quotes typed in the data is the title's own text:
+            # “Why Should I Trust You?”: Explaining ... keeps both marks (citeproc-js)
+            j = _prev_text_index(tokens, i, cross_typed=t[0] not in ":;")
             if j is None:
                 break
             prev = tokens[j]
