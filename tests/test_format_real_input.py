@@ -139,3 +139,55 @@ def test_processor_given_raw_malformed_items_never_splits_names_or_prints_none()
     assert "Roe. (2020). B." in out
     assert any(e.startswith("World Health Organization. (2020). A") for e in out), out
     assert not any("None" in e or "W, o" in e for e in out)
+
+
+#: A style whose macro calls itself for books: the engine cannot render a book in it.
+LOOP_STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Loops on books</title><id>loop</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <macro name="loop">
+    <choose><if type="book"><text macro="loop"/></if><else><text variable="title"/></else></choose>
+  </macro>
+  <citation><layout><text macro="loop"/></layout></citation>
+  <bibliography><layout><names variable="author"/><text macro="loop" prefix=". "/></layout></bibliography>
+</style>
+"""
+
+
+@pytest.mark.parametrize("to", ["text", "html", "latex"])
+def test_entry_the_engine_cannot_render_is_reported_and_the_rest_is_formatted(run, tmp_path, to):
+    bib = _write(tmp_path, "r.bib", MONTH_RANGE_BIB)
+    style = _write(tmp_path, "loop.csl", LOOP_STYLE)
+    result = run("format", bib, "--style", style, "--to", to)
+    assert result.exit_code == 1
+    assert "Computing Machinery and Intelligence" in result.stdout
+    assert "A Book" not in result.stdout
+    assert f"{bib}:8: error: entry 'doe2020' could not be formatted" in result.stderr
+    assert "RecursionError" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_cite_of_an_entry_the_engine_cannot_render_is_reported(run, tmp_path):
+    bib = _write(tmp_path, "r.bib", MONTH_RANGE_BIB)
+    style = _write(tmp_path, "loop.csl", LOOP_STYLE)
+    result = run("cite", bib, "turing2019", "doe2020", "--style", style)
+    assert result.exit_code == 1
+    assert "Computing Machinery" in result.stdout
+    assert "entry 'doe2020' could not be formatted" in result.stderr
+
+
+def test_processor_leaves_out_an_unrenderable_item_and_says_which():
+    from bibkit.csl import Processor
+    from bibkit.csl.processor import RenderFailure
+
+    items = [{"id": "ok", "type": "book", "title": "Fine", "issued": {"date-parts": [[2001]]}},
+             {"id": "bad", "type": ["book"], "title": "Typed as a list"}]
+    failures: list = []
+    out = Processor("apa").bibliography(items, failures=failures)
+    assert out == ["Fine. (2001)."]
+    assert [f.id for f in failures] == ["bad"] and isinstance(failures[0], RenderFailure)
+    assert "TypeError" in failures[0].message
+    with pytest.warns(RuntimeWarning, match="'bad' could not be rendered"):
+        assert Processor("apa").bibliography(items) == ["Fine. (2001)."]
+    cites = Processor("apa").citations([[{"id": "ok"}], [{"id": "bad"}]], items, failures=[])
+    assert cites[0] == "(Fine, 2001)"

@@ -357,6 +357,12 @@ def _flat(x, out, state, qlevel, quotes):
         for c in x:
             _flat(c, out, state, qlevel, quotes)
         return
+    if x.tag == "url" and x.fmt is None and not x.quotes and not x.display:
+        out.append(("push", "url", "link"))  # a backend may mark the link (LaTeX's \url)
+        for c in x.children:
+            _flat(c, out, state, qlevel, quotes)
+        out.append(("pop", "url"))
+        return
     if x.fmt is None and not x.quotes and not x.display:
         for c in x.children:
             if c.__class__ is str:
