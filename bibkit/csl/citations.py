@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .disambiguate import disambiguate
-from .richtext import Rich, is_empty, parse_markup, plain
+from .richtext import Rich, find_tag, is_empty, parse_markup, plain
 from .sort import sort_items
 
 NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
@@ -248,8 +248,7 @@ def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
     index = {}
     for entry in rendered:
         c, item, cd, r = entry
-        from .processor import _find_tag
-        nm = _find_tag(r, "names") if r is not None else None
+        nm = find_tag(r, "names") if r is not None else None
         key = plain(nm) if nm is not None else ""
         if key in index and (sec.sort or index[key] == len(groups) - 1):
             # sorted citations gather same-author cites; unsorted ones only join neighbours
@@ -276,8 +275,7 @@ def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
                     and not c.get("prefix") and not c.get("suffix"):
                 d1, d2 = dis_map.get(c["id"]), dis_map.get(prev[0]["id"])
                 if d1 and d2 and d1.year_suffix and d2.year_suffix:
-                    from .processor import _find_tag
-                    ys = _find_tag(nr, "year-suffix")
+                    ys = find_tag(nr, "year-suffix")
                     pr_full = proc.render_item(prev[1], "citation", cite=prev[2], dis=dis_map.get(prev[0]["id"]), extra="no-names")
                     if ys is not None and _strip_suffix(plain(nr), d1.year_suffix) == _strip_suffix(plain(pr_full), d2.year_suffix):
                         collapsible_suffix = True

@@ -12,11 +12,12 @@ from typing import Iterable, Optional
 
 from .backends import get_backend
 from .base import Context, DisState
+from .citations import render_citations
 from .dates import normalize_date
 from .disambiguate import disambiguate
 from .locale import LocaleChain
 from .names import normalize_name
-from .richtext import Quotes, Rich, plain
+from .richtext import Quotes, Rich, find_tag, iter_tag, plain
 from .sort import DATE_VARS, NAME_VARS, sort_items
 from .style import Style
 
@@ -164,18 +165,6 @@ def _no_gc():
             gc.enable()
 
 
-ALPHA = "abcdefghijklmnopqrstuvwxyz"
-
-
-def year_suffix_letters(i: int) -> str:
-    s = ""
-    i += 1
-    while i > 0:
-        i, r = divmod(i - 1, 26)
-        s = ALPHA[r] + s
-    return s
-
-
 class Processor:
     """A CSL processor bound to one style and locale; parse once, format many times."""
 
@@ -272,9 +261,9 @@ class Processor:
                     else:
                         parts.append(r)
             if sas is not None and parts:
-                names = _find_tag(parts, "names")
+                names = find_tag(parts, "names")
                 if names is not None:
-                    lists = list(_iter_tag(names, "namelist"))
+                    lists = list(iter_tag(names, "namelist"))
                     key_rich = lists[0] if lists else names
                     txt = plain(key_rich)
                     cur_names = _name_texts(key_rich) if lists else [txt]
@@ -351,7 +340,7 @@ class Processor:
         ids = self._number_and_sort(reg, order, order)
         dis_map = disambiguate(self, reg, ids, [])
         ents = self.bibliography_rich(reg, ids, dis_map, split_label=True)
-        numbered = any(label is not None and _find_tag(label, "citation-number") is not None
+        numbered = any(label is not None and find_tag(label, "citation-number") is not None
                        for label, _ in ents)
         cites: dict = {}
         kept = [k for k, (_, body) in zip(ids, ents) if body is not None]
@@ -401,7 +390,6 @@ class Processor:
         return [self._out(r, format) for r in rich]
 
     def render_citations(self, reg, order, citations) -> list:
-        from .citations import render_citations
         return render_citations(self, reg, order, citations)
 
 
@@ -456,7 +444,7 @@ def _isolated(run, reg: dict, order: list, failures: Optional[list], per_item: b
 def _leading_number(first) -> bool:
     """Whether an entry's first field is its citation number alone ("1.", "[1]"), as numeric
     styles without second-field-align begin their entries."""
-    return _find_tag(first, "citation-number") is not None and len(plain(first).strip()) <= 12
+    return find_tag(first, "citation-number") is not None and len(plain(first).strip()) <= 12
 
 
 def _bare_citation(text: str) -> str:
@@ -478,8 +466,6 @@ def latex_key(key: str) -> str:
 def latex_environment(rows: list[tuple]) -> str:
     """``thebibliography`` from :meth:`Processor._latex_rows`: numbered entries get their
     number as the ``\\bibitem`` label shaped as the style shapes it; the others no label."""
-    from .backends import get_backend
-
     escape = get_backend("latex").escape
     numbered = any(number is not None for _, number, _, _, _ in rows)
     lines = []
@@ -555,34 +541,8 @@ def _last_display(parts):
     return None
 
 
-def _find_tag(x, tag):
-    if isinstance(x, list):
-        for c in x:
-            r = _find_tag(c, tag)
-            if r is not None:
-                return r
-        return None
-    if isinstance(x, Rich):
-        if x.tag == tag:
-            return x
-        for c in x.children:
-            r = _find_tag(c, tag)
-            if r is not None:
-                return r
-    return None
-
-
 def _name_texts(names_rich):
-    return [plain(c) for c in _iter_tag(names_rich, "name")]
-
-
-def _iter_tag(x, tag):
-    if isinstance(x, Rich):
-        if x.tag == tag:
-            yield x
-            return
-        for c in x.children:
-            yield from _iter_tag(c, tag)
+    return [plain(c) for c in iter_tag(names_rich, "name")]
 
 
 def _substitute_names(rich, sas, rule, prev, txt, cur_names):
@@ -595,10 +555,10 @@ def _substitute_names(rich, sas, rule, prev, txt, cur_names):
         if rule == "complete-all" or not cur_names:
             rich.children[:] = [sas] if sas else []
             return
-        for n in _iter_tag(rich, "name"):
+        for n in iter_tag(rich, "name"):
             n.children[:] = [sas]
         return
-    names = list(_iter_tag(rich, "name"))
+    names = list(iter_tag(rich, "name"))
     if not names:
         if txt == prev_txt:
             rich.children[:] = [sas] if sas else []

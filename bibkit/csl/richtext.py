@@ -57,6 +57,34 @@ def _plain_into(x, out) -> None:
             _plain_into(c, out)
 
 
+def find_tag(x, tag: str):
+    """The first rich text tagged ``tag`` (names, year-suffix, citation-number...) in ``x``."""
+    if isinstance(x, list):
+        for c in x:
+            r = find_tag(c, tag)
+            if r is not None:
+                return r
+        return None
+    if isinstance(x, Rich):
+        if x.tag == tag:
+            return x
+        for c in x.children:
+            r = find_tag(c, tag)
+            if r is not None:
+                return r
+    return None
+
+
+def iter_tag(x, tag: str):
+    """Every outermost rich text tagged ``tag`` in ``x``, in order."""
+    if isinstance(x, Rich):
+        if x.tag == tag:
+            yield x
+            return
+        for c in x.children:
+            yield from iter_tag(c, tag)
+
+
 def is_empty(x) -> bool:
     if x is None:
         return True
