@@ -20,7 +20,6 @@ import argparse
 import signal
 import sys
 import time
-import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,35 +37,6 @@ def independent_styles() -> list[Path]:
     return sorted(folder.glob("*.csl"))
 
 
-def sweep_one(xml: str, items: list[dict], groups: list[list[dict]]) -> list[str]:
-    """Problems of one style on the item set (empty: it rendered everything)."""
-    import re
-
-    from bibkit.csl import Processor
-
-    problems: list[str] = []
-    match = re.search(r'default-locale="([^"]+)"', xml)
-    try:
-        proc = Processor(xml, locale=match.group(1) if match else "en-US")
-    except ValueError as exc:  # the engine refuses a style it cannot compile: reported, not a crash
-        return [f"style rejected: {exc}"]
-    for what, call in (
-        ("bibliography", lambda f: proc.bibliography(items, format="text", failures=f)),
-        ("latex", lambda f: proc.latex_bibliography(items, failures=f)),
-        ("citations", lambda f: proc.citations(groups, items, format="text", failures=f)),
-    ):
-        failures: list = []
-        try:
-            call(failures)
-        except Exception as exc:  # noqa: BLE001 - counting is the point
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            problems.append(f"{what}: {type(exc).__name__}: {exc} "
-                            f"({Path(frame.filename).name}:{frame.lineno})")
-        for failure in failures:
-            problems.append(f"{what}: item {failure.id}: {failure.message}")
-    return problems
-
-
 def _alarm(_signum, _frame):
     raise TimeoutError(f"style took more than {TIMEOUT_S} s")
 
@@ -78,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="print every problem")
     args = parser.parse_args(argv)
 
-    from tests.csl_items import cite_groups, item_set
+    from tests.csl_items import cite_groups, item_set, sweep_one
 
     items = item_set()
     groups = cite_groups(items)

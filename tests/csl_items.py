@@ -10,6 +10,8 @@ and ``!`` endings, math and markup.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from bibkit.types import CSL_TYPES
 
 TYPES = sorted(CSL_TYPES)
@@ -172,3 +174,34 @@ def cite_groups(items: list[dict]) -> list[list[dict]]:
     groups.append([{"id": ids[5]}, {"id": ids[6]}, {"id": ids[7]}, {"id": ids[8]}])
     groups.append([{"id": ids[0]}])
     return groups
+
+
+def sweep_one(xml: str, items: list[dict], groups: list[list[dict]]) -> list[str]:
+    """Problems of one style (its XML) on the items: exceptions out of the engine and items
+    it had to leave out (empty: everything rendered)."""
+    import re
+    import traceback
+
+    from bibkit.csl import Processor
+
+    problems: list[str] = []
+    match = re.search(r'default-locale="([^"]+)"', xml)
+    try:
+        proc = Processor(xml, locale=match.group(1) if match else "en-US")
+    except ValueError as exc:  # the engine refuses a style it cannot compile: reported, not a crash
+        return [f"style rejected: {exc}"]
+    for what, call in (
+        ("bibliography", lambda f: proc.bibliography(items, format="text", failures=f)),
+        ("latex", lambda f: proc.latex_bibliography(items, failures=f)),
+        ("citations", lambda f: proc.citations(groups, items, format="text", failures=f)),
+    ):
+        failures: list = []
+        try:
+            call(failures)
+        except Exception as exc:  # noqa: BLE001 - counting is the point
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            problems.append(f"{what}: {type(exc).__name__}: {exc} "
+                            f"({Path(frame.filename).name}:{frame.lineno})")
+        for failure in failures:
+            problems.append(f"{what}: item {failure.id}: {failure.message} ({failure.origin})")
+    return problems

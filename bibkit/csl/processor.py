@@ -5,6 +5,7 @@ import copy
 import gc
 import os
 import re
+import traceback
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -400,11 +401,15 @@ class RenderFailure:
 
     id: str
     message: str
+    #: where in the engine it failed ("dates.py:376"), for a bug report
+    origin: str = ""
 
 
 def _record(failures: Optional[list], ident: str, exc: BaseException) -> None:
     message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    failure = RenderFailure(ident, message)
+    frames = traceback.extract_tb(exc.__traceback__)
+    origin = f"{os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+    failure = RenderFailure(ident, message, origin)
     if failures is None:
         warnings.warn(f"CSL item {ident!r} could not be rendered and was left out ({message})",
                       RuntimeWarning, stacklevel=4)
