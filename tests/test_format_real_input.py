@@ -191,3 +191,25 @@ def test_processor_leaves_out_an_unrenderable_item_and_says_which():
         assert Processor("apa").bibliography(items) == ["Fine. (2001)."]
     cites = Processor("apa").citations([[{"id": "ok"}], [{"id": "bad"}]], items, failures=[])
     assert cites[0] == "(Fine, 2001)"
+
+
+def test_format_never_raises_on_the_shared_messy_files_and_recorded_api_answers():
+    """Every messy file, recorded API answer and example in ../shared formats or is reported:
+    a user never sees a traceback (corpus/ordinary: see the README's command)."""
+    from click.testing import CliRunner
+
+    from bibkit.cli import main
+    from tests.conftest import require_shared
+
+    paths = [p for folder in ("messy", "real_api", "examples")
+             for p in sorted(require_shared(folder).rglob("*")) if p.is_file()]
+    assert len(paths) > 60
+    crashed = []
+    for path in paths:
+        for to in ("text", "latex"):
+            result = CliRunner().invoke(main, ["format", str(path), "--style", "apa", "--to", to])
+            if result.exception is not None and not isinstance(result.exception, SystemExit):
+                crashed.append(f"{path.name} --to {to}: {result.exception!r}")
+            elif "Traceback" in result.output:
+                crashed.append(f"{path.name} --to {to}: printed a traceback")
+    assert not crashed, "\n".join(crashed)
