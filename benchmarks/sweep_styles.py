@@ -9,6 +9,7 @@ counted: an exception out of the engine, and an entry the engine had to leave ou
 
     python benchmarks/sweep_styles.py                 # all ~2,850 independent styles
     python benchmarks/sweep_styles.py --limit 100     # the first 100 (alphabetical)
+    python benchmarks/sweep_styles.py --start 1500    # the rest from the 1,501st (split runs)
     python benchmarks/sweep_styles.py --style apa --style ieee -v
 
 Prints one line per failing style and a summary: styles swept, styles with a failure, time.
@@ -43,6 +44,7 @@ def _alarm(_signum, _frame):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--start", type=int, default=0, help="skip the first N styles (to split a sweep)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N styles")
     parser.add_argument("--style", action="append", default=[], help="only this style (repeatable)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every problem")
@@ -55,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = independent_styles()
     if args.style:
         paths = [p for p in paths if p.stem in set(args.style)]
+    paths = paths[args.start:]
     if args.limit:
         paths = paths[: args.limit]
     signal.signal(signal.SIGALRM, _alarm)
