@@ -262,6 +262,9 @@ def test_examples_folder_has_files_to_compare():
 
 @pytest.mark.parametrize("style", STYLES + ["chicago-notes-bibliography"])
 def test_citations_match_citeproc_js(style: str):
+    """The helper's ``makeCitationCluster`` renders every group as a first cite, while bibkit
+    numbers the groups as consecutive notes: in a note style the last two groups (items cited
+    again) are short forms in bibkit and full ones in citeproc-js; the floor records that."""
     _node()
     from bibkit.csl import Processor
     from bibkit.csl.styles import find_style
