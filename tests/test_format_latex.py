@@ -112,3 +112,19 @@ def test_latex_urls_are_verbatim_and_text_is_escaped(tmp_path, style):
     assert "100% of & #1" in pdf
     assert "Why Should I Trust You?" in pdf
     assert "\u201c" in pdf or "\u2018" in pdf  # typographic quotes, not garbage glyphs
+
+
+@pytest.mark.parametrize("style", ["ieee", "nature", "vancouver-nlm"])
+def test_bibkit_cite_gives_the_number_the_latex_list_labels_the_entry_with(tmp_path, style):
+    from click.testing import CliRunner
+
+    from bibkit.cli import main
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    latex = CliRunner().invoke(main, ["format", str(bib), "--style", style, "--to", "latex"]).stdout
+    labels = dict((key, number) for number, key in re.findall(r"\\bibitem\[(\d+)\]\{([^}]+)\}", latex))
+    assert len(labels) == 3
+    for key, number in labels.items():
+        cite = CliRunner().invoke(main, ["cite", str(bib), key, "--style", style]).stdout
+        assert re.sub(r"\D", "", cite) == number, (key, cite, number)

@@ -253,7 +253,7 @@ def cite_command(
             # bibliography would; the cite itself is the group of the given keys only
             items = _csl_items(library.entries)
             failures: list = []
-            text = engine.citations([group], items, format=fmt, failures=failures)[0]
+            text = engine.citations([group], items, format=fmt, failures=failures, number_all=True)[0]
             problems = _failure_problems(failures, library.entries, items)
             _print_problems(problems, quiet)
             if problems:

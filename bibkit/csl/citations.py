@@ -66,7 +66,9 @@ def compute_positions(citations, near_note_distance):
             prev_single[stream] = len(cit["items"]) == 1 and len(note_cites.get(note, [])) <= 1
 
 
-def render_citations(proc, reg, order, citations) -> list:
+def render_citations(proc, reg, order, citations, number_all: bool = False) -> list:
+    """Rich text per citation. ``number_all``: citation numbers follow the registered items
+    (the bibliography's numbers) instead of the order the items are first cited in."""
     style = proc.style
     for cit in citations:
         for c in cit["items"]:
@@ -80,7 +82,7 @@ def render_citations(proc, reg, order, citations) -> list:
                 pos = {it["id"]: i for i, it in enumerate(its)}
                 cit["items"] = sorted(cites, key=lambda c: pos[c["id"]])
     cite_order = [c["id"] for cit in citations for c in cit["items"] if c["id"] in reg]
-    ids = proc._number_and_sort(reg, order, cite_order)
+    ids = proc._number_and_sort(reg, order, order if number_all else cite_order)
     compute_positions(citations, style.near_note_distance)
     positions: dict = {}
     for cit in citations:

@@ -363,22 +363,24 @@ class Processor:
     # ------------------------------------------------------------------ citations
 
     def citations(self, cite_groups, items, format: str = "text",
-                  failures: Optional[list] = None) -> list[str]:
+                  failures: Optional[list] = None, number_all: bool = False) -> list[str]:
         """One formatted string per cite group (a list of {"id", "locator", "label", "prefix",
         "suffix"} dicts, or a CSL citation object with "citationItems").
 
         An item the engine cannot render is left out of every group and described in
-        ``failures``, as in :meth:`bibliography`.
+        ``failures``, as in :meth:`bibliography`. ``number_all``: numeric styles number every
+        item as the bibliography of all ``items`` does (one cite from a file, ``bibkit cite``),
+        not in the order the groups first cite them (a document).
         """
         get_backend(format)
         with _no_gc():
             reg, order = self._register(items, failures)
 
             def run(reg, order):
-                return self._citations(cite_groups, reg, order, format)
+                return self._citations(cite_groups, reg, order, format, number_all)
             return _isolated(run, reg, order, failures, per_item=False)
 
-    def _citations(self, cite_groups, reg, order, format) -> list[str]:
+    def _citations(self, cite_groups, reg, order, format, number_all=False) -> list[str]:
         cite_groups = copy.deepcopy(cite_groups)  # positions are written into the cites
         citations = []
         for i, g in enumerate(cite_groups):
@@ -387,11 +389,11 @@ class Processor:
                                   "note": (g.get("properties") or {}).get("noteIndex", 0)})
             else:
                 citations.append({"items": list(g), "note": i + 1})
-        rich = self.render_citations(reg, order, citations)
+        rich = self.render_citations(reg, order, citations, number_all)
         return [self._out(r, format) for r in rich]
 
-    def render_citations(self, reg, order, citations) -> list:
-        return render_citations(self, reg, order, citations)
+    def render_citations(self, reg, order, citations, number_all: bool = False) -> list:
+        return render_citations(self, reg, order, citations, number_all)
 
 
 @dataclass(frozen=True)
