@@ -213,3 +213,16 @@ def test_format_never_raises_on_the_shared_messy_files_and_recorded_api_answers(
             elif "Traceback" in result.output:
                 crashed.append(f"{path.name} --to {to}: printed a traceback")
     assert not crashed, "\n".join(crashed)
+
+
+def test_crossref_csl_answer_with_list_values_formats_cleanly(run):
+    """Crossref's CSL-JSON gives ISSN, subtitle and original-title as lists: read as text
+    (reported as warnings), never printed as "[]"."""
+    from tests.conftest import require_shared
+
+    path = require_shared("real_api", "doi", "csl__10.1021_ja01577a030.json")
+    result = run("format", str(path), "--style", "apa")
+    assert result.exit_code == 0, result.stderr
+    assert "Correlation of the Base Strengths of Amines1." in result.stdout
+    assert "[]" not in result.stdout
+    assert "ISSN is a list" in result.stderr

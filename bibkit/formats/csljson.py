@@ -249,7 +249,8 @@ def _text_value(var: str, value, note: Note = _ignore):
     ``"container-title": [...]``) is joined; an object is not text (None)."""
     if isinstance(value, list) and all(isinstance(x, (str, int, float)) and not isinstance(x, bool) for x in value):
         joined = ", ".join(str(x) for x in value if str(x).strip())
-        note("warning", var, f"is a list {_short(value)}, not text; read as {_short(joined)}")
+        if joined:
+            note("warning", var, f"is a list {_short(value)}, not text; read as {_short(joined)}")
         return joined or None
     if value is None:
         return None
@@ -257,7 +258,7 @@ def _text_value(var: str, value, note: Note = _ignore):
         note("error", var, f"is {_short(value)}, not text; skipped")
         return None
     if not isinstance(value, (str, int, float)):
-        note("error", var, f"is {_short(value)}, not text; kept aside, not formatted")
+        note("warning", var, f"is {_short(value)}, not text; kept aside, not formatted")
         return None
     return value
 
@@ -357,6 +358,11 @@ def csl_to_entry(item: dict, source: Source | None = None, note: Note | None = N
         elif var in STANDARD_VARIABLES and _text_value(var, value, note) is None:
             if value not in (None, "", []) and not isinstance(value, bool):
                 entry.extra[var] = json.dumps(value, ensure_ascii=False)
+        elif var == "subtitle" and isinstance(value, list):
+            # Crossref's list of subtitles: bibkit's subtitle is text (appended to the title)
+            text = _text_value(var, value)
+            if text:
+                entry.extra[var] = str(text)
         elif var in ID_VARIABLES:
             attr = ID_VARIABLES[var]
             text = str(_text_value(var, value))
