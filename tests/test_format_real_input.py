@@ -226,3 +226,18 @@ def test_crossref_csl_answer_with_list_values_formats_cleanly(run):
     assert "Correlation of the Base Strengths of Amines1." in result.stdout
     assert "[]" not in result.stdout
     assert "ISSN is a list" in result.stderr
+
+
+def test_one_styles_name_options_never_leak_into_the_next_style():
+    """Styles whose cs:names has no cs:name share a default name node: its cached options
+    must be each style's own (AMA shows 3 names of 7, Vancouver 6)."""
+    from bibkit.csl import Processor
+
+    people = [{"family": f"F{i}", "given": "A"} for i in range(7)]
+    item = {"id": "a", "type": "article-journal", "title": "T", "container-title": "J",
+            "author": people, "issued": {"date-parts": [[2018]]}}
+    ama = Processor("american-medical-association").bibliography([item])[0]
+    vancouver = Processor("vancouver-nlm").bibliography([item])[0]
+    again = Processor("american-medical-association").bibliography([item])[0]
+    assert "F2 A, et al." in ama and ama == again
+    assert "F5 A, et al." in vancouver
