@@ -128,3 +128,13 @@ def test_bibkit_cite_gives_the_number_the_latex_list_labels_the_entry_with(tmp_p
     for key, number in labels.items():
         cite = CliRunner().invoke(main, ["cite", str(bib), key, "--style", style]).stdout
         assert re.sub(r"\D", "", cite) == number, (key, cite, number)
+
+
+def test_latex_text_uses_macros_pdflatex_knows_for_unicode():
+    from bibkit.csl.backends import get_backend
+
+    escape = get_backend("latex").escape
+    assert escape("Erd\u0151s & Sz\u00e9kely") == "Erd{\\H{o}}s \\& Sz{\\'e}kely"
+    assert escape("Titre\u202f: sous-titre") == "Titre{\\,}: sous-titre"  # French spacing
+    assert escape("\u03bb-calculus") == "{\\ensuremath{\\lambda}}-calculus"
+    assert escape("zero\u200bwidth") == "zerowidth"

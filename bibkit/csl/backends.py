@@ -4,6 +4,8 @@ Every backend escapes text, so a title containing `<script>` or `&` stays text.
 """
 from __future__ import annotations
 
+from bibkit.latex import encode_plain
+
 from .richtext import Quotes, flatten
 
 
@@ -137,11 +139,6 @@ class MarkdownBackend(Backend):
         return "", ""
 
 
-_LATEX_ESC = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-}
-_LATEX_TABLE = str.maketrans(_LATEX_ESC)
 
 
 class LatexBackend(Backend):
@@ -151,7 +148,11 @@ class LatexBackend(Backend):
         return ("", " ") if cls == "left-margin" else ("", "")
 
     def escape(self, s):
-        return s.translate(_LATEX_TABLE)
+        # the project's one Unicode -> LaTeX encoder (specials escaped, accents and symbols as
+        # macros pdflatex knows); the narrow no-break space French punctuation takes is \,;
+        # zero-width spaces and joiners, which pdflatex has no glyph for, are left out
+        s = encode_plain(s).replace("\u202f", "{\\,}")
+        return s.replace("\u200b", "").replace("\u200d", "") if "\u200b" in s or "\u200d" in s else s
 
     def link(self):
         return "\\url{", "}"  # url.sty / hyperref: breaks long URLs, prints them verbatim
