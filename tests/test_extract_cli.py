@@ -102,7 +102,7 @@ def test_format_cited_in_with_a_sorting_style_keeps_the_style_order(files):
 
 def test_format_latex_cited_in_gives_bibitems_in_citation_order(files):
     result = run("format", files["bib"], "--cited-in", files["tex"], "--style", "ieee", "--to", "latex")
-    assert re.findall(r"\\bibitem\{(\w+)\}", result.stdout) == ["third", "second"]
+    assert re.findall(r"\\bibitem\[(.*?)\]\{(\w+)\}", result.stdout) == [("1", "third"), ("2", "second")]
 
 
 def test_check_cited_in_json_lists_the_citation_findings(files):

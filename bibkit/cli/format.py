@@ -108,6 +108,21 @@ def _csl_items(entries: Iterable[Entry], problems: list[Problem] | None = None) 
     return items
 
 
+def _failure_problems(failures: list, entries: list[Entry], items: list[dict]) -> list[Problem]:
+    """An entry the engine could not render, as an error at the entry's file:line."""
+    where = {str(item["id"]): entry.source for entry, item in zip(entries, items)}
+    out = []
+    for failure in failures:
+        source = where.get(failure.id)
+        out.append(Problem(
+            f"entry {failure.id!r} could not be formatted and is left out of the list "
+            f"({failure.message})",
+            source.file if source else "<input>", source.line if source else None,
+            "error", "format-failed",
+        ))
+    return out
+
+
 def _join(entries: list[str], fmt: str) -> str:
     """One document from per-entry strings, in the idiom of the output markup."""
     if not entries:
@@ -192,10 +207,12 @@ def format_command(
         else:
             engine = _engine(style, locale)
             items = _csl_items(library.entries, problems)
-            if fmt == "latex":  # a whole thebibliography environment, \bibitem{key} per entry
-                entries = [engine.latex_bibliography(items)] if items else []
+            failures: list = []
+            if fmt == "latex":  # a whole thebibliography environment, \bibitem per entry
+                entries = [engine.latex_bibliography(items, failures=failures)] if items else []
             else:
-                entries = engine.bibliography(items, format=fmt)
+                entries = engine.bibliography(items, format=fmt, failures=failures)
+            problems.extend(_failure_problems(failures, library.entries, items))
     except BibkitError as exc:
         _fail(str(exc), 2)
         return
@@ -259,7 +276,14 @@ def cite_command(
                 group[-1].update(locator=locator, label=locator_label)
             # every entry of the file is registered, so numeric styles number as the
             # bibliography would; the cite itself is the group of the given keys only
-            text = engine.citations([group], _csl_items(library.entries), format=fmt)[0]
+            items = _csl_items(library.entries)
+            failures: list = []
+            text = engine.citations([group], items, format=fmt, failures=failures, number_all=True)[0]
+            problems = _failure_problems(failures, library.entries, items)
+            _print_problems(problems, quiet)
+            if problems:
+                click.echo(text)
+                sys.exit(1)
     except BibkitError as exc:
         _fail(str(exc), 2)
         return
