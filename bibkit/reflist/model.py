@@ -1,0 +1,45 @@
+"""The CRF that labels the words of a reference, shipped as package data.
+
+Trained by ``scripts/train_reflist.py`` (python-crfsuite); ``reflist.json`` beside the model
+records the seed, the data and model hashes and the training time.
+"""
+from __future__ import annotations
+
+import threading
+from importlib import resources
+from typing import Optional
+
+from bibkit.reflist.features import sequence_features
+
+MODEL_FILE = "reflist.crfsuite"
+_local = threading.local()
+
+
+def model_path() -> str:
+    """Path of the model file inside the installed package."""
+    return str(resources.files("bibkit.reflist").joinpath(MODEL_FILE))
+
+
+def _tagger(path: Optional[str] = None):
+    import pycrfsuite
+    key = path or model_path()
+    cache = getattr(_local, "taggers", None)
+    if cache is None:
+        cache = _local.taggers = {}
+    t = cache.get(key)
+    if t is None:
+        t = pycrfsuite.Tagger()
+        t.open(key)
+        cache[key] = t
+    return t
+
+
+def label_words(words: list[str], path: Optional[str] = None) -> tuple[list[str], list[float]]:
+    """A label and its marginal probability for each word."""
+    if not words:
+        return [], []
+    t = _tagger(path)
+    t.set(sequence_features(words))
+    labels = t.tag()
+    probs = [t.marginal(lab, i) for i, lab in enumerate(labels)]
+    return labels, probs
