@@ -68,6 +68,7 @@ def main(argv=None) -> int:
     ap.add_argument("--c2", type=float, default=0.01)
     ap.add_argument("--minfreq", type=float, default=2)
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--verbose", action="store_true", help="print crfsuite's progress")
     ap.add_argument("--out", default=str(ROOT / "bibkit" / "reflist" / "reflist.crfsuite"))
     args = ap.parse_args(argv)
     import pycrfsuite
@@ -77,7 +78,7 @@ def main(argv=None) -> int:
     dh = data_hash(data)
     print(f"data: {info} sha256={dh}", flush=True)
     random.Random(args.seed).shuffle(data)
-    trainer = pycrfsuite.Trainer(verbose=False)
+    trainer = pycrfsuite.Trainer(verbose=args.verbose)
     for words, labels in data:
         trainer.append(sequence_features(words), labels)
     trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,

@@ -266,7 +266,12 @@ def build_entry(words: list[str], labels: list[str], probs: list[float], text: s
         note_uncertain("volume", s)
     s = _first(spans, "issue")
     if s and "issue" not in entry.fields:
-        entry.fields["issue"] = Text(s.value)
+        m = _VOL_ISSUE.match(s.value)
+        if m and "volume" not in entry.fields:  # "36(11)" labelled as one field
+            entry.fields["volume"] = Text(m.group("vol").strip(" ,."))
+            entry.fields["issue"] = Text((m.group("i1") or m.group("i2") or m.group("i3") or "").strip())
+        else:
+            entry.fields["issue"] = Text(s.value)
         note_uncertain("issue", s)
     s = _first(spans, "pages")
     if s:
