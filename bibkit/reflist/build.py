@@ -62,7 +62,10 @@ def parse_name_list(value: str) -> NameList:
     Lozano A``, ``Antony, James, Andrew Lozano, and K. Bennion``, ``... et al.`` -> names."""
     value = strip_edges(" ".join(value.split()), names=True)
     names = NameList()
-    m = _ETAL.search(value)
+    tail = value[-16:]
+    m = _ETAL.search(tail)
+    if m:
+        m = _ETAL.search(value)
     if m:
         names.others = True
         value = value[:m.start()].strip(" ,;")
@@ -173,24 +176,25 @@ def find_identifiers(text: str) -> dict:
     """DOI, arXiv id, ISBN and URL by pattern; each one's character span is recorded so that
     the same characters are not read as another field."""
     out: dict = {}
-    m = _DOI.search(text)
+    low = text.lower()
+    m = _DOI.search(text) if "10." in text else None
     if m:
         doi = normalize_doi(m.group(1))
         if doi:
             out["doi"] = doi
-    ax, ver = find_arxiv(text)
-    if not ax:
+    ax, ver = find_arxiv(text) if "arxiv" in low else ("", "")
+    if not ax and "arxiv" in low:
         m = _ARXIV_BARE.search(text)
         if m:
             ax, ver = parse_arxiv(m.group(1))
     if ax:
         out["arxiv"], out["arxiv_version"] = ax, ver
-    m = _ISBN.search(text)
+    m = _ISBN.search(text) if "ISBN" in text else None
     if m:
         isbn = normalize_isbn(m.group(1))
         if isbn and isbn_is_valid(isbn):
             out["isbn"] = isbn
-    for m in _URL.finditer(text):
+    for m in (_URL.finditer(text) if ("http" in low or "www." in low) else ()):
         url = m.group(0).rstrip(".,;)]>")
         if "doi.org/" in url.lower() and "doi" in out:
             continue
@@ -311,9 +315,10 @@ def _mentions_identifier(value: str, ids: dict) -> bool:
 def guess_type(entry: Entry, text: str) -> str:
     """A CSL type from the fields found and a few words of the reference."""
     container = entry.fields.get("container-title", "")
-    if _THESIS.search(text):
+    low = text.lower()
+    if any(k in low for k in ("thes", "diss", "tesis", "doktor")) and _THESIS.search(text):
         return "thesis"
-    if _REPORT.search(text):
+    if ("rep" in low or "paper" in low) and _REPORT.search(text):
         return "report"
     if container:
         if _PROCEEDINGS.search(container):

@@ -22,7 +22,9 @@ _ISBN = re.compile(r"^(?:97[89][-\s]?)?\d{1,5}-\d{1,7}-\d{1,7}-[\dX][.,;]?$|^97[
 _SHAPE = str.maketrans(
     {**{c: "A" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}, **{c: "a" for c in "abcdefghijklmnopqrstuvwxyz"},
      **{c: "9" for c in "0123456789"}})
-_RUNS = re.compile(r"(.)\1+")
+_RUN_A = re.compile("a{3,}")
+_RUN_UP = re.compile("A{3,}")
+_RUN_9 = re.compile("9{3,}")
 
 MONTHS = frozenset(
     "january february march april may june july august september october november december "
@@ -59,7 +61,9 @@ def _token_features(w: str) -> list[str]:
     m = _CORE.match(w)
     core_cased = m.group(1) if m else w
     core = core_cased.lower()
-    shape = _RUNS.sub(r"\1\1", w.translate(_SHAPE))
+    shape = w.translate(_SHAPE)
+    if len(shape) > 2:
+        shape = _RUN_A.sub("aa", _RUN_UP.sub("AA", _RUN_9.sub("99", shape)))
     f = ["w=" + low, "c=" + core, "sh=" + shape, "x2=" + core[-2:], "x3=" + core[-3:],
          "p2=" + core[:2], "p3=" + core[:3]]
     if w[-1] in ".,;:)]\"\u201d'":

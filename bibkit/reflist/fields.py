@@ -78,7 +78,7 @@ def strip_edges(value: str, names: bool = False) -> str:
         value = value.lstrip(_EDGE + " ")
         stripped = value.rstrip(_EDGE + " ")
         if names and stripped != value:
-            m = _INITIAL_END.search(value.rstrip(_EDGE.replace(".", "") + " "))
+            m = _INITIAL_END.search(value.rstrip(_EDGE.replace(".", "") + " ")[-4:])
             if m:
                 stripped = value.rstrip(_EDGE.replace(".", "") + " ")
         value = stripped
@@ -111,9 +111,10 @@ def strip_affixes(label: str, raw: str) -> str:
             if m and m.end() < len(value):
                 value = strip_edges(value[m.end():], names)
         if suf is not None:
-            m = suf.search(value)
-            if m and m.start() > 0:
-                value = strip_edges(value[:m.start()], names)
+            tail = value[-24:]  # suffixes are short: search only the end
+            m = suf.search(tail)
+            if m and m.start() + len(value) - len(tail) > 0:
+                value = strip_edges(value[:m.start() + len(value) - len(tail)], names)
     return value
 
 

@@ -6,6 +6,7 @@ records the seed, the data and model hashes and the training time.
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
@@ -13,8 +14,10 @@ from bibkit.reflist.features import sequence_features
 
 MODEL_FILE = "reflist.crfsuite"
 _local = threading.local()
+_DEFAULT = ""
 
 
+@lru_cache(maxsize=1)
 def model_path() -> str:
     """Path of the model file inside the installed package."""
     return str(resources.files("bibkit.reflist").joinpath(MODEL_FILE))
@@ -22,14 +25,14 @@ def model_path() -> str:
 
 def _tagger(path: Optional[str] = None):
     import pycrfsuite
-    key = path or model_path()
+    key = path or _DEFAULT
     cache = getattr(_local, "taggers", None)
     if cache is None:
         cache = _local.taggers = {}
     t = cache.get(key)
     if t is None:
         t = pycrfsuite.Tagger()
-        t.open(key)
+        t.open(model_path() if key == _DEFAULT else key)
         cache[key] = t
     return t
 

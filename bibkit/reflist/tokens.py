@@ -26,7 +26,7 @@ def tokenize(text: str) -> list[tuple[int, int]]:
 
 def label_tokens(text: str, spans, mapping) -> list[str | None]:
     """A label per token from (start, end, variable) spans: the variable covering most of the
-    token's letters and digits (mapped through ``mapping``); None for tokens no variable
+    token's letters and digits (the first one on a tie, so ``36(11)`` is a volume, as annotated) (mapped through ``mapping``); None for tokens no variable
     produced (delimiters, terms of the style such as ``In``)."""
     owner = [None] * len(text)
     for a, b, var in spans:
@@ -36,11 +36,11 @@ def label_tokens(text: str, spans, mapping) -> list[str | None]:
     out: list[str | None] = []
     for a, b in tokenize(text):
         counts: dict = {}
+        alnum = any(text[i].isalnum() for i in range(a, b))
         for i in range(a, b):
             lab = owner[i]
-            if lab is not None:
-                w = 2 if text[i].isalnum() else 1
-                counts[lab] = counts.get(lab, 0) + w
+            if lab is not None and (text[i].isalnum() or not alnum):
+                counts[lab] = counts.get(lab, 0) + 1
         out.append(max(counts, key=lambda k: (counts[k], -_first(owner, a, b, k))) if counts else None)
     return out
 
@@ -64,6 +64,8 @@ def fill_gaps(words: list[str], labels: list[str | None]) -> list[str]:
         nxt = next((labels[j] for j in range(i + 1, n) if labels[j] is not None), None)
         prv = next((out[j] for j in range(i - 1, -1, -1) if out[j] is not None), None)
         out[i] = (nxt or prv) if has_word else (prv or nxt)
+        if has_word and nxt == "url":  # "Retrieved from", "Available at": a note, as annotated
+            out[i] = "note"
         if out[i] is None:
             out[i] = "note"
     return out  # type: ignore[return-value]
