@@ -60,3 +60,17 @@ def test_a_url_broken_at_a_line_end_is_joined_without_a_space():
 def test_empty_and_heading_only_inputs_give_no_references():
     assert split_references("") == []
     assert split_references("\n  \nReferences\n") == []
+
+
+def test_a_pdf_column_pasted_as_is_is_cut_where_authors_start():
+    text = """Antony, J., Lozano, A., Dhoat, P., Chen, J., & Bennion, K. (2024). Causal and
+chronological relationships predict memory organization for nonlinear narratives.
+Journal of Cognitive Neuroscience, 36(11), 2368–2385.
+Kahneman, D. (2011). Thinking, fast and slow. Farrar, Straus and
+Giroux.
+Ramer U. An iterative procedure for the polygonal approximation of plane curves. Comput
+Graph Image Process. 1972;1:244–56.
+"""
+    refs = split_references(text)
+    assert [r.line for r in refs] == [1, 4, 6]
+    assert refs[1].text == "Kahneman, D. (2011). Thinking, fast and slow. Farrar, Straus and Giroux."

@@ -6,6 +6,10 @@ Lists arrive in a few shapes, told apart from the whole text, not line by line:
   reference, other lines continue it;
 * **blank lines between references**: each block is one reference, its lines joined;
 * **hanging indents**: an unindented line starts a reference, indented lines continue it;
+* **wrapped with nothing marking the starts** (a PDF column pasted as is; recognised when a
+  quarter of the lines end where no reference can end): a line starts a reference when the
+  line before it ends like a reference (``.``, ``)``, a digit, a URL) and it begins like a list
+  of authors (``Smith, J.``, ``Smith J``, ``J. Smith``, ``SMITH``);
 * otherwise **one reference a line**, except that a line ending in a hyphen, or one that cannot
   end a reference (a trailing ``,`` ``and`` ``&`` ``:``) followed by one that cannot start one
   (a lower-case word, a page range), are joined.
@@ -124,6 +128,13 @@ def split_references(text: str) -> list[Reference]:
                 groups.append((i, [lines[i]]))
             else:
                 groups[-1][1].append(lines[i])
+    elif _wrapped(lines, nonblank):
+        for i in nonblank:
+            line = lines[i].strip()
+            if groups and not (_ENDS_REF.search(groups[-1][1][-1].rstrip()) and _STARTS_REF.match(line)):
+                groups[-1][1].append(lines[i])
+            else:
+                groups.append((i, [lines[i]]))
     else:
         for i in nonblank:
             line = lines[i].strip()
@@ -141,6 +152,22 @@ def split_references(text: str) -> list[Reference]:
         if body.strip():
             out.append(Reference(body.strip(), i + 1, number))
     return out
+
+
+_ENDS_REF = re.compile(r"(?:[.)\]?!\d]|https?://\S+|10\.\d{4,9}/\S+)$")
+_STARTS_REF = re.compile(r"^(?:[A-Z\u00c0-\u017f][\w'\u2019\-]+(?:,|\s+[A-Z]{1,3}\b|\s+[A-Z]\.)|"
+                         r"[A-Z]\.\s*(?:[A-Z]\.\s*)*[A-Z\u00c0-\u017f][\w'\u2019\-]+|[A-Z]{2,}\b|"
+                         r"(?:van|von|de|da|del|der|di|du|la|le)\s+[A-Z])")
+
+
+def _wrapped(lines: list[str], nonblank: list[int]) -> bool:
+    """References wrapped over lines with nothing marking their starts (text copied from a
+    PDF column): a quarter or more of the lines end where no reference ends."""
+    if len(nonblank) < 3:
+        return False
+    ends = [lines[i].rstrip() for i in nonblank[:-1]]
+    open_ends = sum(1 for e in ends if not _ENDS_REF.search(e))
+    return open_ends >= 0.25 * len(ends)
 
 
 def _has_blocks(lines: list[str]) -> bool:
