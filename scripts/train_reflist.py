@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bibkit.reflist import training  # noqa: E402
-from bibkit.reflist.features import sequence_features  # noqa: E402
+from bibkit.reflist.features import FEATURE_VERSION, sequence_features  # noqa: E402
 
 ANYSTYLE_TRAIN = ("core.xml", "good.xml", "ugly.xml", "bad.xml")
 
@@ -89,7 +89,7 @@ def main(argv=None) -> int:
     os.replace(tmp, args.out)
     end = time.time()
     mh = hashlib.sha256(Path(args.out).read_bytes()).hexdigest()
-    meta = {**info, "data_sha256": dh, "model_sha256": mh, "iterations": args.iterations,
+    meta = {**info, "features": FEATURE_VERSION, "data_sha256": dh, "model_sha256": mh, "iterations": args.iterations,
             "c1": args.c1, "c2": args.c2, "minfreq": args.minfreq,
             "train_seconds": round(end - t_train, 1), "total_seconds": round(end - start, 1),
             "model_bytes": Path(args.out).stat().st_size,

@@ -134,10 +134,29 @@ _POS = ["pos=%d" % i for i in range(10)]
 _EDGE = (["-2|"], ["-1|"], ["1|"], ["2|"])
 
 
-def sequence_features(words: list[str]) -> list[list[str]]:
+#: feature sets: 1 (word, shape, classes, neighbours, quotes, brackets); 2 adds where the word
+#: sits among the reference's sentence-like segments (how many segment ends came before it,
+#: whether its segment is the last) and whether a year came before it
+FEATURE_VERSION = 2
+_SEG = ["seg=%d" % i for i in range(7)]
+
+
+def _segment_end(w: str, f: list[str]) -> bool:
+    """A word ending a segment: a final ``.``/``?``/``!`` that is not an initial or a term."""
+    if w[-1] not in ".?!" and not (len(w) > 1 and w[-2] in ".?!" and w[-1] in "\"\u201d'\u2019)"):
+        return False
+    return "INITIAL" not in f and not any(x.startswith("T=") for x in f)
+
+
+def sequence_features(words: list[str], version: int = FEATURE_VERSION) -> list[list[str]]:
     """Feature strings for each word of one reference (the input of the CRF)."""
     n = len(words)
     desc = [_described(w) for w in words]
+    if version >= 2:
+        ends = [_segment_end(w, d[0]) for w, d in zip(words, desc)]
+        last_end = max((i for i in range(n - 1) if ends[i]), default=-1)
+        seg = 0
+        year_seen = False
     out = []
     in_quote = False
     depth = 0
@@ -161,5 +180,15 @@ def sequence_features(words: list[str]) -> list[list[str]]:
         f += desc[i - 1][2] if i >= 1 else _EDGE[1]
         f += desc[i + 1][3] if i + 1 < n else _EDGE[2]
         f += desc[i + 2][4] if i + 2 < n else _EDGE[3]
+        if version >= 2:
+            f.append(_SEG[min(seg, 6)])
+            if i > last_end:
+                f.append("LASTSEG")
+            if year_seen:
+                f.append("AFTERYEAR")
+            if ends[i]:
+                seg += 1
+            if "YEAR" in desc[i][0]:
+                year_seen = True
         out.append(f)
     return out

@@ -37,12 +37,24 @@ def _tagger(path: Optional[str] = None):
     return t
 
 
+@lru_cache(maxsize=8)
+def feature_version(path: Optional[str] = None) -> int:
+    """The feature set the model was trained with (``features`` in the JSON beside it)."""
+    import json
+    from pathlib import Path
+    meta = Path(path or model_path()).with_suffix(".json")
+    try:
+        return int(json.loads(meta.read_text(encoding="utf-8")).get("features", 1))
+    except (OSError, ValueError):
+        return 1
+
+
 def label_words(words: list[str], path: Optional[str] = None) -> tuple[list[str], list[float]]:
     """A label and its marginal probability for each word."""
     if not words:
         return [], []
     t = _tagger(path)
-    t.set(sequence_features(words))
+    t.set(sequence_features(words, feature_version(path)))
     labels = t.tag()
     probs = [t.marginal(lab, i) for i, lab in enumerate(labels)]
     return labels, probs
