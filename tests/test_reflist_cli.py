@@ -91,3 +91,12 @@ def test_any_text_is_read_without_a_traceback(text):
 def test_reference_like_noise_is_read_without_a_traceback(parts):
     lib = RefListImporter().parse(" ".join(parts), "x.txt")
     assert not any(p.code == "reflist-unreadable" for p in lib.problems)
+
+
+def test_pdf_noise_ligatures_and_line_end_hyphenation_are_undone():
+    text = ("Smith, J., & Jones, K. (2019). Deep classiﬁcation of satellite im-\n"
+            "    ages with convolutional networks. Pattern Recognition, 12(3), 45–67.\n")
+    (entry,) = RefListImporter().parse(text, "refs.txt").entries
+    assert entry.title == "Deep classification of satellite images with convolutional networks"
+    assert entry.fields["container-title"] == "Pattern Recognition"
+    assert entry.source.line == 1
