@@ -137,8 +137,32 @@ _EDGE = (["-2|"], ["-1|"], ["1|"], ["2|"])
 #: feature sets: 1 (word, shape, classes, neighbours, quotes, brackets); 2 adds where the word
 #: sits among the reference's sentence-like segments (how many segment ends came before it,
 #: whether its segment is the last) and whether a year came before it
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 _SEG = ["seg=%d" % i for i in range(7)]
+#: 3 adds the capitalisation and length of the word's segment: container titles are often in
+#: title case where article titles are in sentence case
+_STOP = frozenset("a an and at by de der die for from in of on or the to und with".split())
+
+
+def _segment_shape(words: list[str], desc: list, ends: list[bool]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    start = 0
+    n = len(words)
+    for i in range(n):
+        if ends[i] or i == n - 1:
+            caps = content = 0
+            for j in range(start, i + 1):
+                core = desc[j][0][1][2:]
+                if core.isalpha() and core not in _STOP:
+                    content += 1
+                    caps += "CAP" in desc[j][0]
+            kind = "segcap=none" if not content else (
+                "segcap=all" if caps == content else "segcap=most" if caps >= 0.6 * content else "segcap=few")
+            size = i + 1 - start
+            out.extend([(kind, "seglen=%d" % (1 if size == 1 else 2 if size <= 3 else 3 if size <= 7 else 4))]
+                       * size)
+            start = i + 1
+    return out
 
 
 def _segment_end(w: str, f: list[str]) -> bool:
@@ -157,6 +181,7 @@ def sequence_features(words: list[str], version: int = FEATURE_VERSION) -> list[
         last_end = max((i for i in range(n - 1) if ends[i]), default=-1)
         seg = 0
         year_seen = False
+        shapes = _segment_shape(words, desc, ends) if version >= 3 else None
     out = []
     in_quote = False
     depth = 0
@@ -186,6 +211,8 @@ def sequence_features(words: list[str], version: int = FEATURE_VERSION) -> list[
                 f.append("LASTSEG")
             if year_seen:
                 f.append("AFTERYEAR")
+            if shapes is not None:
+                f.extend(shapes[i])
             if ends[i]:
                 seg += 1
             if "YEAR" in desc[i][0]:
