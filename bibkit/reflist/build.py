@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from bibkit.dates import parse_free_date, parse_month
 from bibkit.identifiers import find_arxiv, isbn_is_valid, normalize_doi, normalize_isbn, parse_arxiv
+from bibkit.formats.listing import marked_text
 from bibkit.model import Date, DateParts, Entry, Name, NameList, Text
 from bibkit.names import parse_name
 from bibkit.reflist.fields import Span, spans_of, strip_edges
@@ -241,7 +242,6 @@ def build_entry(words: list[str], labels: list[str], probs: list[float], text: s
 
     s = _first(spans, "title")
     if s:
-        from bibkit.formats.listing import marked_text
         entry.fields["title"] = marked_text(s.value, title=True)
         note_uncertain("title", s)
     for label, fieldname in (("container", "container-title"), ("publisher", "publisher"),
@@ -297,6 +297,15 @@ def build_entry(words: list[str], labels: list[str], probs: list[float], text: s
     if notes:
         entry.fields["note"] = Text("; ".join(notes))
 
+    if "title" not in entry.fields and entry.fields.get("container-title"):
+        # a reference nearly always has a title; a lone "container" is the title misread
+        entry.fields["title"] = marked_text(entry.fields.pop("container-title"), title=True)
+        s = _first(spans, "container")
+        if s:
+            built.uncertain.append(("title", s.value, min(s.confidence, LOW_CONFIDENCE - 0.01)))
+    s = _first(spans, "container")
+    if s and re.match(r"(?i)in\b", s.raw):
+        entry.meta["reflist_in"] = True  # "In ..." before the container: a part of a book or proceedings
     entry.type = guess_type(entry, text)
     if not entry.fields.get("title"):
         built.missing.append("title")
@@ -325,6 +334,8 @@ def guess_type(entry: Entry, text: str) -> str:
             return "paper-conference"
         if entry.names.get("editor") or (entry.fields.get("publisher") and not entry.fields.get("volume")):
             return "chapter"
+        if entry.meta.get("reflist_in") and not re.search(r"(?i)\b(?:journal|review|letters|transactions)\b", container):
+            return "paper-conference"
         return "article-journal"
     if entry.ids.arxiv:
         return "article"
