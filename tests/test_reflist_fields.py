@@ -86,3 +86,19 @@ def test_low_confidence_fields_are_reported():
     built = build_entry(words, labels, probs, " ".join(words))
     assert built.entry.type == "book"
     assert [u[0] for u in built.uncertain] == ["publisher"]
+
+
+def test_a_lone_container_is_taken_as_the_title_and_reported():
+    words = "Thorndike, E. L. Educational Psychology. New York: Teachers College, 1913.".split()
+    labels = ["author"] * 3 + ["container"] * 2 + ["place"] * 2 + ["publisher"] * 2 + ["date"]
+    built = build_entry(words, labels, [0.99] * len(words), " ".join(words))
+    assert built.entry.title == "Educational Psychology" and "container-title" not in built.entry.fields
+    assert built.entry.type == "book" and [u[0] for u in built.uncertain] == ["title"]
+
+
+def test_in_before_a_container_without_editors_means_proceedings():
+    words = "A. Vaswani, “Attention is all you need,” in Advances in Neural Information Processing Systems, 2017.".split()
+    labels = ["author"] * 2 + ["title"] * 5 + ["container"] * 7 + ["date"]
+    built = build_entry(words, labels, [0.99] * len(words), " ".join(words))
+    assert built.entry.type == "paper-conference"
+    assert built.entry.fields["container-title"] == "Advances in Neural Information Processing Systems"
