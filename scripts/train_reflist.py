@@ -68,6 +68,7 @@ def main(argv=None) -> int:
     ap.add_argument("--c2", type=float, default=0.01)
     ap.add_argument("--minfreq", type=float, default=2)
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--features", type=int, default=FEATURE_VERSION, help="feature set (see features.py)")
     ap.add_argument("--verbose", action="store_true", help="print crfsuite's progress")
     ap.add_argument("--out", default=str(ROOT / "bibkit" / "reflist" / "reflist.crfsuite"))
     args = ap.parse_args(argv)
@@ -80,7 +81,7 @@ def main(argv=None) -> int:
     random.Random(args.seed).shuffle(data)
     trainer = pycrfsuite.Trainer(verbose=args.verbose)
     for words, labels in data:
-        trainer.append(sequence_features(words), labels)
+        trainer.append(sequence_features(words, args.features), labels)
     trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,
                         "feature.possible_transitions": True, "feature.minfreq": args.minfreq})
     t_train = time.time()
@@ -89,7 +90,7 @@ def main(argv=None) -> int:
     os.replace(tmp, args.out)
     end = time.time()
     mh = hashlib.sha256(Path(args.out).read_bytes()).hexdigest()
-    meta = {**info, "features": FEATURE_VERSION, "data_sha256": dh, "model_sha256": mh, "iterations": args.iterations,
+    meta = {**info, "features": args.features, "data_sha256": dh, "model_sha256": mh, "iterations": args.iterations,
             "c1": args.c1, "c2": args.c2, "minfreq": args.minfreq,
             "train_seconds": round(end - t_train, 1), "total_seconds": round(end - start, 1),
             "model_bytes": Path(args.out).stat().st_size,
