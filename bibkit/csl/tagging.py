@@ -148,5 +148,7 @@ def tagged_bibliography(style: str, items: Iterable, locale: Optional[str] = Non
     key = (style, locale)
     proc = _PROCESSORS.get(key)
     if proc is None:
+        if len(_PROCESSORS) >= 32:  # training walks hundreds of styles once each
+            _PROCESSORS.clear()
         proc = _PROCESSORS[key] = TaggingProcessor(style, locale)
     return proc.tagged_bibliography(items)
