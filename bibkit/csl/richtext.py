@@ -385,6 +385,14 @@ def _flat(x, out, state, qlevel, quotes):
         for c in x:
             _flat(c, out, state, qlevel, quotes)
         return
+    if x.tag.__class__ is tuple:
+        # a variable marker of the tagging backend (bibkit.csl.tagging): push/pop tokens, which
+        # punctuation fixing already steps over, and which the other backends render as nothing
+        out.append(("push", "var", x.tag[1]))
+        for c in x.children:
+            _flat(c, out, state, qlevel, quotes)
+        out.append(("pop", "var"))
+        return
     if x.tag == "url" and x.fmt is None and not x.quotes and not x.display:
         out.append(("push", "url", "link"))  # a backend may mark the link (LaTeX's \url)
         for c in x.children:
