@@ -27,15 +27,44 @@ def normalize_doi(value: str) -> str:
     """``https://doi.org/10.1000/ABC`` -> ``10.1000/abc``; "" when no DOI is in the value.
 
     DOIs are case-insensitive by definition (the DOI Handbook), so the normal form is lower case.
+    It is the form to compare; :func:`written_doi` is the form to write.
     """
+    return bare_doi(value).lower()
+
+
+def bare_doi(value: str) -> str:
+    """The DOI in ``value`` without resolver prefix, in the case it was written ("" if none)."""
     if not value:
         return ""
     text = _DOI_PREFIX.sub("", value.strip())
     match = DOI_RE.search(text)
     if not match:
         return ""
-    doi = match.group(0).rstrip(".,;)")
-    return doi.lower()
+    return match.group(0).rstrip(".,;)")
+
+
+#: Where readers keep a DOI as the source wrote it (``entry.meta``), checked in this order.
+DOI_AS_WRITTEN = "doi_as_written"
+
+
+def written_doi(entry) -> str:
+    """The entry's DOI as its source wrote it (``10.1093/mind/LIX.236.433``), without resolver.
+
+    ``entry.ids.doi`` is the lower-case normal form used for comparison; writers show the
+    source's spelling when it is still the same DOI (an enriched or merged entry may have
+    changed it since).
+    """
+    doi = entry.ids.doi
+    if not doi:
+        return ""
+    meta = entry.meta
+    for candidate in (meta.get(DOI_AS_WRITTEN), meta.get("bibtex_verbatim", {}).get("doi"),
+                      meta.get("ris_raw", {}).get("DO")):
+        if candidate and isinstance(candidate, str):
+            bare = bare_doi(candidate)
+            if bare.lower() == doi:
+                return bare
+    return doi
 
 
 def is_valid_doi(value: str) -> bool:
@@ -76,6 +105,16 @@ def normalize_isbn(value: str) -> str:
     """Digits (and a final X) only; multiple ISBNs keep only the first."""
     first = re.split(r"[;,]|\s{2,}", value.strip())[0] if value else ""
     return re.sub(r"[^0-9Xx]", "", first).upper()
+
+
+def isbn13(isbn: str) -> str:
+    """An ISBN-10 as its ISBN-13 (the same book has both); anything else as it is."""
+    if len(isbn) != 10 or not isbn[:9].isdigit():
+        return isbn
+    body = "978" + isbn[:9]
+    check = (10 - sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(body)) % 10) % 10
+    return body + str(check)
+
 
 
 def isbn_is_valid(isbn: str) -> bool:

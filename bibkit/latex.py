@@ -113,6 +113,8 @@ class _Decoder:
         self.length = 0
         self.marks: list[Mark] = []
         self.stray_braces = 0
+        self.opened: str | None = None  # set by command(): a ``\\cmd{`` group was just opened
+        self.paragraphs = False  # keep blank lines (paragraph breaks) as "\n\n"
 
     def emit(self, text: str) -> None:
         if text:
@@ -123,26 +125,37 @@ class _Decoder:
         if self.length > start:
             self.marks.append(Mark(start, self.length, kind))
 
-    def run(self, depth: int, protect_top: bool) -> None:
-        """Decode until the matching ``}`` of the current group (or the end)."""
+    def run(self, depth: int, protect_top: bool, open_style: str | None = None) -> None:
+        """Decode until the end of the value (or, with ``open_style``, until that group closes).
+
+        Iterative, with an explicit stack of open groups: a value nested thousands of braces
+        deep (generated or damaged files) must not hit Python's recursion limit and lose the
+        entries after it. ``open_style``: the cursor is just inside the ``{`` of ``\\cmd{`` (a style or
+        transparent command); stop after its closing brace.
+        """
         src = self.src
         n = len(src)
         decl_stack: list[tuple[int, str]] = []
-        while self.i < n:
-            ch = src[self.i]
-            if ch == "}":
-                if depth == 0:
-                    self.stray_braces += 1
-                    self.i += 1
-                    continue
-                break
-            if ch == "{":
-                self.i += 1
-                start = self.length
-                special = self.i < n and src[self.i] == "\\"
-                self.run(depth + 1, protect_top)
+        # one frame per open group: (kind, outer depth, start, special, style, outer decl_stack)
+        frames: list[tuple[str, int, int, bool, str, list]] = []
+        if open_style is not None:
+            frames.append(("style", depth, self.length, False, open_style, decl_stack))
+            decl_stack = []
+            depth += 1
+        while True:
+            if self.i >= n or (src[self.i] == "}" and depth > 0):
+                if not frames:
+                    break  # the end (or the closing brace of the caller's group)
+                for start, kind in decl_stack:  # declarations end with their group
+                    self.mark(start, kind)
+                kind, depth, start, special, style, decl_stack = frames.pop()
                 self.i += 1  # the closing brace (or past the end)
-                if special and self.marks and self.marks[-1].kind == "raw" \
+                if kind == "style":
+                    if style in STYLE_COMMANDS:
+                        self.mark(start, STYLE_COMMANDS[style])
+                    if open_style is not None and not frames:
+                        return
+                elif special and self.marks and self.marks[-1].kind == "raw" \
                         and self.marks[-1].start == start and self.marks[-1].end == self.length:
                     # {\noopsort{a}}: the braces around verbatim LaTeX matter to BibTeX; keep them
                     self.marks.pop()
@@ -152,6 +165,18 @@ class _Decoder:
                 elif depth == 0 and protect_top and not special:
                     self.mark(start, "nocase")
                 continue
+            ch = src[self.i]
+            if ch == "}":  # depth 0: a brace that closes nothing
+                self.stray_braces += 1
+                self.i += 1
+                continue
+            if ch == "{":
+                self.i += 1
+                special = self.i < n and src[self.i] == "\\"
+                frames.append(("group", depth, self.length, special, "", decl_stack))
+                decl_stack = []
+                depth += 1
+                continue
             if ch == "$":
                 self.math()
                 continue
@@ -160,14 +185,22 @@ class _Decoder:
                 continue
             if ch == "\\":
                 kind = self.command(depth, protect_top)
-                if kind:
+                if self.opened is not None:  # \emph{ ... : decoded as a group of its own
+                    frames.append(("style", depth, self.length, False, self.opened, decl_stack))
+                    self.opened = None
+                    decl_stack = []
+                    depth += 1
+                elif kind:
                     decl_stack.append((self.length, kind))
                 continue
             if ch in " \t\r\n":
                 j = self.i
                 while j < n and src[j] in " \t\r\n":
                     j += 1
-                self.emit(" ")
+                if self.paragraphs and src.count("\n", self.i, j) >= 2:
+                    self.emit("\n\n")
+                elif not (self.out and self.out[-1][-1:] == " "):  # "\ " or "{ A }": one space
+                    self.emit(" ")
                 self.i = j
                 continue
             if ch == "~":
@@ -265,6 +298,9 @@ class _Decoder:
                     sub = _Decoder(src)
                     sub.i = self.i
                     sub.command(depth + 1, False)
+                    if sub.opened is not None:  # \'\textbf{x}: decode that group too
+                        opened, sub.opened = sub.opened, None
+                        sub.run(depth + 1, False, opened)
                     arg = "".join(sub.out)
                     self.i = sub.i
                 else:
@@ -295,11 +331,7 @@ class _Decoder:
             self.skip_spaces()
             if self.i < len(src) and src[self.i] == "{":
                 self.i += 1
-                start = self.length
-                self.run(depth + 1, protect_top)
-                self.i += 1
-                if name in STYLE_COMMANDS:
-                    self.mark(start, STYLE_COMMANDS[name])
+                self.opened = name  # the caller's loop decodes the group (no recursion)
             return None
         if name in DECLARATIONS:
             self._eat_control_word_space(name)
@@ -405,19 +437,22 @@ def needs_decoding(value: str) -> bool:
     return _SPECIAL.search(value) is not None
 
 
-def decode(value: str, protect: bool = True) -> Text:
+def decode(value: str, protect: bool = True, paragraphs: bool = False) -> Text:
     """Decode a BibTeX field value (outer delimiters already removed) to marked Unicode text.
 
     ``protect``: top-level brace groups become ``nocase`` marks (titles); for other fields the
-    braces only group.
+    braces only group. ``paragraphs``: a blank line stays a paragraph break ("\\n\\n") instead
+    of one space (abstracts: the break is part of the text, and LaTeX reads it as ``\\par``).
     """
     if not needs_decoding(value):
-        return Text(collapse_whitespace(value))
+        return Text(collapse_whitespace(value, paragraphs))
     dec = _Decoder(value)
+    dec.paragraphs = paragraphs
     dec.run(0, protect)
     text = "".join(dec.out)
-    lead = len(text) - len(text.lstrip())
-    text_stripped = text.strip()
+    # ASCII whitespace only, as collapse_whitespace: a leading no-break space (~) is text
+    lead = len(text) - len(text.lstrip(" \t\r\n"))
+    text_stripped = text.strip(" \t\r\n")
     marks = []
     for m in dec.marks:
         s, e = max(m.start - lead, 0), min(m.end - lead, len(text_stripped))
@@ -535,7 +570,9 @@ def encode(text: str, unicode: bool = False) -> str:
     out: list[str] = []
     pos = 0
     stack: list[Mark] = []
-    events = sorted(marks, key=lambda m: (m.start, -m.end))
+    opened_at: list[int] = []  # index in ``out`` of each open mark's opening text
+    # at equal spans the case protection goes outside: "\textsubscript{{x}}" would not protect
+    events = sorted(marks, key=lambda m: (m.start, -m.end, m.kind != "nocase"))
     idx = 0
 
     def flush(upto: int) -> None:
@@ -549,8 +586,14 @@ def encode(text: str, unicode: bool = False) -> str:
         next_end = stack[-1].end if stack else None
         if next_end is not None and (next_start is None or next_end <= next_start):
             flush(next_end)
-            stack.pop()
-            out.append("}")
+            closing = stack.pop()
+            at = opened_at.pop()
+            if closing.kind == "nocase" and at + 1 < len(out) and out[at + 1].startswith("\\"):
+                # "{\\cmd..." is a BibTeX special character, not a protected group: "{{\\cmd...}}"
+                out[at] = "{{"
+                out.append("}}")
+            else:
+                out.append("}")
             continue
         mark = events[idx]
         idx += 1
@@ -571,14 +614,24 @@ def encode(text: str, unicode: bool = False) -> str:
             while idx < len(events) and events[idx].start < mark.end:
                 idx += 1
             continue
+        opened_at.append(len(out))
         out.append(_OPEN.get(mark.kind, "{"))
         stack.append(mark)
     flush(len(s))
     return "".join(out)
 
 
-def collapse_whitespace(value: str) -> str:
-    """Runs of whitespace (line breaks included) become one space, as BibTeX reads them."""
+def collapse_whitespace(value: str, paragraphs: bool = False) -> str:
+    """Runs of whitespace (line breaks included) become one space, as BibTeX reads them.
+
+    ``paragraphs``: a run holding a blank line becomes one paragraph break ("\\n\\n").
+    """
     if "  " in value or "\n" in value or "\t" in value or "\r" in value:
+        if paragraphs and "\n" in value:
+            return _WS.sub(_space_or_break, value).strip(" \t\r\n")
         return _WS.sub(" ", value).strip(" \t\r\n")
     return value.strip(" \t\r\n")
+
+
+def _space_or_break(run: re.Match) -> str:
+    return "\n\n" if run.group().count("\n") >= 2 else " "

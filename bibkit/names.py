@@ -15,8 +15,9 @@ from functools import lru_cache
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person
 
-from bibkit.latex import decode_plain, encode_plain
-from bibkit.model import Name, NameList
+from bibkit.latex import decode, encode, encode_plain, needs_decoding
+from bibkit.latex import collapse_whitespace
+from bibkit.model import Name, NameList, Text
 
 _AND_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
 _SIMPLE_WORD = re.compile(r"^[A-Z][\w.'\-]*$")
@@ -45,12 +46,38 @@ def parse_names(value: str) -> NameList:
     return NameList(names, others)
 
 
+_VERBATIM_KINDS = ("raw", "math")
+_OPEN_CONTROL_WORD = re.compile(r"\\[A-Za-z]+$")
+
+
+def decode_part(value: str) -> str:
+    """A name part as Unicode; LaTeX it cannot decode stays marked, to be written back as it was.
+
+    ``Franc{\\ocirc{u}}`` (a macro of the file's own ``@preamble``), ``Ragnhei{\\d}ur`` and
+    ``Kr{\\"a}u$\\beta$lich`` keep their LaTeX as :class:`~bibkit.model.Text` marks ("raw",
+    "math"); without them the writer would escape the backslashes and braces into literal text.
+    """
+    if not needs_decoding(value):
+        return collapse_whitespace(value)
+    text = decode(value, protect=False)
+    kept = [m for m in text.marks if m.kind in _VERBATIM_KINDS]
+    if any(m.end < len(text) and _OPEN_CONTROL_WORD.search(text, m.start, m.end) for m in kept):
+        # "\cyrchar\CYRA": a bare control word followed by decoded text cannot be written back
+        # apart from it (the next character's LaTeX would become its argument): plain text
+        return str(text)
+    return Text(str(text), kept) if kept else str(text)
+
+
+def _encode(text: str, unicode: bool) -> str:
+    return encode(text, unicode) if getattr(text, "marks", None) else encode_plain(text, unicode)
+
+
 @lru_cache(maxsize=65536)  # the same people recur across a bibliography; Name is immutable
 def parse_name(raw: str) -> Name:
     raw = raw.strip().rstrip(",").strip()
     if _is_fully_braced(raw):
         inner = raw[1:-1].strip()
-        return Name(literal=decode_plain(inner))
+        return Name(literal=decode_part(inner))
     fast = _fast_split(raw)
     if fast is not None:
         return fast
@@ -60,7 +87,7 @@ def parse_name(raw: str) -> Name:
         # pybtex's report_error frame holds the exception that holds its traceback: a cycle
         # that would keep every caller's frame (and the whole file's text) alive until collected
         exc.__traceback__ = None
-        return Name(literal=decode_plain(raw))
+        return Name(literal=decode_part(raw))
     given = " ".join(person.first_names + person.middle_names)
     particle = " ".join(person.prelast_names)
     family = " ".join(person.last_names)
@@ -68,10 +95,10 @@ def parse_name(raw: str) -> Name:
     if not family and given:  # pybtex puts a lone word in "first" only when given a comma form
         family, given = given, ""
     return Name(
-        family=decode_plain(family),
-        given=decode_plain(given),
-        particle=decode_plain(particle),
-        suffix=decode_plain(suffix),
+        family=decode_part(family),
+        given=decode_part(given),
+        particle=decode_part(particle),
+        suffix=decode_part(suffix),
     )
 
 
@@ -110,7 +137,7 @@ _AND_WORD = re.compile(r"\band\b", re.IGNORECASE)
 
 
 def _protect_part(text: str, unicode: bool) -> str:
-    enc = encode_plain(text, unicode)
+    enc = _encode(text, unicode)
     # A comma or the word "and" inside a part would be read as structure by BibTeX.
     if "," in text or ("and" in text.lower() and _AND_WORD.search(text)):
         return "{" + enc + "}"
@@ -126,18 +153,34 @@ def _particle_word(word: str, unicode: bool) -> str:
     return enc
 
 
-@lru_cache(maxsize=65536)
 def format_name(name: Name, unicode: bool = False) -> str:
     """One name in the unambiguous "von Last, Jr, First" form BibTeX and biber read back."""
+    if any(getattr(part, "marks", None) for part in (name.literal, name.family, name.given, name.suffix)):
+        return _format_name(name, unicode)  # not cached: equal strings may differ in their marks
+    return _format_name_cached(name, unicode)
+
+
+@lru_cache(maxsize=65536)
+def _format_name_cached(name: Name, unicode: bool) -> str:
+    return _format_name(name, unicode)
+
+
+def _format_name(name: Name, unicode: bool) -> str:
     if name.literal:
-        return "{" + encode_plain(name.literal, unicode) + "}"
-    family = _protect_part(name.family, unicode)
-    multiword = " " in name.family.strip() or "\u00a0" in name.family
-    lower_start = name.family[:1].islower() and not name.particle
+        return "{" + _encode(name.literal, unicode) + "}"
+    family_text, particle_text = name.family, name.particle
+    if particle_text.endswith(("'", "’", "-")) and " " not in particle_text.strip() and family_text \
+            and not getattr(family_text, "marks", None):
+        # "d'" glued to "Avila Garcez" is one word to BibTeX: written (and read back) as the
+        # family name "d'Avila Garcez", so that writing the output again gives the same bytes
+        family_text, particle_text = particle_text + family_text, ""
+    family = _protect_part(family_text, unicode)
+    multiword = " " in family_text.strip() or "\u00a0" in family_text
+    lower_start = family_text[:1].islower() and not particle_text
     if (multiword or lower_start) and not family.startswith("{"):
         # "Van Gelder", "Tena Cucala", "hooks": one family name, not a particle plus a name
         family = "{" + family + "}"
-    particle = " ".join(_particle_word(w, unicode) for w in name.particle.split())
+    particle = " ".join(_particle_word(w, unicode) for w in particle_text.split())
     dropping = encode_plain(name.dropping_particle, unicode) if name.dropping_particle else ""
     joiner = "" if particle.endswith(("'", "’", "-")) else " "
     last = joiner.join(p for p in (particle, family) if p)

@@ -82,6 +82,7 @@ def test_check_triggers_on_bad_input_and_not_on_good(tmp_path, check_id, bad, go
 
 def test_every_registered_check_has_a_case_here_or_in_the_other_formats():
     covered = {c[0] for c in CASES} | {"encoding", "missing-er", "unknown-type"}
+    covered |= {"undefined-citation", "unused-entry", "alias-citation"}  # tests/test_extract_cli.py
     assert covered == set(CHECKS)
 
 

@@ -53,10 +53,10 @@ def test_latex_escapes_specials_and_formats():
     assert r"\textbf{100\% \$ \#\_\{\}\textasciitilde{}\textasciicircum{}\textbackslash{}}" in tex
 
 
-def test_latex_thebibliography_environment():
+def test_latex_thebibliography_environment_labels_author_date_entries_by_their_citation():
     tex = Processor(STYLE).latex_bibliography(ITEMS)
-    assert tex.startswith("\\begin{thebibliography}{2}")
-    assert "\\bibitem{a} Able" in tex
+    assert tex.startswith("\\begin{thebibliography}{}")  # no number for an author-date style
+    assert "\\bibitem[{Able 1999}]{a} Able" in tex
     assert tex.endswith("\\end{thebibliography}")
 
 

@@ -289,5 +289,6 @@ def test_latex_output_is_one_thebibliography_environment_with_a_bibitem_per_key(
     result = CliRunner().invoke(main, ["format", str(bib), "--style", "apa", "--to", "latex"])
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("\\begin{thebibliography}{2}") and out.rstrip().endswith("\\end{thebibliography}")
-    assert "\\bibitem{knuth84}" in out and "\\bibitem{lamport94}" in out
+    assert out.startswith("\\begin{thebibliography}{}") and out.rstrip().endswith("\\end{thebibliography}")
+    assert "]{knuth84} Knuth" in out and "]{lamport94} Lamport" in out
+    assert out.count("\\bibitem[") == 2

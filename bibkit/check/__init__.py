@@ -2,7 +2,8 @@
 
 Checks are registered by name (:mod:`bibkit.check.registry`), one module per family:
 :mod:`.syntax` (the importer's own Problems), :mod:`.keys` (duplicate keys and entries),
-:mod:`.fields` (required fields per type), :mod:`.identifiers`, :mod:`.dates` and :mod:`.text`.
+:mod:`.fields` (required fields per type), :mod:`.identifiers`, :mod:`.dates`, :mod:`.text`, and
+:mod:`.citations` (the inputs against what a document cites, with ``cited``).
 :func:`load_for_check` reads inputs with raw values kept, :func:`run_checks` runs the checks over
 a library, and :func:`apply_fixes` applies the safe fixes to the files.
 """
@@ -11,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from bibkit.check import dates, fields, identifiers, keys, syntax, text  # noqa: F401  (register checks)
+from bibkit.check import citations, dates, fields, identifiers, keys, syntax, text  # noqa: F401  (register checks)
 from bibkit.check.fixes import apply_fixes
+from bibkit.citing.cited import CitedKeys
 from bibkit.check.registry import CHECKS, SEVERITY_RANK, Check, Context, Finding, Fix
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.model import Library
@@ -69,12 +71,14 @@ def _problems(library: Library) -> list[Problem]:
 
 
 def run_checks(library: Library, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None,
-               model: str = "auto", show_progress: bool = True) -> list[Finding]:
-    """Every finding for ``library``, sorted by file and line."""
+               model: str = "auto", show_progress: bool = True, cited: CitedKeys | None = None) -> list[Finding]:
+    """Every finding for ``library``, sorted by file and line; with ``cited`` (what a document
+    cites, :func:`bibkit.citing.read_cited`) also undefined citations and unused entries."""
     checks = _selected(select, ignore)
     ids = {c.id for c in checks}
     files = {e.source.file for e in library.entries if e.source}
-    ctx = Context(library, {f: (fields.detect_model(library, f) if model == "auto" else model) for f in files})
+    ctx = Context(library, {f: (fields.detect_model(library, f) if model == "auto" else model) for f in files},
+                  cited=cited)
     findings: list[Finding] = []
     for problem in _problems(library):
         check = _BY_CODE.get(problem.code)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from bibkit.citing.cited import CitedKeys
 from bibkit.model import Entry, Library
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -54,6 +55,7 @@ class Context:
     library: Library
     models: dict[str, str] = field(default_factory=dict)  # file -> "bibtex" | "biblatex"
     cache: dict = field(default_factory=dict)  # for checks that index the inputs once
+    cited: CitedKeys | None = None  # what the documents of --cited-in cite (citation checks)
 
     def model(self, entry: Entry) -> str:
         return self.models.get(entry.source.file if entry.source else "", "bibtex")

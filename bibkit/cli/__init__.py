@@ -6,6 +6,9 @@ from bibkit.cli import enrich  # noqa: F401  (registers add, enrich)
 from bibkit.cli import keys  # noqa: F401  (registers keys)
 from bibkit.cli import merge  # noqa: F401  (registers merge, dedupe)
 from bibkit.cli import check  # noqa: F401  (registers check)
+from bibkit.cli import extract  # noqa: F401  (registers extract)
+from bibkit.cli import tidy  # noqa: F401  (registers tidy)
+from bibkit.cli import config  # noqa: F401  (registers config)
 
 __all__ = ["main", "run"]
 

@@ -23,7 +23,10 @@ from bibkit.diagnostics import BibkitError
 @click.option("-f", "--from", "from_", default=None, help="Input format (default: from extension, then content).")
 @click.option("--encoding", default=None, help="Encoding of the inputs when they are not UTF-8.")
 @click.option("--list-checks", is_flag=True, help="List every check with its severity and explanation.")
-def check_command(files, fmt, fix, strict, model, select, ignore, from_, encoding, list_checks):
+@click.option("--cited-in", "cited_in", multiple=True, metavar="DOC",
+              help="Also check against what DOC (.aux, .bcf, .tex, Markdown) cites: undefined citations, "
+                   "unused entries, citations of old keys (repeatable).")
+def check_command(files, fmt, fix, strict, model, select, ignore, from_, encoding, list_checks, cited_in):
     """Check FILE... for problems bibtex, biber and citation styles will trip on.
 
     Exit status: 0 clean (or warnings only), 1 warnings with --strict, 2 errors.
@@ -38,8 +41,15 @@ def check_command(files, fmt, fix, strict, model, select, ignore, from_, encodin
     if not files:
         raise click.UsageError("give at least one FILE (or --list-checks)")
     try:
+        cited = None
+        if cited_in:
+            from bibkit.citing import read_cited
+
+            cited = read_cited(cited_in, encoding)
         library = load_for_check(files, from_, encoding)
-        findings = run_checks(library, select, ignore, model)
+        if cited is not None:
+            library.problems.extend(cited.problems)  # an unreadable \input is a finding too
+        findings = run_checks(library, select, ignore, model, cited=cited)
     except BibkitError as exc:
         raise click.UsageError(str(exc))
     fixed, notes = [], []

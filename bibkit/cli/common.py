@@ -58,6 +58,47 @@ def write_text_output(text: str, output: str | None) -> None:
         raise click.ClickException(f"{output}: cannot write ({exc.strerror or exc})")
 
 
+def journal_options(func):
+    """``--abbreviate-journals``, ``--unabbreviate-journals``, ``--journal-list`` for a command."""
+    for option in reversed([
+        click.option("--abbreviate-journals", is_flag=True,
+                     help="Fill each article's short journal title (CSL container-title-short, BibTeX "
+                          "shortjournal) with its ISO 4 abbreviation: Physical Review Letters -> Phys. Rev. Lett."),
+        click.option("--unabbreviate-journals", is_flag=True,
+                     help="Write the full journal name where it is known (from --journal-list or the input "
+                          "itself); the abbreviation stays as the short title."),
+        click.option("--journal-list", multiple=True, metavar="CSV",
+                     help="Abbreviation list (JabRef CSV: Full Name;Abbrev.), repeatable."),
+    ]):
+        func = option(func)
+    return func
+
+
+def apply_journal_options(library: Library, abbreviate: bool, unabbreviate: bool, lists: Iterable[str]) -> None:
+    """What the journal options ask, on the loaded entries (see :mod:`bibkit.journals`)."""
+    if not (abbreviate or unabbreviate):
+        return
+    if abbreviate and unabbreviate:
+        raise click.UsageError("give --abbreviate-journals or --unabbreviate-journals, not both")
+    from bibkit.journals import JournalNames, abbreviate_entries
+
+    try:
+        names = JournalNames.from_lists(lists)
+    except BibkitError as exc:
+        raise click.UsageError(str(exc))
+    if unabbreviate:
+        names.learn({"journal": str(e.fields.get("container-title", "")),
+                     "shortjournal": str(e.fields.get("container-title-short", ""))} for e in library.entries)
+    abbreviate_entries(library.entries, names, unabbreviate=unabbreviate)
+
+
+def report_losses(library: Library, to: str, everything: bool = False, quiet: bool = False) -> None:
+    """Say which values the export to ``to`` had no place for (see :mod:`bibkit.loss`)."""
+    from bibkit.loss import loss_problems
+
+    print_problems(loss_problems(library, to, everything), quiet)
+
+
 def exit_status(library: Library) -> int:
     return EXIT_INPUT_ERRORS if library.has_errors else EXIT_OK
 

@@ -7,7 +7,9 @@ import click
 
 from bibkit import registry
 from bibkit.api import dumps
-from bibkit.cli.common import exit_status, load_inputs, write_text_output
+from bibkit.cli.common import (
+    apply_journal_options, exit_status, journal_options, load_inputs, report_losses, write_text_output,
+)
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError
 from bibkit.keys import assign_keys
@@ -25,7 +27,12 @@ BIB_FORMATS = ("bibtex", "biblatex")
 @click.option("--resolve-crossref", is_flag=True, default=False, help="Copy crossref parents' fields into children (always done for non-BibTeX output).")
 @click.option("--year", type=int, default=None, help="Paper listings: the year of the page (dates without a year).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors, not warnings.")
-def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year, quiet):
+@click.option("--report", "report_all", is_flag=True,
+              help="Name every value the output format has no place for, one line per entry (default: "
+                   "one summary line per field when many entries lose it).")
+@journal_options
+def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year, quiet, report_all=False,
+            abbreviate_journals=False, unabbreviate_journals=False, journal_list=()):
     """Convert INPUTS (files, or - for stdin) to one output format.
 
     Several inputs are concatenated. Entries without a key get one from the default pattern;
@@ -44,8 +51,10 @@ def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year
     if year is not None:
         options["year"] = year
     library = load_inputs(inputs, from_, encoding, quiet, **options)
+    apply_journal_options(library, abbreviate_journals, unabbreviate_journals, journal_list)
     assign_keys(library.entries)
     text = dumps(library, to, unicode=unicode)
+    report_losses(library, to, report_all, quiet)
     write_text_output(text, output)
     if output not in (None, "-") and not quiet:
         click.echo(f"wrote {len(library.entries)} entries to {output}", err=True)

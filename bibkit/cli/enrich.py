@@ -15,7 +15,7 @@ import click
 
 from bibkit import registry
 from bibkit.api import dumps
-from bibkit.cli.common import load_inputs, print_problems, write_text_output
+from bibkit.cli.common import load_inputs, print_problems, write_text_output, report_losses
 from bibkit.cli.main import main
 from bibkit.cli.preserve import normalize_option, plan, render
 from bibkit.diagnostics import BibkitError
@@ -116,6 +116,7 @@ def _input_format(library: Library) -> str | None:
 def _write(library: Library, output: str | None, fmt: str, mode: str, original: Original | None = None) -> None:
     sidecar = provenance.apply_mode(library, mode, fmt)
     write_text_output(render(original, library, fmt), output)
+    report_losses(library, fmt)
     if sidecar and output not in (None, "-"):
         path = provenance.sidecar_path(output)
         existing = {}
@@ -144,11 +145,16 @@ _PROVENANCE = click.option("--provenance", "prov_mode", type=click.Choice(proven
 @_source_options
 def add_command(identifiers, output, to, prov_mode, source_urls, sources, mailto, no_cache, cache_dir,
                 timeout, workers, no_rate_limit):
-    """Fetch entries for DOIs, arXiv ids, ISBNs or PMIDs and append them to a file (or print them).
+    """Fetch entries for DOIs, arXiv ids, ISBNs, PMIDs, landing-page URLs or titles and append them
+    to a file (or print them).
 
     Identifiers may be written in any usual form: 10.1000/xyz, doi:..., https://doi.org/...,
-    arXiv:2501.12948v2, https://arxiv.org/abs/..., hep-th/9901001, ISBN 978-..., pmid:123.
-    Existing entries and keys of the file are never changed.
+    arXiv:2501.12948v2, https://arxiv.org/abs/... or /pdf/...v2.pdf, hep-th/9901001, ISBN 978-...,
+    pmid:123, or a publisher's page with the DOI in its URL (https://dl.acm.org/doi/10.1145/...).
+    A quoted title ("Attention is all you need") is searched as enrich searches and added only
+    when exactly one work matches closely enough; otherwise the candidates are listed, nothing
+    is added for it and the exit status is 1. Existing entries and keys of the file are never
+    changed.
     """
     if prov_mode == "sidecar" and output in (None, "-"):
         raise click.UsageError("--provenance sidecar needs -o FILE")
@@ -250,6 +256,7 @@ def enrich_command(file, output, to, overwrite, upgrade_preprints, dry_run, forc
     offered = sum(1 for o in report.outcomes if o.published_doi and not o.upgraded)
     upgraded = sum(1 for o in report.outcomes if o.upgraded)
     missing = sum(1 for o in report.outcomes if o.status == "not-found")
+    failed = sum(1 for o in report.outcomes if o.status == "failed")
     summary = f"enriched {len(changed)} of {len(library.entries)} entries ({fields} fields)"
     if upgraded:
         summary += f", {upgraded} preprints upgraded"
@@ -257,6 +264,8 @@ def enrich_command(file, output, to, overwrite, upgrade_preprints, dry_run, forc
         summary += f", {offered} preprints published (see --upgrade-preprints)"
     if missing:
         summary += f", {missing} not found"
+    if failed:
+        summary += f", {failed} failed"
     status = 1 if report.source_errors or library.has_errors else 0
     if dry_run:
         old = original.text if original is not None else dumps(before, fmt)

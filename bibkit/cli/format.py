@@ -10,7 +10,9 @@ from collections.abc import Iterable
 
 import click
 
-from bibkit.cli.common import exit_status, load_inputs, write_text_output
+from bibkit.citing import resolve
+from bibkit.cli.common import apply_journal_options, exit_status, journal_options, load_inputs, write_text_output
+from bibkit.cli.extract import read_documents, report_citations
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.model import Entry
@@ -106,6 +108,21 @@ def _csl_items(entries: Iterable[Entry], problems: list[Problem] | None = None) 
     return items
 
 
+def _failure_problems(failures: list, entries: list[Entry], items: list[dict]) -> list[Problem]:
+    """An entry the engine could not render, as an error at the entry's file:line."""
+    where = {str(item["id"]): entry.source for entry, item in zip(entries, items)}
+    out = []
+    for failure in failures:
+        source = where.get(failure.id)
+        out.append(Problem(
+            f"entry {failure.id!r} could not be formatted and is left out of the list "
+            f"({failure.message})",
+            source.file if source else "<input>", source.line if source else None,
+            "error", "format-failed",
+        ))
+    return out
+
+
 def _join(entries: list[str], fmt: str) -> str:
     """One document from per-entry strings, in the idiom of the output markup."""
     if not entries:
@@ -143,6 +160,9 @@ def _fail(message: str, code: int = 1) -> None:
 @_FROM
 @_ENCODING
 @_QUIET
+@click.option("--cited-in", "cited_in", multiple=True, metavar="DOC",
+              help="Only the entries DOC (.aux, .bcf, .tex, Markdown) cites, numbered in order of first citation.")
+@journal_options
 def format_command(
     files: tuple[str, ...],
     style: str,
@@ -152,10 +172,30 @@ def format_command(
     from_format: str | None,
     encoding: str | None,
     quiet: bool,
+    cited_in: tuple[str, ...] = (),
+    abbreviate_journals: bool = False,
+    unabbreviate_journals: bool = False,
+    journal_list: tuple[str, ...] = (),
 ) -> None:
-    """Format every entry of FILE... (- for stdin) as a reference list in a CSL or BibTeX style."""
+    """Format every entry of FILE... (- for stdin) as a reference list in a CSL or BibTeX style.
+
+    With --cited-in, only the cited entries, in order of first citation (which numeric styles
+    number by); undefined citations are listed as DOC:line and the exit status is 1. Styles that
+    print short journal titles (IEEE, ACS) use the ISO 4 abbreviation with
+    --abbreviate-journals when an entry has none of its own.
+    """
     fmt = OUTPUT_FORMATS[to.lower()]
-    library = load_inputs(list(files), fmt=from_format, encoding=encoding, quiet=quiet)
+    undefined = False
+    if cited_in:
+        cited = read_documents(cited_in, encoding, quiet)
+    # a cited entry formats with what it inherits from its crossref parent, as bibtex would
+    library = load_inputs(list(files), fmt=from_format, encoding=encoding, quiet=quiet,
+                          **({"resolve_crossref": True} if cited_in else {}))
+    if cited_in:
+        found = resolve(cited, library.entries)
+        undefined = report_citations(found, quiet)
+        library.replace_entries(found.cited)
+    apply_journal_options(library, abbreviate_journals, unabbreviate_journals, journal_list)
     problems: list[Problem] = []
     try:
         if style.startswith(BIBTEX_PREFIX):
@@ -167,17 +207,19 @@ def format_command(
         else:
             engine = _engine(style, locale)
             items = _csl_items(library.entries, problems)
-            if fmt == "latex":  # a whole thebibliography environment, \bibitem{key} per entry
-                entries = [engine.latex_bibliography(items)] if items else []
+            failures: list = []
+            if fmt == "latex":  # a whole thebibliography environment, \bibitem per entry
+                entries = [engine.latex_bibliography(items, failures=failures)] if items else []
             else:
-                entries = engine.bibliography(items, format=fmt)
+                entries = engine.bibliography(items, format=fmt, failures=failures)
+            problems.extend(_failure_problems(failures, library.entries, items))
     except BibkitError as exc:
         _fail(str(exc), 2)
         return
     _print_problems(problems, quiet)
     write_text_output(_join(entries, fmt), output)
     status = exit_status(library)
-    if not status and any(p.severity == "error" for p in problems):
+    if not status and (undefined or any(p.severity == "error" for p in problems)):
         status = 1
     sys.exit(status)
 
@@ -234,7 +276,14 @@ def cite_command(
                 group[-1].update(locator=locator, label=locator_label)
             # every entry of the file is registered, so numeric styles number as the
             # bibliography would; the cite itself is the group of the given keys only
-            text = engine.citations([group], _csl_items(library.entries), format=fmt)[0]
+            items = _csl_items(library.entries)
+            failures: list = []
+            text = engine.citations([group], items, format=fmt, failures=failures, number_all=True)[0]
+            problems = _failure_problems(failures, library.entries, items)
+            _print_problems(problems, quiet)
+            if problems:
+                click.echo(text)
+                sys.exit(1)
     except BibkitError as exc:
         _fail(str(exc), 2)
         return

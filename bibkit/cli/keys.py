@@ -7,7 +7,7 @@ import sys
 import click
 
 from bibkit import registry
-from bibkit.cli.common import exit_status, load_inputs, write_text_output
+from bibkit.cli.common import exit_status, load_inputs, report_losses, write_text_output
 from bibkit.cli.main import main
 from bibkit.cli.preserve import normalize_option, plan, render
 from bibkit.diagnostics import BibkitError
@@ -68,6 +68,7 @@ def keys_command(file, pattern, rekey, policy, map_path, no_aliases, output, fro
     except (PatternError, ValueError) as exc:
         raise click.UsageError(str(exc))
     write_text_output(render(original, library, fmt, to, unicode), output)
+    report_losses(library, fmt, quiet=quiet)
     if map_path:
         write_key_map(map_path, changes)
     if not quiet:

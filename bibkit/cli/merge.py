@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from bibkit.cli.common import exit_status, load_inputs, write_text_output
+from bibkit.cli.common import exit_status, load_inputs, report_losses, write_text_output
 from bibkit.cli.keys import output_format
 from bibkit.cli.preserve import normalize_option, plan, render
 from bibkit.cli.main import main
@@ -79,6 +79,7 @@ def _finish(result: MergeResult, problems_source: Library, output, report_path, 
         click.echo(f"(dry run: nothing written{' but the report' if wrote else ''}{wrote})", err=True)
         sys.exit(exit_status(problems_source))
     write_text_output(render(original, result.library, to, to_given, unicode), output)
+    report_losses(result.library, to, quiet=quiet)
     if not quiet:
         click.echo(result.summary(limit=SUMMARY_GROUPS), err=True)
         if output not in (None, "-"):

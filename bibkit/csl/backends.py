@@ -4,6 +4,8 @@ Every backend escapes text, so a title containing `<script>` or `&` stays text.
 """
 from __future__ import annotations
 
+from bibkit.latex import encode_plain
+
 from .richtext import Quotes, flatten
 
 
@@ -43,6 +45,14 @@ class Backend:
     def div(self, cls):
         return "", ""
 
+    def link(self):
+        """Markup around a URL or DOI (none but in LaTeX)."""
+        return "", ""
+
+    def escape_url(self, s: str, in_argument: bool) -> str:
+        """Text inside a URL or DOI; ``in_argument``: inside another markup's braces."""
+        return self.escape(s)
+
     def render(self, rich, quotes: Quotes, strip: bool = False) -> str:
         tokens = flatten(rich, quotes)
         if strip:
@@ -54,12 +64,21 @@ class Backend:
         out = []
         closers = []
         div_closers = []
+        link = 0  # depth inside a URL or DOI
         for t in tokens:
             if isinstance(t, str):
-                out.append(self.escape(t))
+                out.append(self.escape_url(t, len(closers) > 1) if link else self.escape(t))
                 continue
             kind = t[0]
-            if kind == "push":
+            if kind == "push" and t[1] == "url":
+                o, c = self.link()
+                link = 1
+                out.append(o)
+                closers.append(c)
+            elif kind == "pop" and t[1] == "url":
+                link = 0
+                out.append(closers.pop())
+            elif kind == "push":
                 o, c = self.open(t[1], t[2])
                 out.append(o)
                 closers.append(c)
@@ -120,11 +139,6 @@ class MarkdownBackend(Backend):
         return "", ""
 
 
-_LATEX_ESC = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-}
-_LATEX_TABLE = str.maketrans(_LATEX_ESC)
 
 
 class LatexBackend(Backend):
@@ -134,7 +148,20 @@ class LatexBackend(Backend):
         return ("", " ") if cls == "left-margin" else ("", "")
 
     def escape(self, s):
-        return s.translate(_LATEX_TABLE)
+        # the project's one Unicode -> LaTeX encoder (specials escaped, accents and symbols as
+        # macros pdflatex knows); the narrow no-break space French punctuation takes is \,;
+        # zero-width spaces and joiners, which pdflatex has no glyph for, are left out
+        s = encode_plain(s).replace("\u202f", "{\\,}")
+        return s.replace("\u200b", "").replace("\u200d", "") if "\u200b" in s or "\u200d" in s else s
+
+    def link(self):
+        return "\\url{", "}"  # url.sty / hyperref: breaks long URLs, prints them verbatim
+
+    def escape_url(self, s, in_argument):
+        # \url reads its text verbatim; only inside another command's argument are % and #
+        # already tokens, and must be escaped (hyperref prints \% as %)
+        s = s.replace("\\", "/").replace("{", "%7B").replace("}", "%7D")
+        return s.replace("%", "\\%").replace("#", "\\#") if in_argument else s
 
     def open(self, k, v):
         if (k, v) == ("font-style", "italic"):

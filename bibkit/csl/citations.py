@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .disambiguate import disambiguate
-from .richtext import Rich, is_empty, parse_markup, plain
+from .richtext import Rich, find_tag, is_empty, parse_markup, plain
 from .sort import sort_items
 
 NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
@@ -66,7 +66,9 @@ def compute_positions(citations, near_note_distance):
             prev_single[stream] = len(cit["items"]) == 1 and len(note_cites.get(note, [])) <= 1
 
 
-def render_citations(proc, reg, order, citations) -> list:
+def render_citations(proc, reg, order, citations, number_all: bool = False) -> list:
+    """Rich text per citation. ``number_all``: citation numbers follow the registered items
+    (the bibliography's numbers) instead of the order the items are first cited in."""
     style = proc.style
     for cit in citations:
         for c in cit["items"]:
@@ -80,7 +82,7 @@ def render_citations(proc, reg, order, citations) -> list:
                 pos = {it["id"]: i for i, it in enumerate(its)}
                 cit["items"] = sorted(cites, key=lambda c: pos[c["id"]])
     cite_order = [c["id"] for cit in citations for c in cit["items"] if c["id"] in reg]
-    ids = proc._number_and_sort(reg, order, cite_order)
+    ids = proc._number_and_sort(reg, order, order if number_all else cite_order)
     compute_positions(citations, style.near_note_distance)
     positions: dict = {}
     for cit in citations:
@@ -248,8 +250,7 @@ def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
     index = {}
     for entry in rendered:
         c, item, cd, r = entry
-        from .processor import _find_tag
-        nm = _find_tag(r, "names") if r is not None else None
+        nm = find_tag(r, "names") if r is not None else None
         key = plain(nm) if nm is not None else ""
         if key in index and (sec.sort or index[key] == len(groups) - 1):
             # sorted citations gather same-author cites; unsorted ones only join neighbours
@@ -276,8 +277,7 @@ def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
                     and not c.get("prefix") and not c.get("suffix"):
                 d1, d2 = dis_map.get(c["id"]), dis_map.get(prev[0]["id"])
                 if d1 and d2 and d1.year_suffix and d2.year_suffix:
-                    from .processor import _find_tag
-                    ys = _find_tag(nr, "year-suffix")
+                    ys = find_tag(nr, "year-suffix")
                     pr_full = proc.render_item(prev[1], "citation", cite=prev[2], dis=dis_map.get(prev[0]["id"]), extra="no-names")
                     if ys is not None and _strip_suffix(plain(nr), d1.year_suffix) == _strip_suffix(plain(pr_full), d2.year_suffix):
                         collapsible_suffix = True

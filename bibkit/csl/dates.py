@@ -373,6 +373,10 @@ def render_date(parts, delim, start, end, season, ctx, node):
         return Rich([Rich(a), rd, Rich(b)])
     # find the contiguous run of differing parts
     idxs = [i for i, p in enumerate(use) if _idx(p.name) >= level]
+    if not idxs:
+        # the dates differ only in parts this form does not print (a range of months in a
+        # year-only date): one date, as citeproc-js prints it
+        return Rich(render_seq(use, start))
     lo, hi = idxs[0], idxs[-1]
     lvl_name = {1: "month", 2: "day"}[level]
     rd = next((p.range_delimiter for p in use if p.name == lvl_name and p.range_delimiter), None)

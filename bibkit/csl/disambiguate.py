@@ -6,6 +6,17 @@ from .names import name_key
 from .richtext import plain
 from .sort import NAME_VARS
 
+ALPHA = "abcdefghijklmnopqrstuvwxyz"
+
+
+def year_suffix_letters(i: int) -> str:
+    s = ""
+    i += 1
+    while i > 0:
+        i, r = divmod(i - 1, 26)
+        s = ALPHA[r] + s
+    return s
+
 
 def _key(proc, item, dis, positions=("first",)) -> tuple:
     """Plain renderings of an item's cite in each position it is cited in."""
@@ -145,7 +156,6 @@ def disambiguate(proc, reg: dict, ids: list, cite_order: list, positions: dict =
         pos = {k: i for i, k in enumerate(ids)}
         for group in groups:
             for i, k in enumerate(sorted(group, key=lambda x: pos[x])):
-                from .processor import year_suffix_letters
                 dis[k].year_suffix = year_suffix_letters(i)
     return dis
 

@@ -205,17 +205,23 @@ class NameNode(Node):
         self._merged = {}
 
     def opts(self, ctx) -> dict:
+        """The style's inherited name options (for this mode) under this node's own.
+
+        Cached per mode together with the options it was made from: the default node of a
+        ``cs:names`` without ``cs:name`` is shared by every style, and one style's et-al
+        settings must never leak into another's."""
         key = ctx.mode
-        m = self._merged.get(key)
-        if m is None:
-            m = dict(ctx.name_opts)
-            if "name-delimiter" in m:
-                m["delimiter"] = m.pop("name-delimiter")
-            if "name-form" in m:
-                m["form"] = m.pop("name-form")
-            m.pop("names-delimiter", None)
-            m.update(self.own)
-            self._merged[key] = m
+        cached = self._merged.get(key)
+        if cached is not None and cached[0] is ctx.name_opts:
+            return cached[1]
+        m = dict(ctx.name_opts)
+        if "name-delimiter" in m:
+            m["delimiter"] = m.pop("name-delimiter")
+        if "name-form" in m:
+            m["form"] = m.pop("name-form")
+        m.pop("names-delimiter", None)
+        m.update(self.own)
+        self._merged[key] = (ctx.name_opts, m)
         return m
 
 

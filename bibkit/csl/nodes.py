@@ -1,6 +1,7 @@
 """Rendering elements: text, number, label, group, choose, layout."""
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from .base import Node
@@ -15,6 +16,7 @@ NUMBER_VARIABLES = frozenset(
 
 SHORT_FORMS = {"title": "title-short", "container-title": "container-title-short"}
 _NO_MARKUP = frozenset(("URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID"))
+_DOI_RESOLVER = re.compile(r"^https?://(?:dx\.)?doi\.org/$")
 
 LOCATOR_TERMS = {"sub verbo": "sub-verbo", "sub-verbo": "sub-verbo"}
 
@@ -118,6 +120,14 @@ class TextNode(Node):
             if not isinstance(v, str):
                 return None
             if var in _NO_MARKUP:
+                if var in ("URL", "DOI") and not ctx.sorting:
+                    if var == "DOI" and _DOI_RESOLVER.match(self.prefix) and not (
+                            self.fmt or self.quotes or self.text_case or self.strip_periods
+                            or self.display):
+                        # the resolver prefix is part of the link: \url{https://doi.org/10...}
+                        r = Rich([Rich([self.prefix, v], tag="url")])
+                        return Rich([r, self.suffix]) if self.suffix else r
+                    return self.decorate(Rich([v], tag="url"), ctx)  # LaTeX: \url{...}
                 return self.decorate(v, ctx)
             if ctx.sorting:
                 return self.decorate(Rich(parse_markup(v)), ctx)
@@ -225,6 +235,8 @@ def render_number(s: str, form: str, ctx, var) -> str:
         num = int(digits)
         if form == "numeric":
             return pre + digits + suf  # "04" stays "04", as citeproc-js prints it
+        if form in ("ordinal", "long-ordinal") and suf and not pre:
+            return digits + suf  # typed as an ordinal already ("2nd", "3e"): as citeproc-js
         if form == "ordinal":
             r = _ordinal(ctx, num, gender)
         elif form == "long-ordinal":

@@ -1,19 +1,24 @@
 """The public entry point: `Processor(style).bibliography(items)` and `.citations(...)`."""
 from __future__ import annotations
 
+import copy
 import gc
 import os
 import re
+import traceback
+import warnings
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from .backends import get_backend
 from .base import Context, DisState
+from .citations import render_citations
 from .dates import normalize_date
 from .disambiguate import disambiguate
 from .locale import LocaleChain
 from .names import normalize_name
-from .richtext import Quotes, Rich, plain
+from .richtext import Quotes, Rich, find_tag, iter_tag, plain
 from .sort import DATE_VARS, NAME_VARS, sort_items
 from .style import Style
 
@@ -82,8 +87,11 @@ def normalize_item(item: dict) -> dict:
             if d is not None:
                 out[k] = d
         elif k in NAME_VARS:
+            if isinstance(v, (str, dict)):
+                v = [v]  # one name where a list belongs: the list it meant, never its characters
             if isinstance(v, list):
-                names = [normalize_name(n) for n in v if n]
+                names = [normalize_name(n) for n in v if n and isinstance(n, (str, dict))]
+                names = [n for n in names if _has_name_part(n)]
                 if names:
                     out[k] = names
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -104,6 +112,12 @@ def normalize_item(item: dict) -> dict:
         out["container-title-short"] = out["journalAbbreviation"]
     out["id"] = str(item.get("id", id(item)))
     return out
+
+
+def _has_name_part(name: dict) -> bool:
+    """Whether a normalised name has something to print (a name object without any part
+    would print as nothing, or as "None")."""
+    return any(isinstance(name.get(k), str) and name[k].strip() for k in ("family", "given", "literal"))
 
 
 def _trigraph(item) -> str:
@@ -152,18 +166,6 @@ def _no_gc():
             gc.enable()
 
 
-ALPHA = "abcdefghijklmnopqrstuvwxyz"
-
-
-def year_suffix_letters(i: int) -> str:
-    s = ""
-    i += 1
-    while i > 0:
-        i, r = divmod(i - 1, 26)
-        s = ALPHA[r] + s
-    return s
-
-
 class Processor:
     """A CSL processor bound to one style and locale; parse once, format many times."""
 
@@ -184,11 +186,16 @@ class Processor:
 
     # ------------------------------------------------------------------ registry
 
-    def _register(self, items: Iterable) -> tuple[dict, list]:
+    def _register(self, items: Iterable, failures: Optional[list] = None) -> tuple[dict, list]:
         reg = {}
         order = []
         for it in items:
-            n = normalize_item(_to_csl(it))
+            try:
+                n = normalize_item(_to_csl(it))
+            except Exception as exc:  # noqa: BLE001 - an item the engine cannot read is reported
+                ident = it.get("id") if isinstance(it, dict) else getattr(it, "key", None)
+                _record(failures, str(ident), exc)
+                continue
             key = n["id"]
             if key not in reg:
                 order.append(key)
@@ -230,7 +237,10 @@ class Processor:
     def _out(self, rich, fmt, strip=False) -> str:
         return get_backend(fmt).render(rich, self.quotes, strip)
 
-    def bibliography_rich(self, reg, ids, dis_map) -> list:
+    def bibliography_rich(self, reg, ids, dis_map, split_label: bool = False) -> list:
+        """Rich text per entry; with ``split_label``, (label or None, body) pairs instead, the
+        label being the entry's leading citation number (or second-field-align's first field)
+        that a LaTeX list prints in its own margin."""
         bib = self.style.bibliography
         if bib is None or bib.layout is None:
             return []
@@ -252,9 +262,9 @@ class Processor:
                     else:
                         parts.append(r)
             if sas is not None and parts:
-                names = _find_tag(parts, "names")
+                names = find_tag(parts, "names")
                 if names is not None:
-                    lists = list(_iter_tag(names, "namelist"))
+                    lists = list(iter_tag(names, "namelist"))
                     key_rich = lists[0] if lists else names
                     txt = plain(key_rich)
                     cur_names = _name_texts(key_rich) if lists else [txt]
@@ -263,6 +273,12 @@ class Processor:
                     prev_names = (txt, cur_names)
                 else:
                     prev_names = None
+            if split_label:
+                label = None
+                if parts and (sfa or _leading_number(parts[0])):
+                    label, parts = parts[0], parts[1:]
+                entries.append((label, Rich(_layout_wrap(layout, parts)) if parts else None))
+                continue
             if sfa and len(parts) > 0:
                 first = parts[0]
                 rest = parts[1:]
@@ -275,60 +291,97 @@ class Processor:
             entries.append(entry)
         return entries
 
-    def bibliography(self, items, format: str = "text", cite_order: Optional[list] = None) -> list[str]:
-        """Formatted entries, one string each, in the style's bibliography order."""
-        with _no_gc():
-            return self._bibliography(items, format, cite_order)
+    def bibliography(self, items, format: str = "text", cite_order: Optional[list] = None,
+                     failures: Optional[list] = None) -> list[str]:
+        """Formatted entries, one string each, in the style's bibliography order.
 
-    def _bibliography(self, items, format, cite_order) -> list[str]:
+        An item the engine cannot render is left out and described in ``failures`` (a list of
+        :class:`RenderFailure` the caller passes), so one bad entry never loses the list.
+        """
+        return [text for _, text in self.bibliography_entries(items, format, cite_order, failures)]
+
+    def bibliography_entries(self, items, format: str = "text", cite_order: Optional[list] = None,
+                             failures: Optional[list] = None) -> list[tuple[str, str]]:
+        """(item id, formatted entry) pairs in bibliography order: what a caller needs to label
+        entries (``\\bibitem{id}``) or to say which entry is which."""
         get_backend(format)  # unknown formats fail before any work
-        reg, order = self._register(items)
+        with _no_gc():
+            reg, order = self._register(items, failures)
+
+            def run(reg, order):
+                return self._bibliography(reg, order, format, cite_order)
+            return _isolated(run, reg, order, failures)
+
+    def _bibliography(self, reg, order, format, cite_order) -> list[tuple[str, str]]:
+        cite_order = [k for k in cite_order if k in reg] if cite_order else None
         ids = self._number_and_sort(reg, order, cite_order or order)
         if cite_order:
             have = set(ids)
             ids = ids + [k for k in order if k not in have]
         dis_map = disambiguate(self, reg, ids, [])
         ents = self.bibliography_rich(reg, ids, dis_map)
-        out = []
-        for e in ents:
-            if e is None:
-                continue
-            s = self._out(e, format, strip=True)
-            out.append(s)
-        if format == "latex":
-            return out
-        return out
+        return [(k, self._out(e, format, strip=True)) for k, e in zip(ids, ents) if e is not None]
 
-    def latex_bibliography(self, items) -> str:
-        """A complete thebibliography environment."""
+    def latex_bibliography(self, items, failures: Optional[list] = None) -> str:
+        """A complete ``thebibliography`` environment: one ``\\bibitem`` per entry, labelled
+        as the style labels it.
+
+        Numeric styles: ``\\bibitem[N]{key}`` with the style's own number, printed in the
+        style's label shape (``[1]``, ``1.``) and no longer repeated in the entry text.
+        Other styles print no label; ``\\cite{key}`` gives the style's in-text citation.
+        Needs ``\\usepackage{url}`` (or hyperref) in the document: URLs and DOIs are ``\\url``.
+        """
         with _no_gc():
-            return self._latex_bibliography(items)
+            reg, order = self._register(items, failures)
+            rows = _isolated(self._latex_rows, reg, order, failures)
+        return latex_environment(rows)
 
-    def _latex_bibliography(self, items) -> str:
-        reg, order = self._register(items)
+    def _latex_rows(self, reg, order) -> list[tuple]:
+        """(key, number or None, label LaTeX, body LaTeX, in-text citation) per entry."""
         ids = self._number_and_sort(reg, order, order)
         dis_map = disambiguate(self, reg, ids, [])
-        ents = self.bibliography_rich(reg, ids, dis_map)
-        lines = ["\\begin{thebibliography}{%d}" % len(ids)]
-        for k, e in zip(ids, ents):
-            if e is None:
+        ents = self.bibliography_rich(reg, ids, dis_map, split_label=True)
+        numbered = any(label is not None and find_tag(label, "citation-number") is not None
+                       for label, _ in ents)
+        cites: dict = {}
+        kept = [k for k, (_, body) in zip(ids, ents) if body is not None]
+        if not numbered and self.style.citation is not None and kept:
+            texts = self._citations([[{"id": k}] for k in kept], reg, order, "text")
+            cites = dict(zip(kept, texts))
+        rows = []
+        for k, (label, body) in zip(ids, ents):
+            if body is None:
                 continue
-            key = re.sub(r"[^A-Za-z0-9:._-]", "", str(k)) or "item"
-            lines.append("\\bibitem{%s} %s" % (key, self._out(e, "latex")))
-        lines.append("\\end{thebibliography}")
-        return "\n".join(lines)
+            number = reg[k].get("citation-number") if numbered else None
+            label_tex = self._out(label, "latex", strip=True) if (numbered and label is not None) else ""
+            if label is not None and not numbered:
+                body = Rich([label, body])  # a leading field that is no number stays text
+            rows.append((k, number, label_tex, self._out(body, "latex", strip=True).strip(),
+                         _bare_citation(cites.get(k, ""))))
+        return rows
 
     # ------------------------------------------------------------------ citations
 
-    def citations(self, cite_groups, items, format: str = "text") -> list[str]:
+    def citations(self, cite_groups, items, format: str = "text",
+                  failures: Optional[list] = None, number_all: bool = False) -> list[str]:
         """One formatted string per cite group (a list of {"id", "locator", "label", "prefix",
-        "suffix"} dicts, or a CSL citation object with "citationItems")."""
-        with _no_gc():
-            return self._citations(cite_groups, items, format)
+        "suffix"} dicts, or a CSL citation object with "citationItems").
 
-    def _citations(self, cite_groups, items, format) -> list[str]:
+        An item the engine cannot render is left out of every group and described in
+        ``failures``, as in :meth:`bibliography`. ``number_all``: numeric styles number every
+        item as the bibliography of all ``items`` does (one cite from a file, ``bibkit cite``),
+        not in the order the groups first cite them (a document).
+        """
         get_backend(format)
-        reg, order = self._register(items)
+        with _no_gc():
+            reg, order = self._register(items, failures)
+
+            def run(reg, order):
+                return self._citations(cite_groups, reg, order, format, number_all)
+            return _isolated(run, reg, order, failures, per_item=False)
+
+    def _citations(self, cite_groups, reg, order, format, number_all=False) -> list[str]:
+        cite_groups = copy.deepcopy(cite_groups)  # positions are written into the cites
         citations = []
         for i, g in enumerate(cite_groups):
             if isinstance(g, dict) and "citationItems" in g:
@@ -336,12 +389,110 @@ class Processor:
                                   "note": (g.get("properties") or {}).get("noteIndex", 0)})
             else:
                 citations.append({"items": list(g), "note": i + 1})
-        rich = self.render_citations(reg, order, citations)
+        rich = self.render_citations(reg, order, citations, number_all)
         return [self._out(r, format) for r in rich]
 
-    def render_citations(self, reg, order, citations) -> list:
-        from .citations import render_citations
-        return render_citations(self, reg, order, citations)
+    def render_citations(self, reg, order, citations, number_all: bool = False) -> list:
+        return render_citations(self, reg, order, citations, number_all)
+
+
+@dataclass(frozen=True)
+class RenderFailure:
+    """An item the engine could not render: its id and what went wrong (for the user's report;
+    the processor left it out and formatted the others)."""
+
+    id: str
+    message: str
+    #: where in the engine it failed ("dates.py:376"), for a bug report
+    origin: str = ""
+
+
+def _record(failures: Optional[list], ident: str, exc: BaseException) -> None:
+    message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    frames = traceback.extract_tb(exc.__traceback__)
+    origin = f"{os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+    failure = RenderFailure(ident, message, origin)
+    if failures is None:
+        warnings.warn(f"CSL item {ident!r} could not be rendered and was left out ({message})",
+                      RuntimeWarning, stacklevel=4)
+    else:
+        failures.append(failure)
+
+
+def _isolated(run, reg: dict, order: list, failures: Optional[list], per_item: bool = True):
+    """``run(reg, order)``, with every item that makes it raise left out and reported.
+
+    The whole list is tried first (no cost when nothing fails). On an exception each item is
+    tried alone to find the culprits; if the rest still fails together, each item is rendered
+    on its own (numbering and disambiguation then see one item at a time) rather than nothing.
+    """
+    try:
+        return run(reg, order)
+    except Exception:  # noqa: BLE001 - isolate the culprit below
+        pass
+    good = []
+    for k in order:
+        try:
+            run({k: dict(reg[k])}, [k])
+            good.append(k)
+        except Exception as exc:  # noqa: BLE001
+            _record(failures, k, exc)
+    try:
+        return run({k: reg[k] for k in good}, good)
+    except Exception:  # noqa: BLE001 - the items fail only together
+        if not per_item:
+            raise
+        out = []
+        for k in good:
+            out.extend(run({k: reg[k]}, [k]))
+        return out
+
+
+def _leading_number(first) -> bool:
+    """Whether an entry's first field is its citation number alone ("1.", "[1]"), as numeric
+    styles without second-field-align begin their entries."""
+    return find_tag(first, "citation-number") is not None and len(plain(first).strip()) <= 12
+
+
+def _bare_citation(text: str) -> str:
+    """An in-text citation without its outer brackets: "(Turing, 1950)" -> "Turing, 1950"."""
+    text = text.strip()
+    pairs = {"(": ")", "[": "]"}
+    if len(text) > 2 and text[0] in pairs and text.endswith(pairs[text[0]]) \
+            and text.count(text[0]) == 1:
+        text = text[1:-1].strip()
+    return text
+
+
+def latex_key(key: str) -> str:
+    """A citation key as ``\\bibitem`` and ``\\cite`` accept it (no braces, commas, spaces,
+    comment or parameter characters)."""
+    return re.sub(r"[\s\\{}%#,~]", "", str(key)) or "item"
+
+
+def latex_environment(rows: list[tuple]) -> str:
+    """``thebibliography`` from :meth:`Processor._latex_rows`: numbered entries get their
+    number as the ``\\bibitem`` label shaped as the style shapes it; the others no label."""
+    escape = get_backend("latex").escape
+    numbered = any(number is not None for _, number, _, _, _ in rows)
+    lines = []
+    if numbered:
+        widest = max(number for _, number, _, _, _ in rows if number is not None)
+        lines.append("\\begin{thebibliography}{%s}" % ("9" * len(str(widest))))
+        first = next((number, label) for _, number, label, _, _ in rows if number is not None)
+        shape = first[1].replace(str(first[0]), "#1", 1) if str(first[0]) in first[1] else "#1"
+        lines.append("\\expandafter\\def\\csname @biblabel\\endcsname#1{%s}" % shape)
+        for key, number, _, body, _ in rows:
+            label = number if number is not None else escape(str(key))
+            lines.append("\\bibitem[%s]{%s} %s" % (label, latex_key(key), body))
+    else:
+        lines.append("\\begin{thebibliography}{}")
+        lines.append("\\expandafter\\def\\csname @biblabel\\endcsname#1{}")
+        for key, _, _, body, cite in rows:
+            label = escape(cite or str(key))
+            lines.append("\\bibitem[{%s}]{%s} %s" % (label, latex_key(key), body))
+    lines.append("\\end{thebibliography}")
+    return "\n".join(lines)
 
 
 def _bib_dis(d, style):
@@ -397,34 +548,8 @@ def _last_display(parts):
     return None
 
 
-def _find_tag(x, tag):
-    if isinstance(x, list):
-        for c in x:
-            r = _find_tag(c, tag)
-            if r is not None:
-                return r
-        return None
-    if isinstance(x, Rich):
-        if x.tag == tag:
-            return x
-        for c in x.children:
-            r = _find_tag(c, tag)
-            if r is not None:
-                return r
-    return None
-
-
 def _name_texts(names_rich):
-    return [plain(c) for c in _iter_tag(names_rich, "name")]
-
-
-def _iter_tag(x, tag):
-    if isinstance(x, Rich):
-        if x.tag == tag:
-            yield x
-            return
-        for c in x.children:
-            yield from _iter_tag(c, tag)
+    return [plain(c) for c in iter_tag(names_rich, "name")]
 
 
 def _substitute_names(rich, sas, rule, prev, txt, cur_names):
@@ -437,10 +562,10 @@ def _substitute_names(rich, sas, rule, prev, txt, cur_names):
         if rule == "complete-all" or not cur_names:
             rich.children[:] = [sas] if sas else []
             return
-        for n in _iter_tag(rich, "name"):
+        for n in iter_tag(rich, "name"):
             n.children[:] = [sas]
         return
-    names = list(_iter_tag(rich, "name"))
+    names = list(iter_tag(rich, "name"))
     if not names:
         if txt == prev_txt:
             rich.children[:] = [sas] if sas else []

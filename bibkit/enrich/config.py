@@ -106,7 +106,7 @@ class EnrichConfig:
     def user_agent(self) -> str:
         """Crossref, OpenAlex and NCBI ask for a tool name and a contact address."""
         contact = f"; mailto:{self.mailto}" if self.mailto else ""
-        return f"bibkit/{__version__} (https://pypi.org/project/bibkit/{contact})"
+        return f"bibkit/{__version__} (https://pypi.org/project/bibkit-refs/{contact})"
 
     def interval(self, source: str) -> float:
         if not self.polite:

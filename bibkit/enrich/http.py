@@ -32,6 +32,32 @@ class SourceError(Exception):
         self.kind = kind  # unreachable | timeout | http | malformed
 
 
+class PartialAnswer(SourceError):
+    """A list answer some of whose items could not be read: ``result`` holds the readable ones."""
+
+    def __init__(self, source: str, message: str, result: list):
+        super().__init__(source, message, "unreadable")
+        self.result = result
+
+
+def read_each(source: str, items: list, read) -> list:
+    """``read`` over a list answer's items; one unreadable item costs only itself.
+
+    Raises :class:`PartialAnswer` (with the readable items' results) when some failed, so the
+    failure is reported and the other hits are still used.
+    """
+    out, bad = [], []
+    for number, item in enumerate(items, 1):
+        try:
+            out.append(read(item))
+        except Exception as exc:  # noqa: BLE001 - reported through PartialAnswer
+            ident = item.get("DOI") or item.get("doi") or item.get("id") if isinstance(item, dict) else None
+            bad.append(f"hit {number}" + (f" ({ident})" if ident else "") + f": {type(exc).__name__}: {exc}")
+    if bad:
+        raise PartialAnswer(source, "could not read " + "; ".join(bad), out)
+    return out
+
+
 @dataclass
 class Fetched:
     """An answer: its status, body, and when it was really fetched (older when from the cache)."""
@@ -147,8 +173,13 @@ class HttpClient:
                 gate = self.gates[source] = _Gate(self.config.interval(source), self.config.max_in_flight(source))
             return gate
 
-    def get(self, source: str, url: str, params: dict | None = None, headers: dict | None = None) -> Fetched:
-        """Fetch ``url``; 200 and 404 are answers, anything else after retries is a SourceError."""
+    def get(self, source: str, url: str, params: dict | None = None, headers: dict | None = None,
+            answers: tuple[int, ...] = (200, 404)) -> Fetched:
+        """Fetch ``url``; ``answers`` (200 and 404) are answers, anything else after retries is a SourceError.
+
+        A source whose error statuses carry a readable answer (arXiv's 400 names the malformed
+        id in an Atom feed) lists them in ``answers`` and reads them itself.
+        """
         params = dict(params or {})
         if self.config.mailto and source in ("crossref", "openalex"):
             params.setdefault("mailto", self.config.mailto)
@@ -177,7 +208,7 @@ class HttpClient:
                     raise SourceError(source, f"timed out after {self.config.timeout:g} s ({url})", "timeout") from None
                 reason = "connection refused" if "refused" in text.lower() else "cannot connect"
                 raise SourceError(source, f"unreachable: {reason} ({url})", "unreachable") from None
-        if response.status_code not in (200, 404):
+        if response.status_code not in answers:
             raise SourceError(source, f"HTTP {response.status_code} from {response.url}", "http")
         return Fetched(response.url, response.status_code, response.text, _now(), False)
 

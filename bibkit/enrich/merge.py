@@ -133,8 +133,17 @@ def upgrade(entry: Entry, published: Record) -> list[Change]:
     return changes
 
 
+def present_fields(entry: Entry) -> list[str]:
+    """The names of every value an entry holds: its type, names, dates, fields and identifiers."""
+    names = ["type"] if entry.type and entry.type != "document" else []
+    names += [name for name, value in entry.names.items() if value and value.names]
+    names += [name for name, value in entry.dates.items() if value]
+    names += [name for name, value in entry.fields.items() if str(value).strip()]
+    names += [name for name in ID_FIELDS + ("url",) if getattr(entry.ids, name, "")]
+    return list(dict.fromkeys(names))
+
+
 def stamp_all(entry: Entry, record: Record) -> None:
-    """Provenance for every field of an entry made wholly from ``record`` (``bibkit add``)."""
-    for name in FILLABLE:
-        if _display(entry, name):
-            stamp(entry, name, record)
+    """Provenance for every value of an entry made wholly from ``record`` (``bibkit add``)."""
+    for name in present_fields(entry):
+        stamp(entry, name, record)

@@ -1,16 +1,18 @@
 """Which source to ask for what, in which order, and what to do when one fails.
 
-Each identifier kind has a chain of sources (the first that knows the identifier wins); a
-failed source is remembered with its first error, and once it is unreachable or timing out it
-is not asked again in this run, so an offline machine gets one line per source and no wait
-per entry.
+Each identifier kind has a chain of sources (the first that knows the identifier wins). A
+source that is unreachable or timing out is not asked again in this run, so an offline machine
+gets one line per source and no wait per entry. Any other failure (an HTTP error, a malformed
+answer, an answer bibkit could not read) belongs to one identifier: it is remembered with the
+identifier and the source, the chain goes on to the next source, and the other look-ups are
+not affected.
 """
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
 
-from bibkit.enrich.http import HttpClient, SourceError
+from bibkit.enrich.http import HttpClient, PartialAnswer, SourceError
 from bibkit.enrich.match import TITLE_THRESHOLD, Verdict, judge
 from bibkit.enrich.sources import get_source, source_names
 from bibkit.enrich.sources.base import Record, Source
@@ -36,6 +38,18 @@ class SourceFailure:
 
 
 @dataclass
+class LookupFailure:
+    """One look-up that failed: which source, for what (``doi:10...``, ``title "..."``), and why."""
+
+    source: str
+    what: str
+    error: SourceError
+
+    def line(self) -> str:
+        return f"{self.source}: {self.what}: {self.error.message}"
+
+
+@dataclass
 class SearchResult:
     record: Record | None
     rejected: list[tuple[Record, Verdict]] = field(default_factory=list)
@@ -51,6 +65,7 @@ class Resolver:
         self.title_threshold = title_threshold
         self._sources: dict[str, Source] = {}
         self.failures: dict[str, SourceFailure] = {}
+        self.lookup_failures: list[LookupFailure] = []
         self.down: set[str] = set()
         self._memo: dict[tuple[str, str, str], Record | None] = {}
         self._lock = threading.Lock()
@@ -85,7 +100,7 @@ class Resolver:
                     names.append(name)
         return tuple(names)
 
-    def _fail(self, error: SourceError) -> None:
+    def _fail(self, error: SourceError, what: str = "") -> None:
         with self._lock:
             if error.source in self.failures:
                 self.failures[error.source].count += 1
@@ -93,6 +108,25 @@ class Resolver:
                 self.failures[error.source] = SourceFailure(error)
             if error.kind in ("unreachable", "timeout"):
                 self.down.add(error.source)
+            elif what:
+                self.lookup_failures.append(LookupFailure(error.source, what, error))
+
+    def _ask(self, name: str, what: str, call, *args):
+        """``call(*args)``; a failure is recorded against ``what`` and returned as :data:`FAILED`.
+
+        Any exception counts, not only :class:`SourceError`: a source that cannot read one
+        answer (a record shape it did not expect) must cost that identifier only.
+        """
+        try:
+            return call(*args)
+        except PartialAnswer as exc:  # some hits unreadable: reported, the others still count
+            self._fail(exc, what)
+            return exc.result
+        except SourceError as exc:
+            self._fail(exc, what)
+        except Exception as exc:  # noqa: BLE001 - one unreadable record never stops the run
+            self._fail(SourceError(name, f"could not read the answer: {type(exc).__name__}: {exc}", "unreadable"), what)
+        return FAILED
 
     def _usable(self, name: str) -> Source | None:
         if name in self.down:
@@ -108,15 +142,17 @@ class Resolver:
             src = self._usable(name)
             if src is None or not hasattr(src, "lookup_many") or kind not in src.kinds:
                 continue
-            try:
-                found = src.lookup_many(self.http, values)  # type: ignore[attr-defined]
-            except SourceError as exc:
-                self._fail(exc)
-                return
-            with self._lock:
-                for value in values:
-                    bare = parse_arxiv(value)[0] or value
-                    self._memo[(name, kind, value)] = found.get(bare) or found.get(value)
+            found = self._ask(name, "", src.lookup_many, self.http, values)  # type: ignore[attr-defined]
+            if found is FAILED:
+                return  # each identifier is asked on its own later
+            for value in values:
+                bare = parse_arxiv(value)[0] or value
+                result = found.get(bare) or found.get(value)
+                if isinstance(result, SourceError):
+                    self._fail(result, ident_label(kind, value))
+                    result = None
+                with self._lock:
+                    self._memo[(name, kind, value)] = result
             return
 
     def lookup(self, kind: str, value: str, chain: tuple[str, ...] | None = None) -> Record | None:
@@ -130,10 +166,8 @@ class Resolver:
                 memo_hit = key in self._memo
                 record = self._memo.get(key)
             if not memo_hit:
-                try:
-                    record = src.lookup(self.http, kind, value)
-                except SourceError as exc:
-                    self._fail(exc)
+                record = self._ask(name, ident_label(kind, value), src.lookup, self.http, kind, value)
+                if record is FAILED:
                     continue
             if record is not None:
                 return record
@@ -148,10 +182,8 @@ class Resolver:
             src = self._usable(name)
             if src is None or not src.searchable:
                 continue
-            try:
-                hits = src.search(self.http, entry.title, entry.year)
-            except SourceError as exc:
-                self._fail(exc)
+            hits = self._ask(name, search_label(entry.title), src.search, self.http, entry.title, entry.year)
+            if hits is FAILED:
                 continue
             for hit in hits:
                 verdict = judge(entry, hit.entry, self.title_threshold)
@@ -160,6 +192,26 @@ class Resolver:
                     return result
                 result.rejected.append((hit, verdict))
         return result
+
+    def search_all(self, entry: Entry) -> list[tuple[Record, Verdict]]:
+        """Every search source's hits for ``entry``'s title, each with its verdict (``bibkit add TITLE``).
+
+        Unlike :meth:`search`, which stops at the first accepted hit (the entry's year and
+        author count narrow it down), a bare title asks every source, so that two different
+        works with the same title are seen as two and not silently taken as one.
+        """
+        judged: list[tuple[Record, Verdict]] = []
+        if not entry.title.strip():
+            return judged
+        for name in self.search_chain():
+            src = self._usable(name)
+            if src is None or not src.searchable:
+                continue
+            hits = self._ask(name, search_label(entry.title), src.search, self.http, entry.title, entry.year)
+            if hits is FAILED:
+                continue
+            judged.extend((hit, judge(entry, hit.entry, self.title_threshold)) for hit in hits)
+        return judged
 
     def published_version(self, entry: Entry, record: Record | None, ask_more: bool) -> Record | None:
         """The published version of a preprint, from what ``record`` says or (``ask_more``) OpenAlex."""
@@ -171,11 +223,42 @@ class Resolver:
             return None
         return self.lookup("doi", doi, ("crossref", "doi"))
 
-    def failure_lines(self) -> list[str]:
-        """One line per failed source: the first error, and how many look-ups it cost."""
+    def failures_for(self, whats: list[str]) -> list[LookupFailure]:
+        """The failed look-ups of these identifiers (``doi:10...``) or searches, in source order."""
+        wanted = set(whats)
+        with self._lock:
+            found = [f for f in self.lookup_failures if f.what in wanted]
+        unique = {(f.source, f.what, f.error.message): f for f in found}
+        return sorted(unique.values(), key=lambda f: (f.source, f.what))
+
+    def failure_lines(self, reported: set[str] = frozenset()) -> list[str]:
+        """What failed: one line per source that was down (its first error, how many look-ups
+        it cost), and one line per other failed look-up, naming the identifier, except those
+        whose identifier is in ``reported`` (already told to the user with their entry)."""
         lines = []
+        by_source: dict[str, list[LookupFailure]] = {}
+        for failure in self.lookup_failures:
+            by_source.setdefault(failure.source, []).append(failure)
         for name in sorted(self.failures):
             failure = self.failures[name]
-            more = f" ({failure.count} look-ups failed)" if failure.count > 1 else ""
-            lines.append(f"{name}: {failure.error.message}{more}")
+            items = by_source.get(name, [])
+            if name in self.down or not items:
+                more = f" ({failure.count} look-ups failed)" if failure.count > 1 else ""
+                lines.append(f"{name}: {failure.error.message}{more}")
+            lines.extend(sorted({item.line() for item in items if item.what not in reported}))
         return lines
+
+
+#: what :meth:`Resolver._ask` returns for a failed call (None means "the source has no record")
+FAILED = object()
+
+
+def search_label(title: str, width: int = 60) -> str:
+    """How a title search is named in failure reports: ``title "The first words..."``."""
+    title = " ".join(title.split())
+    return 'title "' + (title if len(title) <= width else title[:width - 3] + "...") + '"'
+
+
+def ident_label(kind: str, value: str) -> str:
+    """How an identifier look-up is named in failure reports: ``doi:10.1000/x``."""
+    return f"{kind}:{value}"

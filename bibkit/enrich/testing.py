@@ -5,16 +5,20 @@ source uses in that source's own format (Crossref's ``{"status": "ok", "message"
 arXiv's Atom feed, CSL-JSON from DOI content negotiation, OpenAlex works, Open Library's
 Books API, E-utilities esummary), from records put in it with ``add_*``. Scripted answers
 (a 429, garbage, a slow reply) can be queued per path to exercise the client's failure
-handling. Nothing here reaches the network.
+handling. Real answers recorded from the services (``../shared/real_api/``, described by its
+``index.json``) can be served too, byte for byte: :func:`use_recordings`. Nothing here reaches
+the network.
 """
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
 
@@ -48,6 +52,8 @@ class FakeScholarlyServer:
         self.volumes: dict[str, dict] = {}
         self.pubmed: dict[str, dict] = {}
         self.scripts: dict[str, deque[Scripted]] = {}
+        self.recorded: dict[tuple[str, str], Scripted] = {}  # (service, DOI or arXiv id list) -> answer
+        self.recorded_lists: dict[str, list[tuple[set[str], Scripted]]] = {}  # service -> (texts, answer)
         self.log: list[str] = []
         self.lock = threading.Lock()
         self.httpd: ThreadingHTTPServer | None = None
@@ -165,10 +171,46 @@ class FakeScholarlyServer:
 
     def _answer(self, path: str, query: dict, accept: str) -> tuple[int, str, dict]:
         source, _, rest = path.lstrip("/").partition("/")
+        recorded = self._recorded(source, rest, query)
+        if recorded is not None:
+            return recorded.status, recorded.body, recorded.headers
         handler = getattr(self, f"_{source}", None)
         if handler is None:
             return 404, "not found", {"Content-Type": "text/plain"}
         return handler(rest, query, accept)
+
+    # ------------------------------------------------------------------ recorded answers
+
+    def add_recording(self, service: str, key: str, answer: Scripted) -> None:
+        """Answer look-ups of ``key`` (a DOI, or an arXiv ``id_list``) at ``service`` with ``answer``."""
+        self.recorded[(service, _norm_key(service, key))] = answer
+
+    def add_recorded_list(self, service: str, texts: list[str], answer: Scripted) -> None:
+        """Answer searches whose text is one of ``texts`` (the query, the hits' titles) with ``answer``."""
+        self.recorded_lists.setdefault(service, []).append(({_norm_text(t) for t in texts if t}, answer))
+
+    def _recorded(self, source: str, rest: str, query: dict) -> Scripted | None:
+        if source in ("crossref", "openalex") and rest.startswith("works/"):
+            ref = rest[len("works/"):]
+            return self.recorded.get((source, _norm_key(source, ref)))
+        if source == "doi":
+            return self.recorded.get(("doi", _norm_key("doi", rest)))
+        if source == "arxiv" and query.get("id_list"):
+            ids = [i.strip() for i in query["id_list"].split(",") if i.strip()]
+            # arXiv refuses a whole batch when one id is malformed, with that id's error feed
+            for ident in ids:
+                refusal = self.recorded.get(("arxiv", _norm_key("arxiv", ident)))
+                if refusal is not None and refusal.status == 400:
+                    return refusal
+            return self.recorded.get(("arxiv", _norm_key("arxiv", ",".join(ids))))
+        text = (query.get("query.bibliographic") or query.get("search")
+                or re.sub(r'^ti:"?|"$', "", query.get("search_query", "")))
+        if text and rest.rstrip("/") in ("works", "query"):
+            want = _norm_text(text)
+            for texts, answer in self.recorded_lists.get(source, []):
+                if want in texts:
+                    return answer
+        return None
 
     @staticmethod
     def _matches(title: str, query: str) -> float:
@@ -250,6 +292,62 @@ class FakeScholarlyServer:
             text = query.get("search_query", "").replace("ti:", "").strip('"')
             records = [r for r in self.arxiv.values() if self._matches(r["title"], text) > 80]
         return 200, atom_feed(records), {"Content-Type": "application/atom+xml; charset=utf-8"}
+
+
+def _norm_key(service: str, key: str) -> str:
+    key = unquote(key).strip()
+    key = re.sub(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)", "", key, flags=re.IGNORECASE)
+    if service == "arxiv":
+        return ",".join(sorted(k.strip() for k in key.split(",") if k.strip()))
+    return key.lower()
+
+
+def _norm_text(text: str) -> str:
+    text = re.sub(r"<[^>]+>", " ", str(text or ""))
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+
+def _list_texts(service: str, kind: str, body: str, request_url: str) -> list[str]:
+    """The search texts a recorded list answers: its query, and each hit's title."""
+    query = {k: v[0] for k, v in parse_qs(urlsplit(request_url).query).items()}
+    texts = [query.get(k, "") for k in ("query.bibliographic", "query.title", "query", "search", "search_query")]
+    match = re.search(r"title\.search:(.*)", query.get("filter", ""))
+    texts.append(match.group(1) if match else "")
+    if service == "crossref":
+        for item in json.loads(body)["message"]["items"]:
+            title = (item.get("title") or [""])[0]
+            texts.append(title)
+            if item.get("subtitle"):
+                texts.append(f"{title}: {item['subtitle'][0]}")
+    elif service == "openalex":
+        texts += [w.get("title") or w.get("display_name") or "" for w in json.loads(body).get("results", [])]
+    return texts
+
+
+def use_recordings(server: FakeScholarlyServer, root: str | Path, files: list[str] | None = None) -> list[dict]:
+    """Serve the real answers recorded in ``root`` (a folder with ``index.json``); returns the index.
+
+    ``files`` limits them to those index entries (paths relative to ``root``). Each answer is
+    sent with its recorded status, body and content type, at the path bibkit asks for that
+    identifier or search; an arXiv batch that holds an id arXiv refused gets that refusal,
+    as the real API answers.
+    """
+    root = Path(root)
+    index = json.loads((root / "index.json").read_text(encoding="utf-8"))
+    chosen = [rec for rec in index if files is None or rec["file"] in files]
+    for rec in chosen:
+        body = (root / rec["file"]).read_text(encoding="utf-8")
+        ctype = rec.get("content_type") or ""
+        default = {"arxiv": "application/atom+xml", "doi": "application/vnd.citationstyles.csl+json"}.get(
+            rec["service"], "application/json")
+        headers = {"Content-Type": default if not ctype or "not recorded" in ctype or "(not" in ctype else ctype}
+        answer = Scripted(rec["status"], body, headers)
+        service, kind = rec["service"], rec["kind"]
+        if kind in ("work", "csl", "notfound", "id_list"):
+            server.add_recording(service, rec["key"], answer)
+        elif kind in ("query", "search"):
+            server.add_recorded_list(service, _list_texts(service, kind, body, rec["request_url"]), answer)
+    return chosen
 
 
 def atom_feed(records: list[dict]) -> str:

@@ -21,15 +21,16 @@ from bibkit import latex
 from bibkit.latex import braced_end, braces_balanced
 from bibkit.dates import MONTHS, format_edtf, parse_bibtex_date, parse_edtf, parse_month
 from bibkit.diagnostics import Reporter
+from bibkit.formats.bibtex_layout import DEFAULT as DEFAULT_LAYOUT, Layout
 from bibkit.formats.bibtex_fields import (
     CONTAINER_FIELD, DATE_FIELDS, ID_FIELDS, NAME_FIELDS, OUT_DATES,
-    OUT_NAMES, OUT_TEXT, PERIODICAL_TYPES, PUBLISHER_FIELD, TEXT_FIELDS, VERBATIM_FIELDS,
+    OUT_NAMES, OUT_TEXT, PARAGRAPH_FIELDS, PERIODICAL_TYPES, PUBLISHER_FIELD, TEXT_FIELDS, VERBATIM_FIELDS,
 )
-from bibkit.identifiers import normalize_doi, normalize_pmid, parse_arxiv
+from bibkit.identifiers import normalize_doi, normalize_pmid, parse_arxiv, written_doi
 from bibkit.model import Comment, Date, Entry, Library, Preamble, Source, StringDef, Text
 from bibkit.names import format_names, parse_names
 from bibkit.parallel import job_count, map_forked, slices
-from bibkit.types import bibtex_type_for, csl_type_from_bibtex
+from bibkit.types import CSL_TYPES, bibtex_type_for, csl_type_from_bibtex
 
 # bibtexparser logs every failed block; we report those ourselves as file:line problems
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -41,6 +42,7 @@ _BAD_KEY_CHARS = re.compile(r"[\s\"#%'(),={}\\~]")
 
 
 _DATE_PARTS = frozenset(("year", "month", "day", "date"))
+SUBTYPE_FIELD = "entrysubtype"  # BibLaTeX's; a CSL type name there is the entry's CSL type
 INFERRED_FIELD = "bibkit-inferred"  # names the dates bibkit inferred (Date.inferred)
 # every source field with a canonical slot; all others go to ``extra`` as they are
 _MAPPED = frozenset(_DATE_PARTS | set(NAME_FIELDS) | set(DATE_FIELDS) | ID_FIELDS | set(TEXT_FIELDS))
@@ -530,7 +532,10 @@ class BibTeXReader:
             return
         slot = TEXT_FIELDS.get(fname)
         if slot and slot not in entry.fields:
-            text = latex.decode(value, protect=True) if fname not in VERBATIM_FIELDS else Text(value)
+            if fname in VERBATIM_FIELDS:
+                text = Text(value)
+            else:  # an abstract keeps its paragraph breaks
+                text = latex.decode(value, protect=True, paragraphs=slot in PARAGRAPH_FIELDS)
             if latex.count_stray_braces(text):
                 self.report.error(line, f"field {field.key!r} has an unmatched '}}'; it was dropped from the value", "stray-brace")
             entry.fields[slot] = text
@@ -575,6 +580,9 @@ class BibTeXReader:
 
     def _finish(self, entry: Entry) -> None:
         """Resolve what needs several fields: the issued date, arXiv eprints, issue numbers."""
+        subtype = entry.extra.get(SUBTYPE_FIELD)
+        if subtype is not None and subtype.strip() in CSL_TYPES and subtype.strip() != entry.type:
+            entry.type = subtype.strip()  # kept in extra too: written back as it was
         pending = entry.meta.pop("_bibtex_pending", {})
         line = entry.source.line if entry.source else None
         if pending:
@@ -683,18 +691,21 @@ class BibTeXWriter:
     """Canonical entries -> BibTeX or BibLaTeX text.
 
     ``unicode``: write UTF-8 instead of LaTeX escapes. Non-entry blocks (``@string``,
-    ``@preamble``, comments) are written back in their place.
+    ``@preamble``, comments) are written back in their place. ``layout``
+    (:class:`bibkit.formats.bibtex_layout.Layout`) places what is written; ``indent`` is kept
+    for callers that only change that.
     """
 
     #: from this many blocks on, slices are written by forked children (bibkit.parallel)
     PARALLEL_MIN_BLOCKS = 20_000
 
     def __init__(self, flavour: str = "bibtex", unicode: bool = False, indent: str = "  ",
-                 jobs: int | None = None):
+                 jobs: int | None = None, layout: Layout | None = None):
         self.flavour = flavour
         self.biblatex = flavour == "biblatex"
         self.unicode = unicode
-        self.indent = indent
+        self.layout = layout or (DEFAULT_LAYOUT if indent == "  " else Layout(indent=indent))
+        self.indent = self.layout.indent
         self.jobs = jobs
 
     def dump(self, library: Library) -> str:
@@ -706,7 +717,7 @@ class BibTeXWriter:
             written = [self._dump_blocks(blocks)]
         if not any(wrote for wrote, _ in written):
             return ""
-        return "\n\n".join(text for _, text in written if text) + "\n"
+        return self.layout.separator.join(text for _, text in written if text) + "\n"
 
     def _dump_blocks(self, blocks: list) -> tuple[bool, str]:
         """(whether any block was written, the non-empty ones joined): slices join alike."""
@@ -721,7 +732,7 @@ class BibTeXWriter:
                 parts.append(f"@preamble{{{block.value.strip()}}}")
             elif isinstance(block, Comment):
                 parts.append(self.comment(block))
-        return bool(parts), "\n\n".join(p for p in parts if p)
+        return bool(parts), self.layout.separator.join(p for p in parts if p)
 
     def block(self, block) -> str:
         """One block (entry, ``@string``, ``@preamble`` or comment) as written in a file."""
@@ -746,13 +757,13 @@ class BibTeXWriter:
     def entry(self, entry: Entry) -> str:
         fields = self.fields(entry)
         etype = bibtex_type_for(entry.type, entry.source_type, self.biblatex)
+        if self.biblatex and csl_type_from_bibtex(etype) != entry.type and entry.type in CSL_TYPES \
+                and not any(name.lower() == SUBTYPE_FIELD for name, _ in fields):
+            # a CSL type BibLaTeX has no entry type for (a preprint "article", an "event"): say
+            # it in entrysubtype, which biber passes to styles and the reader reads back
+            fields.append((SUBTYPE_FIELD, "{" + entry.type + "}"))
         key = safe_key(entry.key or "")
-        lines = [f"@{etype}{{{key},"]
-        for name, value in fields:
-            lines.append(f"{self.indent}{name} = {value},")
-        lines[-1] = lines[-1].rstrip(",") if fields else lines[-1]
-        lines.append("}")
-        return "\n".join(lines)
+        return self.layout.entry(etype, key, fields)
 
     def _text(self, value: str) -> str:
         return _wrap(latex.encode(value, self.unicode))
@@ -840,9 +851,10 @@ class BibTeXWriter:
 
     def _identifiers(self, entry: Entry, out: dict[str, str]) -> None:
         ids = entry.ids
-        verbatim = entry.meta.get("bibtex_verbatim", {})
+        verbatim = entry.meta.get("bibtex_verbatim", {}).get("doi")
         if ids.doi:
-            out["doi"] = _wrap(verbatim.get("doi", ids.doi))
+            same = verbatim is not None and normalize_doi(verbatim) == ids.doi
+            out["doi"] = _wrap(verbatim if same else written_doi(entry))
         if ids.arxiv:
             out["eprint"] = "{" + ids.arxiv + ids.arxiv_version + "}"
             if self.biblatex:
@@ -871,8 +883,9 @@ class BibTeXExporter:
     primary = True
     description = "BibTeX (.bib) for bibtex and natbib; LaTeX escapes unless unicode=True"
 
-    def dump(self, library: Library, unicode: bool = False, jobs: int | None = None, **_options) -> str:
-        return BibTeXWriter("bibtex", unicode, jobs=jobs).dump(library)
+    def dump(self, library: Library, unicode: bool = False, jobs: int | None = None,
+             layout: Layout | None = None, **_options) -> str:
+        return BibTeXWriter("bibtex", unicode, jobs=jobs, layout=layout).dump(library)
 
 
 class BibLaTeXExporter:
@@ -881,5 +894,6 @@ class BibLaTeXExporter:
     primary = False
     description = "BibLaTeX (.bib) for biber: journaltitle, date, eprinttype"
 
-    def dump(self, library: Library, unicode: bool = False, jobs: int | None = None, **_options) -> str:
-        return BibTeXWriter("biblatex", unicode, jobs=jobs).dump(library)
+    def dump(self, library: Library, unicode: bool = False, jobs: int | None = None,
+             layout: Layout | None = None, **_options) -> str:
+        return BibTeXWriter("biblatex", unicode, jobs=jobs, layout=layout).dump(library)

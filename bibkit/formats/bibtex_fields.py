@@ -72,6 +72,9 @@ VERBATIM_FIELDS = {"url", "doi", "eprint", "file", "pdf", "urldate", "crossref",
                    "key", "bdsk-url-1", "bdsk-url-2", "bdsk-file-1", "local-url", "eprinttype",
                    "archiveprefix", "primaryclass", "eprintclass", "related", "xref"}
 
+# Canonical text variables whose blank lines are paragraph breaks, kept as "\n\n".
+PARAGRAPH_FIELDS = frozenset({"abstract"})
+
 # Types whose ``number`` is the issue of a periodical.
 PERIODICAL_TYPES = {"article-journal", "article-magazine", "article-newspaper", "periodical"}
 

@@ -15,12 +15,24 @@ The rules, in the order they are applied (each pair's verdict says which rule an
    reported with rule ``preprint-published``.
 3. **Fuzzy**, only for entries that no identifier decides: normalised titles (LaTeX already
    decoded, transliterated to ASCII, case and punctuation folded) at least ``threshold`` similar
-   (rapidfuzz ``ratio``), years within one, and at least one shared author family name
-   (corporate names compared whole). Short titles (three significant words or fewer) and
-   entries without authors need a near-identical title (``>= 97``). Titles that differ in a
-   number ("Part I" / "Part II", "part one" / "part three", "... 2" / "... 3"), web pages at
-   different URLs, and entries whose first pages, volumes, issues or editions differ, are
-   distinct works (volumes of one multi-volume book, issues of one magazine).
+   (rapidfuzz ``ratio``), years within one, and enough shared authors (the same first author, or
+   half of the shorter list; corporate names compared whole). Short titles (three significant
+   words or fewer) and entries without authors need a near-identical title (``>= 97``). Titles
+   that differ in a number ("Part I" / "Part II", "1st" / "2nd", "... 2" / "... 3") or by a word
+   that makes another record ("Erratum", "Corrigendum", "Reply", "Comment on", "Supplementary
+   material", "Extended version", "Proofs"), web pages at different URLs, entries whose first
+   pages, volumes, issues, editions or ISBNs differ, a book beside an article, chapter or thesis,
+   a thesis beside a paper, code/data/supplementary records beside anything else, and papers in
+   two different venues (two crossrefs, two journals or proceedings; a journal article and a
+   conference paper of one title) are distinct works. A preprint server (arXiv, CoRR, ...) is
+   not a venue. These rules live in :mod:`bibkit.transforms.distinct_works`.
+4. **Groups form by complete linkage**, never by chaining: entries joined by an equal DOI or
+   arXiv id are one "atom"; a further link joins two groups only when every atom of one has
+   direct evidence (an identifier or the fuzzy test) with every atom of the other and no pair
+   across them conflicts. So "Deep learning" (LeCun, Bengio, Hinton; Nature 2015) and "Deep
+   Learning" (Goodfellow, Bengio, Courville; MIT Press 2016) never meet through their
+   duplicates. ``tests/data/dedupe_lookalikes.json`` holds 89 hand-judged look-alike pairs from
+   real bibliographies that pin this down (``tests/test_dedupe_precision.py``).
 
 Candidate pairs come from blocking, never from all pairs: each title contributes keys made of
 its rarest tokens (by frequency in the input), so only entries sharing rare title words are
@@ -44,9 +56,14 @@ from typing import Sequence
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
+from bibkit.identifiers import isbn13
 from bibkit.keypattern import FUNCTION_WORDS
 from bibkit.keys import canonical_order
 from bibkit.model import Entry
+from bibkit.transforms.distinct_works import (
+    IN_VENUE_TYPES, SERIAL_TYPES, authors_agree, crossref_key, crossref_parents, kinds_differ,
+    title_markers_differ, venues_differ, work_kind,
+)
 
 DEFAULT_THRESHOLD = 90.0
 AUTHORLESS_THRESHOLD = 97.0
@@ -68,6 +85,7 @@ _PAGE_SPLIT = re.compile(r"[-–—,]")
 _VERSION = re.compile(r"v\d+$")
 _NOT_ISBN = re.compile(r"[^0-9X]")
 _DIGITS = re.compile(r"\d+")
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _ROMAN_CHARS = frozenset("ivxlc")
 _BLOCK_CAP = 400  # above this many members a block is compared only within equal years
 
@@ -149,22 +167,29 @@ class _Features:
     container: str
     parts: tuple  # (volume, issue, edition), normalised, "" when absent
     web_url: str  # the URL of a web page (for pages the URL is the identity)
+    first_family: str = ""  # the first author's (or editor's) family name, folded
+    kind: str = ""  # "book" or "article" when the type says which; "" otherwise
+    in_venue: bool = False  # a paper or chapter: its container names where it was published
+    venue_ref: str = ""  # the key its ``crossref`` names (a proceedings entry of the same file)
+    serial: bool = False  # a journal (magazine, newspaper) article rather than a conference paper
 
     @property
     def is_preprint(self) -> bool:
         return bool(self.arxiv or self.preprint_doi)
 
 
-def _features(entry: Entry) -> _Features:
+def _features(entry: Entry, parent: Entry | None = None) -> _Features:
+    """``parent``: the entry its ``crossref`` names, which holds the venue and often the year."""
     fields = entry.fields
     title = normalize_title(fields.get("title", ""))
     words = title.split()
     tokens = tuple(t for t in words if t not in FUNCTION_WORDS)
-    numbers = frozenset(_NUMBER_WORDS.get(t, t) for t in words
-                        if t.isdigit() or t in _NUMBER_WORDS
+    numbers = frozenset(_ORDINAL.sub(r"\1", _NUMBER_WORDS.get(t, t)) for t in words
+                        if t.isdigit() or t in _NUMBER_WORDS or _ORDINAL.match(t)
                         or (len(t) < 6 and _ROMAN_CHARS.issuperset(t) and _ROMAN.match(t)))
     people = entry.names.get("author") or entry.names.get("editor")
-    families = frozenset(f for f in (_family(n) for n in people.names) if f) if people else frozenset()
+    family_list = [f for f in (_family(n) for n in people.names) if f] if people else []
+    families = frozenset(family_list)
     doi = entry.ids.doi.lower()
     arxiv = entry.ids.arxiv.lower()
     preprint_doi = ""
@@ -175,17 +200,44 @@ def _features(entry: Entry) -> _Features:
             arxiv = _VERSION.sub("", m.group(1))
     isbn = entry.ids.isbn
     if isbn:
-        isbn = _NOT_ISBN.sub("", isbn.upper()) if entry.type in WHOLE_WORK_TYPES else ""
+        isbn = isbn13(_NOT_ISBN.sub("", isbn.upper())) if entry.type in WHOLE_WORK_TYPES else ""
     page = fields.get("page", "")
     if page:
         page = _PAGE_SPLIT.split(page, maxsplit=1)[0].strip().lower()
     container = fields.get("container-title", "")
     issued = entry.dates.get("issued")
+    if parent is not None:
+        container = container or parent.fields.get("container-title") or parent.fields.get("title", "")
+        issued = issued or parent.dates.get("issued")
     year = issued.start.year if issued is not None and issued.start is not None else None
     parts = tuple(_part(fields.get(name, "")) for name in ("volume", "issue", "edition"))
     web_url = entry.ids.url.rstrip("/").lower() if entry.type in WEB_TYPES else ""
     return _Features(title, tokens, numbers, year, families, doi, preprint_doi, arxiv, isbn, page,
-                     _normalize_container(container) if container else "", parts, web_url)
+                     _normalize_container(container) if container else "", parts, web_url,
+                     family_list[0] if family_list else "", work_kind(entry), entry.type in IN_VENUE_TYPES,
+                     crossref_key(entry), entry.type in SERIAL_TYPES)
+
+
+def hard_conflict(a: "_Features", b: "_Features") -> str:
+    """Why two entries cannot be one work whatever else links them ("" when nothing says so)."""
+    why = _ids_distinct(a, b)
+    if why:
+        return why
+    if a.isbn and b.isbn and a.isbn != b.isbn:
+        return "different ISBNs"
+    if kinds_differ(a.kind, b.kind):
+        return f"a {a.kind} and a {b.kind}"
+    for name, x, y in zip(("volumes", "issues", "editions"), a.parts, b.parts):
+        if x and y and x != y:
+            return f"different {name}"
+    if a.numbers != b.numbers:
+        return "titles differ in a number (part, volume)"
+    marker = title_markers_differ(a.title, b.title)
+    if marker:
+        return f"only one title says {marker!r}"
+    if venues_differ(a, b):
+        return "published in different venues"
+    return ""
 
 
 @lru_cache(maxsize=1 << 16)
@@ -268,6 +320,8 @@ def _same_book(a: _Features, b: _Features) -> bool:
     """An equal ISBN with unrelated titles is a copy-paste error, not one book; volumes differ too."""
     if any(x and y and x != y for x, y in zip(a.parts, b.parts)) or a.numbers != b.numbers:
         return False
+    if a.title and b.title and title_markers_differ(a.title, b.title):
+        return False
     if not (a.title and b.title) or fuzz.token_set_ratio(a.title, b.title) >= 60:
         return True
     initials = lambda t: "".join(w[0] for w in t.split())  # noqa: E731  ("TAOCP")
@@ -299,6 +353,17 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
         return 0.0, "titles not similar enough"
     if not authorless and not (a.families & b.families):
         return 0.0, "no shared author"
+    if not authorless and not authors_agree(a, b):
+        return 0.0, "too few shared authors (first authors differ)"
+    if kinds_differ(a.kind, b.kind):
+        return 0.0, f"a {a.kind} and a {b.kind}"
+    if a.isbn and b.isbn and a.isbn != b.isbn:
+        return 0.0, "different ISBNs"
+    marker = title_markers_differ(a.title, b.title)
+    if marker:
+        return 0.0, f"only one title says {marker!r}"
+    if venues_differ(a, b):
+        return 0.0, "published in different venues"
     if len(a.tokens) <= 2 and a.container and b.container and fuzz.ratio(a.container, b.container) < threshold:
         return 0.0, "short generic title in different containers"
     return float(score), "authorless: title and year" if authorless else "title, year and author"
@@ -355,7 +420,7 @@ def _candidate_pairs(feats: Sequence[_Features], order: Sequence[int]):
 
 def find_duplicates(entries: Sequence[Entry], threshold: float = DEFAULT_THRESHOLD, *,
                     order: Sequence[int] | None = None) -> list[DuplicateGroup]:
-    """Groups of entries that describe the same work (groups of two or more, transitive).
+    """Groups of entries that describe the same work (groups of two or more, complete linkage).
 
     Stable API (used by ``bibkit check``): groups are sorted by their first index, indices
     ascend within a group, and each group lists the matches (rule, score) that joined it.
@@ -366,7 +431,8 @@ def find_duplicates(entries: Sequence[Entry], threshold: float = DEFAULT_THRESHO
 
 
 def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence[int] | None) -> list[DuplicateGroup]:
-    feats = [_features(e) for e in entries]
+    parents = crossref_parents(entries)
+    feats = [_features(e, parents.get(i)) for i, e in enumerate(entries)]
     if order is None:
         order = canonical_order(entries)
     rank = {i: r for r, i in enumerate(order)}
@@ -381,8 +447,9 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
         uf.union(a, b)
         matches.append(Match(min(a, b), max(a, b), rule, score, detail))
 
-    # 1. identifiers: equal DOI joins whatever else the entries say; arXiv and ISBN respect DOIs
-    for attr, rule in (("doi", "doi"), ("preprint_doi", "doi"), ("arxiv", "arxiv"), ("isbn", "isbn")):
+    # 1. identifiers: an equal DOI (or arXiv id) is one work whatever else the entries say; these
+    # groups are the "atoms" the later rules join whole or not at all
+    for attr, rule in (("doi", "doi"), ("preprint_doi", "doi"), ("arxiv", "arxiv")):
         first: dict[str, int] = {}
         for i in order:
             value = getattr(feats[i], attr)
@@ -393,12 +460,88 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
                 named = rule
                 if rule == "arxiv" and bool(feats[i].doi) != bool(feats[j].doi):
                     named = "preprint-published"
-                if rule == "isbn" and not _same_book(feats[i], feats[j]):
-                    continue
                 link(j, i, named, 100.0, f"same {attr.replace('_', ' ')} {value}", force=(rule == "doi"))
             else:
                 first[value] = i
-    # 2-3. fuzzy candidates from blocking; identifiers veto, preprint/published pairs are named
+    atoms: dict[int, list[int]] = defaultdict(list)
+    for i in order:
+        atoms[uf.find(i)].append(i)
+    groups: dict[int, list[list[int]]] = {root: [members] for root, members in atoms.items()}
+    evidence_cache: dict[tuple[int, int], bool] = {}
+    conflict_cache: dict[tuple[int, int], bool] = {}
+    version: dict[int, int] = defaultdict(int)  # bumped when a group grows
+    refused: set[tuple[int, int, int, int]] = set()
+
+    def evidence(x: int, y: int) -> bool:
+        """Direct evidence that x and y are one work (an identifier or the fuzzy test)."""
+        pair = (x, y) if x < y else (y, x)
+        known = evidence_cache.get(pair)
+        if known is None:
+            fx, fy = feats[x], feats[y]
+            if hard_conflict(fx, fy):
+                known = False
+            elif fx.isbn and fx.isbn == fy.isbn and _same_book(fx, fy):
+                known = True
+            else:
+                known = bool(fuzzy_score(fx, fy, threshold)[0])
+            evidence_cache[pair] = known
+        return known
+
+    def joinable(a: int, b: int) -> bool:
+        """Complete linkage: every atom of one group has evidence with every atom of the other.
+
+        Single-link chaining is what let "Deep learning" (Nature 2015) and "Deep Learning" (MIT
+        Press 2016) meet through their duplicates; here a third entry joins only a group all of
+        whose works it matches, and no member of either may conflict (DOIs, ISBNs, book and
+        article, volumes, editions, "Erratum").
+        """
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            return True
+        if not uf.can_join(a, b):
+            return False
+        # a refusal stands until one of the two groups changes (many pairs link the same groups)
+        tried = (ra, version[ra], rb, version[rb]) if ra < rb else (rb, version[rb], ra, version[ra])
+        if tried in refused:
+            return False
+        for atom_a in groups[ra]:
+            for atom_b in groups[rb]:
+                if any(conflict(x, y) for x in atom_a for y in atom_b) \
+                        or not any(evidence(x, y) for x in atom_a for y in atom_b):
+                    refused.add(tried)
+                    return False
+        return True
+
+    def conflict(x: int, y: int) -> bool:
+        pair = (x, y) if x < y else (y, x)
+        known = conflict_cache.get(pair)
+        if known is None:
+            known = conflict_cache[pair] = bool(hard_conflict(feats[x], feats[y]))
+        return known
+
+    def join(a: int, b: int, rule: str, score: float, detail: str) -> None:
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb or not joinable(a, b):
+            return
+        link(a, b, rule, score, detail)
+        root = uf.find(a)
+        merged = groups.pop(ra) + groups.pop(rb)
+        groups[root] = merged
+        version[root] = version.get(ra, 0) + version.get(rb, 0) + 1
+
+    # 2. ISBNs of whole books, when the titles agree
+    first_isbn: dict[str, int] = {}
+    for i in order:
+        value = feats[i].isbn
+        if not value:
+            continue
+        if value in first_isbn:
+            j = first_isbn[value]
+            if _same_book(feats[i], feats[j]):
+                join(j, i, "isbn", 100.0, f"same isbn {value}")
+        else:
+            first_isbn[value] = i
+    # 3. fuzzy candidates from blocking; identifiers veto, preprint/published pairs are named
     verdicts = []
     for a, b in _candidate_pairs(feats, order):
         fa, fb = feats[a], feats[b]
@@ -407,13 +550,14 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
         score, why = fuzzy_score(fa, fb, threshold)
         if not score:
             continue
+        evidence_cache[(a, b) if a < b else (b, a)] = True
         pair_rule = "fuzzy"
         if (fa.is_preprint and not fa.doi and fb.doi) or (fb.is_preprint and not fb.doi and fa.doi):
             pair_rule = "preprint-published"
         verdicts.append((-score, a, b, pair_rule, why))
     verdicts.sort(key=lambda v: (v[0], rank[v[1]], rank[v[2]]))  # best scores first, then content order
     for neg, a, b, pair_rule, why in verdicts:
-        link(a, b, pair_rule, round(-neg, 1), why)
+        join(a, b, pair_rule, round(-neg, 1), why)
 
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(entries)):
@@ -421,9 +565,9 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
     by_root: dict[int, list[Match]] = defaultdict(list)
     for m in matches:
         by_root[uf.find(m.a)].append(m)
-    groups = []
+    result = []
     for root, idx in members.items():
         if len(idx) > 1:
-            groups.append(DuplicateGroup(idx, [entries[i] for i in idx], sorted(by_root[root], key=lambda m: (m.a, m.b))))
-    groups.sort(key=lambda g: g.indices[0])
-    return groups
+            result.append(DuplicateGroup(idx, [entries[i] for i in idx], sorted(by_root[root], key=lambda m: (m.a, m.b))))
+    result.sort(key=lambda g: g.indices[0])
+    return result

@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from bibkit.enrich.convert import clean_markup, first
-from bibkit.enrich.http import HttpClient, SourceError
+from bibkit.enrich.http import HttpClient, SourceError, read_each
 from bibkit.enrich.sources.base import Record
 from bibkit.formats.csljson import csl_to_entry
 from bibkit.identifiers import normalize_doi
@@ -19,10 +19,53 @@ TYPES = {
     "journal-article": "article-journal", "proceedings-article": "paper-conference",
     "book-chapter": "chapter", "book-section": "chapter", "book-part": "chapter",
     "book": "book", "monograph": "book", "edited-book": "book", "reference-book": "book",
-    "book-set": "book", "posted-content": "article", "report": "report", "dataset": "dataset",
-    "dissertation": "thesis", "standard": "standard", "reference-entry": "entry-encyclopedia",
-    "peer-review": "review", "proceedings": "book", "journal-issue": "periodical",
+    "book-set": "book", "posted-content": "article", "report": "report", "report-component": "report",
+    "dataset": "dataset", "dissertation": "thesis", "standard": "standard",
+    "reference-entry": "entry-encyclopedia", "peer-review": "review", "proceedings": "book",
+    "journal-issue": "periodical", "journal": "periodical",
 }
+#: ``posted-content`` subtypes (Crossref's deposit schema) that name a more precise CSL type;
+#: preprints, working papers, letters and "other" stay ``article``
+POSTED_SUBTYPES = {"blog": "post-weblog", "dissertation": "thesis", "report": "report", "review": "review"}
+#: Crossref's dates of publication, most general first (``issued`` is the earliest of the
+#: others). ``created``, ``deposited`` and ``indexed`` say when the DOI's metadata was
+#: registered or refreshed, not when the work appeared, so they are never read as a date.
+PUBLICATION_DATES = ("issued", "published", "published-print", "published-online", "posted")
+
+
+def csl_type(kind: str, subtype: str | None = None) -> str:
+    """Crossref's type (and ``posted-content`` subtype) as a CSL type; ``document`` when unknown."""
+    kind = str(kind or "")
+    if kind == "posted-content" and subtype:
+        return POSTED_SUBTYPES.get(str(subtype).replace("_", "-"), "article")
+    return TYPES.get(kind, "document")
+
+
+def date_parts(value) -> list[int] | None:
+    """A Crossref/CSL date's first ``date-parts`` as ints; None for ``[[null]]`` and the like."""
+    parts = value.get("date-parts") if isinstance(value, dict) else None
+    if not isinstance(parts, list) or not parts or not isinstance(parts[0], list):
+        return None
+    out = []
+    for part in parts[0]:
+        try:
+            out.append(int(part))
+        except (TypeError, ValueError):
+            break  # a missing month ends the date there: [2003, null] is 2003
+    return out or None
+
+
+def id_list(value) -> str:
+    """ISSN/ISBN as one or several values (Crossref sends a list) -> "a, b" (the form .bib files use)."""
+    values = value if isinstance(value, list) else [value]
+    seen: list[str] = []
+    for item in values:
+        text = str(item or "").strip()
+        if text and text not in seen:
+            seen.append(text)
+    return ", ".join(seen)
+
+
 _NAME_ROLES = ("author", "editor", "translator", "chair")
 
 
@@ -35,7 +78,7 @@ def _name(data: dict) -> dict:
 
 def work_to_csl(work: dict) -> dict:
     """A Crossref work (the ``message`` of ``/works/{doi}``) as a CSL-JSON item."""
-    item: dict = {"type": TYPES.get(str(work.get("type", "")), "document")}
+    item: dict = {"type": csl_type(work.get("type", ""), work.get("subtype"))}
     title = clean_markup(first(work.get("title")) or "")
     subtitle = clean_markup(first(work.get("subtitle")) or "")
     if title:
@@ -48,25 +91,25 @@ def work_to_csl(work: dict) -> dict:
         value = first(work.get(crossref_key))
         if value:
             item[csl_key] = clean_markup(str(value))
-    if item.get("container-title-short") == item.get("container-title"):
-        item.pop("container-title-short")
+    if "container-title-short" in item and item["container-title-short"] == item.get("container-title"):
+        del item["container-title-short"]
     for role in _NAME_ROLES:
         names = [_name(n) for n in work.get(role) or [] if isinstance(n, dict)]
         names = [n for n in names if n]
         if names:
             item[role] = names
-    for date_key in ("issued", "published-print", "published-online", "published", "posted", "created"):
-        parts = (work.get(date_key) or {}).get("date-parts") if isinstance(work.get(date_key), dict) else None
-        if parts and parts[0] and parts[0][0]:
-            item["issued"] = {"date-parts": [[int(p) for p in parts[0] if p]]}
+    for date_key in PUBLICATION_DATES:
+        parts = date_parts(work.get(date_key))
+        if parts:
+            item["issued"] = {"date-parts": [parts]}
             break
     doi = normalize_doi(str(work.get("DOI", "")))
     if doi:
         item["DOI"] = doi
     for key in ("ISSN", "ISBN"):
-        value = first(work.get(key))
+        value = id_list(work.get(key))
         if value:
-            item[key] = str(value)
+            item[key] = value
     return item
 
 
@@ -112,4 +155,5 @@ class CrossrefSource:
         items = message.get("items") if isinstance(message, dict) else None
         if not isinstance(items, list):
             raise SourceError(self.name, f"malformed answer from {got.url}: no 'message.items' list", "malformed")
-        return [self._record(w, got.time, got.url) for w in items if isinstance(w, dict)]
+        return read_each(self.name, [w for w in items if isinstance(w, dict)],
+                         lambda work: self._record(work, got.time, got.url))

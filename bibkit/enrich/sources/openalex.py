@@ -10,16 +10,56 @@ import re
 from urllib.parse import quote
 
 from bibkit.enrich.convert import clean_markup, iso_date, name_from_display
-from bibkit.enrich.http import HttpClient, SourceError
+from bibkit.enrich.http import HttpClient, SourceError, read_each
 from bibkit.enrich.sources.base import Record
 from bibkit.enrich.sources.crossref import TYPES as CROSSREF_TYPES
+from bibkit.enrich.sources.crossref import csl_type as crossref_csl_type
 from bibkit.enrich.sources.doi import ARXIV_DOI_PREFIX
 from bibkit.formats.csljson import csl_to_entry
 from bibkit.identifiers import normalize_doi, parse_arxiv
 
+#: OpenAlex's own work types (https://docs.openalex.org/api-entities/works/work-object#type)
 TYPES = {"article": "article-journal", "preprint": "article", "book": "book",
          "book-chapter": "chapter", "dissertation": "thesis", "dataset": "dataset",
-         "report": "report", "review": "article-journal", "standard": "standard"}
+         "report": "report", "review": "article-journal", "standard": "standard",
+         "conference-paper": "paper-conference", "letter": "article-journal", "editorial": "article-journal",
+         "erratum": "article-journal", "retraction": "article-journal", "peer-review": "review",
+         "reference-entry": "entry-encyclopedia"}
+#: source types whose name is the container of the works they host; a repository or an
+#: ebook platform only hosts a copy, a book series is a collection, not a container
+CONTAINER_SOURCES = ("journal", "conference")
+#: Crossref types (a location's ``raw_type``) whose works sit inside a named container
+CONTAINED_RAW_TYPES = ("journal-article", "proceedings-article", "book-chapter", "book-section", "book-part",
+                       "reference-entry")
+
+
+def work_type(work: dict) -> str:
+    """The CSL type: Crossref's type when OpenAlex kept it (older records' ``type_crossref``),
+    else OpenAlex's own type, else the primary location's ``raw_type`` when that is Crossref's."""
+    if work.get("type_crossref") in CROSSREF_TYPES:
+        return CROSSREF_TYPES[work["type_crossref"]]
+    kind = TYPES.get(str(work.get("type") or ""))
+    if kind:
+        return kind
+    raw = str((work.get("primary_location") or {}).get("raw_type") or "")
+    return crossref_csl_type(raw) if raw in CROSSREF_TYPES else "document"
+
+
+def container(work: dict) -> tuple[str, str]:
+    """(container title, ISSN-L) of the primary location.
+
+    Current records often have ``source: null`` for books and proceedings; the venue is then only
+    in ``raw_source_name``, which is read when ``raw_type`` says the work sits in a container.
+    """
+    location = work.get("primary_location") or {}
+    source = location.get("source") or {}
+    if source:
+        if source.get("type") in CONTAINER_SOURCES and source.get("display_name"):
+            return str(source["display_name"]), str(source.get("issn_l") or "")
+        return "", ""
+    if location.get("raw_source_name") and location.get("raw_type") in CONTAINED_RAW_TYPES:
+        return str(location["raw_source_name"]), ""
+    return "", ""
 
 
 def _arxiv_of(work: dict) -> str:
@@ -54,8 +94,7 @@ def published_location(work: dict) -> str:
 
 def work_to_csl(work: dict) -> dict:
     """An OpenAlex work as a CSL-JSON item."""
-    kind = CROSSREF_TYPES.get(str(work.get("type_crossref", ""))) or TYPES.get(str(work.get("type", "")), "document")
-    item: dict = {"type": kind}
+    item: dict = {"type": work_type(work)}
     title = clean_markup(str(work.get("title") or work.get("display_name") or ""))
     if title:
         item["title"] = title
@@ -70,12 +109,15 @@ def work_to_csl(work: dict) -> dict:
     issued = iso_date(str(work.get("publication_date") or work.get("publication_year") or ""))
     if issued:
         item["issued"] = issued
-    source = ((work.get("primary_location") or {}).get("source") or {})
     arxiv = _arxiv_of(work)
-    if source.get("display_name") and not (arxiv and "arxiv" in str(source["display_name"]).lower()):
-        item["container-title"] = str(source["display_name"])
-        if source.get("issn_l"):
-            item["ISSN"] = str(source["issn_l"])
+    venue, issn = container(work)
+    if venue and not (arxiv and "arxiv" in venue.lower()):
+        item["container-title"] = venue
+        if issn:
+            item["ISSN"] = issn
+    host = ((work.get("primary_location") or {}).get("source") or {}).get("host_organization_name")
+    if host and not (arxiv and "cornell" in str(host).lower()):
+        item["publisher"] = str(host)  # the source's host organisation: its publisher
     biblio = work.get("biblio") or {}
     for key in ("volume", "issue"):
         if biblio.get(key):
@@ -139,4 +181,5 @@ class OpenAlexSource:
         results = data.get("results") if isinstance(data, dict) else None
         if not isinstance(results, list):
             raise SourceError(self.name, f"malformed answer from {got.url}: no 'results' list", "malformed")
-        return [self._record(w, got.time, got.url) for w in results if isinstance(w, dict)]
+        return read_each(self.name, [w for w in results if isinstance(w, dict)],
+                         lambda work: self._record(work, got.time, got.url))

@@ -1,0 +1,127 @@
+"""What an export could not write: values the target format has no place for, named, never silent.
+
+Each built-in exporter's mapping is mirrored here as one question, "which of this entry's values
+does it leave out?", answered in the source's own field names (``mynote``, ``pmid``). The CLI
+turns the answers into ``file:line: key: field 'mynote' has no place in RIS, not written`` (or
+one summary line per field name when many entries lose it). A third-party exporter can answer
+for itself with an ``unplaced(entry) -> list[str]`` method.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Callable, Iterable
+
+from bibkit.diagnostics import Problem
+from bibkit.model import Entry, Library
+
+#: how many entries may lose one field before their lines fold into one summary line
+SUMMARY_AFTER = 3
+LABELS = {"ris": "RIS", "csljson": "CSL-JSON", "cslyaml": "CSL-YAML", "bibtex": "BibTeX", "biblatex": "BibLaTeX"}
+
+
+def _source_name(entry: Entry, slot: str, fallback: str | None = None) -> str:
+    return entry.field_names.get(slot) or fallback or slot
+
+
+def _ris(entry: Entry) -> list[str]:
+    from bibkit.formats import ris_tags as T
+
+    lost: list[str] = []
+    spelled = entry.field_names if entry.source and entry.source.format == "ris" else {}
+    for role, names in entry.names.items():
+        if names and not (T.NAME_TAGS.get(spelled.get(role, "")) == role or T.OUT_NAMES.get(role)):
+            lost.append(_source_name(entry, role))
+    for var, value in entry.fields.items():
+        if var in ("page", "keyword") or not str(value).strip():
+            continue
+        if not (T.TEXT_TAGS.get(spelled.get(var, "")) == var or T.OUT_TEXT.get(var)):
+            lost.append(_source_name(entry, var))
+    for role, date in entry.dates.items():
+        if date and not (T.DATE_TAGS.get(spelled.get(role, "")) == role or T.OUT_DATES.get(role)):
+            lost.append(_source_name(entry, role))
+    ids = entry.ids
+    if ids.pmid:
+        lost.append("pmid")
+    if ids.pmcid:
+        lost.append("pmcid")
+    if ids.arxiv and ids.url:
+        lost.append(_source_name(entry, "eprint", "eprint"))
+    if ids.arxiv_class:
+        lost.append(_source_name(entry, "arxiv_class", "primaryclass"))
+    lost.extend(k for k, v in entry.extra.items() if not k.startswith(T.EXTRA_PREFIX) and str(v).strip())
+    return lost
+
+
+def _csl(entry: Entry) -> list[str]:
+    from bibkit.formats.csljson import DATE_VARIABLES, NAME_VARIABLES
+
+    lost = [_source_name(entry, role) for role, names in entry.names.items()
+            if names.names and role not in NAME_VARIABLES]
+    lost += [_source_name(entry, role) for role, date in entry.dates.items() if date and role not in DATE_VARIABLES]
+    return lost
+
+
+def _bib(flavour: str) -> Callable[[Entry], list[str]]:
+    def unplaced(entry: Entry) -> list[str]:
+        from bibkit.formats.bibtex import BibTeXWriter
+        from bibkit.formats.bibtex_fields import OUT_NAMES
+
+        writer = BibTeXWriter(flavour)
+        same = writer._same_flavour(entry)
+        taken = {(entry.field_names.get(role, OUT_NAMES.get(role, role)) if same else OUT_NAMES.get(role, role))
+                 for role in entry.names}
+        lost = []
+        for var, value in entry.fields.items():
+            fname = writer._text_field_name(entry, var)
+            if fname is None or fname in taken:
+                if str(value).strip():
+                    lost.append(_source_name(entry, var))
+                continue
+            taken.add(fname)
+        return lost
+    return unplaced
+
+
+BUILT_IN: dict[str, Callable[[Entry], list[str]]] = {
+    "ris": _ris, "csljson": _csl, "cslyaml": _csl, "bibtex": _bib("bibtex"), "biblatex": _bib("biblatex"),
+}
+
+
+def unplaced_values(entries: Iterable[Entry], format: str) -> list[tuple[Entry, str]]:
+    """(entry, source field name) for every value an export to ``format`` leaves out."""
+    from bibkit import registry
+
+    check = BUILT_IN.get(format)
+    if check is None:
+        exporter = registry.exporter(format)
+        check = getattr(exporter, "unplaced", None)
+        if check is None:
+            return []
+    return [(entry, name) for entry in entries for name in check(entry)]
+
+
+def loss_problems(library: Library, format: str, everything: bool = False) -> list[Problem]:
+    """The warnings for an export of ``library`` to ``format``.
+
+    One line per entry and field; a field name lost by more than SUMMARY_AFTER entries gets a
+    single summary line instead, unless ``everything`` (``--report``).
+    """
+    label = LABELS.get(format, format)
+    by_field: "OrderedDict[str, list[Entry]]" = OrderedDict()
+    for entry, name in unplaced_values(library.entries, format):
+        by_field.setdefault(name, []).append(entry)
+    out: list[Problem] = []
+    for name, entries in by_field.items():
+        if everything or len(entries) <= SUMMARY_AFTER:
+            for e in entries:
+                out.append(Problem(f"{e.key or '<no key>'}: field {name!r} has no place in {label}, not written",
+                                   e.source.file if e.source else "<input>", e.source.line if e.source else None,
+                                   "warning", "not-written"))
+        else:
+            first = entries[0]
+            out.append(Problem(
+                f"{first.key or '<no key>'} and {len(entries) - 1} more entries: field {name!r} has no place in "
+                f"{label}, not written (--report lists them all)",
+                first.source.file if first.source else "<input>", first.source.line if first.source else None,
+                "warning", "not-written"))
+    return out

@@ -1,0 +1,195 @@
+"""Cut a pasted reference list into references.
+
+Lists arrive in a few shapes, told apart from the whole text, not line by line:
+
+* **numbered** (``[1]``, ``1.``, ``(1)``, ``1)``): a line starting with the next number starts a
+  reference, other lines continue it;
+* **blank lines between references**: each block is one reference, its lines joined;
+* **hanging indents**: an unindented line starts a reference, indented lines continue it;
+* **wrapped with nothing marking the starts** (a PDF column pasted as is; recognised when a
+  quarter of the lines end where no reference can end): a line starts a reference when the
+  line before it ends like a reference (``.``, ``)``, a digit, a URL) and it begins like a list
+  of authors (``Smith, J.``, ``Smith J``, ``J. Smith``, ``SMITH``);
+* otherwise **one reference a line**, except that a line ending in a hyphen, or one that cannot
+  end a reference (a trailing ``,`` ``and`` ``&`` ``:``) followed by one that cannot start one
+  (a lower-case word, a page range), are joined.
+
+Joining undoes what copying from a PDF does: ``organi-`` + ``zation`` becomes ``organization``
+(a hyphen before a capital, ``Smith-`` + ``Jones``, is kept), and a URL or DOI broken at a line
+end is joined without a space. A heading line (``References``) is skipped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUMBER = re.compile(r"^\s*(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,4})[.)])\s+(?=\S)")
+_HEADING = re.compile(r"^\s*(?:references?|bibliography|literature(?: cited)?|works cited|"
+                      r"sources|literatur(?:verzeichnis)?|références|bibliographie|referencias)\s*:?\s*$",
+                      re.IGNORECASE)
+_URLISH = re.compile(r"(?:https?://|www\.|doi\.org/|10\.\d{4,9}/)\S*$", re.IGNORECASE)
+_NO_END = re.compile(r"(?:[,:;&(\[]|\band|\bet|\bin|\bof|\bthe)$", re.IGNORECASE)
+_NO_START = re.compile(r"^(?:[a-z]|\d+\s*[-\u2013]\s*\d+|[(\[]?\d+[)\]]?[,.:])")
+
+
+@dataclass
+class Reference:
+    """One reference: its text (lines joined), first line number (1-based) and printed number."""
+
+    text: str
+    line: int
+    number: str = ""
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t\u00a0"))
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join the lines of one reference, undoing line-end hyphenation and broken URLs."""
+    out = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif _URLISH.search(out) and not out.endswith((".", ",")) and not line[0].isupper():
+            out += line
+        elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[0].isalpha():
+            out = out[:-1] + line if line[0].islower() else out + line
+        else:
+            out += " " + line
+    return out
+
+
+def _strip_number(text: str) -> tuple[str, str]:
+    m = _NUMBER.match(text)
+    if not m:
+        return text, ""
+    return text[m.end():], next(g for g in m.groups() if g)
+
+
+def _numbered_starts(lines: list[str]) -> list[int] | None:
+    """Indexes of lines starting a numbered reference when the numbers run 1, 2, 3 ... (a
+    number may be missing); None when the list is not numbered."""
+    starts = []
+    expect = None
+    for i, line in enumerate(lines):
+        m = _NUMBER.match(line)
+        if not m:
+            continue
+        n = int(next(g for g in m.groups() if g))
+        if expect is None or expect <= n <= expect + 2:
+            starts.append(i)
+            expect = n + 1
+    nonblank = sum(1 for ln in lines if ln.strip())
+    if len(starts) >= 2 and len(starts) >= 0.2 * nonblank:
+        return starts
+    if len(starts) == 1 and nonblank <= 3:
+        return starts
+    return None
+
+
+def split_references(text: str) -> list[Reference]:
+    """The references of a pasted list, in order, each with the line it starts on."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None:
+        return []
+    if _HEADING.match(lines[first]):
+        lines[first] = ""
+    groups: list[tuple[int, list[str]]] = []  # (first line index, lines)
+    numbered = _numbered_starts(lines)
+    nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+    if numbered is not None:
+        starts = set(numbered)
+        for i in nonblank:
+            if i in starts or not groups:
+                groups.append((i, [lines[i]]))
+            else:
+                groups[-1][1].append(lines[i])
+    elif _has_blocks(lines):
+        for i, ln in enumerate(lines):
+            if not ln.strip():
+                if groups and groups[-1][1]:
+                    groups.append((i + 1, []))
+                continue
+            if not groups:
+                groups.append((i, []))
+            if not groups[-1][1]:
+                groups[-1] = (i, [])
+            groups[-1][1].append(ln)
+        groups = [g for g in groups if g[1]]
+    elif _hanging(lines, nonblank):
+        base = min(_indent(lines[i]) for i in nonblank)
+        for i in nonblank:
+            if _indent(lines[i]) <= base or not groups:
+                groups.append((i, [lines[i]]))
+            else:
+                groups[-1][1].append(lines[i])
+    elif _wrapped(lines, nonblank):
+        for i in nonblank:
+            line = lines[i].strip()
+            if groups and not (_ENDS_REF.search(groups[-1][1][-1].rstrip()) and _STARTS_REF.match(line)):
+                groups[-1][1].append(lines[i])
+            else:
+                groups.append((i, [lines[i]]))
+    else:
+        for i in nonblank:
+            line = lines[i].strip()
+            if groups:
+                prev = groups[-1][1][-1].rstrip()
+                if (prev.endswith("-") and line[:1].isalpha()) or \
+                        (_NO_END.search(prev) and _NO_START.match(line)) or \
+                        (_URLISH.search(prev) and not prev.endswith(".") and line[:1].islower()):
+                    groups[-1][1].append(lines[i])
+                    continue
+            groups.append((i, [lines[i]]))
+    out = []
+    for i, group in groups:
+        body, number = _strip_number(join_lines(group))
+        if body.strip():
+            out.append(Reference(body.strip(), i + 1, number))
+    return out
+
+
+_ENDS_REF = re.compile(r"(?:[.)\]?!\d]|https?://\S+|10\.\d{4,9}/\S+)$")
+_STARTS_REF = re.compile(r"^(?:[A-Z\u00c0-\u017f][\w'\u2019\-]+(?:,|\s+[A-Z]{1,3}\b|\s+[A-Z]\.)|"
+                         r"[A-Z]\.\s*(?:[A-Z]\.\s*)*[A-Z\u00c0-\u017f][\w'\u2019\-]+|[A-Z]{2,}\b|"
+                         r"(?:van|von|de|da|del|der|di|du|la|le)\s+[A-Z])")
+
+
+def _wrapped(lines: list[str], nonblank: list[int]) -> bool:
+    """References wrapped over lines with nothing marking their starts (text copied from a
+    PDF column): a quarter or more of the lines end where no reference ends."""
+    if len(nonblank) < 3:
+        return False
+    ends = [lines[i].rstrip() for i in nonblank[:-1]]
+    open_ends = sum(1 for e in ends if not _ENDS_REF.search(e))
+    return open_ends >= 0.25 * len(ends)
+
+
+def _has_blocks(lines: list[str]) -> bool:
+    """Blank lines separate references when at least one block has several lines and there is
+    more than one block."""
+    blocks = []
+    cur = 0
+    for ln in lines:
+        if ln.strip():
+            cur += 1
+        elif cur:
+            blocks.append(cur)
+            cur = 0
+    if cur:
+        blocks.append(cur)
+    return len(blocks) >= 2 and max(blocks) >= 2
+
+
+def _hanging(lines: list[str], nonblank: list[int]) -> bool:
+    """Hanging indents: the first line unindented, and some later lines indented by more."""
+    if len(nonblank) < 2:
+        return False
+    ind = [_indent(lines[i]) for i in nonblank]
+    base = min(ind)
+    return ind[0] == base and any(x > base for x in ind) and sum(x == base for x in ind) >= 1
