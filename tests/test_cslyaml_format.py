@@ -76,3 +76,12 @@ def test_ris_to_cslyaml_to_ris_keeps_ris_only_tags():
     ris = "TY  - JOUR\nID  - k\nAU  - Doe, J.\nTI  - T\nPY  - 2001\nC3  - custom\nER  - \n"
     back = dumps(loads(dumps(loads(ris, "ris"), "cslyaml"), "cslyaml"), "ris")
     assert "C3  - custom" in back and "TY  - JOUR" in back and "PY  - 2001" in back
+
+
+def test_a_name_with_undecodable_latex_is_written_as_its_text():
+    import bibkit
+
+    lib = bibkit.loads("@article{k, author = {Ragnhei{\\d}ur, Anna}, title = {T}, year = 2001}", "bibtex")
+    text = bibkit.dumps(lib, "cslyaml")
+    assert "Ragnhei{\\d}ur" in text
+    assert bibkit.loads(text, "cslyaml").entries[0].names["author"].names[0].family == "Ragnhei{\\d}ur"

@@ -104,10 +104,13 @@ class _Dumper(yaml.SafeDumper):
 
 def _str(dumper: yaml.SafeDumper, value: str):
     style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style=style)
 
 
 _Dumper.add_representer(str, _str)
+# text that remembers its marks (bibkit.model.Text, e.g. a name part holding LaTeX bibkit could
+# not decode) is written as the plain string it is
+_Dumper.add_multi_representer(str, _str)
 
 
 class CSLYAMLExporter:
