@@ -10,6 +10,7 @@ not affected.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bibkit.enrich.http import HttpClient, PartialAnswer, SourceError
@@ -173,24 +174,28 @@ class Resolver:
                 return record
         return None
 
-    def search(self, entry: Entry) -> SearchResult:
-        """The first search hit that :func:`~bibkit.enrich.match.judge` accepts for ``entry``."""
-        result = SearchResult(None)
+    def _hits(self, entry: Entry) -> Iterator[Record]:
+        """The search hits for ``entry``'s title, source by source in the search chain, asked
+        lazily so that a caller that stops at an accepted hit asks no further source."""
         if not entry.title.strip():
-            return result
+            return
         for name in self.search_chain():
             src = self._usable(name)
             if src is None or not src.searchable:
                 continue
             hits = self._ask(name, search_label(entry.title), src.search, self.http, entry.title, entry.year)
-            if hits is FAILED:
-                continue
-            for hit in hits:
-                verdict = judge(entry, hit.entry, self.title_threshold)
-                if verdict.accepted:
-                    result.record = hit
-                    return result
-                result.rejected.append((hit, verdict))
+            if hits is not FAILED:
+                yield from hits
+
+    def search(self, entry: Entry) -> SearchResult:
+        """The first search hit that :func:`~bibkit.enrich.match.judge` accepts for ``entry``."""
+        result = SearchResult(None)
+        for hit in self._hits(entry):
+            verdict = judge(entry, hit.entry, self.title_threshold)
+            if verdict.accepted:
+                result.record = hit
+                return result
+            result.rejected.append((hit, verdict))
         return result
 
     def search_all(self, entry: Entry) -> list[tuple[Record, Verdict]]:
@@ -200,9 +205,7 @@ class Resolver:
         author count narrow it down), a bare title asks every source, so that two different
         works with the same title are seen as two and not silently taken as one.
         """
-        judged: list[tuple[Record, Verdict]] = []
-        if not entry.title.strip():
-            return judged
+        return [(hit, judge(entry, hit.entry, self.title_threshold)) for hit in self._hits(entry)]
         for name in self.search_chain():
             src = self._usable(name)
             if src is None or not src.searchable:
