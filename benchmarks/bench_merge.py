@@ -195,8 +195,16 @@ def report_figures(report_file: Path, planted_file: Path) -> dict:
         for member in [group["kept"], *group["merged"]]:
             if member["key"]:
                 group_of.setdefault(member["key"], n)
+    # merge leaves duplicates inside A alone (reported as existing_duplicates): a planted copy
+    # that merged into another of its original's duplicates in A found the same work
+    same_as: dict[str, set[str]] = {}
+    for dup in report.get("existing_duplicates", []):
+        keys = {member["key"] for member in dup["entries"] if member["key"]}
+        for key in keys:
+            same_as[key] = keys
     planted = json.loads(planted_file.read_text()) if planted_file.exists() else []
-    found = sum(1 for a, b in planted if a in group_of and group_of[a] == group_of.get(b))
+    found = sum(1 for a, b in planted
+                if b in group_of and any(group_of.get(k) == group_of[b] for k in same_as.get(a, {a})))
     return {"groups": report["summary"]["groups"], "conflicts": report["summary"]["conflicts"],
             "entries_out": report["summary"]["entries_out"], "rules": rules, "planted": len(planted), "found": found}
 
