@@ -1,6 +1,7 @@
 """`bibkit convert refs.txt --from reflist -o refs.bib` end to end, with the shipped model."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from bibkit import registry
 from bibkit.cli import main
 from bibkit.formats.reflist import RefListImporter
+from bibkit.reflist.features import FEATURE_VERSION
 from bibkit.reflist.model import label_words, model_path
 from tests.conftest import ROOT
 
@@ -28,6 +30,8 @@ def test_the_model_loads_from_package_data():
     assert path.parent.name == "reflist" and path.stat().st_size > 10_000
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     assert meta["seed"] and len(meta["model_sha256"]) == 64 and len(meta["data_sha256"]) == 64
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == meta["model_sha256"], "reflist.json describes another model"
+    assert meta["features"] == FEATURE_VERSION, "the shipped model was trained with another feature set"
     labels, probs = label_words("Doe, J. (2020). A title. Journal of Things, 3, 1-9.".split())
     assert labels[0] == "author" and all(0 <= p <= 1 for p in probs)
 
@@ -100,3 +104,19 @@ def test_pdf_noise_ligatures_and_line_end_hyphenation_are_undone():
     assert entry.title == "Deep classification of satellite images with convolutional networks"
     assert entry.fields["container-title"] == "Pattern Recognition"
     assert entry.source.line == 1
+
+
+def test_a_long_list_read_on_several_cores_gives_what_one_process_gives(monkeypatch):
+    import bibkit.formats.reflist as reflist
+    from bibkit.reflist.training import anystyle_sequences
+    from tests.conftest import require_shared
+    seqs = anystyle_sequences(str(require_shared("refstrings", "anystyle", "core.xml")))[:60]
+    text = "\n".join(" ".join(words) for words, _ in seqs)
+    monkeypatch.setenv("BIBKIT_JOBS", "1")
+    one = RefListImporter().parse(text, "refs.txt")
+    monkeypatch.setenv("BIBKIT_JOBS", "2")
+    monkeypatch.setattr(reflist, "PARALLEL_FROM", 4)
+    two = RefListImporter().parse(text, "refs.txt")
+    assert len(one.entries) == len(two.entries) >= 50
+    assert [(e.type, e.fields, e.source) for e in one.entries] == [(e.type, e.fields, e.source) for e in two.entries]
+    assert [str(p) for p in one.problems] == [str(p) for p in two.problems]

@@ -22,6 +22,7 @@ from bibkit.latex import braced_end, braces_balanced
 from bibkit.dates import MONTHS, format_edtf, parse_bibtex_date, parse_edtf, parse_month
 from bibkit.diagnostics import Reporter
 from bibkit.formats.bibtex_layout import DEFAULT as DEFAULT_LAYOUT, Layout
+from bibkit.formats.bibtex_values import ValueError_, split_operands
 from bibkit.formats.bibtex_fields import (
     CONTAINER_FIELD, DATE_FIELDS, ID_FIELDS, NAME_FIELDS, OUT_DATES,
     OUT_NAMES, OUT_TEXT, PARAGRAPH_FIELDS, PERIODICAL_TYPES, PUBLISHER_FIELD, TEXT_FIELDS, VERBATIM_FIELDS,
@@ -37,7 +38,6 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_MACRO_NAME = re.compile(r"[^\s\"#%'(),={}]+")
 _BAD_KEY_CHARS = re.compile(r"[\s\"#%'(),={}\\~]")
 
 
@@ -65,29 +65,7 @@ def parse_blocks(text: str) -> list[bp.Block]:
     return blocks
 
 
-class ValueError_(Exception):
-    """A field value that is not a valid BibTeX expression."""
-
-
 # --------------------------------------------------------------------------- values
-
-
-def _quoted_end(text: str, start: int) -> int:
-    depth = 0
-    i = start + 1
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif c == "\\":
-            i += 1
-        elif c == '"' and depth == 0:
-            return i + 1
-        i += 1
-    return -1
 
 
 def evaluate(raw: str, macros: dict[str, str]) -> tuple[str, list[str], bool]:
@@ -106,53 +84,18 @@ def evaluate(raw: str, macros: dict[str, str]) -> tuple[str, list[str], bool]:
     out: list[str] = []
     undefined: list[str] = []
     used_macro = False
-    i = 0
-    n = len(raw)
-    expect_value = True
-    while i < n:
-        c = raw[i]
-        if c.isspace():
-            i += 1
+    for kind, word in split_operands(raw):
+        if kind != "bare" or word.isdigit():
+            out.append(word)
             continue
-        if not expect_value:
-            if c != "#":
-                raise ValueError_(f"unexpected {raw[i:i + 20]!r} after a complete value")
-            expect_value = True
-            i += 1
-            continue
-        if c == "{":
-            end = braced_end(raw, i)
-            if end < 0:
-                raise ValueError_("unbalanced braces")
-            out.append(raw[i + 1 : end - 1])
-            i = end
-        elif c == '"':
-            end = _quoted_end(raw, i)
-            if end < 0:
-                raise ValueError_("unterminated quoted value")
-            out.append(raw[i + 1 : end - 1])
-            i = end
+        key = word.lower()
+        if key in macros:
+            out.append(macros[key])
+            used_macro = True
         else:
-            m = _MACRO_NAME.match(raw, i)
-            if not m:
-                raise ValueError_(f"unexpected {raw[i:i + 20]!r}")
-            word = m.group(0)
-            i = m.end()
-            if word.isdigit():
-                out.append(word)
-            else:
-                key = word.lower()
-                if key in macros:
-                    out.append(macros[key])
-                    used_macro = True
-                elif key in MONTHS:
-                    out.append(word)
-                else:
-                    out.append(word)
-                    undefined.append(word)
-        expect_value = False
-    if expect_value and out:
-        raise ValueError_("dangling '#'")
+            out.append(word)
+            if key not in MONTHS:
+                undefined.append(word)
     return "".join(out), undefined, used_macro
 
 

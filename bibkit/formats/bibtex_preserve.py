@@ -31,7 +31,8 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from bibkit.formats.bibtex import BibTeXWriter, _quoted_end, safe_key
+from bibkit.formats.bibtex import BibTeXWriter, safe_key
+from bibkit.formats.bibtex_values import quoted_end
 from bibkit.formats.bibtex_fields import NAME_FIELDS, TEXT_FIELDS
 from bibkit.latex import braced_end
 from bibkit.model import Block, Entry, Library, NameList
@@ -172,7 +173,7 @@ def _scan(text: str) -> _Source | None:
             if c == "{":
                 end = braced_end(text, i)
             elif c == '"':
-                end = _quoted_end(text, i)
+                end = quoted_end(text, i)
             else:
                 w = _WORD.match(text, i)
                 end = w.end() if w else -1

@@ -14,8 +14,13 @@ import re
 
 from bibkit.diagnostics import Reporter
 from bibkit.model import Comment, Library, Source
-from bibkit.reflist.split import split_references
+from bibkit.parallel import job_count, map_forked, slices
+from bibkit.reflist.split import Reference, split_references
 from bibkit.reflist.tokens import normalize, tokenize
+
+#: references from which labelling is spread over the cores: below it a fork costs more than
+#: it saves
+PARALLEL_FROM = 1000
 
 _YEAR = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)")
 _NAMEISH = re.compile(r"(?:\b[A-Z][\w'\u2019\-]+,\s*(?:[A-Z]\.|[A-Z][a-z]+)|\b[A-Z]\.\s*(?:[A-Z]\.\s*)?[A-Z][\w'\-]+|"
@@ -53,20 +58,18 @@ class RefListImporter:
         return 0.0
 
     def parse(self, text: str, name: str = "<input>", **_options) -> Library:
-        from bibkit.reflist.build import build_entry
-        from bibkit.reflist.model import label_words
-
         library = Library()
         report = Reporter(name, library.problems)
-        for ref in split_references(text):
-            try:
-                norm = normalize(ref.text)
-                words = [norm[a:b] for a, b in tokenize(norm)]
-                labels, probs = label_words(words)
-                built = build_entry(words, labels, probs, norm)
-            except Exception as exc:  # never lose a reference to a bug: keep it and say so
-                report.error(ref.line, f"could not read this reference ({type(exc).__name__}); "
-                             "kept as a comment", "reflist-unreadable")
+        refs = list(split_references(text))
+        jobs = min(job_count(), len(refs) // (PARALLEL_FROM // 2) or 1)
+        if jobs > 1 and len(refs) >= PARALLEL_FROM:
+            results = [r for part in map_forked(_read_references, slices(refs, jobs)) for r in part]
+        else:
+            results = _read_references(refs)
+        for ref, built in zip(refs, results):
+            if isinstance(built, str):  # never lose a reference to a bug: keep it and say so
+                report.error(ref.line, f"could not read this reference ({built}); kept as a comment",
+                             "reflist-unreadable")
                 library.blocks.append(Comment(ref.text, explicit=True, line=ref.line))
                 continue
             entry = built.entry
@@ -84,6 +87,24 @@ class RefListImporter:
         if not library.blocks and text.strip():
             report.error(1, "no references found", "reflist-empty")
         return library
+
+
+def _read_references(refs: list[Reference]) -> list:
+    """Each reference labelled and built (a ``Built``), or the name of the exception that
+    stopped it. Pure, so that a forked child can run it over a slice of a long list."""
+    from bibkit.reflist.build import build_entry
+    from bibkit.reflist.model import label_words
+
+    out: list = []
+    for ref in refs:
+        try:
+            norm = normalize(ref.text)
+            words = [norm[a:b] for a, b in tokenize(norm)]
+            labels, probs = label_words(words)
+            out.append(build_entry(words, labels, probs, norm))
+        except Exception as exc:
+            out.append(type(exc).__name__)
+    return out
 
 
 __all__ = ["RefListImporter"]

@@ -11,6 +11,7 @@ from importlib import resources
 from typing import Optional
 
 from bibkit.reflist.features import sequence_features
+from bibkit.reflist.tokens import attach_punctuation
 
 MODEL_FILE = "reflist.crfsuite"
 _local = threading.local()
@@ -55,6 +56,6 @@ def label_words(words: list[str], path: Optional[str] = None) -> tuple[list[str]
         return [], []
     t = _tagger(path)
     t.set(sequence_features(words, feature_version(path)))
-    labels = t.tag()
+    labels = attach_punctuation(words, t.tag())
     probs = [t.marginal(lab, i) for i, lab in enumerate(labels)]
     return labels, probs

@@ -25,9 +25,12 @@ def tokenize(text: str) -> list[tuple[int, int]]:
 
 
 def label_tokens(text: str, spans, mapping) -> list[str | None]:
-    """A label per token from (start, end, variable) spans: the variable covering most of the
-    token's letters and digits (the first one on a tie, so ``36(11)`` is a volume, as annotated) (mapped through ``mapping``); None for tokens no variable
-    produced (delimiters, terms of the style such as ``In``)."""
+    """A label per token from (start, end, variable) spans (mapped through ``mapping``): the
+    variable that produced the token's first letter or digit, so a token holding two fields
+    (``36(11)``, ``6(10),``, ``1978;36(1):1-12.``) is labelled by where it starts, as AnyStyle's
+    annotators label ``36(11)`` a volume; a token of punctuation only takes the variable covering
+    most of it; None for tokens no variable produced (delimiters, terms of the style such as
+    ``In``)."""
     owner = [None] * len(text)
     for a, b, var in spans:
         lab = mapping.get(var, "note")
@@ -35,21 +38,15 @@ def label_tokens(text: str, spans, mapping) -> list[str | None]:
             owner[i] = lab
     out: list[str | None] = []
     for a, b in tokenize(text):
-        counts: dict = {}
-        alnum = any(text[i].isalnum() for i in range(a, b))
-        for i in range(a, b):
-            lab = owner[i]
-            if lab is not None and (text[i].isalnum() or not alnum):
-                counts[lab] = counts.get(lab, 0) + 1
-        out.append(max(counts, key=lambda k: (counts[k], -_first(owner, a, b, k))) if counts else None)
+        first = next((owner[i] for i in range(a, b) if owner[i] is not None and text[i].isalnum()), None)
+        if first is None and not any(text[i].isalnum() for i in range(a, b)):
+            counts: dict = {}
+            for i in range(a, b):
+                if owner[i] is not None:
+                    counts[owner[i]] = counts.get(owner[i], 0) + 1
+            first = max(counts, key=counts.__getitem__) if counts else None
+        out.append(first)
     return out
-
-
-def _first(owner, a, b, lab) -> int:
-    for i in range(a, b):
-        if owner[i] == lab:
-            return i
-    return b
 
 
 def fill_gaps(words: list[str], labels: list[str | None]) -> list[str]:
@@ -69,3 +66,30 @@ def fill_gaps(words: list[str], labels: list[str | None]) -> list[str]:
         if out[i] is None:
             out[i] = "note"
     return out  # type: ignore[return-value]
+
+
+_ALNUM = re.compile(r"[^\W_]")  # a letter or digit, as str.isalnum
+_OPENING = frozenset("([{\u00ab\u201c\u201e\u2018\"'\u2039<")
+
+
+def attach_punctuation(words: list[str], labels: list[str]) -> list[str]:
+    """Give each token of punctuation only (``:``, ``).``, ``«``, ``&``) the label of the field
+    it belongs to by rule: an opening bracket or quotation mark the next word's, anything else
+    the previous word's. Such a token carries no value, only a boundary; the same rule labels
+    training data and the model's output, so no learned guess moves a field's edge."""
+    has_word = [_ALNUM.search(w) is not None for w in words]
+    if all(has_word):
+        return labels
+    out = list(labels)
+    n = len(words)
+    for i, w in enumerate(words):
+        if has_word[i]:
+            continue
+        j = None
+        if i == 0 or all(c in _OPENING for c in w):
+            j = next((k for k in range(i + 1, n) if has_word[k]), None)
+        if j is not None:
+            out[i] = out[j]
+        elif i > 0:
+            out[i] = out[i - 1]
+    return out

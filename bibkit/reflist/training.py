@@ -18,7 +18,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Iterable, Optional
 
-from bibkit.reflist.tokens import fill_gaps, label_tokens, normalize, tokenize
+from bibkit.reflist.tokens import attach_punctuation, fill_gaps, label_tokens, normalize, tokenize
 
 Sequence = tuple[list[str], list[str]]
 
@@ -54,9 +54,11 @@ _ARXIV_ID = re.compile(r"^\(?(?:arxiv:)?(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})
 
 # --------------------------------------------------------------------------- AnyStyle XML
 
-def anystyle_sequences(path: str) -> list[Sequence]:
+def anystyle_sequences(path: str, attach: bool = True) -> list[Sequence]:
     """The sequences of one AnyStyle parser file, labels mapped onto :data:`LABELS`
-    (``genre``, ``note``, ``medium``, ``source``, ... become ``note``)."""
+    (``genre``, ``note``, ``medium``, ``source``, ... become ``note``); with ``attach``, tokens
+    of punctuation only follow :func:`~bibkit.reflist.tokens.attach_punctuation` as in every
+    training sequence (evaluation reads the annotators' own labels)."""
     root = ET.parse(path).getroot()
     out: list[Sequence] = []
     for seq in root.iter("sequence"):
@@ -69,7 +71,41 @@ def anystyle_sequences(path: str) -> list[Sequence]:
                 words.append(text[a:b])
                 labels.append(lab)
         if words:
-            out.append((words, _relabel_arxiv(words, labels)))
+            labels = _relabel_arxiv(words, _split_volume(words, labels))
+            out.append((words, attach_punctuation(words, labels) if attach else labels))
+    return out
+
+
+_ISSUE_TERM = re.compile(r"^(?:no|nr|n°|n\u00ba|issue|heft|iss)\.?\s*\d*", re.IGNORECASE)
+_PAREN_NUMBER = re.compile(r"^\(\d+[a-zA-Z]?(?:[-\u2013/]\d+)?\)[.,;:]?$")
+_BARE_NUMBER = re.compile(r"^\d+[a-zA-Z]?[.,;:]?$")
+
+
+def _split_volume(words: list[str], labels: list[str]) -> list[str]:
+    """AnyStyle keeps the issue inside ``volume`` (``vol. 3, no. 4``, ``12 (3)``); CSL
+    renderings label it ``issue``. Split the words of each volume span the same way, so the
+    two sources do not teach the model opposite things (one-word spans such as ``36(11)`` stay
+    a volume, as both sources have them)."""
+    out = list(labels)
+    i, n = 0, len(words)
+    while i < n:
+        if labels[i] != "volume":
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and labels[j + 1] == "volume":
+            j += 1
+        span = range(i, j + 1)
+        start = next((k for k in span if _ISSUE_TERM.match(words[k])), None)
+        if start is None and j > i:
+            start = next((k for k in span if k > i and _PAREN_NUMBER.match(words[k])), None)
+            nums = [k for k in span if _BARE_NUMBER.match(words[k])]
+            if start is None and len(nums) == 2 and nums == [i, j] and words[i].endswith(","):
+                start = j
+        if start is not None:
+            for k in range(start, j + 1):
+                out[k] = "issue"
+        i = j + 1
     return out
 
 
@@ -92,6 +128,14 @@ _DROPPABLE = {"DOI": 0.35, "URL": 0.5, "page": 0.1, "issue": 0.2, "volume": 0.1,
               "accessed": 0.7, "language": 0.6, "annote": 1.0, "custom": 1.0, "source": 1.0,
               "archive": 1.0, "call-number": 1.0}
 LOCALES = ("en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "it-IT", "nl-NL", "pt-BR")
+
+
+def all_locales() -> list[str]:
+    """Every locale bibkit ships (``bibkit/csl/locales``)."""
+    from importlib import resources
+    folder = resources.files("bibkit.csl").joinpath("locales")
+    return sorted(p.name[len("locales-"):-len(".xml")] for p in folder.iterdir()
+                  if p.name.startswith("locales-") and p.name.endswith(".xml"))
 
 
 def prepare_item(item: dict, rnd: random.Random, arxiv: str = "") -> dict:
@@ -120,7 +164,7 @@ def rendered_sequences(style: str, items: list[dict], locale: Optional[str] = No
         if not words or all(lab is None for lab in labels):
             continue
         words = [normalize(w) for w in words]
-        out.append((words, _relabel_arxiv(words, fill_gaps(words, labels))))
+        out.append((words, attach_punctuation(words, _relabel_arxiv(words, fill_gaps(words, labels)))))
     return out
 
 
@@ -165,7 +209,9 @@ def synthetic_sequences(items: list[tuple[dict, str]], styles: Iterable[str], pe
     for style in styles:
         picked = rnd.sample(items, min(per_style, len(items)))
         batch = [prepare_item(it, rnd, ax) for it, ax in picked]
-        locale = rnd.choice(LOCALES) if rnd.random() < locale_share else None
+        locale = None
+        if rnd.random() < locale_share:  # mostly the common languages, now and then any other
+            locale = rnd.choice(LOCALES) if rnd.random() < 0.6 else rnd.choice(all_locales())
         try:
             seqs = rendered_sequences(style, batch, locale)
         except Exception:  # a style bibkit cannot render is skipped, not fatal
@@ -179,6 +225,52 @@ def synthetic_sequences(items: list[tuple[dict, str]], styles: Iterable[str], pe
             if words:
                 out.append(add_noise((words, labels), rnd))
     return out
+
+
+# --------------------------------------------------------------------------- terms of every locale
+
+#: CSL term -> the word class of features.TERMS its words get
+_TERM_CLASSES = {
+    "in": "in", "page": "pp", "volume": "vol", "issue": "no", "number": "no", "edition": "edn",
+    "editor": "ed", "editortranslator": "ed", "collection-editor": "ed", "container-author": "ed",
+    "editorial-director": "ed", "translator": "tr", "and": "and", "et-al": "et",
+    "accessed": "avail", "retrieved": "avail", "available at": "avail", "from": "from",
+    "no date": "nodate", "circa": "nodate", "forthcoming": "thesis", "presented at": "in",
+    "chapter": "chap", "section": "chap",
+    **{"month-%02d" % m: "month" for m in range(1, 13)}, **{"season-%02d" % s: "month" for s in range(1, 5)},
+}
+
+
+#: words some locale prints for a term that are ordinary words or name particles elsewhere
+_NOT_TERMS = frozenset("a at by da de del di door od or per por program red sous t von za".split())
+
+
+def locale_terms() -> dict[str, str]:
+    """The words the CSL locales print for the terms that mark fields (``In``, ``pp.``,
+    ``eds.``, ``vol.``, ``no.``, ``edn.``, months) in every language bibkit ships, lower-cased
+    without edge punctuation, mapped to a word class. ``features.py`` reads the result from
+    ``terms.json`` (``python scripts/train_reflist.py --write-terms`` writes it; a test keeps it
+    equal to this function), so the model knows ``str.`` and ``ur.`` as it knows ``pp.`` and
+    ``eds.`` even in a language training rendered few references in."""
+    from bibkit.csl.locale import load_locale_file
+    out: dict[str, str] = {}
+    for lang in all_locales():
+        loc = load_locale_file(lang)
+        if loc is None:
+            continue
+        for (name, _form), terms in sorted(loc.terms.items()):
+            cls = _TERM_CLASSES.get(name)
+            if cls is None:
+                continue
+            for t in terms:
+                for value in (t.single, t.multiple):
+                    words = (value or "").split()
+                    if not words:
+                        continue
+                    core = re.sub(r"^[^\w]+|[^\w]+$", "", words[0].lower())
+                    if core and not core.isdigit() and core not in _NOT_TERMS:
+                        out.setdefault(core, cls)
+    return dict(sorted(out.items()))
 
 
 # --------------------------------------------------------------------------- styles and entries

@@ -28,6 +28,7 @@ from bibtexparser import model as bp
 from bibkit.dates import MONTHS, parse_month
 from bibkit.diagnostics import Problem, Reporter
 from bibkit.formats.bibtex_layout import DEFAULT as DEFAULT_LAYOUT, Layout
+from bibkit.formats.bibtex_values import ValueError_, split_operands
 from bibkit.latex import braced_end
 
 #: bibtex-tidy's default field order for ``--sort-fields`` without a list (the same list, so
@@ -40,7 +41,6 @@ DEFAULT_FIELD_ORDER = (
 JOURNAL_FIELDS = ("journal", "journaltitle")
 MONTH_MACROS = {v: k for k, v in MONTHS.items()}
 _COMMAND = re.compile(r"^@\s*[A-Za-z]+")
-_BARE = re.compile(r"[^\s\"#%'(),={}]+")
 _NUMBER = re.compile(r"[1-9][0-9]*")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _LINEBREAK = re.compile(r"[ \t]*\n\s*")
@@ -149,45 +149,11 @@ def parse_value(raw: str) -> list[Part]:
     end = len(raw) - 1
     if raw[:1] == "{" and raw[-1:] == "}" and raw.find("{", 1, end) < 0 and raw.find("}", 1, end) < 0:
         return [Part("braced", raw[1:-1])]  # the common case: one braced value, no inner braces
-    if raw.isdigit():
-        return [Part("bare", raw)]
-    parts: list[Part] = []
-    i, n = 0, len(raw)
-    expect = True
-    while i < n:
-        c = raw[i]
-        if c.isspace():
-            i += 1
-            continue
-        if not expect:
-            if c != "#":
-                raise _BadValue(raw)
-            expect = True
-            i += 1
-            continue
-        if c == "{":
-            end = braced_end(raw, i)
-            if end < 0:
-                raise _BadValue(raw)
-            parts.append(Part("braced", raw[i + 1:end - 1]))
-            i = end
-        elif c == '"':
-            j, depth = i + 1, 0
-            while j < n and not (raw[j] == '"' and depth == 0):
-                depth += {"{": 1, "}": -1}.get(raw[j], 0)
-                j += 2 if raw[j] == "\\" else 1
-            if j >= n:
-                raise _BadValue(raw)
-            parts.append(Part("quoted", raw[i + 1:j]))
-            i = j + 1
-        else:
-            m = _BARE.match(raw, i)
-            if not m:
-                raise _BadValue(raw)
-            parts.append(Part("bare", m.group(0)))
-            i = m.end()
-        expect = False
-    if expect:
+    try:
+        parts = [Part(kind, text) for kind, text in split_operands(raw)]
+    except ValueError_:
+        raise _BadValue(raw) from None
+    if not parts:
         raise _BadValue(raw)
     return parts
 
