@@ -108,6 +108,7 @@ def test_pdf_noise_ligatures_and_line_end_hyphenation_are_undone():
 
 def test_a_long_list_read_on_several_cores_gives_what_one_process_gives(monkeypatch):
     import bibkit.formats.reflist as reflist
+    from bibkit import parallel
     from bibkit.reflist.training import anystyle_sequences
     from tests.conftest import require_shared
     seqs = anystyle_sequences(str(require_shared("refstrings", "anystyle", "core.xml")))[:60]
@@ -116,7 +117,15 @@ def test_a_long_list_read_on_several_cores_gives_what_one_process_gives(monkeypa
     one = RefListImporter().parse(text, "refs.txt")
     monkeypatch.setenv("BIBKIT_JOBS", "2")
     monkeypatch.setattr(reflist, "PARALLEL_FROM", 4)
+    spread = []
+
+    def counting(func, args):
+        spread.append(len(args))
+        return parallel.map_forked(func, args)
+
+    monkeypatch.setattr(reflist, "map_forked", counting)
     two = RefListImporter().parse(text, "refs.txt")
+    assert spread == [2], "the list was not cut into one slice per core"
     assert len(one.entries) == len(two.entries) >= 50
     assert [(e.type, e.fields, e.source) for e in one.entries] == [(e.type, e.fields, e.source) for e in two.entries]
     assert [str(p) for p in one.problems] == [str(p) for p in two.problems]

@@ -53,14 +53,11 @@ _LOCALE = click.option(
 
 def _locale_available(lang: str) -> bool:
     """Whether a CSL locale file serves ``lang`` (exactly, or through its language)."""
-    from importlib import resources
+    from bibkit.csl.locale import available_locales
 
-    folder = resources.files("bibkit.csl").joinpath("locales")
     base = lang.split("-")[0]
-    names = {entry.name for entry in folder.iterdir()}
-    return f"locales-{lang}.xml" in names or any(
-        n == f"locales-{base}.xml" or n.startswith(f"locales-{base}-") for n in names
-    )
+    langs = available_locales()
+    return lang in langs or any(n == base or n.startswith(base + "-") for n in langs)
 
 
 def _engine(style: str, locale: str | None):

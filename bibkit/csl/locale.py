@@ -93,6 +93,14 @@ def _primary_dialects() -> dict:
     return data.get("primary-dialects", {})
 
 
+@lru_cache(maxsize=1)
+def available_locales() -> tuple[str, ...]:
+    """The languages of the locale files bibkit ships (``af-ZA``, ``ar``, ``de-DE``, ...), sorted."""
+    folder = resources.files("bibkit.csl").joinpath("locales")
+    return tuple(sorted(p.name[len("locales-"):-len(".xml")] for p in folder.iterdir()
+                        if p.name.startswith("locales-") and p.name.endswith(".xml")))
+
+
 @lru_cache(maxsize=None)
 def load_locale_file(lang: str) -> Optional[LocaleData]:
     text = _read_locale_file(lang)

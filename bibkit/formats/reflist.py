@@ -61,8 +61,8 @@ class RefListImporter:
         library = Library()
         report = Reporter(name, library.problems)
         refs = list(split_references(text))
-        jobs = min(job_count(), len(refs) // (PARALLEL_FROM // 2) or 1)
-        if jobs > 1 and len(refs) >= PARALLEL_FROM:
+        jobs = job_count() if len(refs) >= PARALLEL_FROM else 1
+        if jobs > 1:
             results = [r for part in map_forked(_read_references, slices(refs, jobs)) for r in part]
         else:
             results = _read_references(refs)

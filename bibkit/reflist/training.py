@@ -18,6 +18,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Iterable, Optional
 
+from bibkit.csl.locale import available_locales
 from bibkit.reflist.tokens import attach_punctuation, fill_gaps, label_tokens, normalize, tokenize
 
 Sequence = tuple[list[str], list[str]]
@@ -130,14 +131,6 @@ _DROPPABLE = {"DOI": 0.35, "URL": 0.5, "page": 0.1, "issue": 0.2, "volume": 0.1,
 LOCALES = ("en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "it-IT", "nl-NL", "pt-BR")
 
 
-def all_locales() -> list[str]:
-    """Every locale bibkit ships (``bibkit/csl/locales``)."""
-    from importlib import resources
-    folder = resources.files("bibkit.csl").joinpath("locales")
-    return sorted(p.name[len("locales-"):-len(".xml")] for p in folder.iterdir()
-                  if p.name.startswith("locales-") and p.name.endswith(".xml"))
-
-
 def prepare_item(item: dict, rnd: random.Random, arxiv: str = "") -> dict:
     """A CSL-JSON item with fields dropped at random (a reference list rarely shows them all)."""
     out = {}
@@ -211,7 +204,7 @@ def synthetic_sequences(items: list[tuple[dict, str]], styles: Iterable[str], pe
         batch = [prepare_item(it, rnd, ax) for it, ax in picked]
         locale = None
         if rnd.random() < locale_share:  # mostly the common languages, now and then any other
-            locale = rnd.choice(LOCALES) if rnd.random() < 0.6 else rnd.choice(all_locales())
+            locale = rnd.choice(LOCALES) if rnd.random() < 0.6 else rnd.choice(available_locales())
         try:
             seqs = rendered_sequences(style, batch, locale)
         except Exception:  # a style bibkit cannot render is skipped, not fatal
@@ -254,7 +247,7 @@ def locale_terms() -> dict[str, str]:
     ``eds.`` even in a language training rendered few references in."""
     from bibkit.csl.locale import load_locale_file
     out: dict[str, str] = {}
-    for lang in all_locales():
+    for lang in available_locales():
         loc = load_locale_file(lang)
         if loc is None:
             continue
