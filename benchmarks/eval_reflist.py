@@ -82,18 +82,22 @@ def main(argv=None) -> int:
     ap.add_argument("--per-style", type=int, default=60)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--model", help="measure the accuracy of another model file (its .json beside it names its "
+                                    "feature set); speed is measured for the shipped model only")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
-    g = gold(shared)
+    label = (lambda words: label_words(words, args.model)) if args.model else None
+    g = gold(shared, label)
     print(f"gold.xml: {g['references']} references, {g['tokens']} tokens: token accuracy {g['token_accuracy']:.4f}; "
           "token F1 " + ", ".join(f"{k} {v:.4f}" for k, v in g["f1"].items()), flush=True)
-    s = speed(shared)
-    print(f"speed ({s['references']} references; wall / CPU time): importer (split+label+build) in one process "
-          f"first pass {s['importer_refs_per_s']} / {s['importer_refs_per_cpu_s']} refs/s, second pass "
-          f"{s['warm_refs_per_s']} / {s['warm_refs_per_cpu_s']} refs/s; on {s['cores']} cores (wall) "
-          f"{s['cores_refs_per_s']} refs/s; labelling only {s['labeller_refs_per_s']} / "
-          f"{s['labeller_refs_per_cpu_s']} refs/s", flush=True)
-    h = held_out_styles(shared, args.styles, args.per_style, args.seed)
+    s = speed(shared) if not args.model else None
+    if s:
+        print(f"speed ({s['references']} references; wall / CPU time): importer (split+label+build) in one "
+              f"process first pass {s['importer_refs_per_s']} / {s['importer_refs_per_cpu_s']} refs/s, second pass "
+              f"{s['warm_refs_per_s']} / {s['warm_refs_per_cpu_s']} refs/s; on {s['cores']} cores (wall) "
+              f"{s['cores_refs_per_s']} refs/s; labelling only {s['labeller_refs_per_s']} / "
+              f"{s['labeller_refs_per_cpu_s']} refs/s", flush=True)
+    h = held_out_styles(shared, args.styles, args.per_style, args.seed, label)
     names = ", ".join(h["styles"]) if len(h["styles"]) <= 30 else "all that render"
     print(f"held-out styles ({len(h['styles'])}: {names}), {h['references']} references: "
           f"span F1 {h['span_f1']:.4f}", flush=True)
