@@ -81,7 +81,7 @@ def main() -> None:
     t_bib, _ = best_of(args.repeat, bibkit_convert("bibtex"))
     rows.append(("bibkit convert bibtex -> bibtex, 1 process", t_bib))
     jobs = job_count(None)
-    if jobs > 1:  # what users get by default on this machine: the reader's pieces (bibtex_pieces)
+    if jobs > 1:  # what users get by default on this machine: the reader's pieces (bibkit.formats.bibtex.pieces)
         t_json_n, _ = best_of(args.repeat, bibkit_convert("csljson", None))
         rows.append((f"bibkit convert bibtex -> csljson, {jobs} processes", t_json_n))
         t_bib_n, _ = best_of(args.repeat, bibkit_convert("bibtex", None))

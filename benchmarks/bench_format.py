@@ -36,7 +36,7 @@ LOCALES = ROOT / "bibkit" / "csl" / "locales"
 
 def load_items(source: Path, limit: int) -> list[dict]:
     import bibkit
-    from bibkit.formats.csljson import entry_to_csl
+    from bibkit.model_csl import entry_to_csl
 
     started = time.perf_counter()
     library = bibkit.load(source)

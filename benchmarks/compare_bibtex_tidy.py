@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bibkit.formats.bibtex_layout import Layout  # noqa: E402
+from bibkit.formats.bibtex.layout import Layout  # noqa: E402
 from bibkit.transforms.tidy import DEFAULT_FIELD_ORDER, RawEntry, TidyOptions, read, tidy_text  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "corpus" / "ordinary" / "bibtex-tidy-fixtures"

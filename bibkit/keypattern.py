@@ -226,7 +226,7 @@ def _title_marker(marker: str, title: str) -> str | None:
 
 def _field(entry: Entry, name: str) -> str:
     """``[FIELD]``: a field by its BibTeX or CSL name, from the fields, identifiers, names or extra."""
-    from bibkit.formats.bibtex_fields import NAME_FIELDS, TEXT_FIELDS
+    from bibkit.formats.bibtex.fields import NAME_FIELDS, TEXT_FIELDS
     from bibkit.latex import decode_plain
 
     lname = name.lower()

@@ -53,7 +53,7 @@ def _ris(entry: Entry) -> list[str]:
 
 
 def _csl(entry: Entry) -> list[str]:
-    from bibkit.formats.csljson import DATE_VARIABLES, NAME_VARIABLES
+    from bibkit.model_csl import DATE_VARIABLES, NAME_VARIABLES
 
     lost = [_source_name(entry, role) for role, names in entry.names.items()
             if names.names and role not in NAME_VARIABLES]
@@ -64,7 +64,7 @@ def _csl(entry: Entry) -> list[str]:
 def _bib(flavour: str) -> Callable[[Entry], list[str]]:
     def unplaced(entry: Entry) -> list[str]:
         from bibkit.formats.bibtex import BibTeXWriter
-        from bibkit.formats.bibtex_fields import OUT_NAMES
+        from bibkit.formats.bibtex.fields import OUT_NAMES
 
         writer = BibTeXWriter(flavour)
         same = writer._same_flavour(entry)

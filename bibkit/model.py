@@ -296,7 +296,7 @@ class Library:
     blocks: list[Block] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     #: source name -> the text the blocks' spans point into (kept so that a file bibkit read can
-    #: be written back with its unchanged blocks byte for byte: bibkit.formats.bibtex_preserve)
+    #: be written back with its unchanged blocks byte for byte: bibkit.formats.bibtex.preserve)
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property

@@ -3,7 +3,7 @@
 Large inputs are the only reason for more than one process: a 100k-entry .bib takes seconds to
 read and write in pure Python. Threads would share one interpreter lock, so the work goes to
 processes. Reading sends pieces of text out and canonical blocks back
-(:mod:`bibkit.formats.bibtex_pieces`); writing forks children that already hold the library in
+(:mod:`bibkit.formats.bibtex.pieces`); writing forks children that already hold the library in
 their (copy-on-write) memory and send back only text (:func:`map_forked`).
 """
 from __future__ import annotations

@@ -240,7 +240,7 @@ def test_protected_title_spans_survive_to_bibtex_and_become_nocase_in_csl():
     entry = lib.entries[0]
     assert entry.title.protected_spans() == ["BERT", "Deep"]
     assert "{BERT}: Pre-training of {Deep} Transformers" in bibkit.dumps(lib, "bibtex")
-    from bibkit.formats.csljson import entry_to_csl
+    from bibkit.model_csl import entry_to_csl
     assert entry_to_csl(entry)["title"] == '<span class="nocase">BERT</span>: Pre-training of <span class="nocase">Deep</span> Transformers'
 
 
@@ -282,7 +282,8 @@ _CONTROL_TEXT = st.text(alphabet=["a", " ", "\n", "\x07", "\x00", "\x1b", "[", "
 @given(_CONTROL_TEXT)
 def test_control_characters_are_stripped_line_by_line(text):
     """The reader touches only lines with a control character; the result is the line-by-line rule."""
-    from bibkit.formats.bibtex import _ANSI, _CONTROL, BibTeXReader
+    from bibkit.formats.bibtex import BibTeXReader
+    from bibkit.formats.bibtex.reader import _ANSI, _CONTROL
 
     expected_lines, expected_warnings = [], []
     for number, line in enumerate(text.split("\n"), 1):

@@ -10,9 +10,9 @@ import os
 import pytest
 
 from bibkit import parallel
-from bibkit.formats import bibtex_pieces
+from bibkit.formats.bibtex import pieces as bibtex_pieces
 from bibkit.formats.bibtex import BibTeXReader
-from bibkit.formats.bibtex_pieces import _CUT, cut_points, read_in_pieces
+from bibkit.formats.bibtex.pieces import _CUT, cut_points, read_in_pieces
 
 from .conftest import require_shared
 
@@ -115,7 +115,7 @@ def test_macros_and_keys_of_earlier_pieces_reach_later_pieces(in_pieces):
 
 def test_spans_of_a_file_read_in_pieces_point_into_the_whole_text(in_pieces):
     from bibkit.formats.bibtex import BibTeXWriter
-    from bibkit.formats.bibtex_preserve import capture, write_preserving
+    from bibkit.formats.bibtex.preserve import capture, write_preserving
 
     lib = in_pieces(CROSS, 6)
     assert in_pieces.pieces == [6]

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from bibkit.api import load, loads
 from bibkit.cli import main
 from bibkit.formats.bibtex import BibTeXWriter
-from bibkit.formats.bibtex_preserve import capture, detect_flavour, write_preserving
+from bibkit.formats.bibtex.preserve import capture, detect_flavour, write_preserving
 from bibkit.model import Entry, Text
 
 from .conftest import require_shared

@@ -96,7 +96,7 @@ def citeproc_js(style_xml: str, items: list[dict], lang: str, citations=None, fm
 
 
 def _items_from_library(library) -> list[dict]:
-    from bibkit.formats.csljson import entry_to_csl
+    from bibkit.model_csl import entry_to_csl
 
     items = [entry_to_csl(entry) for entry in library.entries]
     seen: set[str] = set()

@@ -142,7 +142,7 @@ def test_jobs_reach_the_reader_for_one_command_only(monkeypatch):
     seen = []
     real = parallel.job_count
     monkeypatch.setattr(parallel, "job_count", lambda jobs=None: seen.append(real(jobs)) or seen[-1])
-    monkeypatch.setattr("bibkit.formats.bibtex.job_count", parallel.job_count)
+    monkeypatch.setattr("bibkit.formats.bibtex.writer.job_count", parallel.job_count)
     result = CliRunner().invoke(main, ["--jobs", "3", "convert", "-", "--from", "bibtex"], input=SIMPLE)
     assert result.exit_code == 0 and seen and set(seen) == {3}
     assert "BIBKIT_JOBS" not in os.environ

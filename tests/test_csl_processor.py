@@ -87,11 +87,11 @@ def test_canonical_entries_are_converted(monkeypatch):
     import sys
     import types
 
-    mod = types.ModuleType("bibkit.formats.csljson")
+    mod = types.ModuleType("bibkit.model_csl")
     mod.entry_to_csl = lambda e: {"id": e.key, "type": "book", "title": e.title,
                                   "author": [{"family": "Canon", "given": "C"}],
                                   "issued": {"date-parts": [[2020]]}}
-    monkeypatch.setitem(sys.modules, "bibkit.formats.csljson", mod)
+    monkeypatch.setitem(sys.modules, "bibkit.model_csl", mod)
 
     class Entry:
         key = "k1"

@@ -6,7 +6,7 @@ import json
 import pytest
 
 import bibkit
-from bibkit.formats.csljson import entry_to_csl, markup_to_text, text_to_markup
+from bibkit.model_csl import entry_to_csl, markup_to_text, text_to_markup
 from tests.conftest import SHARED, require_shared
 
 CORPUS = sorted((SHARED / "corpus" / "ordinary").rglob("*.bib")) if SHARED.exists() else []

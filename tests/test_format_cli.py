@@ -65,7 +65,7 @@ def test_format_output_is_what_the_processor_makes(run, bib):
     import bibkit
     from bibkit.csl import Processor
     from bibkit.csl.styles import resolve_style
-    from bibkit.formats.csljson import entry_to_csl
+    from bibkit.model_csl import entry_to_csl
 
     items = [entry_to_csl(e) for e in bibkit.load(bib).entries]
     expected = Processor(resolve_style("ieee"), locale="en-US").bibliography(items, format="text")

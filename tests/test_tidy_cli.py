@@ -327,7 +327,7 @@ def test_unabbreviate_journals_from_a_list_and_from_the_file(tmp_path):
 def test_tidy_is_idempotent_on_every_small_fixture_with_every_option():
     """The 200-odd bibtex-tidy fixtures under 100 kB hold the syntax oddities (quotes with
     braces, ``#`` chains, paragraph breaks, stray spaces); every option at once, twice."""
-    from bibkit.formats.bibtex_layout import Layout
+    from bibkit.formats.bibtex.layout import Layout
     from bibkit.transforms.tidy import TidyOptions, tidy_text
 
     folder = require_shared(*FIXTURES)

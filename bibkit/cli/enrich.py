@@ -25,7 +25,7 @@ from bibkit.enrich.engine import add_identifiers, enrich_library
 from bibkit.enrich.http import HttpClient
 from bibkit.enrich.merge import parse_overwrite
 from bibkit.enrich.resolver import Resolver
-from bibkit.formats.bibtex_preserve import Original
+from bibkit.formats.bibtex.preserve import Original
 from bibkit.io import atomic_write
 from bibkit.keys import assign_keys
 from bibkit.model import Library

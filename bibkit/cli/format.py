@@ -82,7 +82,7 @@ def _csl_items(entries: Iterable[Entry], problems: list[Problem] | None = None) 
 
     The second ``smith2020`` becomes ``smith2020#2`` and is reported, so both are formatted.
     """
-    from bibkit.formats.csljson import entry_to_csl
+    from bibkit.model_csl import entry_to_csl
 
     items: list[dict] = []
     seen: dict[str, int] = {}

@@ -19,7 +19,7 @@ from bibkit.cli.preserve import normalize_option, plan, render
 from bibkit.cli.main import main
 from bibkit.keypattern import PatternError
 from bibkit.keys import DEFAULT_PATTERN, POLICIES
-from bibkit.formats.bibtex_preserve import Original
+from bibkit.formats.bibtex.preserve import Original
 from bibkit.model import Library
 from bibkit.transforms.dedupe import DEFAULT_THRESHOLD
 from bibkit.transforms.merge import STRATEGIES, MergeResult, dedupe_library, merge_libraries

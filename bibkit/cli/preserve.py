@@ -2,7 +2,7 @@
 
 The commands that edit a bibliography (``merge``, ``dedupe``, ``keys``, ``enrich``) write, by
 default, only what they changed when the output is the file they read: unchanged blocks byte
-for byte, changed entries field by field (:mod:`bibkit.formats.bibtex_preserve`).
+for byte, changed entries field by field (:mod:`bibkit.formats.bibtex.preserve`).
 ``--normalize`` rewrites the whole output in bibkit's canonical form; ``--preserve`` keeps the
 input's text also when the output is another file or standard output. Asking for a conversion
 (``--to``, ``--unicode``) means a rewrite unless ``--preserve`` is given too.
@@ -15,7 +15,7 @@ import click
 
 from bibkit.api import dumps
 from bibkit.formats.bibtex import BibTeXWriter
-from bibkit.formats.bibtex_preserve import Original, capture, detect_flavour, write_preserving
+from bibkit.formats.bibtex.preserve import Original, capture, detect_flavour, write_preserving
 from bibkit.model import Library
 
 _BIBTEX_FORMATS = ("bibtex", "biblatex")

@@ -13,7 +13,7 @@ import click
 from bibkit.cli.common import print_problems, write_text_output
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError, Problem
-from bibkit.formats.bibtex_layout import Layout
+from bibkit.formats.bibtex.layout import Layout
 from bibkit.io import read_input
 from bibkit.transforms.tidy import DEFAULT_FIELD_ORDER, TidyOptions, tidy_text
 

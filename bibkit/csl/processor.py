@@ -149,7 +149,7 @@ def _trigraph(item) -> str:
 def _to_csl(item) -> dict:
     if isinstance(item, dict):
         return item
-    from bibkit.formats.csljson import entry_to_csl  # lazy: owned by another module
+    from bibkit.model_csl import entry_to_csl  # lazy: the CSL engine runs on plain CSL items too
     return entry_to_csl(item)
 
 

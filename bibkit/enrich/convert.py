@@ -1,7 +1,7 @@
 """Small conversions the sources share: display names, ISO dates, publisher markup.
 
 Sources are turned into CSL-JSON-shaped dicts and then into entries by
-:func:`bibkit.formats.csljson.csl_to_entry`, so there is one way from outside data to an entry.
+:func:`bibkit.model_csl.csl_to_entry`, so there is one way from outside data to an entry.
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def name_from_display(value: str) -> dict:
         name: Name = parse_name(value.replace("{", "").replace("}", "").replace("\\", ""))
     except Exception:  # pybtex rejects a few odd strings: keep the name whole
         return {"literal": value}
-    from bibkit.formats.csljson import name_to_csl
+    from bibkit.model_csl import name_to_csl
 
     return name_to_csl(name) or {"literal": value}
 

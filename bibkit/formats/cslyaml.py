@@ -3,7 +3,7 @@
 Three shapes are read: a standalone list of items, a mapping with ``references:`` (pandoc's
 bibliography file and metadata block), and a Markdown file whose YAML front matter holds
 ``references:``. Items are CSL-JSON items written in YAML, so the item <-> entry mapping is
-CSL-JSON's (:func:`~bibkit.formats.csljson.entry_to_csl`, :func:`csl_to_entry`): one mapping,
+CSL-JSON's (:func:`~bibkit.model_csl.entry_to_csl`, :func:`csl_to_entry`): one mapping,
 two syntaxes. The loader builds the node tree once so every item gets its line for messages.
 Written output is pandoc's shape (``---`` / ``references:`` / ``...``), which pandoc accepts
 both as ``--bibliography refs.yaml`` and pasted into a document's metadata.
@@ -16,7 +16,8 @@ import re
 import yaml
 
 from bibkit.diagnostics import Reporter
-from bibkit.formats.csljson import add_items, entry_to_csl
+from bibkit.formats.csljson import add_items
+from bibkit.model_csl import entry_to_csl
 from bibkit.model import Library
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.S | re.M)

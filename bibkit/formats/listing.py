@@ -41,8 +41,9 @@ from bibkit.dates import parse_free_date, parse_month
 from bibkit.diagnostics import Reporter
 from bibkit.formats.listing_split import split_title_abstract
 from bibkit.identifiers import DOI_RE, find_arxiv, find_doi, normalize_doi, parse_arxiv
-from bibkit.model import Comment, Date, DateParts, Entry, Library, Mark, NameList, Source, Text
+from bibkit.model import Comment, Date, DateParts, Entry, Library, NameList, Source
 from bibkit.names import parse_name
+from bibkit.text_marks import marked_text
 
 #: below this title confidence an entry gets a warning asking the user to check the title
 LOW_CONFIDENCE = 0.5
@@ -65,9 +66,6 @@ _ARXIV_HEAD = re.compile(
     r"(?:\s*\[[^\]]*\])?(?P<classes>(?:\s+(?:[a-z]+\.[A-Za-z\-]+|[a-z]+-[a-z]+(?:\.[A-Za-z\-]+)?)(?=\s|$))*)",
 )
 _SUBMITTED = re.compile(r"Submitted\s+(\d{1,2}\s+[A-Za-z]+,?\s+\d{4})")
-_MATH = re.compile(r"(?<!\\)\$[^$]+?(?<!\\)\$")
-_TITLE_WORD = re.compile(r"[^\s:;,.!?()\[\]\"“”]+")
-_LATEX_ESCAPE = re.compile(r"\\([%&_#])")
 _COMMENT_LINE = re.compile(r"^\s*(?:#|%|//)")
 
 
@@ -183,31 +181,6 @@ def find_urls(text: str) -> list[str]:
         if url and url not in urls:
             urls.append(url)
     return urls
-
-
-def marked_text(value: str, title: bool = False) -> Text:
-    """Plain listing text, with ``$...$`` spans marked as math so exporters keep them verbatim.
-
-    Abstracts copied from arXiv keep a few LaTeX escapes of their source (``19\\%``); those are
-    decoded to the character they stand for, so exporters escape it once, not twice.
-
-    In a ``title``, words whose capitals are not only initial ("LLMs", "DeepSeek-R1", "MoE",
-    "70B") are marked ``nocase``: the listing prints the authors' casing, and without the mark
-    BibTeX styles and CSL sentence-casing would print "llms" (Better BibTeX protects the same
-    words). Words with only an initial capital are left to the style.
-    """
-    value = _LATEX_ESCAPE.sub(r"\1", value)
-    marks = [Mark(m.start(), m.end(), "math") for m in _MATH.finditer(value)]
-    if title:
-        outside_math = _MATH.sub(lambda m: " " * len(m.group()), value)  # same offsets
-        marks += [Mark(m.start(), m.end(), "nocase") for m in _TITLE_WORD.finditer(outside_math)
-                  if _needs_case_protection(m.group())]
-    return Text(value, marks)
-
-
-def _needs_case_protection(word: str) -> bool:
-    """A capital after the first letter of any hyphen part: "LLMs", "DeepSeek-R1", "GPT-4"."""
-    return any(re.search(r"(?<=.)[A-Z]", part) for part in word.split("-"))
 
 
 def _int(value: str | None) -> int | None:
@@ -487,4 +460,4 @@ def _author_list(value: str) -> NameList:
     return names
 
 
-__all__ = ["ListingImporter", "find_urls", "marked_text"]
+__all__ = ["ListingImporter", "find_urls"]

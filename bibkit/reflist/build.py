@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from bibkit.dates import parse_free_date, parse_month
 from bibkit.identifiers import find_arxiv, isbn_is_valid, normalize_doi, normalize_isbn, parse_arxiv
-from bibkit.formats.listing import marked_text
+from bibkit.text_marks import marked_text
 from bibkit.model import Date, DateParts, Entry, Name, NameList, Text
 from bibkit.names import parse_name
 from bibkit.reflist.fields import Span, spans_of, strip_edges

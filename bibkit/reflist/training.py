@@ -302,7 +302,7 @@ def corpus_items(corpus_dir: str, held_out: bool = False) -> list[tuple[dict, st
     import os
 
     import bibkit
-    from bibkit.formats.csljson import entry_to_csl
+    from bibkit.model_csl import entry_to_csl
     out = []
     for folder in PERMISSIVE:
         for path in sorted(glob.glob(os.path.join(corpus_dir, folder, "*.bib"))):

@@ -38,7 +38,7 @@ from typing import Iterable, Sequence
 from anyascii import anyascii
 
 from bibkit.dates import format_edtf
-from bibkit.formats.bibtex_fields import CONTAINER_FIELD, OUT_DATES, OUT_NAMES, OUT_TEXT, PUBLISHER_FIELD
+from bibkit.formats.bibtex.fields import CONTAINER_FIELD, OUT_DATES, OUT_NAMES, OUT_TEXT, PUBLISHER_FIELD
 from bibkit.keys import add_aliases, aliases_of, assign_keys, canonical_order
 from bibkit.model import Date, Entry, Library, Name, NameList, Preamble, StringDef, Text
 from bibkit.names import format_names

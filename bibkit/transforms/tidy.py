@@ -5,7 +5,7 @@ expression the user wrote (LaTeX, macros, ``#`` concatenations, odd spellings in
 only what an option names is changed. Converting to the model and back would re-encode LaTeX,
 re-write names and dates, which a formatter must not do. What every run does:
 
-- lays entries out with a :class:`~bibkit.formats.bibtex_layout.Layout` (indent, alignment,
+- lays entries out with a :class:`~bibkit.formats.bibtex.layout.Layout` (indent, alignment,
   wrapping, commas, blank lines);
 - writes each value expression in one form: parts joined by `` # ``, line breaks inside a value
   made single spaces (BibTeX reads them so) except paragraph breaks, a lone braced value
@@ -27,8 +27,8 @@ from bibtexparser import model as bp
 
 from bibkit.dates import MONTHS, parse_month
 from bibkit.diagnostics import Problem, Reporter
-from bibkit.formats.bibtex_layout import DEFAULT as DEFAULT_LAYOUT, Layout
-from bibkit.formats.bibtex_values import ValueError_, split_operands
+from bibkit.formats.bibtex.layout import DEFAULT as DEFAULT_LAYOUT, Layout
+from bibkit.formats.bibtex.values import ValueError_, split_operands
 from bibkit.latex import braced_end
 
 #: bibtex-tidy's default field order for ``--sort-fields`` without a list (the same list, so

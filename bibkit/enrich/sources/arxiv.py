@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from bibkit.enrich.convert import iso_date, name_from_display
 from bibkit.enrich.http import HttpClient, SourceError
 from bibkit.enrich.sources.base import Record
-from bibkit.formats.csljson import csl_to_entry
+from bibkit.model_csl import csl_to_entry
 from bibkit.identifiers import normalize_doi, parse_arxiv
 
 NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom",

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from bibkit.enrich.convert import clean_markup, first
 from bibkit.enrich.http import HttpClient, SourceError, read_each
 from bibkit.enrich.sources.base import Record
-from bibkit.formats.csljson import csl_to_entry
+from bibkit.model_csl import csl_to_entry
 from bibkit.identifiers import normalize_doi
 
 #: Crossref work types -> CSL item types

@@ -16,7 +16,7 @@ from bibkit.enrich.convert import clean_markup
 from bibkit.enrich.http import HttpClient, SourceError
 from bibkit.enrich.sources.base import Record
 from bibkit.enrich.sources.crossref import csl_type, date_parts, id_list
-from bibkit.formats.csljson import csl_to_entry
+from bibkit.model_csl import csl_to_entry
 from bibkit.identifiers import normalize_doi, parse_arxiv
 from bibkit.types import CSL_TYPES
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from bibkit.enrich.convert import iso_date, name_from_display
 from bibkit.enrich.http import HttpClient, SourceError
 from bibkit.enrich.sources.base import Record
-from bibkit.formats.csljson import csl_to_entry
+from bibkit.model_csl import csl_to_entry
 from bibkit.identifiers import normalize_isbn
 
 

@@ -15,7 +15,7 @@ from bibkit.enrich.sources.base import Record
 from bibkit.enrich.sources.crossref import TYPES as CROSSREF_TYPES
 from bibkit.enrich.sources.crossref import csl_type as crossref_csl_type
 from bibkit.enrich.sources.doi import ARXIV_DOI_PREFIX
-from bibkit.formats.csljson import csl_to_entry
+from bibkit.model_csl import csl_to_entry
 from bibkit.identifiers import normalize_doi, parse_arxiv
 
 #: OpenAlex's own work types (https://docs.openalex.org/api-entities/works/work-object#type)

@@ -8,7 +8,7 @@ from bibkit.dates import parse_free_date
 from bibkit.enrich.convert import name_from_display
 from bibkit.enrich.http import HttpClient, SourceError
 from bibkit.enrich.sources.base import Record
-from bibkit.formats.csljson import csl_to_entry
+from bibkit.model_csl import csl_to_entry
 
 
 def book_to_csl(book: dict, isbn: str) -> dict:

@@ -10,7 +10,7 @@ import re
 from bibkit.dates import parse_free_date
 from bibkit.enrich.http import HttpClient, SourceError
 from bibkit.enrich.sources.base import Record
-from bibkit.formats.csljson import csl_to_entry
+from bibkit.model_csl import csl_to_entry
 from bibkit.identifiers import normalize_doi
 
 

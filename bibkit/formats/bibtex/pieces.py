@@ -37,10 +37,12 @@ from typing import TYPE_CHECKING
 
 from bibtexparser import model as bp
 
+from bibkit.formats.bibtex.blocks import parse_blocks
+from bibkit.formats.bibtex.reader import BlockReader
+from bibkit.formats.bibtex.values import ValueError_, evaluate
 from bibkit.parallel import fork_is_safe, job_count
 
 if TYPE_CHECKING:  # pragma: no cover
-    from bibkit.formats.bibtex import BibTeXReader
     from bibkit.model import Block, Problem
 
 #: below this many characters (about 8,000 entries) a second process costs more than it saves
@@ -87,8 +89,6 @@ class Split:
 
 
 def _split(text: str, offset: int) -> tuple[list[bp.Block], Split]:
-    from bibkit.formats.bibtex import parse_blocks
-
     blocks = parse_blocks(text)
     info = Split()
     for block in blocks:
@@ -133,9 +133,7 @@ def _with_context(blocks: list[bp.Block], ctx: Context, offset: int) -> None:
 
 def _convert(reader_options: dict, name: str, offset: int, blocks: list[bp.Block],
              ctx: Context | None, text: str, char_offset: int) -> tuple[list["Block"], list["Problem"]]:
-    from bibkit.formats.bibtex import BibTeXReader
-
-    reader = BibTeXReader(name, line_offset=offset, char_offset=char_offset, **reader_options)
+    reader = BlockReader(name, line_offset=offset, char_offset=char_offset, **reader_options)
     if ctx is not None:
         reader.macros = dict(ctx.macros)
         _with_context(blocks, ctx, offset)
@@ -174,7 +172,7 @@ class PieceError(Exception):
     """A worker failed; the caller reads serially instead."""
 
 
-def read_in_pieces(reader: "BibTeXReader", text: str, jobs: int | None = None,
+def read_in_pieces(reader: "BlockReader", text: str, jobs: int | None = None,
                    cuts: list[int] | None = None) -> list[tuple[list, list]] | None:
     """The file's canonical blocks and problems, piece by piece, or None to read serially.
 
@@ -237,10 +235,8 @@ def _receive_info(conn) -> Split:
     return info
 
 
-def _contexts(reader: "BibTeXReader", infos: list[Split]) -> list[Context]:
+def _contexts(reader: "BlockReader", infos: list[Split]) -> list[Context]:
     """Each piece's context: the macros and keys of all the pieces before it, in file order."""
-    from bibkit.formats.bibtex import ValueError_, evaluate
-
     macros = dict(reader.macros)
     entry_keys: dict[str, int] = {}
     string_keys: dict[str, int] = {}

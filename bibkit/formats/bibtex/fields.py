@@ -4,6 +4,9 @@ Kept apart from the parser so the whole mapping can be read (and argued about) i
 """
 from __future__ import annotations
 
+SUBTYPE_FIELD = "entrysubtype"  # BibLaTeX's; a CSL type name there is the entry's CSL type
+INFERRED_FIELD = "bibkit-inferred"  # names the dates bibkit inferred (Date.inferred)
+
 # Source field (lower case) -> CSL text variable. The first source field to claim a slot wins;
 # a later one claiming the same slot is kept in ``extra`` under its own name.
 TEXT_FIELDS = {

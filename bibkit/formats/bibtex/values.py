@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from bibkit.dates import MONTHS
 from bibkit.latex import braced_end
 
 #: a bare operand: a number or a macro name
@@ -80,3 +81,34 @@ def split_operands(raw: str) -> list[tuple[str, str]]:
     if expect_value and parts:
         raise ValueError_("dangling '#'")
     return parts
+
+
+def evaluate(raw: str, macros: dict[str, str]) -> tuple[str, list[str], bool]:
+    """Evaluate a raw BibTeX value expression.
+
+    Returns (value, undefined macro names, used a user macro). Month macros and numbers are
+    built in; macro names are case-insensitive, as in BibTeX.
+    """
+    raw = raw.strip()
+    if raw.startswith("{") and raw.endswith("}"):
+        inner = raw[1:-1]
+        if ("{" not in inner and "}" not in inner) or braced_end(raw, 0) == len(raw):
+            return inner, [], False
+    if raw.isdigit():
+        return raw, [], False
+    out: list[str] = []
+    undefined: list[str] = []
+    used_macro = False
+    for kind, word in split_operands(raw):
+        if kind != "bare" or word.isdigit():
+            out.append(word)
+            continue
+        key = word.lower()
+        if key in macros:
+            out.append(macros[key])
+            used_macro = True
+        else:
+            out.append(word)
+            if key not in MONTHS:
+                undefined.append(word)
+    return "".join(out), undefined, used_macro

@@ -1,126 +1,40 @@
-"""BibTeX and BibLaTeX: the importer (through bibtexparser v2) and the exporters.
+"""BibTeX and BibLaTeX blocks into canonical ones: value evaluation, fields, dates, recovery.
 
-bibtexparser splits the file into blocks and never throws input away; we run it with an empty
-middleware stack and do our own value evaluation (``#`` concatenation, ``@string`` and month
-macros) because we need to know which fields used macros (to write them back as macros) and
-to report undefined macros with their line. Blocks that fail are recovered where the damage is
-local (odd keys, a missing key, fields orphaned by a stray brace) and always reported.
+bibtexparser (:mod:`.blocks`) splits the text into blocks and never throws input away; we do
+our own value evaluation (``#`` concatenation, ``@string`` and month macros) because we need to
+know which fields used macros (to write them back as macros) and to report undefined macros with
+their line. Blocks that fail are recovered where the damage is local (odd keys, a missing key,
+fields orphaned by a stray brace) and always reported.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterable
 
-import logging
-from dataclasses import replace
-
-import bibtexparser
 from bibtexparser import model as bp
 
 from bibkit import latex
-from bibkit.latex import braced_end, braces_balanced
-from bibkit.dates import MONTHS, format_edtf, parse_bibtex_date, parse_edtf, parse_month
+from bibkit.dates import MONTHS, parse_bibtex_date, parse_edtf, parse_month
 from bibkit.diagnostics import Reporter
-from bibkit.formats.bibtex_layout import DEFAULT as DEFAULT_LAYOUT, Layout
-from bibkit.formats.bibtex_values import ValueError_, split_operands
-from bibkit.formats.bibtex_fields import (
-    CONTAINER_FIELD, DATE_FIELDS, ID_FIELDS, NAME_FIELDS, OUT_DATES,
-    OUT_NAMES, OUT_TEXT, PARAGRAPH_FIELDS, PERIODICAL_TYPES, PUBLISHER_FIELD, TEXT_FIELDS, VERBATIM_FIELDS,
+from bibkit.formats.bibtex.blocks import parse_blocks
+from bibkit.formats.bibtex.citekeys import safe_key
+from bibkit.formats.bibtex.fields import (
+    DATE_FIELDS, ID_FIELDS, INFERRED_FIELD, NAME_FIELDS, PARAGRAPH_FIELDS, PERIODICAL_TYPES, SUBTYPE_FIELD,
+    TEXT_FIELDS, VERBATIM_FIELDS,
 )
-from bibkit.identifiers import normalize_doi, normalize_pmid, parse_arxiv, written_doi
+from bibkit.formats.bibtex.values import ValueError_, evaluate
+from bibkit.identifiers import normalize_doi, normalize_pmid, parse_arxiv
 from bibkit.model import Comment, Date, Entry, Library, Preamble, Source, StringDef, Text
-from bibkit.names import format_names, parse_names
-from bibkit.parallel import job_count, map_forked, slices
-from bibkit.types import CSL_TYPES, bibtex_type_for, csl_type_from_bibtex
-
-# bibtexparser logs every failed block; we report those ourselves as file:line problems
-logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+from bibkit.names import parse_names
+from bibkit.types import CSL_TYPES, csl_type_from_bibtex
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_BAD_KEY_CHARS = re.compile(r"[\s\"#%'(),={}\\~]")
-
 
 _DATE_PARTS = frozenset(("year", "month", "day", "date"))
-SUBTYPE_FIELD = "entrysubtype"  # BibLaTeX's; a CSL type name there is the entry's CSL type
-INFERRED_FIELD = "bibkit-inferred"  # names the dates bibkit inferred (Date.inferred)
 # every source field with a canonical slot; all others go to ``extra`` as they are
 _MAPPED = frozenset(_DATE_PARTS | set(NAME_FIELDS) | set(DATE_FIELDS) | ID_FIELDS | set(TEXT_FIELDS))
-
-
-def parse_blocks(text: str) -> list[bp.Block]:
-    """bibtexparser's blocks for ``text``, without the tracebacks of its failed blocks.
-
-    A failed block keeps its exception, whose traceback holds the splitter's frame, which holds
-    every block of the file: one failed block made the whole parse (1.5 GB for 200k entries) a
-    reference cycle that lived until the cyclic collector found it. We only use the message.
-    Every parse of the reader goes through here, re-parses of damaged entries included (their
-    frames' callers hold the file's text).
-    """
-    blocks = bibtexparser.parse_string(text, parse_stack=[]).blocks
-    for block in blocks:
-        error = getattr(block, "error", None)
-        if error is not None:
-            error.__traceback__ = None
-    return blocks
-
-
-# --------------------------------------------------------------------------- values
-
-
-def evaluate(raw: str, macros: dict[str, str]) -> tuple[str, list[str], bool]:
-    """Evaluate a raw BibTeX value expression.
-
-    Returns (value, undefined macro names, used a user macro). Month macros and numbers are
-    built in; macro names are case-insensitive, as in BibTeX.
-    """
-    raw = raw.strip()
-    if raw.startswith("{") and raw.endswith("}"):
-        inner = raw[1:-1]
-        if ("{" not in inner and "}" not in inner) or braced_end(raw, 0) == len(raw):
-            return inner, [], False
-    if raw.isdigit():
-        return raw, [], False
-    out: list[str] = []
-    undefined: list[str] = []
-    used_macro = False
-    for kind, word in split_operands(raw):
-        if kind != "bare" or word.isdigit():
-            out.append(word)
-            continue
-        key = word.lower()
-        if key in macros:
-            out.append(macros[key])
-            used_macro = True
-        else:
-            out.append(word)
-            if key not in MONTHS:
-                undefined.append(word)
-    return "".join(out), undefined, used_macro
-
-
-# --------------------------------------------------------------------------- importer
-
-
-class BibTeXImporter:
-    name = "bibtex"
-    extensions = (".bib", ".bibtex")
-    description = "BibTeX (.bib); also reads BibLaTeX fields"
-
-    def detect(self, text: str) -> float:
-        return 0.9 if re.search(r"^\s*@\s*\w+\s*[{(]", text[:20000], re.MULTILINE) else 0.0
-
-    def parse(self, text: str, name: str = "<input>", **options) -> Library:
-        return BibTeXReader(name, **options).read(text)
-
-
-class BibLaTeXImporter(BibTeXImporter):
-    name = "biblatex"
-    extensions = ()
-    description = "BibLaTeX (.bib): the same reader as bibtex"
-
-    def detect(self, text: str) -> float:
-        return 0.0  # the bibtex reader already reads both dialects
 
 
 class _SpanFinder:
@@ -162,8 +76,12 @@ class _SpanFinder:
         return start, end
 
 
-class BibTeXReader:
-    """One file's worth of reading state: macros seen so far, the library, the reporter."""
+class BlockReader:
+    """One file's (or one piece's) reading state: macros seen so far, the library, the reporter.
+
+    It turns bibtexparser's blocks into canonical ones (:meth:`convert`); reading a whole text,
+    on one core or in pieces, is :class:`bibkit.formats.bibtex.importer.BibTeXReader`'s.
+    """
 
     def __init__(self, name: str, resolve_crossref: bool = False, keep_raw: bool = False,
                  jobs: int | None = None, line_offset: int = 0, char_offset: int = 0, **_ignored):
@@ -175,33 +93,12 @@ class BibTeXReader:
         # keep_raw: remember each field's value expression as written and its line in
         # entry.meta["_raw"] (for `bibkit check`, whose checks and fixes need the source text)
         self.keep_raw = keep_raw
-        # jobs: worker processes for a large file (bibkit.formats.bibtex_pieces); None = automatic
+        # jobs: worker processes for a large file (bibkit.formats.bibtex.pieces); None = automatic
         self.jobs = jobs
         # line_offset: lines before the text this reader sees (a piece of a larger file)
         self.line_offset = line_offset
         # char_offset: characters before it (block spans are offsets into the whole text)
         self.char_offset = char_offset
-
-    # ---- entry point
-    def read(self, text: str) -> Library:
-        text = self._strip_control_characters(text)
-        from bibkit.formats.bibtex_pieces import read_in_pieces, worth_splitting
-        pieces = read_in_pieces(self, text) if worth_splitting(text, self.jobs) else None
-        self.library.sources[self.name] = text  # what the blocks' spans point into
-        if pieces is None:
-            self.convert(parse_blocks(text), text)
-        else:
-            for blocks, problems in pieces:
-                self.library.blocks.extend(blocks)
-                self.library.problems.extend(problems)
-        self._check_keys()
-        if self.resolve:
-            from bibkit.transforms.crossref import resolve_crossrefs
-            resolve_crossrefs(self.library)
-        else:
-            from bibkit.transforms.crossref import check_crossrefs
-            check_crossrefs(self.library)
-        return self.library
 
     def convert(self, blocks: list[bp.Block], text: str | None = None) -> None:
         """bibtexparser's blocks, in file order, into canonical blocks and problems.
@@ -596,247 +493,3 @@ class BibTeXReader:
                 entry.meta.setdefault("bibtex_raw", {})["year"] = ("{" + year + "}", year)
             entry.dates["issued"] = date
             entry.field_names["issued"] = "year"
-
-    def _check_keys(self) -> None:
-        for entry in self.library.entries:
-            if entry.key and _BAD_KEY_CHARS.search(entry.key):
-                line = entry.source.line if entry.source else None
-                if not any(p.code == "bad-key" and p.line == line for p in self.library.problems):
-                    self.report.warn(line, f"key {entry.key!r} has characters BibTeX or biber reject; "
-                                     f"written as {safe_key(entry.key)!r}", "bad-key")
-
-
-# --------------------------------------------------------------------------- exporter
-
-
-def _wrap(value: str) -> str:
-    """Brace-delimit a value; escape its braces only if they would not balance."""
-    if ("{" not in value and "}" not in value) or braces_balanced(value):
-        return "{" + value + "}"
-    # unbalanced text (rare, from other formats): escape the braces
-    return "{" + value.replace("{", r"\{").replace("}", r"\}") + "}"
-
-
-def safe_key(key: str) -> str:
-    """The key as BibTeX and biber can read it: characters they reject are removed."""
-    return _BAD_KEY_CHARS.sub("", key) if _BAD_KEY_CHARS.search(key) else key
-
-
-def _free_name(name: str, taken: dict[str, str]) -> str:
-    candidate, n = name, 1
-    while candidate.lower() in taken:
-        n += 1
-        candidate = f"{name}{n}"
-    return candidate
-
-
-class BibTeXWriter:
-    """Canonical entries -> BibTeX or BibLaTeX text.
-
-    ``unicode``: write UTF-8 instead of LaTeX escapes. Non-entry blocks (``@string``,
-    ``@preamble``, comments) are written back in their place. ``layout``
-    (:class:`bibkit.formats.bibtex_layout.Layout`) places what is written; ``indent`` is kept
-    for callers that only change that.
-    """
-
-    #: from this many blocks on, slices are written by forked children (bibkit.parallel)
-    PARALLEL_MIN_BLOCKS = 20_000
-
-    def __init__(self, flavour: str = "bibtex", unicode: bool = False, indent: str = "  ",
-                 jobs: int | None = None, layout: Layout | None = None):
-        self.flavour = flavour
-        self.biblatex = flavour == "biblatex"
-        self.unicode = unicode
-        self.layout = layout or (DEFAULT_LAYOUT if indent == "  " else Layout(indent=indent))
-        self.indent = self.layout.indent
-        self.jobs = jobs
-
-    def dump(self, library: Library) -> str:
-        blocks = library.blocks
-        jobs = job_count(self.jobs)
-        if len(blocks) >= self.PARALLEL_MIN_BLOCKS and jobs > 1:
-            written = map_forked(self._dump_blocks, slices(blocks, jobs))
-        else:
-            written = [self._dump_blocks(blocks)]
-        if not any(wrote for wrote, _ in written):
-            return ""
-        return self.layout.separator.join(text for _, text in written if text) + "\n"
-
-    def _dump_blocks(self, blocks: list) -> tuple[bool, str]:
-        """(whether any block was written, the non-empty ones joined): slices join alike."""
-        parts: list[str] = []
-        for block in blocks:
-            if isinstance(block, Entry):
-                parts.append(self.entry(block))
-            elif isinstance(block, StringDef):
-                raw = block.raw.strip() or _wrap(block.value)
-                parts.append(f"@string{{{block.name} = {raw}}}")
-            elif isinstance(block, Preamble):
-                parts.append(f"@preamble{{{block.value.strip()}}}")
-            elif isinstance(block, Comment):
-                parts.append(self.comment(block))
-        return bool(parts), self.layout.separator.join(p for p in parts if p)
-
-    def block(self, block) -> str:
-        """One block (entry, ``@string``, ``@preamble`` or comment) as written in a file."""
-        return self._dump_blocks([block])[1]
-
-    def comment(self, block: Comment) -> str:
-        text = block.text
-        if block.explicit:
-            inner = text.strip()
-            if braces_balanced(inner):
-                return f"@comment{{{inner}}}"
-            return "\n".join("% " + line.replace("@", "(at)") for line in inner.splitlines())
-        if "@" not in text:
-            return text.strip()
-        bare = re.fullmatch(r"\s*@comment\b(.*)", text, re.IGNORECASE | re.DOTALL)
-        if bare and braces_balanced(bare.group(1).strip()):
-            # "@comment text" without braces: biber rejects it, so give it braces
-            return "@comment{" + bare.group(1).strip() + "}"
-        # free text that holds an '@' (e.g. an unreadable block): neutralise it so it stays a comment
-        return "\n".join("% " + line.replace("@", "(at)") for line in text.strip().splitlines())
-
-    def entry(self, entry: Entry) -> str:
-        fields = self.fields(entry)
-        etype = bibtex_type_for(entry.type, entry.source_type, self.biblatex)
-        if self.biblatex and csl_type_from_bibtex(etype) != entry.type and entry.type in CSL_TYPES \
-                and not any(name.lower() == SUBTYPE_FIELD for name, _ in fields):
-            # a CSL type BibLaTeX has no entry type for (a preprint "article", an "event"): say
-            # it in entrysubtype, which biber passes to styles and the reader reads back
-            fields.append((SUBTYPE_FIELD, "{" + entry.type + "}"))
-        key = safe_key(entry.key or "")
-        return self.layout.entry(etype, key, fields)
-
-    def _text(self, value: str) -> str:
-        return _wrap(latex.encode(value, self.unicode))
-
-    def fields(self, entry: Entry) -> list[tuple[str, str]]:
-        """(field name, delimited value) pairs in a conventional order."""
-        out: dict[str, str] = {}
-        raw_map = entry.meta.get("bibtex_raw", {})
-        for role, names in entry.names.items():
-            fname = OUT_NAMES.get(role, role)
-            out[entry.field_names.get(role, fname) if self._same_flavour(entry) else fname] = _wrap(format_names(names, self.unicode))
-        for var, value in entry.fields.items():
-            fname = self._text_field_name(entry, var)
-            if fname is None or fname in out:
-                continue
-            source_name = entry.field_names.get(var, fname)
-            raw = raw_map.get(source_name)
-            if raw and raw[1] is not None and latex.decode(raw[1]) == value:
-                out[fname] = raw[0]
-            else:
-                out[fname] = self._text(value)
-        self._dates(entry, out, raw_map)
-        self._identifiers(entry, out)
-        written = {k.lower(): k for k in out}
-        for name, value in entry.extra.items():
-            raw = raw_map.get(name.lower())
-            rendered = raw[0] if raw and raw[1] == value else _wrap(value)
-            clash = written.get(name.lower())
-            if clash is not None:
-                if out[clash] == rendered:
-                    continue
-                # a canonical field took this name: keep the source's own value beside it
-                name = _free_name(name + "-orig", written)
-            out[name] = rendered
-            written[name.lower()] = name
-        return list(out.items())
-
-    def _same_flavour(self, entry: Entry) -> bool:
-        return bool(entry.source and entry.source.format == "bibtex")
-
-    def _text_field_name(self, entry: Entry, var: str) -> str | None:
-        flavour = self.flavour
-        if var == "container-title":
-            default = CONTAINER_FIELD[flavour].get(entry.type, "booktitle")
-        elif var == "publisher":
-            default = PUBLISHER_FIELD[flavour].get(entry.type, "publisher")
-        else:
-            default = OUT_TEXT[flavour].get(var)
-        if default is None:
-            return None
-        src = entry.field_names.get(var)
-        if src and self._same_flavour(entry) and self._valid_for_flavour(src, var):
-            return src
-        return default
-
-    def _valid_for_flavour(self, src: str, var: str) -> bool:
-        """Keep the source's field name unless it is the other flavour's spelling."""
-        legacy = ("journal", "address", "school") if self.biblatex else ("journaltitle", "location")
-        return src not in legacy
-
-    def _dates(self, entry: Entry, out: dict[str, str], raw_map: dict) -> None:
-        issued = entry.dates.get("issued")
-        if issued:
-            if self.biblatex and issued.start is not None:
-                out["date"] = "{" + format_edtf(issued) + "}"
-            elif issued.start is not None:
-                start = issued.start
-                out["year"] = "{" + str(start.year) + "}"
-                if start.month:
-                    out["month"] = next(k for k, v in MONTHS.items() if v == start.month)
-                if issued.end is not None or issued.approximate or issued.season or start.day:
-                    # year/month cannot say it: add BibLaTeX's date (bibtex styles ignore it)
-                    out["date"] = "{" + format_edtf(issued) + "}"
-            else:
-                raw = raw_map.get("year")
-                out["year"] = raw[0] if raw else self._text(issued.literal)
-        for role, date in entry.dates.items():
-            if role == "issued" or not date:
-                continue
-            fname = OUT_DATES.get(role, role)
-            out[fname] = "{" + format_edtf(date) + "}"
-        inferred = [role for role, date in entry.dates.items() if date.inferred]
-        if inferred:  # dates bibkit completed (a listing card's year): say so, and read it back
-            out[INFERRED_FIELD] = "{" + ", ".join(inferred) + "}"
-
-    def _identifiers(self, entry: Entry, out: dict[str, str]) -> None:
-        ids = entry.ids
-        verbatim = entry.meta.get("bibtex_verbatim", {}).get("doi")
-        if ids.doi:
-            same = verbatim is not None and normalize_doi(verbatim) == ids.doi
-            out["doi"] = _wrap(verbatim if same else written_doi(entry))
-        if ids.arxiv:
-            out["eprint"] = "{" + ids.arxiv + ids.arxiv_version + "}"
-            if self.biblatex:
-                out["eprinttype"] = "{arxiv}"
-                if ids.arxiv_class:
-                    out["eprintclass"] = "{" + ids.arxiv_class + "}"
-            else:
-                out["archiveprefix"] = "{" + entry.meta.get("eprinttype_spelling", "arXiv") + "}"
-                if ids.arxiv_class:
-                    out["primaryclass"] = "{" + ids.arxiv_class + "}"
-        if ids.isbn:
-            out["isbn"] = _wrap(ids.isbn)
-        if ids.issn:
-            out["issn"] = _wrap(ids.issn)
-        if ids.pmid:
-            out["pmid"] = _wrap(ids.pmid)
-        if ids.pmcid:
-            out["pmcid"] = _wrap(ids.pmcid)
-        if ids.url:
-            out["url"] = _wrap(ids.url)
-
-
-class BibTeXExporter:
-    name = "bibtex"
-    extension = ".bib"
-    primary = True
-    description = "BibTeX (.bib) for bibtex and natbib; LaTeX escapes unless unicode=True"
-
-    def dump(self, library: Library, unicode: bool = False, jobs: int | None = None,
-             layout: Layout | None = None, **_options) -> str:
-        return BibTeXWriter("bibtex", unicode, jobs=jobs, layout=layout).dump(library)
-
-
-class BibLaTeXExporter:
-    name = "biblatex"
-    extension = ".bib"
-    primary = False
-    description = "BibLaTeX (.bib) for biber: journaltitle, date, eprinttype"
-
-    def dump(self, library: Library, unicode: bool = False, jobs: int | None = None,
-             layout: Layout | None = None, **_options) -> str:
-        return BibTeXWriter("biblatex", unicode, jobs=jobs, layout=layout).dump(library)

@@ -13,7 +13,7 @@ file's own text:
   in as a new line in the entry's own indentation, alignment, name case and quote style, a
   removed field's line goes;
 * a block bibkit dropped (a merged-away duplicate) is cut out with the blank lines after it;
-* new blocks are written by :class:`bibkit.formats.bibtex.BibTeXWriter`, separated as the
+* new blocks are written by :class:`bibkit.formats.bibtex.writer.BibTeXWriter`, separated as the
   file separates its entries, appended at the end, or, when the file's entries are sorted by
   key, where the sorted order puts them.
 
@@ -31,9 +31,10 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from bibkit.formats.bibtex import BibTeXWriter, safe_key
-from bibkit.formats.bibtex_values import quoted_end
-from bibkit.formats.bibtex_fields import NAME_FIELDS, TEXT_FIELDS
+from bibkit.formats.bibtex.citekeys import safe_key
+from bibkit.formats.bibtex.fields import NAME_FIELDS, TEXT_FIELDS
+from bibkit.formats.bibtex.values import quoted_end
+from bibkit.formats.bibtex.writer import BibTeXWriter
 from bibkit.latex import braced_end
 from bibkit.model import Block, Entry, Library, NameList
 from bibkit.types import bibtex_type_for
