@@ -156,7 +156,10 @@ def cite_document(document: MarkdownDocument, entries: list[Entry], settings: Se
         cites = []
         for cite in c.cites:
             entry = by_key.get(cite.key)
-            loc = parse_locator(cite.suffix, lang) if cite.suffix else None
+            suffix = cite.suffix
+            if c.in_text and suffix and suffix.lstrip()[:1] not in (",", ";", ".", ":"):
+                suffix = ", " + suffix.lstrip()  # @key [p. 3] reads as [@key, p. 3]
+            loc = parse_locator(suffix, lang) if suffix else None
             item: dict = {"id": entry.key if entry is not None else cite.key}
             if cite.prefix:
                 item["prefix"] = _markup(cite.prefix) + " "

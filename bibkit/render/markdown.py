@@ -18,6 +18,8 @@ CITEPROC_KEYS = frozenset({
 })
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 _NOTE_PUNCTUATION = ".,;:!?"
+_BLOCK_START = re.compile(r"^(\d+[.)]|[-+])(?=\s)")
+_SUPERSCRIPT = re.compile(r"(?<!\\)\^((?:[^^\\\n]|\\.)+?)\^")
 _FIRST_LETTER = re.compile(r"^((?:[*_~^\\\[\"'\u201c\u2018(]|<[^>]*>)*)([a-z\u00e0-\u00ff])")
 
 
@@ -51,16 +53,43 @@ def _without_final_period(text: str) -> str:
     return text[:m.start()] + m.group(1) if m else text
 
 
+def _space_before(text: str, start: int, floor: int) -> int:
+    """Where the spaces (and at most one line break) before ``start`` begin: a note moved
+    onto the word before it takes them out, as pandoc does."""
+    newline = False
+    while start > floor and text[start - 1] in " \t\n":
+        if text[start - 1] == "\n":
+            if newline:
+                return start + 1 if text[start] == "\n" else start
+            newline = True
+        start -= 1
+    return start
+
+
+def _not_a_block(entry: str) -> str:
+    """An entry that begins like a list item or heading ("1. Knuth", "- ", "+ ") escaped so
+    that it stays a paragraph."""
+    return _BLOCK_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], entry, count=1)
+
+
+def _superscripts(text: str, portable: bool) -> str:
+    """``^1, 2^`` as pandoc reads it (spaces escaped), or as ``<sup>`` for Markdown without
+    superscripts (Python-Markdown, GitHub)."""
+    if portable:
+        return _SUPERSCRIPT.sub(lambda m: f"<sup>{m.group(1)}</sup>", text)
+    return _SUPERSCRIPT.sub(lambda m: "^" + m.group(1).replace(" ", "\\ ") + "^", text)
+
+
 def _anchor(key: str) -> str:
     return "ref-" + re.sub(r"[^\w:.\-]", "_", key)
 
 
-def bibliography_markdown(cited: CitedDocument) -> str:
+def bibliography_markdown(cited: CitedDocument, portable: bool = False) -> str:
     """The reference list as Markdown paragraphs (anchored ``ref-KEY`` with link-citations)."""
     if not cited.bibliography:
         return ""
     link = cited.settings.link_citations
-    paragraphs = [(f'<span id="{_anchor(key)}"></span>' if link else "") + entry.strip()
+    paragraphs = [(f'<span id="{_anchor(key)}"></span>' if link else "") + _not_a_block(_superscripts(entry.strip(), portable))
                   for key, entry in cited.bibliography]
     return "\n\n".join(paragraphs) + "\n"
 
@@ -76,32 +105,33 @@ def write_markdown(cited: CitedDocument, portable: bool = False) -> str:
     notes: list[str] = []
     for c, r in zip(doc.clusters, cited.clusters):
         start, end = c.start, c.end
-        body = r.text
+        body = _superscripts(r.text, portable)
+        if not r.author and not r.note and r.text.startswith("^"):
+            start = _space_before(text, start, doc.body_start)  # a superscript joins its word
+        in_own_note = r.in_note and cited.note_style
+        if in_own_note:  # inside the author's own note the note's sentence goes on (pandoc)
+            body = _without_final_period(body)
         if settings.link_citations and len(r.keys) == 1 and body.strip() and "**" not in body:
             body = f"[{body}](#{_anchor(r.keys[0])})"
         if r.note:
             label = f"[^bibkit-cite-{r.note}]"
             notes.append(f"{label}: {capitalize_first(body)}")
-            if r.author:
-                new = r.author + label
-            else:
-                while start > doc.body_start and text[start - 1] in " \t":
-                    start -= 1
-                new = label
-            if settings.notes_after_punctuation and text[end:end + 1] and text[end] in _NOTE_PUNCTUATION:
-                new = (r.author or "") + text[end] + label
+            if not r.author:
+                start = _space_before(text, start, doc.body_start)
+            new = (r.author or "") + label
+            mark = text[end:end + 1]
+            if settings.notes_after_punctuation and mark and mark in _NOTE_PUNCTUATION:
+                before = r.author or text[:start]
+                new = (r.author or "") + ("" if mark == "." and before.endswith(".") else mark) + label
                 end += 1
-        elif r.in_note and cited.note_style:
-            # inside the author's own note the note's sentence goes on: no final period, and
-            # a bracketed citation is put in parentheses (pandoc)
-            body = _without_final_period(body)
+        elif in_own_note:  # a bracketed citation in parentheses
             new = body if c.in_text else f"({body})"
         elif r.author:
-            new = f"{r.author} {body}"
+            new = f"{_superscripts(r.author, portable)} {body}"
         else:
             new = body
         pieces.append((start, end, new))
-    bib = bibliography_markdown(cited)
+    bib = bibliography_markdown(cited, portable)
     if doc.refs is not None:
         pieces.append((doc.refs[0], doc.refs[1], bib.rstrip("\n")))
     if portable:
