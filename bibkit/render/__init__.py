@@ -33,17 +33,22 @@ class Rendered:
 
 def render_markdown(text: str, name: str = "<string>", *, bibliography: Iterable[str] = (),
                     csl: str | None = None, lang: str | None = None, to: str = "markdown",
-                    entries: Iterable[Entry] | None = None) -> Rendered:
+                    entries: Iterable[Entry] | None = None, portable: bool = False,
+                    nocite: Iterable[str] = ()) -> Rendered:
     """Render the pandoc citations of Markdown ``text``.
 
     ``bibliography``, ``csl`` and ``lang`` override the document's metadata of the same names
     (as pandoc's ``--bibliography``, ``--csl`` and ``-M lang``). ``entries``, when given, are
     used instead of reading bibliography files (a caller that already holds them, such as the
-    MkDocs plugin rendering many pages). ``to`` is ``markdown`` or ``html``.
+    MkDocs plugin rendering many pages). ``to`` is ``markdown`` or ``html``. ``portable``
+    Markdown has no pandoc extensions (inline notes, ``^superscript^``), for Python-Markdown
+    and GitHub; HTML implies it. ``nocite`` adds keys as the metadata's ``nocite`` does.
     """
     if to not in FORMATS:
         raise ValueError(f"unknown output format {to!r}; use {' or '.join(FORMATS)}")
     document = read_document(text, name)
+    for key in nocite:
+        document.nocite.add(key, name, None)
     settings = Settings.of(document.meta, bibliography, csl, lang)
     problems = list(document.problems)
     if entries is None:
@@ -51,7 +56,7 @@ def render_markdown(text: str, name: str = "<string>", *, bibliography: Iterable
         problems += found
     cited = cite_document(document, list(entries), settings)
     problems += cited.problems
-    out = write_markdown(cited, portable=to == "html")
+    out = write_markdown(cited, portable=portable or to == "html")
     if to == "html":
         out = markdown_to_html(out)
     return Rendered(out, cited.undefined, problems, cited)
