@@ -275,6 +275,8 @@ def parse_citations(body: str, first_line: int = 1) -> tuple[list[Cluster], list
             continue
         if i and text[i - 1] == "!" or text[close + 1:close + 2] in ("(", "[", "{") \
                 or (text[close + 1:close + 2] == ":" and (i == 0 or text[i - 1] == "\n")):
+            if text[close + 1:close + 2] == "(":
+                taken.append((i, close + 1))  # a link's text holds no citation
             i += 1
             continue
         cites = _bracket_cites(text[i + 1:close]) if "@" in text[i:close] else None
