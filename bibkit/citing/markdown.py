@@ -187,23 +187,32 @@ def _note_definitions(body: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def _matching_bracket(text: str, i: int) -> int:
-    """The index of the ``]`` closing the ``[`` at ``i`` (-1 if none), skipping escapes."""
-    depth = 0
-    n = len(text)
-    while i < n:
+_BRACKET_OR_BREAK = re.compile(r"[\\\[\]]|\n[ \t]*(?=\n)")
+
+
+def _bracket_pairs(text: str) -> dict[int, int]:
+    """The index of each ``[`` -> that of the ``]`` closing it, in one pass (escapes skipped);
+    a bracket never closes in another paragraph, and an unclosed one closes nothing."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    i = 0
+    while True:
+        m = _BRACKET_OR_BREAK.search(text, i)
+        if m is None:
+            return pairs
+        i = m.start()
         ch = text[i]
         if ch == "\\":
             i += 2
             continue
         if ch == "[":
-            depth += 1
+            stack.append(i)
         elif ch == "]":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
+            if stack:
+                pairs[stack.pop()] = i
+        else:
+            stack.clear()
+        i = m.end() if ch == "\n" else i + 1
 
 
 def _bracket_cites(content: str) -> list[Cite] | None:
@@ -244,16 +253,14 @@ def parse_citations(body: str, first_line: int = 1) -> tuple[list[Cluster], list
     defs = _note_definitions(text)
     notes: list[Footnote] = []
     def_by_label = {label: (start, end) for label, start, end in defs}
-    in_def = [(start, end, label) for label, start, end in defs]
-    for m in _NOTE_REF.finditer(text):
-        if any(s <= m.start() < s + len(label) + 4 for s, _, label in in_def):
-            continue  # the definition's own "[^label]:"
+    for m in _NOTE_REF.finditer(text):  # (a definition's own "[^label]:" is no reference)
         if m.start() and text[m.start() - 1] == "\\":
             continue
         span = def_by_label.get(m.group(1))
         if span is not None and all(n.label != m.group(1) for n in notes):
             notes.append(Footnote(m.group(1), m.start(), m.end(), *span))
     inline = 0
+    pairs = _bracket_pairs(text)
     clusters: list[Cluster] = []
     taken: list[tuple[int, int]] = []
     i = 0
@@ -264,7 +271,7 @@ def parse_citations(body: str, first_line: int = 1) -> tuple[list[Cluster], list
         if i and text[i - 1] == "\\":
             i += 1
             continue
-        close = _matching_bracket(text, i)
+        close = pairs.get(i, -1)
         if close == -1:
             i += 1
             continue
@@ -286,9 +293,12 @@ def parse_citations(body: str, first_line: int = 1) -> tuple[list[Cluster], list
             i = close + 1
         else:
             i += 1
+    taken.sort()
+    taken_starts = [s for s, _ in taken]
     for m in _CITE.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
-            continue
+        k = bisect.bisect_right(taken_starts, m.start()) - 1
+        if k >= 0 and m.start() < taken[k][1]:
+            continue  # inside a bracketed citation or a link's text
         key = m.group("braced") or m.group("plain")
         if m.group("plain") and _CROSSREF.match(key):
             continue
@@ -299,11 +309,19 @@ def parse_citations(body: str, first_line: int = 1) -> tuple[list[Cluster], list
             suffix, end = after.group(1), after.end()
         clusters.append(Cluster([Cite(key, "", suffix)], m.start(), end, line_of(m.start()), in_text=True))
     clusters.sort(key=lambda c: c.start)
-    spans = [(n.body_start, n.body_end, n.label) for n in notes]
+    # notes nest or stand apart: one sweep with a stack of the notes open at each citation
+    spans = sorted((n.body_start, n.body_end, n.label) for n in notes)
+    open_notes: list[tuple[int, int, str]] = []
+    j = 0
     for c in clusters:
-        inside = [(s, label) for s, e, label in spans if s <= c.start < e]
-        if inside:
-            c.note = max(inside)[1]  # the innermost note
+        while j < len(spans) and spans[j][0] <= c.start:
+            while open_notes and open_notes[-1][1] <= spans[j][0]:
+                open_notes.pop()
+            open_notes.append(spans[j])
+            j += 1
+        while open_notes and open_notes[-1][1] <= c.start:
+            open_notes.pop()
+        c.note = open_notes[-1][2] if open_notes else None
     notes.sort(key=lambda n: n.ref_start)
     return clusters, notes
 
