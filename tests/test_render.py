@@ -143,3 +143,12 @@ def test_any_mix_of_syntax_renders_without_a_traceback_and_keeps_every_word(piec
     assert result.text.count("word") == text.count("word")
     defined = read_document(text)
     assert len(result.cited.clusters) == len(defined.clusters)
+
+
+def test_references_in_the_metadata_and_the_documents_language():
+    text = ("---\nlang: de-DE\nreferences:\n- id: mueller\n  type: book\n  title: Ein Buch\n"
+            "  author:\n  - family: Müller\n    given: Anna\n  issued:\n    date-parts: [[2019]]\n---\n"
+            "Siehe [@mueller, S. 12].\n")
+    result = render_markdown(text, "d.md", csl="apa")
+    assert result.text.startswith("---\nlang: de-DE\n---\nSiehe (Müller, 2019, S. 12).")
+    assert "Müller, A. (2019). *Ein Buch*." in result.text and not result.undefined
