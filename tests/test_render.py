@@ -152,3 +152,19 @@ def test_references_in_the_metadata_and_the_documents_language():
     result = render_markdown(text, "d.md", csl="apa")
     assert result.text.startswith("---\nlang: de-DE\n---\nSiehe (Müller, 2019, S. 12).")
     assert "Müller, A. (2019). *Ein Buch*." in result.text and not result.undefined
+
+
+_VALUES = st.sampled_from(["3", "[]", "[a.bib, 2]", "{x: 1}", "true", "'@*'", "null", "apa", "de-DE", "'@aksin'"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["bibliography", "csl", "lang", "nocite", "link-citations", "references",
+                                           "reference-section-title", "suppress-bibliography"]), _VALUES),
+                max_size=5))
+def test_any_metadata_values_give_a_document_or_a_clear_error_never_a_traceback(tmp_path_factory, pairs):
+    doc = tmp_path_factory.mktemp("meta") / "d.md"
+    header = "".join(f"{k}: {v}\n" for k, v in dict(pairs).items())
+    doc.write_text(f"---\n{header}---\nText [@aksin] and @doody.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(doc), "-b", REFS])
+    assert result.exit_code in (0, 1, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)

@@ -38,10 +38,11 @@ class Settings:
     @classmethod
     def of(cls, meta: dict, bibliography=(), csl: str | None = None, lang: str | None = None) -> "Settings":
         bib = list(bibliography) or meta.get("bibliography") or []
-        if isinstance(bib, str):
-            bib = [bib]
+        if not isinstance(bib, list):
+            bib = [bib]  # one file, written as a scalar
         title = meta.get("reference-section-title")
-        return cls([str(b) for b in bib], csl or (str(meta["csl"]) if meta.get("csl") else None),
+        return cls([str(b) for b in bib if b is not None and not isinstance(b, (dict, list))],
+                   csl or (str(meta["csl"]) if meta.get("csl") else None),
                    lang or (str(meta["lang"]) if meta.get("lang") else None),
                    _true(meta.get("link-citations")), str(title) if title else None,
                    _true(meta.get("suppress-bibliography")),
