@@ -69,6 +69,19 @@ def compute_positions(citations, near_note_distance):
 def render_citations(proc, reg, order, citations, number_all: bool = False) -> list:
     """Rich text per citation. ``number_all``: citation numbers follow the registered items
     (the bibliography's numbers) instead of the order the items are first cited in."""
+    return render_document(proc, reg, order, citations, number_all)[0]
+
+
+def render_document(proc, reg, order, citations, number_all: bool = False) -> tuple[list, list, dict]:
+    """The citations of one document rendered together: (rich text per citation, the ids of the
+    bibliography in its order, the disambiguation every cite and entry shares).
+
+    A citation is ``{"items": [cite, ...], "note": n}``, with an optional ``"mode"``:
+    ``"composite"`` (pandoc's ``@key``) renders its first cite's names alone as well, as a
+    ``(author, rest)`` pair whose rest leaves those names out. A cite whose id is not
+    registered prints as ``id?`` in bold where ``"undefined"`` is set on the citation (pandoc's
+    mark for an undefined key) and is left out otherwise.
+    """
     style = proc.style
     for cit in citations:
         for c in cit["items"]:
@@ -80,7 +93,8 @@ def render_citations(proc, reg, order, citations, number_all: bool = False) -> l
             if len(cites) > 1:
                 its = sort_items(sec.sort, style, proc.locale, [reg[c["id"]] for c in cites], "citation")
                 pos = {it["id"]: i for i, it in enumerate(its)}
-                cit["items"] = sorted(cites, key=lambda c: pos[c["id"]])
+                slots = iter(sorted(cites, key=lambda c: pos[c["id"]]))
+                cit["items"] = [next(slots) if c["id"] in reg else c for c in cit["items"]]
     cite_order = [c["id"] for cit in citations for c in cit["items"] if c["id"] in reg]
     ids = proc._number_and_sort(reg, order, order if number_all else cite_order)
     compute_positions(citations, style.near_note_distance)
@@ -93,8 +107,15 @@ def render_citations(proc, reg, order, citations, number_all: bool = False) -> l
     proc._last_dis = dis_map
     out = []
     for cit in citations:
-        out.append(render_cluster(proc, reg, cit, dis_map))
-    return out
+        if cit.get("mode") == "composite" and cit["items"] and cit["items"][0]["id"] in reg:
+            first = cit["items"][0]
+            author = render_cluster(proc, reg, {**cit, "items": [{**first, "author-only": True}]}, dis_map)
+            rest = render_cluster(proc, reg, {**cit, "items": [{**first, "suppress-author": True}]
+                                              + cit["items"][1:]}, dis_map)
+            out.append((author if plain(author).strip() else None, rest))
+        else:
+            out.append(render_cluster(proc, reg, cit, dis_map))
+    return out, ids, dis_map
 
 
 def _cite_dict(c):
@@ -111,16 +132,26 @@ def render_cluster(proc, reg, cit, dis_map):
     style = proc.style
     sec = style.citation
     layout = sec.layout
-    cites = [c for c in cit["items"] if c["id"] in reg]
-    if sec.sort and len(cites) > 1:
-        items = sort_items(sec.sort, style, proc.locale, [reg[c["id"]] for c in cites], "citation", dis_map)
+    undefined = cit.get("undefined")
+    cites = [c for c in cit["items"] if c["id"] in reg or undefined]
+    known = [c for c in cites if c["id"] in reg]
+    if sec.sort and len(known) > 1:
+        items = sort_items(sec.sort, style, proc.locale, [reg[c["id"]] for c in known], "citation", dis_map)
         pos = {id(it): i for i, it in enumerate(items)}
-        cites = sorted(cites, key=lambda c: pos[id(reg[c["id"]])])
+        slots = iter(sorted(known, key=lambda c: pos[id(reg[c["id"]])]))
+        cites = [next(slots) if c["id"] in reg else c for c in cites]
     rendered = []
+    author_only = len(cites) == 1 and cites[0].get("author-only")
     for n, c in enumerate(cites):
-        item = reg[c["id"]]
         cd = _cite_dict(c)
-        r = proc.render_item(item, "citation", cite=cd, dis=dis_map.get(c["id"]))
+        if c["id"] not in reg:
+            rendered.append((c, {}, cd, Rich([c["id"] + "?"], fmt={"font-weight": "bold"})))
+            continue
+        item = reg[c["id"]]
+        r = proc.render_item(item, "citation", cite=cd, dis=dis_map.get(c["id"]),
+                             extra="no-names" if c.get("suppress-author") else None)
+        if author_only:
+            return Rich([find_tag(r, "names")]) if r is not None and find_tag(r, "names") is not None else Rich([])
         if r is None and not c.get("prefix") and not c.get("suffix"):
             r = Rich([NO_PRINTED_FORM])
         pre = (c.get("prefix") or "").rstrip().rstrip("\u201d\u2019\"'")
@@ -131,7 +162,9 @@ def render_cluster(proc, reg, cit, dis_map):
     collapse = style.collapse
     layout_delim = layout.delimiter
     pieces = []  # list of (rich, delimiter_after)
-    if collapse == "citation-number":
+    if len(known) < len(cites):  # an undefined cite has nothing to collapse with
+        pieces = [(_affixed(c, r), layout_delim) for c, item, cd, r in rendered]
+    elif collapse == "citation-number":
         pieces = _collapse_numbers(rendered, layout_delim, sec)
     elif collapse in ("year", "year-suffix", "year-suffix-ranged") or "cite-group-delimiter" in sec.attrs:
         pieces = _collapse_years(proc, rendered, layout_delim, sec, collapse, dis_map)

@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 
 from .backends import get_backend
 from .base import Context, DisState
-from .citations import render_citations
+from .citations import render_citations, render_document
 from .dates import normalize_date
 from .disambiguate import disambiguate
 from .locale import LocaleChain
@@ -394,6 +394,69 @@ class Processor:
 
     def render_citations(self, reg, order, citations, number_all: bool = False) -> list:
         return render_citations(self, reg, order, citations, number_all)
+
+    # ------------------------------------------------------------------ documents
+
+    def cite_document(self, citations: list[dict], items, format: str = "text",
+                      failures: Optional[list] = None) -> "DocumentCitations":
+        """Every citation of one document and its bibliography, rendered together.
+
+        ``citations`` are CSL citation objects in document order: ``{"citationItems": [{"id",
+        "locator", "label", "prefix", "suffix", "suppress-author"}, ...], "properties":
+        {"noteIndex": n, "mode": "composite"}}``; ``noteIndex`` is the footnote a citation is
+        in (0 in the main text), which decides ibid and subsequent forms; ``mode`` composite
+        is an in-text citation (pandoc's ``@key``), rendered as author and rest. Positions,
+        citation numbers and disambiguation (year suffixes, added names) run over the whole
+        document, and the bibliography -- the items cited, in the style's order -- shares them.
+        ``items`` should hold what the document cites (and nocites): every registered item
+        takes part in disambiguation. An id no item has prints as ``id?`` in bold, as pandoc
+        prints an undefined citation.
+        """
+        get_backend(format)
+        with _no_gc():
+            reg, order = self._register(items, failures)
+
+            def run(reg, order):
+                return self._cite_document(citations, reg, order, format)
+            return _isolated(run, reg, order, failures, per_item=False)
+
+    def _cite_document(self, citations, reg, order, format) -> "DocumentCitations":
+        objects = []
+        for c in copy.deepcopy(citations):
+            props = c.get("properties") or {}
+            objects.append({"items": c["citationItems"], "note": props.get("noteIndex", 0),
+                            "mode": props.get("mode"), "undefined": True})
+        rich, ids, dis_map = render_document(self, reg, order, objects)
+        out = []
+        for r in rich:
+            if isinstance(r, tuple):
+                author, rest = r
+                out.append(RenderedCitation(self._out(rest, format),
+                                            self._out(author, format) if author is not None else None))
+            else:
+                out.append(RenderedCitation(self._out(r, format)))
+        ents = self.bibliography_rich(reg, ids, dis_map)
+        bib = [(k, self._out(e, format, strip=True)) for k, e in zip(ids, ents) if e is not None]
+        return DocumentCitations(out, bib)
+
+
+@dataclass(frozen=True)
+class RenderedCitation:
+    """One citation of a document: ``text`` as the style prints it; for an in-text (composite)
+    citation, ``author`` is the names it begins with and ``text`` the rest without them
+    (``author`` None when the style prints no names, as numeric styles)."""
+
+    text: str
+    author: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class DocumentCitations:
+    """What :meth:`Processor.cite_document` renders: one :class:`RenderedCitation` per
+    citation, in order, and the bibliography as (id, entry) pairs in the style's order."""
+
+    citations: list
+    bibliography: list
 
 
 @dataclass(frozen=True)
