@@ -13,6 +13,7 @@ from bibkit.citing.locators import parse_locator
 from bibkit.citing.resolve import resolve
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.model import Entry
+from bibkit.model_csl import entry_to_csl
 from bibkit.render.document import MarkdownDocument
 
 #: pandoc's style when the document names none
@@ -126,8 +127,6 @@ def _markup(text: str) -> str:
 def cite_document(document: MarkdownDocument, entries: list[Entry], settings: Settings,
                   processor=None, format: str = "markdown") -> CitedDocument:
     """Render every citation of ``document`` and its bibliography from ``entries``."""
-    from bibkit.formats.csljson import entry_to_csl
-
     processor = processor or processor_for(settings)
     note_style = processor.style.cls == "note"
     lang = settings.lang or processor.locale.lang
