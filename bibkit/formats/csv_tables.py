@@ -25,6 +25,7 @@ from bibkit.dates import parse_edtf, parse_free_date
 from bibkit.diagnostics import Reporter
 from bibkit.formats.bibtex_fields import NAME_FIELDS, TEXT_FIELDS
 from bibkit.formats.pubmed_fields import parse_pubmed_date
+from bibkit.formats.signatures import looks_like_table
 from bibkit.identifiers import normalize_doi, normalize_isbn, normalize_issn, normalize_pmid
 from bibkit.model import Entry, Library, Name, NameList, Source, Text
 from bibkit.names import parse_name, parse_names
@@ -348,24 +349,13 @@ class CSVImporter(_TableImporter):
     layout = GENERIC
 
     def detect(self, text: str) -> float:
-        """A heading row of field names with a title column and two more known fields, and
-        following rows with as many cells (a table, not prose with commas)."""
-        header, reader, _ = _header_and_rows(text[:50000])
-        if len(header) < 3:
+        """A table (a heading row of 3+ short cells, rows as wide): surely ours when the
+        headings name a title and two more known fields, else ours with ``--map``."""
+        lines = [ln for ln in text[:50000].lstrip("\ufeff").splitlines() if ln.strip()][:10]
+        if len(lines) < 2 or not looks_like_table(lines):
             return 0.0
-        roles = [role_of(h) for h in header]
-        if "title" not in roles or sum(r is not None for r in roles) < 3:
-            return 0.0
-        rows = []
-        try:
-            for row in reader:
-                rows.append(row)
-                if len(rows) >= 5:
-                    break
-        except csv.Error:
-            return 0.0
-        full = [r for r in rows[:-1] if r] if len(text) > 50000 else [r for r in rows if r]
-        return 0.8 if all(len(r) == len(header) for r in full) else 0.0
+        roles = [role_of(h) for h in _header_and_rows(lines[0])[0]]
+        return 0.8 if "title" in roles and sum(r is not None for r in roles) >= 3 else 0.5
 
 
 __all__ = ["CSVImporter", "IEEECSVImporter", "ScopusCSVImporter", "role_of"]

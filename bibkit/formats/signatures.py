@@ -25,8 +25,13 @@ _STRUCTURED_LINE = re.compile(
 _STARTS = re.compile(r"^\ufeff?\s*(?:@\w+\s*[{(]|\{|\[\s*[{\[\"]|\[\s*$|<[?!A-Za-z]|---\s*$|%YAML)")
 
 
-def _looks_like_table(lines: list[str]) -> bool:
-    """A heading row of 3+ short cells and rows with as many cells (comma, semicolon or tab)."""
+#: a column heading: a few words, no sentence punctuation ("Document Title", "Art. No.",
+#: "Author(s) ID", "ENTRYTYPE"); a reference's first line has a year in parentheses or ends a sentence
+_HEADING = re.compile(r"^(?!.*\(\d{4}\))(?!.*[^.\s]+\s+[^.\s]*[^.\s]\.$)[^\n]{0,40}$")
+
+
+def looks_like_table(lines: list[str]) -> bool:
+    """A heading row of 3+ short heading cells and rows with as many cells (comma, semicolon or tab)."""
     head = lines[0]
     delimiter = max(",;\t", key=head.count)
     try:
@@ -34,9 +39,9 @@ def _looks_like_table(lines: list[str]) -> bool:
     except csv.Error:
         return False
     width = len(rows[0])
-    if width < 3 or any(len(c) > 60 for c in rows[0]) or len(rows) < 2:
+    if width < 3 or len(rows) < 2 or not all(_HEADING.match(c.strip().lstrip("\ufeff")) for c in rows[0]):
         return False
-    return sum(len(r) == width for r in rows[1:]) >= 0.8 * (len(rows) - 1)
+    return sum(len(r) >= width for r in rows[1:]) >= 0.8 * (len(rows) - 1)  # (a trailing separator adds one)
 
 
 def looks_structured(text: str, sample: int = 60) -> bool:
@@ -50,4 +55,4 @@ def looks_structured(text: str, sample: int = 60) -> bool:
     structured = sum(bool(_STRUCTURED_LINE.match(ln)) for ln in lines)
     if structured >= max(2, len(lines) / 3):
         return True
-    return len(lines) >= 3 and _looks_like_table(lines)
+    return len(lines) >= 2 and looks_like_table(lines)
