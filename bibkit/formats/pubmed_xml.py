@@ -28,7 +28,9 @@ from bibkit.identifiers import normalize_doi, normalize_issn
 from bibkit.model import Date, Entry, Library, Name, NameList, Source, Text
 
 EXTRA_PREFIX = "pubmed:"
+_RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
 _RECORD_START = re.compile(r"<(PubmedArticle|PubmedBookArticle)[\s>]")
+_RECORD_CHUNK = re.compile(r"<(PubmedArticle|PubmedBookArticle)[\s>].*?</\1\s*>", re.DOTALL)
 _DATE_PARTS = {"Year", "Month", "Day", "Hour", "Minute", "Second", "Season"}
 _ROOT = re.compile(r"<(PubmedArticleSet|PubmedBookArticleSet)[\s>]")
 
@@ -126,24 +128,37 @@ class PubMedXMLReader:
                               "entity expansion and external entities are never read", "xml-unsafe")
             return self.library
         except ET.ParseError as exc:
-            line = exc.position[0] if getattr(exc, "position", None) else 1
-            self.report.error(line, f"not well-formed XML ({exc}); nothing read", "xml-syntax")
-            return self.library
+            return self._read_records_apart(text, exc)
         lines = [text.count("\n", 0, m.start()) + 1 for m in _RECORD_START.finditer(text)]
-        records = [el for el in root if el.tag in ("PubmedArticle", "PubmedBookArticle")]
-        if root.tag in ("PubmedArticle", "PubmedBookArticle"):
-            records = [root]
-        for other in (el for el in root if el.tag not in ("PubmedArticle", "PubmedBookArticle", "DeleteCitation")):
+        records = [root] if root.tag in _RECORD_TAGS else [el for el in root if el.tag in _RECORD_TAGS]
+        for other in (el for el in root if el.tag not in _RECORD_TAGS and el.tag != "DeleteCitation"):
             self.report.warn(None, f"<{other.tag}> is not a PubMed record; skipped", "pubmed-unknown")
         for number, el in enumerate(records, 1):
-            line = lines[number - 1] if number - 1 < len(lines) else None
-            entry = self.book(el, line) if el.tag == "PubmedBookArticle" else self.article(el, line)
-            if not entry.title:
-                self.report.warn(line, f"record {number} has no title", "pubmed-no-title")
-            self.library.blocks.append(entry)
+            self._record(el, number, lines[number - 1] if number - 1 < len(lines) else None)
         if not records:
             self.report.error(1, "no <PubmedArticle> or <PubmedBookArticle> records found", "pubmed-empty")
         return self.library
+
+    def _read_records_apart(self, text: str, exc: ET.ParseError) -> Library:
+        """The file is not well-formed: read each record on its own, so one broken record
+        costs only itself (reported with its line), not the file."""
+        line = exc.position[0] if getattr(exc, "position", None) else 1
+        self.report.error(line, f"not well-formed XML ({exc}); reading each record on its own", "xml-syntax")
+        for number, match in enumerate(_RECORD_CHUNK.finditer(text), 1):
+            start = text.count("\n", 0, match.start()) + 1
+            try:
+                el = fromstring(match.group(0).encode("utf-8"))
+            except (ET.ParseError, DefusedXmlException) as err:
+                self.report.error(start, f"record {number} is not well-formed XML ({err}); skipped", "xml-syntax")
+                continue
+            self._record(el, number, start)
+        return self.library
+
+    def _record(self, el: ET.Element, number: int, line: int | None) -> None:
+        entry = self.book(el, line) if el.tag == "PubmedBookArticle" else self.article(el, line)
+        if not entry.title:
+            self.report.warn(line, f"record {number} has no title", "pubmed-no-title")
+        self.library.blocks.append(entry)
 
     # -- the parts articles and books share
 
