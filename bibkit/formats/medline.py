@@ -126,8 +126,8 @@ class MedlineReader:
                 entry.ids.pmid = value
             elif tag == "PMC" and not entry.ids.pmcid:
                 entry.ids.pmcid = value
-            elif tag == "DP" and "issued" not in entry.dates and parse_pubmed_date(value):
-                entry.dates["issued"] = parse_pubmed_date(value)
+            elif tag == "DP" and "issued" not in entry.dates and (date := parse_pubmed_date(value)):
+                entry.dates["issued"] = date
                 entry.field_names["issued"] = value
             elif tag in ("LID", "AID"):
                 bare_lid = self._located(entry, tag, value) or bare_lid
