@@ -14,25 +14,15 @@ nbib returns plain dictionaries (no line numbers, unknown tags dropped).
 from __future__ import annotations
 
 import argparse
-import gc
-import time
 from pathlib import Path
+
+from bench_convert import best_of  # benchmarks/ is the script's folder, so on the path
 
 import bibkit
 from bibkit.keys import assign_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 MEDLINE = ROOT.parent / "shared" / "exports" / "medline"
-
-
-def best_of(repeat: int, func) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def records() -> list[str]:

@@ -128,7 +128,7 @@ class MedlineReader:
                 entry.ids.pmcid = value
             elif tag == "DP" and "issued" not in entry.dates and (date := parse_pubmed_date(value)):
                 entry.dates["issued"] = date
-                entry.field_names["issued"] = value
+                entry.field_names["issued"] = tag
             elif tag in ("LID", "AID"):
                 bare_lid = self._located(entry, tag, value) or bare_lid
             elif tag == "IS" and not entry.ids.issn:

@@ -61,6 +61,13 @@ class _Record:
     def text(self, path: str) -> str:
         return _text(self.find(path))
 
+    def fill(self, entry: Entry, slots: dict[str, str]) -> None:
+        """Each canonical text slot from the element at its path, where there is text."""
+        for slot, path in slots.items():
+            value = self.text(path)
+            if value:
+                entry.fields[slot] = Text(value)
+
     def leftovers(self) -> dict[str, str]:
         """Text of every element not used, keyed by its path in the record."""
         out: dict[str, str] = {}
@@ -235,13 +242,8 @@ class PubMedXMLReader:
         if title:
             entry.fields["title"] = Text(title)
         journal = f"{art}/Journal"
-        for slot, path in (("container-title", f"{journal}/Title"),
-                           ("container-title-short", f"{journal}/ISOAbbreviation"),
-                           ("volume", f"{journal}/JournalIssue/Volume"),
-                           ("issue", f"{journal}/JournalIssue/Issue")):
-            value = rec.text(path)
-            if value:
-                entry.fields[slot] = Text(value)
+        rec.fill(entry, {"container-title": f"{journal}/Title", "container-title-short": f"{journal}/ISOAbbreviation",
+                         "volume": f"{journal}/JournalIssue/Volume", "issue": f"{journal}/JournalIssue/Issue"})
         issn = rec.text(f"{journal}/ISSN")
         if issn:
             entry.ids.issn = normalize_issn(issn)
@@ -274,13 +276,9 @@ class PubMedXMLReader:
                 entry.fields["container-title"] = Text(book_title)
         elif book_title:
             entry.fields["title"] = Text(book_title)
-        for slot, path in (("publisher", f"{book}/Publisher/PublisherName"),
-                           ("publisher-place", f"{book}/Publisher/PublisherLocation"),
-                           ("edition", f"{book}/Edition"), ("volume", f"{book}/Volume"),
-                           ("collection-title", f"{book}/CollectionTitle")):
-            value = rec.text(path)
-            if value:
-                entry.fields[slot] = Text(value)
+        rec.fill(entry, {"publisher": f"{book}/Publisher/PublisherName", "publisher-place": f"{book}/Publisher/PublisherLocation",
+                         "edition": f"{book}/Edition", "volume": f"{book}/Volume",
+                         "collection-title": f"{book}/CollectionTitle"})
         isbn = rec.text(f"{book}/Isbn")
         if isbn:
             entry.ids.isbn = isbn
