@@ -237,6 +237,8 @@ class TableReader:
                 keep(heading, cell)
             elif role in ("author", "editor"):  # the last author column is the fullest (Scopus' full names)
                 entry.names[role] = NameList(layout.names(cell)) if layout is not GENERIC else _generic_names(cell)
+                if re.search(r"\(\d+\)", cell):  # Scopus author ids after the names: kept as written
+                    keep(heading, cell)
             elif role == "keyword":
                 words = [w for _, c in cells for w in _split(c, layout.keyword_separators)]
                 entry.fields["keyword"] = Text("; ".join(words))

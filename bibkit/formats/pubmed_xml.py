@@ -32,6 +32,7 @@ _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
 _RECORD_START = re.compile(r"<(PubmedArticle|PubmedBookArticle)[\s>]")
 _RECORD_CHUNK = re.compile(r"<(PubmedArticle|PubmedBookArticle)[\s>].*?</\1\s*>", re.DOTALL)
 _DATE_PARTS = {"Year", "Month", "Day", "Hour", "Minute", "Second", "Season"}
+_NAME_PARTS = {"LastName", "ForeName", "Initials", "Suffix", "CollectiveName"}
 _ROOT = re.compile(r"<(PubmedArticleSet|PubmedBookArticleSet)[\s>]")
 
 
@@ -60,6 +61,15 @@ class _Record:
 
     def text(self, path: str) -> str:
         return _text(self.find(path))
+
+    def name(self, author: ET.Element) -> Name | None:
+        """The author's name; what else the author element holds (affiliations, ORCID) is
+        left for :meth:`leftovers`."""
+        has_fore_name = author.find("ForeName") is not None
+        for part in author:  # initials beside a fore name are kept (they are PubMed's own form)
+            if part.tag in _NAME_PARTS and not (part.tag == "Initials" and has_fore_name):
+                self.used.add(id(part))
+        return _name(author)
 
     def fill(self, entry: Entry, slots: dict[str, str]) -> None:
         """Each canonical text slot from the element at its path, where there is text."""
@@ -170,7 +180,7 @@ class PubMedXMLReader:
     # -- the parts articles and books share
 
     def _common(self, rec: _Record, entry: Entry, base: str) -> None:
-        names = [n for n in map(_name, rec.findall(f"{base}/AuthorList/Author")) if n]
+        names = [n for n in map(rec.name, rec.root.findall(f"{base}/AuthorList/Author")) if n]
         if names:
             entry.names["author"] = NameList(names)
         abstract = []
@@ -285,10 +295,10 @@ class PubMedXMLReader:
         date = _date(rec.find(f"{book}/PubDate"))
         if date is not None:
             entry.dates["issued"] = date
-        editors = [n for n in map(_name, rec.findall(f"{book}/AuthorList[@Type='editors']/Author")) if n]
+        editors = [n for n in map(rec.name, rec.root.findall(f"{book}/AuthorList[@Type='editors']/Author")) if n]
         if editors:
             entry.names["editor"] = NameList(editors)
-        book_authors = [n for n in map(_name, rec.findall(f"{book}/AuthorList[@Type='authors']/Author")) if n]
+        book_authors = [n for n in map(rec.name, rec.root.findall(f"{book}/AuthorList[@Type='authors']/Author")) if n]
         self._common(rec, entry, doc)
         if "author" not in entry.names and book_authors:
             entry.names["author"] = NameList(book_authors)
