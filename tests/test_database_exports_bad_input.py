@@ -52,6 +52,54 @@ def test_pubmed_doctype_line_alone_is_fine_and_broken_xml_names_its_line():
     assert [str(p)[:len(e)] for p, e in zip(broken.problems, expected)] == expected and len(broken.problems) == 2
 
 
+BOOK = """<?xml version="1.0" ?>
+<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">
+<PubmedArticleSet>
+<PubmedBookArticle>
+  <BookDocument>
+    <PMID Version="1">20301295</PMID>
+    <ArticleIdList><ArticleId IdType="bookaccession">NBK1250</ArticleId></ArticleIdList>
+    <Book>
+      <Publisher><PublisherName>University of Washington, Seattle</PublisherName>
+        <PublisherLocation>Seattle (WA)</PublisherLocation></Publisher>
+      <BookTitle book="gene">GeneReviews<sup>®</sup></BookTitle>
+      <PubDate><Year>1993</Year></PubDate>
+      <AuthorList Type="editors">
+        <Author><LastName>Adam</LastName><ForeName>Margaret P</ForeName><Initials>MP</Initials></Author>
+      </AuthorList>
+      <Medium>Internet</Medium>
+    </Book>
+    <LocationLabel Type="chapter">CFTR-Related Disorders</LocationLabel>
+    <ArticleTitle book="gene" part="cf">CFTR-Related Disorders</ArticleTitle>
+    <Language>eng</Language>
+    <AuthorList Type="authors">
+      <Author><LastName>Ong</LastName><ForeName>Thida</ForeName><Initials>T</Initials></Author>
+    </AuthorList>
+    <PublicationType UI="D000000">Review</PublicationType>
+    <Abstract><AbstractText Label="CLINICAL CHARACTERISTICS">CFTR-related disorders include ...</AbstractText></Abstract>
+  </BookDocument>
+  <PubmedBookData>
+    <PublicationStatus>ppublish</PublicationStatus>
+    <ArticleIdList><ArticleId IdType="pubmed">20301295</ArticleId></ArticleIdList>
+  </PubmedBookData>
+</PubmedBookArticle>
+</PubmedArticleSet>
+"""
+
+
+def test_pubmed_book_chapter_has_its_book_editors_publisher_and_accession():
+    lib = loads(BOOK, name="book.xml")
+    assert not lib.problems
+    entry = lib.entries[0]
+    assert (entry.type, entry.title, entry.get("container-title")) == ("chapter", "CFTR-Related Disorders", "GeneReviews®")
+    assert [n.family for n in entry.authors] == ["Ong"] and [n.family for n in entry.names["editor"]] == ["Adam"]
+    assert (entry.get("publisher"), entry.get("publisher-place"), entry.year) == ("University of Washington, Seattle",
+                                                                                  "Seattle (WA)", 1993)
+    assert entry.ids.pmid == "20301295" and entry.extra["pubmed:ArticleId[bookaccession]"] == "NBK1250"
+    assert entry.get("abstract") == "CLINICAL CHARACTERISTICS: CFTR-related disorders include ..."
+    assert entry.extra["pubmed:PublicationType"] == "Review" and entry.source.line == 4
+
+
 MEDLINE = """PMID- 1
 TI  - First title
 FAU - Doe, Jane
@@ -131,6 +179,8 @@ def test_bibtex_named_columns_need_no_mapping():
     entry = loads(text, name="r.csv").entries[0]
     assert (entry.key, entry.type, entry.year, entry.get("issue"), entry.get("page")) == ("id_1", "article-journal", 1996, "3", "91-92")
     assert [n.family for n in entry.authors] == ["Ziegler", "Doe"]
+    thesis = loads('title,author,year,type\nT,"Doe, J.",2001,PhD thesis\nU,"Roe, R.",2002,phdthesis\n', "csv").entries
+    assert [(e.type, e.get("genre")) for e in thesis] == [("article-journal", "PhD thesis"), ("thesis", "")]
 
 
 @settings(max_examples=60, deadline=None)

@@ -29,7 +29,7 @@ from bibkit.formats.signatures import looks_like_table
 from bibkit.identifiers import normalize_doi, normalize_isbn, normalize_issn, normalize_pmid
 from bibkit.model import Entry, Library, Name, NameList, Source, Text
 from bibkit.names import parse_name, parse_names
-from bibkit.types import csl_type_from_bibtex
+from bibkit.types import BIBLATEX_TYPES, BIBTEX_TYPES, CSL_TYPES, csl_type_from_bibtex
 
 csv.field_size_limit(1 << 27)  # Scopus puts every cited reference of a paper in one cell
 
@@ -243,10 +243,14 @@ class TableReader:
                 words = [w for _, c in cells for w in _split(c, layout.keyword_separators)]
                 entry.fields["keyword"] = Text("; ".join(words))
                 rest = []
+            elif role == "type" and layout is GENERIC and not _known_type(cell):
+                entry.fields["genre"] = Text(cell)  # BibTeX's own "type" field: "PhD thesis"
+                entry.field_names["genre"] = heading
             elif role == "type":
                 entry.source_type = cell
                 entry.type = (layout.types.get(cell.lower(), "article-journal") if layout is not GENERIC
-                              else csl_type_from_bibtex(cell) if cell.lower() != "misc" else "document")
+                              else cell.lower() if cell.lower() not in BIBTEX_TYPES | BIBLATEX_TYPES
+                              else csl_type_from_bibtex(cell))  # "article" is BibTeX's before CSL's
                 keep(heading, cell)
             elif role == "key":
                 entry.key = cell
@@ -307,6 +311,11 @@ class TableReader:
             entry.fields["page"] = Text(article[1])
         elif article[1]:
             keep(*article)
+
+
+def _known_type(cell: str) -> bool:
+    lower = cell.strip().lower()
+    return lower in CSL_TYPES or lower in BIBTEX_TYPES or lower in BIBLATEX_TYPES
 
 
 def _generic_names(cell: str) -> NameList:

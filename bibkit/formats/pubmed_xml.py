@@ -202,7 +202,9 @@ class PubMedXMLReader:
                 entry.ids.doi = normalize_doi(value)
             elif kind != "doi" or normalize_doi(value) != entry.ids.doi:
                 entry.extra[EXTRA_PREFIX + f"ELocationID[{kind}]"] = value
-        types = [_text(el) for el in rec.findall(f"{base}/PublicationTypeList/PublicationType")]
+        # an article lists its types in <PublicationTypeList>; a book document has them bare
+        types = [_text(el) for el in rec.findall(f"{base}/PublicationTypeList/PublicationType")
+                 + rec.findall(f"{base}/PublicationType")]
         if types:
             entry.extra[EXTRA_PREFIX + "PublicationType"] = "\n".join(types)
             entry.source_type = types[0]
