@@ -23,7 +23,10 @@ from typing import Callable
 
 from bibkit.dates import parse_edtf, parse_free_date
 from bibkit.diagnostics import Reporter
-from bibkit.formats.bibtex_fields import NAME_FIELDS, TEXT_FIELDS
+try:  # main moved the BibTeX modules into a package; this branch predates it (drop the fallback on merge)
+    from bibkit.formats.bibtex.fields import NAME_FIELDS, TEXT_FIELDS
+except ImportError:
+    from bibkit.formats.bibtex_fields import NAME_FIELDS, TEXT_FIELDS
 from bibkit.formats.pubmed_fields import parse_pubmed_date
 from bibkit.formats.signatures import looks_like_table
 from bibkit.identifiers import normalize_doi, normalize_isbn, normalize_issn, normalize_pmid
