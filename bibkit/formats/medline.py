@@ -93,14 +93,14 @@ class MedlineReader:
             self.report.error(1, "no MEDLINE records found", "medline-empty")
         return self.library
 
-    def entry(self, line: int, tags: list[list]) -> Entry:
-        entry = Entry(source=Source(self.name, line, "medline"))
+    def entry(self, start: int, tags: list[list]) -> Entry:
+        entry = Entry(source=Source(self.name, start, "medline"))
         names: dict[str, list[Name]] = {}
         full_before = False  # the previous tag was a full name, so this AU is its short form
         keywords: list[str] = []
         types: list[str] = []
         bare_lid = book_title = ""
-        for tag, value, _line in tags:
+        for tag, value, line in tags:
             if tag in _NAME_TAGS:
                 role, full = _NAME_TAGS[tag]
                 if full:
@@ -118,7 +118,6 @@ class MedlineReader:
                 names.setdefault("author", []).append(Name(literal=value))
             elif tag in ("MH", "OT"):
                 keywords.append(value)
-                entry.meta.setdefault("medline_keywords", []).append((tag, value))
             elif tag == "PT":
                 types.append(value)
                 self._extra(entry, tag, value)
@@ -126,9 +125,14 @@ class MedlineReader:
                 entry.ids.pmid = value
             elif tag == "PMC" and not entry.ids.pmcid:
                 entry.ids.pmcid = value
-            elif tag == "DP" and "issued" not in entry.dates and (date := parse_pubmed_date(value)):
-                entry.dates["issued"] = date
-                entry.field_names["issued"] = tag
+            elif tag == "DP" and "issued" not in entry.dates:
+                date = parse_pubmed_date(value)
+                if date is None:
+                    self.report.warn(line, f"DP {value!r} is not a date; kept as written", "bad-date")
+                    self._extra(entry, tag, value)
+                else:
+                    entry.dates["issued"] = date
+                    entry.field_names["issued"] = tag
             elif tag in ("LID", "AID"):
                 bare_lid = self._located(entry, tag, value) or bare_lid
             elif tag == "IS" and not entry.ids.issn:
@@ -172,7 +176,6 @@ class MedlineReader:
         kind = match.group(2).lower() if match else ""
         if kind == "doi" and not entry.ids.doi and normalize_doi(match.group(1)):
             entry.ids.doi = normalize_doi(match.group(1))
-            entry.meta.setdefault("medline_doi_tag", tag)
             return ""
         if kind == "doi" and normalize_doi(match.group(1)) == entry.ids.doi:
             return ""  # the same DOI under LID and AID
