@@ -193,3 +193,13 @@ def test_no_traceback_on_any_mix_of_tag_lines(lines):
         imp.detect(text)
         lib = imp.parse(text, "h.txt")
         assert all(p.file == "h.txt" for p in lib.problems)
+
+
+def test_scopus_bom_before_the_first_quote_is_read_from_a_string_too():
+    from tests.conftest import require_shared
+
+    raw = require_shared("exports", "scopus-csv", "scopus_v2.csv").read_bytes().decode("utf-8")
+    assert raw.startswith('\ufeff"Authors"')
+    lib = loads(raw, name="<string>")  # no file, no extension: the content alone
+    assert len(lib.entries) == 88 and lib.entries[0].authors.names[0].family == "Hao"
+    assert lib.entries[0].source.format == "scopus-csv"
