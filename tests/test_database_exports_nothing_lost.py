@@ -7,8 +7,10 @@ import io
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bibkit.api import load
+from bibkit.api import load, loads
 from bibkit.dates import MONTHS
 from bibkit.diagnostics import Reporter
 from bibkit.formats import medline, wos
@@ -97,3 +99,21 @@ def test_every_pubmed_xml_text_is_kept():
     entry = load(path).entries[0]
     leaves = [" ".join("".join(el.itertext()).split()) for el in root.iter() if len(el) == 0 and (el.text or "").strip()]
     assert _missing(entry, leaves) == []
+
+
+CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
+    lambda c: c.strip() and c.strip() != "NA")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(CELL, CELL, CELL, CELL), min_size=1, max_size=5))
+def test_every_cell_of_a_generated_table_is_kept(rows):
+    """Whatever the cells hold (quotes, commas, newlines, Unicode), each is found in its entry."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["title", "note", "Shelf mark", "Colour"])
+    writer.writerows(rows)
+    lib = loads(out.getvalue(), "csv", name="gen.csv")
+    assert len(lib.entries) == len(rows)
+    for entry, row in zip(lib.entries, rows):
+        assert _missing(entry, list(row)) == []
