@@ -179,6 +179,7 @@ def test_scopus_full_names_win_and_a_funding_text_column_the_heading_lacks_is_pl
     v2 = _entries("scopus-csv/scopus_v2.csv")[0]
     assert [n.display() for n in v2.authors] == ["Jie Hao", "Robin High", "Ka-Chun Siu"]
     assert v2.extra["scopus:Authors"] == "Hao J.; High R.; Siu K.-C."
+    assert v2.extra["scopus:Author-s-ID"] == "57221302630; 6701683718; 57192938181"  # a field name any format can write
     assert (v2.ids.pmid, v2.ids.issn, v2.get("container-title-short")) == ("35965444", "0014-0139", "Ergonomics")
     old = _entries("scopus-csv/scopus.csv")
     # rows written with a "Funding Text 2" cell under a heading that has only "Funding Text 1"

@@ -64,6 +64,13 @@ def role_of(name: str) -> str | None:
     return None
 
 
+def extra_key(prefix: str, heading: str) -> str:
+    """The extra-field name a column is kept under: ``scopus:Author(s) ID`` ->
+    ``scopus:Author-s-ID``, so that every output format (a BibTeX field name allows no spaces
+    or parentheses) can write it back."""
+    return prefix + (re.sub(r"[^\w.:+-]+", "-", heading).strip("-") or "column")
+
+
 def _split(value: str, seps: str = ";") -> list[str]:
     return [p.strip() for p in re.split(f"[{seps}]", value) if p.strip()]
 
@@ -226,12 +233,12 @@ class TableReader:
                 continue
             role = roles.get(i)
             if role is None:
-                entry.extra[prefix + heading] = cell
+                entry.extra[extra_key(prefix, heading)] = cell
             else:
                 values.setdefault(role, []).append((heading, cell))
 
         def keep(heading: str, cell: str) -> None:
-            entry.extra[prefix + heading] = cell
+            entry.extra[extra_key(prefix, heading)] = cell
 
         for role, cells in values.items():
             heading, cell = cells[-1] if role in ("author", "editor") else cells[0]
