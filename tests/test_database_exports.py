@@ -192,3 +192,24 @@ def test_ieee_authors_terms_and_conference_type():
     assert [n.display() for n in entries[0].authors] == ["P. Kogge", "J. Shalf"]
     assert entries[0].type == "article-journal" and entries[-1].type == "paper-conference"
     assert "Computer architecture" in entries[0].get("keyword").split("; ")
+
+
+def test_converted_exports_are_accepted_by_bibtex_and_biber(tmp_path):
+    """The first records of one file of each format, written as .bib, run through the real
+    tools (the verbatim extra fields included: their names are valid BibTeX field names)."""
+    from bibkit.api import dumps
+    from bibkit.keys import assign_keys
+    from bibkit.model import Library
+    from tests.texcheck import check_with_biber, check_with_bibtex
+
+    files = ["medline/blue-light.nbib", "pubmed-xml/pubmed4.xml", "wos/wos_sample.txt", "scopus-csv/scopus_v2.csv",
+             "ieee-csv/ieee.csv", "wos/wos_tab_delimited_win_utf8.txt"]
+    lib = Library.of(e for rel in files for e in _entries(rel)[:8])
+    assign_keys(lib.entries)
+    assert len(lib.entries) == 8 + 1 + 8 + 8 + 8 + 8
+    (tmp_path / "bibtex").mkdir()
+    (tmp_path / "biber").mkdir()
+    result = check_with_bibtex(dumps(lib, "bibtex"), tmp_path / "bibtex")
+    assert result.ok, result.errors
+    result = check_with_biber(dumps(lib, "biblatex"), tmp_path / "biber")
+    assert result.ok, result.errors
