@@ -51,7 +51,7 @@ def scan(text: str, report: Reporter) -> list[tuple[int, list[list]]]:
     last: list | None = None
     has_pmid = False
     for number, raw in enumerate(text.splitlines(), 1):
-        if not raw.strip():
+        if not raw or raw.isspace():
             tags, last = None, None
             continue
         if raw[0] in " \t":
@@ -60,12 +60,16 @@ def scan(text: str, report: Reporter) -> list[tuple[int, list[list]]]:
             else:
                 last[1] = f"{last[1]} {raw.strip()}" if last[1] else raw.strip()
             continue
-        match = _TAG.match(raw.rstrip())
-        if match is None:
-            report.warn(number, "not a MEDLINE tag line (expected 'TAG - value'); skipped", "medline-syntax")
-            last = None
-            continue
-        tag, value = match.group(1), (match.group(2) or "").strip()
+        tag = raw[:4].rstrip()
+        if raw[4:6] in ("- ", "-") and tag.isalpha() and tag.isupper():  # the layout PubMed writes
+            value = raw[6:].strip()
+        else:
+            match = _TAG.match(raw.rstrip())
+            if match is None:
+                report.warn(number, "not a MEDLINE tag line (expected 'TAG - value'); skipped", "medline-syntax")
+                last = None
+                continue
+            tag, value = match.group(1), (match.group(2) or "").strip()
         if tags is None or (tag == "PMID" and has_pmid):
             tags, has_pmid = [], False
             records.append((number, tags))
