@@ -26,12 +26,15 @@ BIB_FORMATS = ("bibtex", "biblatex")
 @click.option("--unicode/--latex", "unicode", default=False, help="BibTeX output: write UTF-8 instead of LaTeX escapes.")
 @click.option("--resolve-crossref", is_flag=True, default=False, help="Copy crossref parents' fields into children (always done for non-BibTeX output).")
 @click.option("--year", type=int, default=None, help="Paper listings: the year of the page (dates without a year).")
+@click.option("--map", "column_map", multiple=True, metavar="FIELD=HEADING",
+              help="CSV input: read column HEADING as FIELD (a BibTeX or CSL name), e.g. "
+                   "--map title=\"Document Title\"; repeatable.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors, not warnings.")
 @click.option("--report", "report_all", is_flag=True,
               help="Name every value the output format has no place for, one line per entry (default: "
                    "one summary line per field when many entries lose it).")
 @journal_options
-def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year, quiet, report_all=False,
+def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year, column_map, quiet, report_all=False,
             abbreviate_journals=False, unabbreviate_journals=False, journal_list=()):
     """Convert INPUTS (files, or - for stdin) to one output format.
 
@@ -50,6 +53,8 @@ def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year
     options = {"resolve_crossref": resolve_crossref or to not in BIB_FORMATS}
     if year is not None:
         options["year"] = year
+    if column_map:
+        options["column_map"] = _column_map(column_map)
     library = load_inputs(inputs, from_, encoding, quiet, **options)
     apply_journal_options(library, abbreviate_journals, unabbreviate_journals, journal_list)
     assign_keys(library.entries)
@@ -59,6 +64,17 @@ def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year
     if output not in (None, "-") and not quiet:
         click.echo(f"wrote {len(library.entries)} entries to {output}", err=True)
     sys.exit(exit_status(library))
+
+
+def _column_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``("title=Document Title", ...)`` -> ``{"title": "Document Title"}``."""
+    out = {}
+    for pair in pairs:
+        fieldname, sep, heading = pair.partition("=")
+        if not sep or not fieldname.strip() or not heading.strip():
+            raise click.UsageError(f"--map {pair!r}: expected FIELD=HEADING, e.g. title=\"Document Title\"")
+        out[fieldname.strip()] = heading.strip()
+    return out
 
 
 @main.command()

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from bibkit.dates import parse_free_date, parse_month
 from bibkit.diagnostics import Reporter
 from bibkit.formats.listing_split import split_title_abstract
+from bibkit.formats.signatures import looks_structured
 from bibkit.identifiers import DOI_RE, find_arxiv, find_doi, normalize_doi, parse_arxiv
 from bibkit.model import Comment, Date, DateParts, Entry, Library, NameList, Source
 from bibkit.names import parse_name
@@ -248,6 +249,8 @@ class ListingImporter:
         start = text.lstrip()
         if start[:1] in ("@", "{", "<") or (start[:1] == "[" and not re.match(r"\[\d+\]\s*arXiv:", start)):
             return 0.0  # BibTeX, JSON, XML
+        if looks_structured(text):
+            return 0.0  # tagged records, keyed data, markup, a table: some format's own
         sample = "\n".join(text.splitlines()[:400])
         records = _records(sample)
         total = sum(len(r.lines) or 1 for r in records if r.kind != "comment")
@@ -259,7 +262,7 @@ class ListingImporter:
             return 0.85
         if share >= 0.3:
             return 0.4
-        return 0.05 if known else 0.0
+        return 0.0  # a few card-like lines in other text are not a listing
 
     def parse(self, text: str, name: str = "<input>", year: int | None = None, **_options) -> Library:
         library = Library()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from bibkit.diagnostics import Reporter
+from bibkit.formats.signatures import looks_structured
 from bibkit.model import Comment, Library, Source
 from bibkit.parallel import job_count, map_forked, slices
 from bibkit.reflist.split import Reference, split_references
@@ -39,7 +40,7 @@ class RefListImporter:
 
     def detect(self, text: str) -> float:
         """High when most of the first references have a year, names and a field cue."""
-        if _NOT_OURS.match(text[:200]):
+        if _NOT_OURS.match(text[:200]) or looks_structured(text):
             return 0.0
         refs = split_references("\n".join(text.splitlines()[:300]))[:40]
         if not refs:

@@ -1,24 +1,24 @@
 """PubMed through NCBI E-utilities ``esummary.fcgi?db=pubmed&retmode=json`` for PMIDs.
 
 NCBI allows three requests a second without an API key and asks for ``tool`` and ``email``.
-Authors come as "Family Initials" ("Smith JA"); the initials become "J. A.".
+Authors come as "Family Initials" ("Smith JA"); the initials become "J. A.". Names and dates
+are read as the MEDLINE and PubMed XML importers read them (:mod:`bibkit.formats.pubmed_fields`).
 """
 from __future__ import annotations
 
 import re
 
-from bibkit.dates import parse_free_date
+from bibkit.dates import date_to_csl
 from bibkit.enrich.http import HttpClient, SourceError
 from bibkit.enrich.sources.base import Record
-from bibkit.model_csl import csl_to_entry
+from bibkit.formats.pubmed_fields import name_from_short, parse_pubmed_date
 from bibkit.identifiers import normalize_doi
+from bibkit.model_csl import csl_to_entry
 
 
 def _author(name: str) -> dict:
-    m = re.fullmatch(r"(.+?)\s+([A-Z]{1,4})", name.strip())
-    if not m:
-        return {"literal": name.strip()}
-    return {"family": m.group(1), "given": " ".join(f"{c}." for c in m.group(2))}
+    person = name_from_short(name)
+    return {"literal": person.literal} if person.literal else {"family": person.family, "given": person.given}
 
 
 def summary_to_csl(doc: dict) -> dict:
@@ -36,10 +36,11 @@ def summary_to_csl(doc: dict) -> dict:
         if doc.get(key):
             item[csl] = str(doc[key])
     pubdate = str(doc.get("pubdate") or "")
-    m = re.match(r"(\d{4})(?:\s+([A-Za-z]{3}))?(?:\s+(\d{1,2}))?", pubdate)
-    if m:
-        date = parse_free_date(" ".join(p for p in (m.group(3), m.group(2), m.group(1)) if p)) if m.group(2) else None
-        item["issued"] = {"date-parts": [date.start.as_list() if date and date.start else [int(m.group(1))]]}
+    date = parse_pubmed_date(pubdate) if pubdate else None  # "2018 Mar 27", "2018 Jan-Feb", "2017 Winter"
+    if date is None and re.match(r"\d{4}\b", pubdate):
+        date = parse_pubmed_date(pubdate[:4])
+    if date is not None:
+        item["issued"] = date_to_csl(date)
     for article_id in doc.get("articleids") or []:
         if not isinstance(article_id, dict):
             continue
