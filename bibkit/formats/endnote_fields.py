@@ -194,6 +194,15 @@ class EntryBuilder:
                     entry.meta.setdefault("endnote_raw", {})["access-date"] = text
                 else:
                     self._extra(entry, name, text)
+            elif name == "alt-title" or name.startswith("alt-periodical-"):
+                # a journal's other names (EndNote's "Alternate Journal"): said once
+                known = {str(entry.fields.get(k, "")) for k in ("container-title", "container-title-short")}
+                if text in known:
+                    continue
+                if name != "alt-periodical-full-title" and entry.type.startswith("article"):
+                    self._text(entry, "container-title-short", _one_line(value), name)
+                else:
+                    self._extra(entry, name, text)
             elif name in TEXT_FIELDS:
                 multiline = name in ("abstract", "notes")
                 self._text(entry, TEXT_FIELDS[name], value if multiline else _one_line(value), name)
