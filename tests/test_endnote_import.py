@@ -168,7 +168,8 @@ def test_endnote_xml_refuses_entity_bombs_and_external_entities(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET")
     for text in (BILLION_LAUGHS, external_entity(secret)):
-        library = registry.importer("endnote-xml").parse(text, "evil.xml")
+        assert registry.detect_importer(text).name == "endnote-xml"  # recognised, then refused
+        library = loads(text, name="evil.xml")
         assert library.entries == []
         [problem] = library.problems
         assert problem.severity == "error" and problem.code == "unsafe-xml"

@@ -20,7 +20,7 @@ from bibkit.diagnostics import Reporter
 from bibkit.formats.endnote_fields import TYPE_NUMBERS, EntryBuilder, Field
 from bibkit.model import Library, Mark, Source, Text
 
-_SIGNATURE = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?<xml>\s*<records>\s*<record>", re.DOTALL)
+_SIGNATURE = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?<xml>\s*<records>\s*<record>", re.DOTALL)
 _RECORD = re.compile(r"<record>.*?</record>", re.DOTALL)
 _FACES = {"italic": "italic", "bold": "bold", "superscript": "sup", "subscript": "sub"}
 #: lists whose items are read under the list's name (the first related URL is the entry's link)
@@ -176,7 +176,7 @@ class EndNoteXMLImporter:
     description = "EndNote XML export (EndNote 17-21, Bookends)"
 
     def detect(self, text: str) -> float:
-        return 0.95 if _SIGNATURE.match(text[:2000].lstrip("\ufeff")) else 0.0
+        return 0.95 if _SIGNATURE.match(text[:4000].lstrip("\ufeff")) else 0.0
 
     def parse(self, text: str, name: str = "<input>", **options) -> Library:
         return EndNoteXMLReader(name, **options).read(text)

@@ -1,0 +1,650 @@
+"""MODS XML (Library of Congress, v3) in and out.
+
+MODS is what library catalogues, bibutils (``xml2bib``) and Zotero exchange. Why ElementTree
+through :mod:`bibkit.csl.xmlsafe` and no MODS library: there is no maintained Python MODS
+binding, the record is a small tree of well-named elements, and xmlsafe refuses DTDs and
+entities before parsing (no entity expansion, no external fetch). Reading accepts both the
+namespaced and the bare spelling, a single ``<mods>`` or a ``<modsCollection>``.
+
+Mapping: ``titleInfo`` -> title (``abbreviated`` -> short title); ``name`` with its MARC
+relator role -> author/editor/translator...; ``originInfo`` -> issued date, publisher, place,
+edition; ``relatedItem type="host"`` -> the container (journal, book, proceedings) and its
+``part`` -> volume, issue, pages; ``relatedItem type="series"`` -> collection title;
+``identifier type=...`` -> DOI, ISBN, ISSN, PMID, PMCID, citation key; ``subject/topic`` ->
+keywords. What has no canonical slot is kept in ``entry.extra`` under a readable path
+(``physicalDescription-digitalOrigin``). The writer puts every value MODS has no element for
+into ``<extension>`` as ``<field name="...">``, which the reader reads back, so a MODS round
+trip keeps everything; a consumer that ignores ``extension`` still gets standard MODS.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from bibkit.csl.xmlsafe import MalformedXMLError, UnsafeXMLError, local, parse_xml
+from bibkit.dates import format_edtf, parse_edtf, parse_free_date
+from bibkit.diagnostics import Reporter
+from bibkit.identifiers import normalize_doi
+from bibkit.model import Date, Entry, Library, Name, NameList, Source, Text
+from bibkit.names import parse_name
+from bibkit.types import CSL_TYPES
+
+NS = "http://www.loc.gov/mods/v3"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+EXTENSION_NS = "urn:bibkit:extension"
+_SIGNATURE = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?(?:<!--.*?-->\s*)*<(?:\w+:)?(?:mods|modsCollection)[\s>]", re.DOTALL)
+
+#: MARC relator code / term -> CSL name role
+ROLES = {
+    "aut": "author", "author": "author", "cre": "author", "creator": "author",
+    "edt": "editor", "editor": "editor", "trl": "translator", "translator": "translator",
+    "ill": "illustrator", "illustrator": "illustrator", "cmp": "composer", "composer": "composer",
+    "drt": "director", "director": "director", "ivr": "interviewer", "interviewer": "interviewer",
+    "rcp": "recipient", "addressee": "recipient", "ctb": "contributor", "contributor": "contributor",
+    "com": "compiler", "compiler": "compiler", "ths": "contributor", "degree supervisor": "contributor",
+}
+ROLE_CODES = {"author": "aut", "editor": "edt", "translator": "trl", "illustrator": "ill", "composer": "cmp",
+              "director": "drt", "interviewer": "ivr", "recipient": "rcp", "contributor": "ctb", "compiler": "com",
+              "container-author": "aut", "collection-editor": "edt"}
+#: genre terms (marcgt, bibutils, LoC) -> CSL type
+GENRES = {
+    "article": "article-journal", "journal article": "article-journal", "academic journal": "periodical",
+    "periodical": "periodical", "journal": "periodical", "magazine": "periodical", "newspaper": "periodical",
+    "magazine article": "article-magazine", "newspaper article": "article-newspaper",
+    "book": "book", "book chapter": "chapter", "chapter": "chapter", "collection": "book",
+    "conference publication": "paper-conference", "conference paper": "paper-conference",
+    "thesis": "thesis", "theses": "thesis", "ph.d. thesis": "thesis", "masters thesis": "thesis",
+    "doctoral thesis": "thesis", "report": "report", "technical report": "report",
+    "software": "software", "computer program": "software", "dataset": "dataset", "database": "dataset",
+    "patent": "patent", "web site": "webpage", "webpage": "webpage", "web page": "webpage",
+    "unpublished": "manuscript", "manuscript": "manuscript", "map": "map", "encyclopedia": "entry-encyclopedia",
+    "dictionary": "entry-dictionary", "legal case and case notes": "legal_case", "standard": "standard",
+}
+#: CSL type -> (marcgt genre, issuance of the record) for writing
+OUT_GENRES = {
+    "article-journal": "journal article", "article-magazine": "magazine article",
+    "article-newspaper": "newspaper article", "book": "book", "chapter": "book chapter",
+    "paper-conference": "conference publication", "thesis": "thesis", "report": "technical report",
+    "software": "computer program", "dataset": "database", "patent": "patent", "webpage": "web site",
+    "manuscript": "unpublished", "map": "map", "periodical": "periodical",
+}
+RESOURCE_TYPES = {"software": "software, multimedia", "dataset": "software, multimedia", "map": "cartographic",
+                  "graphic": "still image", "figure": "still image", "motion_picture": "moving image",
+                  "song": "sound recording", "musical_score": "notated music"}
+#: types whose container is a periodical (volume/issue/pages are the host's part)
+PERIODICAL_CHILDREN = {"article-journal", "article-magazine", "article-newspaper", "review", "review-book"}
+IDENTIFIERS = {"doi": "doi", "isbn": "isbn", "issn": "issn", "pmid": "pmid", "pmc": "pmcid", "pmcid": "pmcid",
+               "uri": "url", "url": "url", "arxiv": "arxiv"}
+#: canonical text variables the writer has an element for (the others go to <extension>)
+WRITTEN_FIELDS = {"title", "title-short", "container-title", "container-title-short", "collection-title",
+                  "collection-number", "volume", "issue", "page", "number-of-pages", "publisher",
+                  "publisher-place", "edition", "language", "abstract", "note", "keyword", "call-number"}
+
+
+def _kids(element: ET.Element, name: str) -> list[ET.Element]:
+    return [c for c in element if local(c.tag) == name]
+
+
+def _kid(element: ET.Element, name: str) -> ET.Element | None:
+    return next((c for c in element if local(c.tag) == name), None)
+
+
+def _text(element: ET.Element | None) -> str:
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def _multiline(element: ET.Element) -> str:
+    return "\n".join(" ".join(line.split()) for line in "".join(element.itertext()).strip().splitlines())
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _title(info: ET.Element) -> str:
+    title = " ".join(p for p in (_text(_kid(info, "nonSort")), _text(_kid(info, "title"))) if p)
+    sub = _text(_kid(info, "subTitle"))
+    if sub:
+        title = f"{title}: {sub}" if title else sub
+    for part in ("partNumber", "partName"):
+        value = _text(_kid(info, part))
+        if value:
+            title = f"{title}. {value}" if title else value
+    return title
+
+
+def _name(element: ET.Element) -> Name:
+    parts = {}
+    plain = []
+    for part in _kids(element, "namePart"):
+        kind = part.get("type")
+        value = _text(part)
+        if kind in ("family", "given", "termsOfAddress") and value:
+            parts[kind] = f"{parts[kind]} {value}" if kind in parts else value
+        elif kind != "date" and value:
+            plain.append(value)
+    if element.get("type") in ("corporate", "conference") or (not parts and plain and element.get("type") == "family"):
+        return Name(literal=" ".join(plain + [parts.get("family", "")]).strip())
+    if parts:
+        given = " ".join([parts.get("given", "")] + ([] if "family" in parts else plain)).strip()
+        family = parts.get("family", "") or (" ".join(plain) if "given" in parts and plain else "")
+        return Name(family=family, given=given, suffix=parts.get("termsOfAddress", ""))
+    return parse_name(", ".join(plain) if len(plain) > 1 and "," not in plain[0] else " ".join(plain))
+
+
+def _role(element: ET.Element) -> str:
+    role = _kid(element, "role")
+    terms = [(_text(t).lower(), t.get("type", "")) for t in _kids(role, "roleTerm")] if role is not None else []
+    for term, _ in terms:
+        if term in ROLES:
+            return ROLES[term]
+    return terms[0][0] if terms and terms[0][0] else "author"
+
+
+class MODSReader:
+    def __init__(self, name: str, **_ignored):
+        self.name = name
+        self.library = Library()
+        self.report = Reporter(name, self.library.problems)
+
+    def read(self, text: str) -> Library:
+        try:
+            root = parse_xml(text)
+        except UnsafeXMLError as exc:
+            self.report.error(1, f"{exc}: MODS never needs them; nothing read", "unsafe-xml")
+            return self.library
+        except MalformedXMLError as exc:
+            position = getattr(exc, "position", None)
+            self.report.error(position[0] if position else None, f"not well-formed XML ({exc}); nothing read", "bad-xml")
+            return self.library
+        records = [root] if local(root.tag) == "mods" else _kids(root, "mods")
+        if local(root.tag) not in ("mods", "modsCollection"):
+            self.report.error(1, f"root element <{local(root.tag)}> is not <mods> or <modsCollection>", "bad-xml")
+            return self.library
+        lines = [m.start() for m in re.finditer(r"<(?:\w+:)?mods[\s>]", text)]
+        for number, record in enumerate(records, 1):
+            line = text.count("\n", 0, lines[number - 1]) + 1 if number - 1 < len(lines) else None
+            entry = self.entry(record, Source(self.name, line, "mods"))
+            if not entry.title:
+                self.report.warn(line, f"record {number} has no title", "missing-title")
+            self.library.blocks.append(entry)
+        return self.library
+
+    def entry(self, record: ET.Element, source: Source) -> Entry:
+        entry = Entry(source=source)
+        genres: list[str] = []
+        host_genres: list[str] = []
+        issuance = host_issuance = ""
+        resource = ""
+        keywords: list[str] = []
+        notes: list[str] = []
+        names: dict[str, list[Name]] = {}
+        has_host = False
+        for child in record:
+            tag = local(child.tag)
+            if tag == "titleInfo":
+                kind = child.get("type", "")
+                value = _title(child)
+                if kind == "abbreviated":
+                    self._set(entry, "title-short", value, "titleInfo-abbreviated")
+                elif kind or "title" in entry.fields:
+                    self._extra(entry, f"titleInfo-{kind or 'other'}", value)
+                else:
+                    self._set(entry, "title", value, "titleInfo")
+            elif tag == "name":
+                names.setdefault(_role(child), []).append(_name(child))
+            elif tag == "originInfo":
+                issuance = self._origin(entry, child) or issuance
+            elif tag == "genre":
+                if child.get("authority") == "csl" and _text(child) in CSL_TYPES:
+                    entry.type = _text(child)
+                    entry.meta["mods_csl_type"] = True
+                else:
+                    genres.append(_text(child))
+            elif tag == "typeOfResource":
+                resource = _text(child)
+            elif tag == "language":
+                terms = _kids(child, "languageTerm")
+                text = next((_text(t) for t in terms if t.get("type") == "text"), "") or (
+                    _text(terms[0]) if terms else _text(child))
+                self._set(entry, "language", text, "language")
+            elif tag == "abstract":
+                self._set(entry, "abstract", _multiline(child), "abstract")
+            elif tag == "note":
+                notes.append(_multiline(child))
+            elif tag == "subject":
+                keywords.extend(_text(t) for t in child if local(t.tag) in ("topic", "geographic", "temporal") and _text(t))
+            elif tag == "classification":
+                self._set(entry, "call-number", _text(child), "classification")
+            elif tag == "physicalDescription":
+                for part in child:
+                    total = _text(_kid(part, "total")) if local(part.tag) == "extent" else ""
+                    if total:
+                        self._set(entry, "number-of-pages", total, "physicalDescription-extent")
+                    else:
+                        self._extra(entry, f"physicalDescription-{local(part.tag)}", _text(part))
+            elif tag == "identifier":
+                self._identifier(entry, child.get("type", ""), _text(child))
+            elif tag == "location":
+                for part in child:
+                    if local(part.tag) == "url" and not entry.ids.url:
+                        entry.ids.url = _text(part)
+                        accessed = part.get("dateLastAccessed", "")
+                        date = parse_edtf(accessed) or parse_free_date(accessed) if accessed else None
+                        if date:
+                            entry.dates["accessed"] = date
+                        elif accessed:
+                            self._extra(entry, "url-dateLastAccessed", accessed)
+                    else:
+                        self._extra(entry, f"location-{local(part.tag)}", _text(part))
+            elif tag == "part":
+                self._part(entry, child)
+            elif tag == "relatedItem":
+                kind = child.get("type", "")
+                if kind == "host":
+                    has_host = True
+                    host_genres, host_issuance = self._host(entry, child, names)
+                elif kind == "series":
+                    self._series(entry, child, names)
+                else:
+                    self._extra(entry, f"relatedItem-{kind or 'other'}", _text(child))
+            elif tag == "extension":
+                self._extension(entry, child)
+            elif tag == "recordInfo":
+                entry.meta["mods_record_info"] = {local(c.tag): _text(c) for c in child}
+            else:
+                self._extra(entry, tag, _multiline(child) if tag in ("tableOfContents", "accessCondition") else _text(child))
+        for role, found in names.items():
+            entry.names[role] = NameList(found)
+        if notes:
+            self._set(entry, "note", "\n".join(notes), "note")
+        if keywords:
+            entry.fields["keyword"] = Text(", ".join(keywords))
+            entry.meta["ris_keywords"] = keywords
+        if genres:
+            entry.source_type = genres[0]
+            for extra_genre in genres[1:]:
+                self._extra(entry, "genre", extra_genre)
+        if not entry.meta.get("mods_csl_type"):
+            entry.type = self._type(genres, host_genres, issuance, host_issuance, resource, has_host)
+            if genres and genres[0].lower() not in GENRES:
+                self._set(entry, "genre", genres[0], "genre")
+        if resource and resource != "text" and resource != RESOURCE_TYPES.get(entry.type):
+            self._extra(entry, "typeOfResource", resource)
+        return entry
+
+    @staticmethod
+    def _type(genres, host_genres, issuance, host_issuance, resource, has_host) -> str:
+        own = [GENRES[g.lower()] for g in genres if g.lower() in GENRES]
+        host = [GENRES[g.lower()] for g in host_genres if g.lower() in GENRES]
+        if own and own[0] not in ("article-journal", "periodical"):
+            return own[0]
+        if has_host:
+            if "periodical" in host or host_issuance in ("continuing", "serial"):
+                return "article-journal"
+            if "paper-conference" in host:
+                return "paper-conference"
+            if host or host_issuance in ("monographic", "single unit", "multipart monograph"):
+                return "chapter"
+        if own:
+            return own[0]
+        if resource.startswith("software"):
+            return "software"
+        return "book" if issuance in ("monographic", "single unit") else "document"
+
+    def _origin(self, entry: Entry, origin: ET.Element, prefix: str = "") -> str:
+        issuance = ""
+        for part in origin:
+            tag = local(part.tag)
+            value = _text(part)
+            if tag in ("dateIssued", "copyrightDate", "dateCreated") and value:
+                if "issued" in entry.dates and (parse_edtf(value) or parse_free_date(value)) == entry.dates["issued"]:
+                    continue  # the host's copy of the record's own date
+                if "issued" in entry.dates or (tag != "dateIssued" and part.get("keyDate") != "yes"
+                                               and _kid(origin, "dateIssued") is not None):
+                    self._extra(entry, f"{prefix}{tag}", value)
+                    continue
+                date = parse_edtf(value) or parse_free_date(value)
+                if date is None and re.fullmatch(r"\d{4}", value.strip("[]c. ")):
+                    date = parse_edtf(value.strip("[]c. "))
+                if date is None:
+                    self.report.warn(entry.source.line if entry.source else None,
+                                     f"{tag} {value!r} is not a date; kept as written", "bad-date")
+                    self._extra(entry, f"{prefix}{tag}", value)
+                else:
+                    entry.dates["issued"] = date
+                    entry.field_names["issued"] = tag
+            elif tag == "publisher":
+                self._set(entry, "publisher", value, f"{prefix}publisher")
+            elif tag == "place":
+                terms = _kids(part, "placeTerm")
+                text = next((_text(t) for t in terms if t.get("type", "text") == "text"), "")
+                if text:
+                    self._set(entry, "publisher-place", text, f"{prefix}place")
+            elif tag == "edition":
+                self._set(entry, "edition", value, f"{prefix}edition")
+            elif tag == "issuance":
+                issuance = value
+            elif value:
+                self._extra(entry, f"{prefix}{tag}", value)
+        return issuance
+
+    def _host(self, entry: Entry, host: ET.Element, names: dict) -> tuple[list[str], str]:
+        genres: list[str] = []
+        issuance = ""
+        for part in host:
+            tag = local(part.tag)
+            if tag == "titleInfo":
+                slot = "container-title-short" if part.get("type") == "abbreviated" else "container-title"
+                self._set(entry, slot, _title(part), f"host-titleInfo{'-' + part.get('type') if part.get('type') else ''}")
+            elif tag == "name":
+                role = _role(part)
+                names.setdefault("container-author" if role == "author" else role, []).append(_name(part))
+            elif tag == "originInfo":
+                issuance = self._origin(entry, part, "host-") or issuance
+            elif tag == "genre":
+                genres.append(_text(part))
+            elif tag == "part":
+                self._part(entry, part)
+            elif tag == "identifier":
+                self._identifier(entry, part.get("type", ""), _text(part), "host-")
+            else:
+                self._extra(entry, f"host-{tag}", _text(part))
+        return genres, issuance
+
+    def _series(self, entry: Entry, series: ET.Element, names: dict) -> None:
+        for part in series:
+            tag = local(part.tag)
+            if tag == "titleInfo":
+                self._set(entry, "collection-title", _title(part), "series-titleInfo")
+            elif tag == "name":
+                names.setdefault("collection-editor", []).append(_name(part))
+            elif tag == "part":
+                for detail in _kids(part, "detail"):
+                    self._set(entry, "collection-number", _text(_kid(detail, "number")) or _text(detail), "series-part")
+            else:
+                self._extra(entry, f"series-{tag}", _text(part))
+
+    def _part(self, entry: Entry, part: ET.Element) -> None:
+        for piece in part:
+            tag = local(piece.tag)
+            if tag == "detail":
+                kind = piece.get("type", "")
+                value = _text(_kid(piece, "number")) or _text(_kid(piece, "title")) or _text(piece)
+                slot = {"volume": "volume", "issue": "issue", "number": "issue", "chapter": "chapter-number",
+                        "section": "section"}.get(kind)
+                if slot:
+                    self._set(entry, slot, value, f"part-{kind}")
+                else:
+                    self._extra(entry, f"part-{kind or 'detail'}", value)
+            elif tag == "extent":
+                start, end = _text(_kid(piece, "start")), _text(_kid(piece, "end"))
+                listed = _text(_kid(piece, "list"))
+                total = _text(_kid(piece, "total"))
+                if start or end:
+                    self._set(entry, "page", f"{start}-{end}" if start and end else start or end, "part-extent")
+                elif listed:
+                    self._set(entry, "page", listed, "part-extent")
+                elif total:
+                    self._set(entry, "number-of-pages", total, "part-extent")
+            elif tag == "date":
+                date = parse_edtf(_text(piece)) or parse_free_date(_text(piece))
+                if date and "issued" not in entry.dates:
+                    entry.dates["issued"] = date
+                else:
+                    self._extra(entry, "part-date", _text(piece))
+            else:
+                self._extra(entry, f"part-{tag}", _text(piece))
+
+    def _identifier(self, entry: Entry, kind: str, value: str, prefix: str = "") -> None:
+        kind_l = kind.lower()
+        ids = entry.ids
+        if not value:
+            return
+        if kind_l == "citekey" and entry.key is None:
+            entry.key = value
+        elif kind_l == "doi" and not ids.doi and normalize_doi(value):
+            ids.doi = normalize_doi(value)
+        elif kind_l in IDENTIFIERS and kind_l != "doi" and not getattr(ids, IDENTIFIERS[kind_l]):
+            setattr(ids, IDENTIFIERS[kind_l], value)
+        elif kind_l in IDENTIFIERS and getattr(ids, IDENTIFIERS[kind_l]) == (normalize_doi(value) if kind_l == "doi" else value):
+            return  # the same identifier twice (a URI that is also the location's URL)
+        else:
+            self._extra(entry, f"{prefix}identifier-{kind or 'other'}", value)
+
+    def _extension(self, entry: Entry, extension: ET.Element) -> None:
+        for field in extension:
+            name = field.get("name")
+            if local(field.tag) == "field" and name:
+                if name.startswith("csl:"):
+                    self._set(entry, name[4:], _multiline(field), name)
+                else:
+                    self._extra(entry, name, "".join(field.itertext()))
+            else:
+                self._extra(entry, f"extension-{local(field.tag)}", _text(field))
+
+    @staticmethod
+    def _set(entry: Entry, slot: str, value: str, source_name: str) -> None:
+        if not value:
+            return
+        if slot in entry.fields:
+            if str(entry.fields[slot]) != value:
+                MODSReader._extra(entry, source_name, value)
+            return
+        entry.fields[slot] = Text(value)
+        entry.field_names[slot] = source_name
+
+    @staticmethod
+    def _extra(entry: Entry, name: str, value: str) -> None:
+        if value:
+            entry.extra[name] = f"{entry.extra[name]}\n{value}" if name in entry.extra else value
+
+
+class MODSImporter:
+    name = "mods"
+    extensions = (".mods", ".mods.xml")
+    description = "MODS XML (Library of Congress; library catalogues, bibutils, Zotero)"
+
+    def detect(self, text: str) -> float:
+        return 0.95 if _SIGNATURE.match(text[:4000].lstrip("\ufeff")) else 0.0
+
+    def parse(self, text: str, name: str = "<input>", **options) -> Library:
+        return MODSReader(name, **options).read(text)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _el(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{NS}}}{tag}", {k.replace("_", ""): v for k, v in attrs.items() if v})
+    if text:
+        element.text = text
+    return element
+
+
+def _write_name(parent: ET.Element, name: Name, role: str) -> None:
+    if name.literal:
+        element = _el(parent, "name", type="corporate")
+        _el(element, "namePart", name.literal)
+    else:
+        element = _el(parent, "name", type="personal")
+        family = " ".join(p for p in (name.dropping_particle, name.particle, name.family) if p)
+        if family:
+            _el(element, "namePart", family, type="family")
+        if name.given:
+            _el(element, "namePart", name.given, type="given")
+        if name.suffix:
+            _el(element, "namePart", name.suffix, type="termsOfAddress")
+    role_el = _el(element, "role")
+    code = ROLE_CODES.get(role)
+    if code:
+        _el(role_el, "roleTerm", code, authority="marcrelator", type="code")
+    _el(role_el, "roleTerm", role, authority="marcrelator" if code else "", type="text")
+
+
+def _keywords(entry: Entry) -> list[str]:
+    value = str(entry.fields.get("keyword", ""))
+    kept = entry.meta.get("ris_keywords")
+    if isinstance(kept, list) and ", ".join(kept) == value:
+        return kept
+    return [w.strip() for w in re.split(r"[;,]", value) if w.strip()]
+
+
+class MODSWriter:
+    """Canonical entries -> one ``<modsCollection>`` (MODS 3.8)."""
+
+    def dump(self, library: Library) -> str:
+        ET.register_namespace("", NS)
+        ET.register_namespace("xsi", XSI)
+        ET.register_namespace("bibkit", EXTENSION_NS)
+        root = ET.Element(f"{{{NS}}}modsCollection", {
+            f"{{{XSI}}}schemaLocation": f"{NS} http://www.loc.gov/standards/mods/v3/mods-3-8.xsd"})
+        for entry in library.entries:
+            self.record(root, entry)
+        ET.indent(root, "  ")
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+    def record(self, root: ET.Element, entry: Entry) -> None:
+        mods = _el(root, "mods", ID=entry.key or "", version="3.8")
+        fields = entry.fields
+        if fields.get("title"):
+            _el(_el(mods, "titleInfo"), "title", str(fields["title"]))
+        if fields.get("title-short"):
+            _el(_el(mods, "titleInfo", type="abbreviated"), "title", str(fields["title-short"]))
+        container_roles = {"container-author", "collection-editor"}
+        in_host = entry.type in ("chapter", "paper-conference", "entry-encyclopedia", "entry-dictionary")
+        for role, names in entry.names.items():
+            if role in container_roles or (role == "editor" and in_host):
+                continue
+            for name in names:
+                _write_name(mods, name, role)
+        _el(mods, "typeOfResource", RESOURCE_TYPES.get(entry.type, "text"))
+        _el(mods, "genre", entry.type, authority="csl")
+        if entry.type in OUT_GENRES:
+            _el(mods, "genre", OUT_GENRES[entry.type], authority="marcgt")
+        self._origin(mods, entry)
+        if fields.get("language"):
+            _el(_el(mods, "language"), "languageTerm", str(fields["language"]), type="text")
+        if fields.get("number-of-pages"):
+            _el(_el(_el(mods, "physicalDescription"), "extent", unit="pages"), "total", str(fields["number-of-pages"]))
+        if fields.get("abstract"):
+            _el(mods, "abstract", str(fields["abstract"]))
+        if fields.get("note"):
+            _el(mods, "note", str(fields["note"]))
+        for word in _keywords(entry):
+            _el(_el(mods, "subject"), "topic", word)
+        if fields.get("call-number"):
+            _el(mods, "classification", str(fields["call-number"]))
+        self._host(mods, entry)
+        if fields.get("collection-title"):
+            series = _el(mods, "relatedItem", type="series")
+            _el(_el(series, "titleInfo"), "title", str(fields["collection-title"]))
+            if fields.get("collection-number"):
+                _el(_el(_el(series, "part"), "detail", type="volume"), "number", str(fields["collection-number"]))
+            for name in entry.names.get("collection-editor", NameList()):
+                _write_name(series, name, "editor")
+        ids = entry.ids
+        for kind, value in (("doi", ids.doi), ("isbn", ids.isbn), ("pmid", ids.pmid), ("pmc", ids.pmcid),
+                            ("arxiv", ids.arxiv + ids.arxiv_version if ids.arxiv else "")):
+            if value:
+                _el(mods, "identifier", value, type=kind)
+        if ids.issn and entry.type not in PERIODICAL_CHILDREN:
+            _el(mods, "identifier", ids.issn, type="issn")
+        if entry.key:
+            _el(mods, "identifier", entry.key, type="citekey")
+        if ids.url:
+            accessed = entry.dates.get("accessed")
+            _el(_el(mods, "location"), "url", ids.url, dateLastAccessed=format_edtf(accessed) if accessed else "")
+        self._extension(mods, entry)
+
+    def _origin(self, mods: ET.Element, entry: Entry) -> None:
+        fields = entry.fields
+        issued = entry.dates.get("issued")
+        origin = _el(mods, "originInfo")
+        if issued:
+            text = format_edtf(issued)
+            simple = bool(re.fullmatch(r"-?\d{4}(-\d{2}(-\d{2})?)?", text))
+            _el(origin, "dateIssued", text, encoding="w3cdtf" if simple else ("edtf" if issued.start else ""),
+                keyDate="yes")
+        if fields.get("publisher"):
+            _el(origin, "publisher", str(fields["publisher"]))
+        if fields.get("publisher-place"):
+            _el(_el(origin, "place"), "placeTerm", str(fields["publisher-place"]), type="text")
+        if fields.get("edition"):
+            _el(origin, "edition", str(fields["edition"]))
+        if entry.type in ("book", "report", "thesis", "software", "dataset", "manuscript", "patent", "standard"):
+            _el(origin, "issuance", "monographic")
+        if len(origin) == 0:
+            mods.remove(origin)
+
+    def _host(self, mods: ET.Element, entry: Entry) -> None:
+        fields = entry.fields
+        part_values = [fields.get(k) for k in ("volume", "issue", "page")]
+        has_container = fields.get("container-title") or fields.get("container-title-short")
+        host_names = [(role, n) for role in ("container-author", "editor") for n in entry.names.get(role, NameList())
+                      if role == "container-author" or entry.type in ("chapter", "paper-conference",
+                                                                       "entry-encyclopedia", "entry-dictionary")]
+        if not (has_container or any(part_values) or host_names):
+            return
+        host = _el(mods, "relatedItem", type="host")
+        if fields.get("container-title"):
+            _el(_el(host, "titleInfo"), "title", str(fields["container-title"]))
+        if fields.get("container-title-short"):
+            _el(_el(host, "titleInfo", type="abbreviated"), "title", str(fields["container-title-short"]))
+        for role, name in host_names:
+            _write_name(host, name, "author" if role == "container-author" else role)
+        if entry.type in PERIODICAL_CHILDREN:
+            _el(_el(host, "originInfo"), "issuance", "continuing")
+            _el(host, "genre", "periodical", authority="marcgt")
+        elif entry.type == "paper-conference":
+            _el(host, "genre", "conference publication", authority="marcgt")
+        elif entry.type in ("chapter", "entry-encyclopedia", "entry-dictionary"):
+            _el(host, "genre", "book", authority="marcgt")
+        if any(part_values):
+            part = _el(host, "part")
+            for kind, value in (("volume", part_values[0]), ("issue", part_values[1])):
+                if value:
+                    _el(_el(part, "detail", type=kind), "number", str(value))
+            page = str(part_values[2] or "")
+            if page:
+                extent = _el(part, "extent", unit="pages")
+                match = re.fullmatch(r"\s*([^-–—,\s]+)\s*(?:-+|–|—)\s*([^-–—,\s]+)\s*", page)
+                if match:
+                    _el(extent, "start", match.group(1))
+                    _el(extent, "end", match.group(2))
+                else:
+                    _el(extent, "list", page)
+        if entry.ids.issn and entry.type in PERIODICAL_CHILDREN:
+            _el(host, "identifier", entry.ids.issn, type="issn")
+
+    def _extension(self, mods: ET.Element, entry: Entry) -> None:
+        pending = [(f"csl:{var}", str(value)) for var, value in entry.fields.items()
+                   if var not in WRITTEN_FIELDS and str(value).strip()]
+        pending += [(name, str(value)) for name, value in entry.extra.items() if str(value).strip()]
+        if not pending:
+            return
+        extension = _el(mods, "extension")
+        for name, value in pending:
+            field = ET.SubElement(extension, f"{{{EXTENSION_NS}}}field", {"name": name})
+            field.text = value
+
+
+def mods_unplaced(entry: Entry) -> list[str]:
+    """Values MODS (with bibkit's extension fields) has no place for: other name roles, other dates."""
+    lost = [entry.field_names.get(role, role) for role, date in entry.dates.items()
+             if date and role not in ("issued",) and not (role == "accessed" and entry.ids.url)]
+    ids = entry.ids
+    if ids.arxiv_class:
+        lost.append(entry.field_names.get("arxiv_class", "primaryclass"))
+    return lost
+
+
+class MODSExporter:
+    name = "mods"
+    extension = ".mods.xml"
+    description = "MODS XML 3.8 (library catalogues, bibutils, Zotero)"
+
+    def dump(self, library: Library, **_options) -> str:
+        return MODSWriter().dump(library)
+
+    def unplaced(self, entry: Entry) -> list[str]:
+        return mods_unplaced(entry)

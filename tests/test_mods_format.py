@@ -1,0 +1,89 @@
+"""MODS XML in and out: real exports read whole, nothing lost through a MODS round trip."""
+from __future__ import annotations
+
+import pytest
+
+from bibkit import registry
+from bibkit.api import dumps, load, loads
+from tests.conftest import require_shared
+from tests.test_endnote_import import BILLION_LAUGHS, external_entity
+from tests.test_export_losses import FILES, check_file
+
+# (file, records in MANIFEST.md, first, last): (title, first author or editor, year, container,
+# volume, pages, DOI) read off the file
+EXPORTS = [
+    ("MODSImporterTestMods.xml", 1,
+     ("At Gettysburg, or, What a Girl Saw and Heard of the Battle: A True Narrative", "Alleman", 1889,
+      "A Celebration of Women Writers: Americana", "", "", ""), None),
+    ("MODSImporterTestModsCollection.xml", 3,
+     ("A new microcosm to investigate oxygen dynamics at the sea ice water interface", "Mock", 2003,
+      "Aquatic Microbial Ecology", "30", "197-205", ""),
+     ("Sea ice - an introduction to its physics, chemistry, biology and geology", "Thomas", 2003, "", "", "", "")),
+]
+
+
+def _summary(entry):
+    people = entry.authors.names or entry.names.get("editor", None) and entry.names["editor"].names
+    return (entry.title, people[0].family if people else None, entry.year, entry.get("container-title"),
+            entry.get("volume"), entry.get("page"), entry.ids.doi)
+
+
+@pytest.mark.parametrize("filename, count, first, last", EXPORTS, ids=[e[0] for e in EXPORTS])
+def test_each_real_mods_export_is_detected_and_read_whole(filename, count, first, last):
+    path = require_shared("exports", "mods", filename)
+    library = load(path)  # a .xml file: the format comes from the content
+    assert registry.detect_importer(path.read_bytes().decode("latin-1")).name == "mods"
+    assert not [p for p in library.problems if p.severity == "error"]
+    assert len(library.entries) == count and all(e.title for e in library.entries)
+    assert _summary(library.entries[0]) == first
+    assert _summary(library.entries[-1]) == (last or first)
+
+
+def test_bibutils_collection_maps_host_part_identifiers_and_subjects():
+    path = require_shared("exports", "mods", "MODSImporterTestModsCollection.xml")
+    mock, schewe, book = load(path).entries
+    assert mock.key == "Mock++2003" and mock.type == "article-journal"
+    assert (mock.get("container-title-short"), mock.get("issue"), mock.ids.issn) == ("Aquat Microb Ecol", "2", "0948-3055")
+    assert "Sea ice" in mock.meta["ris_keywords"] and mock.get("note") == "Marine"
+    assert mock.extra["identifier-local"] == "IPÖ @ msteffens @ 713"  # latin-1 file, declared in the XML
+    assert schewe.ids.doi == "10.1007/s00300-003-0526-8"
+    assert book.type == "book" and book.ids.isbn == "0-632-05808-0" and book.get("number-of-pages") == "402"
+    assert [n.family for n in book.names["editor"]] == ["Thomas", "Dieckmann"]
+
+
+def test_mods_round_trip_keeps_every_value():
+    path = require_shared("exports", "mods", "MODSImporterTestModsCollection.xml")
+    library = load(path)
+    again = loads(dumps(library, "mods"), "mods")
+    for before, after in zip(library.entries, again.entries, strict=True):
+        assert (before.key, before.type, before.names, before.dates, before.ids, before.extra) == \
+               (after.key, after.type, after.names, after.dates, after.ids, after.extra)
+        assert {k: str(v) for k, v in before.fields.items()} == {k: str(v) for k, v in after.fields.items()}
+
+
+def test_every_bibtex_value_is_written_to_mods_or_named():
+    """The bibtex-tidy fixtures (the odd cases) to MODS and back: each value found or reported."""
+    files = [p for p in FILES if "bibtex-tidy-fixtures" in p.parts and p.stat().st_size < 400_000]
+    if not files:
+        require_shared("corpus", "ordinary", "bibtex-tidy-fixtures")
+    silent = [line for path in files for line in check_file(path, "mods")]
+    assert not silent, "\n".join(silent[:30])
+
+
+def test_mods_refuses_entity_bombs_and_external_entities(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    for text in (BILLION_LAUGHS, external_entity(secret)):
+        text = text.replace("<xml><records><record>", '<mods xmlns="http://www.loc.gov/mods/v3"><titleInfo>') \
+                   .replace("</record></records></xml>", "</titleInfo></mods>")
+        assert registry.detect_importer(text).name == "mods"
+        library = loads(text, "mods", name="evil.xml")
+        assert library.entries == []
+        [problem] = library.problems
+        assert problem.code == "unsafe-xml" and "TOP SECRET" not in problem.message
+
+
+def test_a_record_that_is_not_well_formed_is_an_error_with_a_line():
+    library = loads('<mods xmlns="http://www.loc.gov/mods/v3">\n<titleInfo><title>x</titel>\n</mods>', "mods", name="b.xml")
+    assert library.entries == []
+    assert [(p.line, p.code) for p in library.problems] == [(2, "bad-xml")]
