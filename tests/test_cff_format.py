@@ -132,3 +132,19 @@ def test_broken_cff_is_reported_with_its_line():
     assert library.entries == []
     [problem] = library.problems
     assert problem.severity == "error" and problem.line and problem.file == "CITATION.cff"
+
+
+def test_a_date_that_is_no_date_is_kept_and_reported():
+    library = loads("cff-version: 1.2.0\ntitle: x\ndate-released: 2020-13-45\nauthors:\n  - name: Team\n", "cff", name="C.cff")
+    [entry] = library.entries
+    assert entry.extra["date-released"] == "2020-13-45" and "issued" not in entry.dates
+    assert [(p.line, p.code) for p in library.problems] == [(3, "bad-date")]
+
+
+def test_bibkit_formats_lists_the_new_readers_and_writers():
+    output = CliRunner().invoke(main, ["formats"]).output
+    importers, exporters = output.split("exporters:")
+    for name in ("endnote-xml", "refer", "mods", "cff"):
+        assert f"  {name} " in importers
+    for name in ("mods", "cff", "csv"):
+        assert f"  {name} " in exporters

@@ -99,16 +99,16 @@ class CFFReader:
 
     def read(self, text: str) -> Library:
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
+            data, node = _load(text)
+        except (yaml.YAMLError, ValueError) as exc:
             mark = getattr(exc, "problem_mark", None)
             self.report.error(mark.line + 1 if mark else None, f"not valid YAML: {getattr(exc, 'problem', exc)}", "bad-yaml")
             return self.library
         if not isinstance(data, dict) or "cff-version" not in data:
             self.report.error(1, "not a CITATION.cff file (no 'cff-version' key at the top)", "bad-cff")
             return self.library
-        lines = _key_lines(text)
-        work = self.entry(data, lines.get("title", 1), root=True)
+        lines = _key_lines(node)
+        work = self.entry(data, lines.get("title", 1), root=True, key_lines=lines)
         work.meta["cff_role"] = "work"
         work.meta["cff"] = {k: _scalar(data[k]) for k in ("cff-version", "message") if k in data}
         self.library.blocks.append(work)
@@ -121,7 +121,7 @@ class CFFReader:
         if not isinstance(references, list):
             self.report.error(lines.get("references"), "'references' is not a list; not read", "bad-cff")
             references = []
-        ref_lines = _reference_lines(text)
+        ref_lines = _item_lines(node, "references")
         for number, ref in enumerate(references):
             line = ref_lines[number] if number < len(ref_lines) else lines.get("references")
             if not isinstance(ref, dict):
@@ -132,7 +132,7 @@ class CFFReader:
             self.library.blocks.append(entry)
         return self.library
 
-    def entry(self, data: dict, line: int | None, root: bool = False) -> Entry:
+    def entry(self, data: dict, line: int | None, root: bool = False, key_lines: dict | None = None) -> Entry:
         kind = _scalar(data.get("type", "software" if root else "generic"))
         entry = Entry(type=TYPE_TO_CSL.get(kind, "document"), source=Source(self.name, line, "cff"), source_type=kind)
         if kind not in TYPE_TO_CSL:
@@ -173,6 +173,9 @@ class CFFReader:
                 entry.field_names["issued"] = key
             elif key == "date-accessed" and _date(value):
                 entry.dates["accessed"] = _date(value)
+            elif key in ("date-released", "date-published", "date-accessed") and _date(value) is None:
+                self.report.warn((key_lines or {}).get(key, line), f"{key} {_scalar(value)!r} is not a date (YYYY-MM-DD); kept as written", "bad-date")
+                entry.extra[key] = _scalar(value)
             elif key == "year" and re.fullmatch(r"-?\d{1,4}", _scalar(value)):
                 year = int(_scalar(value))
             elif key == "month" and re.fullmatch(r"\d{1,2}", _scalar(value)) and 1 <= int(_scalar(value)) <= 12:
@@ -232,23 +235,39 @@ class CFFReader:
             entry.field_names[slot] = key
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    return {m.group(1): text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"^([A-Za-z-]+)\s*:", text, re.M)}
+class _Loader(yaml.SafeLoader):
+    """YAML with dates left as the text written (CFF's schema wants strings; a bad date is not
+    a YAML error to us but a value to keep)."""
 
 
-def _reference_lines(text: str) -> list[int]:
-    """The line of each item of the top-level ``references`` list (for messages)."""
-    found = re.search(r"^references\s*:", text, re.M)
-    if not found:
-        return []
-    end = re.search(r"^[A-Za-z-]+\s*:", text[found.end():], re.M)
-    block = text[found.end(): found.end() + end.start() if end else len(text)]
-    first = re.search(r"^(\s*)- ", block, re.M)
-    if not first:
-        return []
-    indent = len(first.group(1))
-    base = text.count("\n", 0, found.end()) + 1
-    return [base + block.count("\n", 0, m.start()) for m in re.finditer(rf"^\s{{{indent}}}- ", block, re.M)]
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def _load(text: str) -> tuple[object, yaml.Node | None]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
+def _key_lines(node: yaml.Node | None) -> dict[str, int]:
+    """Top-level key -> the line its value starts on (for messages)."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: v.start_mark.line + 1 for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _item_lines(node: yaml.Node | None, key: str) -> list[int]:
+    """The line of each item of a top-level list."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(v, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in v.value]
+    return []
 
 
 class CFFImporter:
