@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from bibkit.csl.xmlsafe import MalformedXMLError, UnsafeXMLError, parse_xml
+from bibkit.csl.xmlsafe import MalformedXMLError, parse_xml
 from bibkit.diagnostics import Reporter
 from bibkit.formats.endnote_fields import TYPE_NUMBERS, EntryBuilder, Field
+from bibkit.formats.xmlinput import read_root
 from bibkit.model import Library, Mark, Source, Text
 
 _SIGNATURE = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?<xml>\s*<records>\s*<record>", re.DOTALL)
@@ -119,14 +120,10 @@ class EndNoteXMLReader:
     def read(self, text: str) -> Library:
         starts = [m.start() for m in re.finditer(r"<record>", text)]
         lines = _line_numbers(text, starts)
-        try:
-            root = parse_xml(text)
-        except UnsafeXMLError as exc:
-            self.report.error(1, f"{exc}: EndNote XML never needs them; nothing read", "unsafe-xml")
-            return self.library
-        except MalformedXMLError as exc:
-            self.report.error(_error_line(exc), f"not well-formed XML ({exc}); reading record by record", "bad-xml")
-            return self._read_records(text)
+        root = read_root(text, self.report, "EndNote XML", "reading record by record")
+        if root is None:
+            malformed = any(p.code == "bad-xml" for p in self.library.problems)
+            return self._read_records(text) if malformed else self.library
         records = root.findall("./records/record") if root.tag == "xml" else root.findall(".//record")
         for number, record in enumerate(records, 1):
             line = lines[number - 1] if number - 1 < len(lines) else None
@@ -163,11 +160,6 @@ def _line_numbers(text: str, offsets: list[int]) -> list[int]:
         last = offset
         out.append(line)
     return out
-
-
-def _error_line(exc: MalformedXMLError) -> int | None:
-    position = getattr(exc, "position", None)
-    return position[0] if position else None
 
 
 class EndNoteXMLImporter:

@@ -21,11 +21,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from bibkit.csl.xmlsafe import MalformedXMLError, UnsafeXMLError, local, parse_xml
+from bibkit.csl.xmlsafe import local
 from bibkit.dates import format_edtf, parse_edtf, parse_free_date
 from bibkit.diagnostics import Reporter
+from bibkit.formats.xmlinput import read_root
 from bibkit.identifiers import normalize_doi
-from bibkit.model import Date, Entry, Library, Name, NameList, Source, Text
+from bibkit.model import Entry, Library, Name, NameList, Source, Text
 from bibkit.names import parse_name
 from bibkit.types import CSL_TYPES
 
@@ -147,14 +148,8 @@ class MODSReader:
         self.report = Reporter(name, self.library.problems)
 
     def read(self, text: str) -> Library:
-        try:
-            root = parse_xml(text)
-        except UnsafeXMLError as exc:
-            self.report.error(1, f"{exc}: MODS never needs them; nothing read", "unsafe-xml")
-            return self.library
-        except MalformedXMLError as exc:
-            position = getattr(exc, "position", None)
-            self.report.error(position[0] if position else None, f"not well-formed XML ({exc}); nothing read", "bad-xml")
+        root = read_root(text, self.report, "MODS")
+        if root is None:
             return self.library
         records = [root] if local(root.tag) == "mods" else _kids(root, "mods")
         if local(root.tag) not in ("mods", "modsCollection"):
