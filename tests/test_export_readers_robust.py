@@ -37,3 +37,15 @@ def test_a_cut_or_damaged_export_is_read_without_a_traceback(fmt, data):
 def test_arbitrary_text_is_read_without_a_traceback(fmt, text):
     library = registry.importer(fmt).parse(text, "random")
     assert all(p.file == "random" for p in library.problems)
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex", "csljson", "cslyaml", "ris", "mods"])
+def test_every_value_read_from_the_real_exports_is_written_or_named(fmt):
+    """EndNote, Refer, MODS and CFF entries converted to each format: each value is found again
+    when the output is read back, or named by a 'has no place in' warning."""
+    from tests.test_export_losses import check_file
+
+    folders = ("endnote-xml", "endnote-refer", "mods", "cff")
+    files = sorted(p for folder in folders for p in require_shared("exports", folder).iterdir())
+    silent = [line for path in files for line in check_file(path, fmt)]
+    assert not silent, "\n".join(silent[:30])
