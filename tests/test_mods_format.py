@@ -87,3 +87,23 @@ def test_a_record_that_is_not_well_formed_is_an_error_with_a_line():
     library = loads('<mods xmlns="http://www.loc.gov/mods/v3">\n<titleInfo><title>x</titel>\n</mods>', "mods", name="b.xml")
     assert library.entries == []
     assert [(p.line, p.code) for p in library.problems] == [(2, "bad-xml")]
+
+
+def test_mods_names_keep_every_part_and_detail():
+    text = ('<mods xmlns="http://www.loc.gov/mods/v3"><titleInfo><nonSort>The</nonSort><title>Title</title>'
+            '<subTitle>a sub</subTitle></titleInfo>'
+            '<name type="personal"><namePart type="family">Smith</namePart><namePart>John</namePart>'
+            '<namePart type="date">1900-1980</namePart><affiliation>Uni X</affiliation>'
+            '<role><roleTerm type="text">thesis advisor</roleTerm></role></name>'
+            '<name type="corporate"><namePart>World Health Organization</namePart>'
+            '<role><roleTerm type="code" authority="marcrelator">aut</roleTerm></role></name>'
+            '<name><namePart>Doe, Jane</namePart></name></mods>')
+    [entry] = loads(text, "mods").entries
+    assert entry.title == "The Title: a sub"
+    [advisor] = entry.names["thesis-advisor"]
+    assert (advisor.family, advisor.given) == ("Smith", "John")
+    assert entry.extra["name-namePart-date"] == "John Smith: 1900-1980"
+    assert entry.extra["name-affiliation"] == "John Smith: Uni X"
+    assert [n.literal or n.family for n in entry.authors] == ["World Health Organization", "Doe"]
+    again = loads(dumps(loads(text, "mods"), "mods"), "mods").entries[0]
+    assert again.names == entry.names and again.extra == entry.extra

@@ -144,9 +144,8 @@ def parse_endnote_date(year_text: str, date_text: str) -> Date | None:
 class EntryBuilder:
     """EndNote fields -> one canonical entry; what has no slot goes to ``extra`` by XML name."""
 
-    def __init__(self, report: Reporter, format: str):
+    def __init__(self, report: Reporter):
         self.report = report
-        self.format = format
 
     def build(self, fields: list[Field], type_name: str, source: Source) -> Entry:
         entry = Entry(type=csl_type(type_name), source=source, source_type=type_name)

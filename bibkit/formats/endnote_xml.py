@@ -115,7 +115,7 @@ class EndNoteXMLReader:
         self.name = name
         self.library = Library()
         self.report = Reporter(name, self.library.problems)
-        self.builder = EntryBuilder(self.report, "endnote-xml")
+        self.builder = EntryBuilder(self.report)
 
     def read(self, text: str) -> Library:
         starts = [m.start() for m in re.finditer(r"<record>", text)]

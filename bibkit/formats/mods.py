@@ -42,7 +42,7 @@ ROLES = {
     "ill": "illustrator", "illustrator": "illustrator", "cmp": "composer", "composer": "composer",
     "drt": "director", "director": "director", "ivr": "interviewer", "interviewer": "interviewer",
     "rcp": "recipient", "addressee": "recipient", "ctb": "contributor", "contributor": "contributor",
-    "com": "compiler", "compiler": "compiler", "ths": "contributor", "degree supervisor": "contributor",
+    "com": "compiler", "compiler": "compiler",
 }
 ROLE_CODES = {"author": "aut", "editor": "edt", "translator": "trl", "illustrator": "ill", "composer": "cmp",
               "director": "drt", "interviewer": "ivr", "recipient": "rcp", "contributor": "ctb", "compiler": "com",
@@ -113,23 +113,33 @@ def _title(info: ET.Element) -> str:
     return title
 
 
-def _name(element: ET.Element) -> Name:
-    parts = {}
-    plain = []
-    for part in _kids(element, "namePart"):
-        kind = part.get("type")
-        value = _text(part)
-        if kind in ("family", "given", "termsOfAddress") and value:
+def _name(element: ET.Element) -> tuple[Name, list[tuple[str, str]]]:
+    """A ``<name>`` as a Name, plus what a Name cannot hold (dates, affiliation, identifiers)."""
+    parts: dict[str, str] = {}
+    plain: list[str] = []
+    rest: list[tuple[str, str]] = []
+    for child in element:
+        tag, value = local(child.tag), _text(child)
+        if not value or tag == "role":
+            continue
+        kind = child.get("type")
+        if tag == "namePart" and kind in ("family", "given", "termsOfAddress"):
             parts[kind] = f"{parts[kind]} {value}" if kind in parts else value
-        elif kind != "date" and value:
+        elif tag == "namePart" and kind != "date":
             plain.append(value)
-    if element.get("type") in ("corporate", "conference") or (not parts and plain and element.get("type") == "family"):
-        return Name(literal=" ".join(plain + [parts.get("family", "")]).strip())
+        else:
+            rest.append((f"name-{tag}{'-' + kind if kind else ''}", value))
+    if element.get("type") in ("corporate", "conference", "family"):
+        return Name(literal=" ".join([*plain, parts.get("family", ""), parts.get("given", "")]).strip()), rest
     if parts:
-        given = " ".join([parts.get("given", "")] + ([] if "family" in parts else plain)).strip()
-        family = parts.get("family", "") or (" ".join(plain) if "given" in parts and plain else "")
-        return Name(family=family, given=given, suffix=parts.get("termsOfAddress", ""))
-    return parse_name(", ".join(plain) if len(plain) > 1 and "," not in plain[0] else " ".join(plain))
+        family, given = parts.get("family", ""), parts.get("given", "")
+        if plain and family:
+            given = " ".join(p for p in (given, *plain) if p)
+        elif plain:
+            family = " ".join(plain)
+        return Name(family=family, given=given, suffix=parts.get("termsOfAddress", "")), rest
+    raw = ", ".join(plain) if len(plain) > 1 and "," not in plain[0] else " ".join(plain)
+    return parse_name(raw), rest
 
 
 def _role(element: ET.Element) -> str:
@@ -138,7 +148,9 @@ def _role(element: ET.Element) -> str:
     for term, _ in terms:
         if term in ROLES:
             return ROLES[term]
-    return terms[0][0] if terms and terms[0][0] else "author"
+    if terms and terms[0][0]:  # another MARC role ("thesis advisor"): kept under a field-safe name
+        return re.sub(r"[^a-z0-9]+", "-", terms[0][0]).strip("-") or "author"
+    return "author"
 
 
 class MODSReader:
@@ -186,7 +198,7 @@ class MODSReader:
                 else:
                     self._set(entry, "title", value, "titleInfo")
             elif tag == "name":
-                names.setdefault(_role(child), []).append(_name(child))
+                self._add_name(entry, names, _role(child), child)
             elif tag == "originInfo":
                 issuance = self._origin(entry, child) or issuance
             elif tag == "genre":
@@ -267,6 +279,12 @@ class MODSReader:
             self._extra(entry, "typeOfResource", resource)
         return entry
 
+    def _add_name(self, entry: Entry, names: dict, role: str, element: ET.Element) -> None:
+        name, rest = _name(element)
+        names.setdefault(role, []).append(name)
+        for key, value in rest:  # "Name: value", so that each detail stays with its person
+            self._extra(entry, key, f"{name.display()}: {value}")
+
     @staticmethod
     def _type(genres, host_genres, issuance, host_issuance, resource, has_host) -> str:
         own = [GENRES[g.lower()] for g in genres if g.lower() in GENRES]
@@ -333,7 +351,7 @@ class MODSReader:
                 self._set(entry, slot, _title(part), f"host-titleInfo{'-' + part.get('type') if part.get('type') else ''}")
             elif tag == "name":
                 role = _role(part)
-                names.setdefault("container-author" if role == "author" else role, []).append(_name(part))
+                self._add_name(entry, names, "container-author" if role == "author" else role, part)
             elif tag == "originInfo":
                 issuance = self._origin(entry, part, "host-") or issuance
             elif tag == "genre":
@@ -352,7 +370,7 @@ class MODSReader:
             if tag == "titleInfo":
                 self._set(entry, "collection-title", _title(part), "series-titleInfo")
             elif tag == "name":
-                names.setdefault("collection-editor", []).append(_name(part))
+                self._add_name(entry, names, "collection-editor", part)
             elif tag == "part":
                 for detail in _kids(part, "detail"):
                     self._set(entry, "collection-number", _text(_kid(detail, "number")) or _text(detail), "series-part")

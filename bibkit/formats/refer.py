@@ -94,7 +94,7 @@ class ReferReader:
         self.name = name
         self.library = Library()
         self.report = Reporter(name, self.library.problems)
-        self.builder = EntryBuilder(self.report, "refer")
+        self.builder = EntryBuilder(self.report)
 
     def read(self, text: str) -> Library:
         for start, tags in scan(text, self.report):
