@@ -4,7 +4,7 @@
 its BibTeX name (``journal``, ``pages``, ``number``), its CSL name (``container-title``,
 ``page``, ``issue``), an identifier (``doi``, ``pmid``, ``isbn``), ``key``, ``type``, a name role
 (``author``, ``editor``: ``Family, Given and Family, Given``, as BibTeX and the CSVs of
-systematic-review tools write them), or any field the entries keep verbatim.
+systematic-review tools write them, a corporate name in braces so that it is read back whole), or any field the entries keep verbatim.
 
 A spreadsheet runs a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return as a formula (CSV injection). As OWASP recommends, such a value is written with a
@@ -19,7 +19,7 @@ from typing import Iterable
 
 from bibkit.dates import format_edtf
 from bibkit.diagnostics import BibkitError
-from bibkit.model import Entry, Library, NameList
+from bibkit.model import Entry, Library
 from bibkit.names import format_names
 from bibkit.types import CSL_TO_BIBTEX
 
@@ -68,7 +68,7 @@ def cell(entry: Entry, column: str) -> str:
         return CSL_TO_BIBTEX.get(entry.type, "misc")
     role = _NAME_ALIASES.get(lower, lower)
     if role in entry.names:
-        return _names(entry.names[role])
+        return format_names(entry.names[role], unicode=True)
     if lower == "year":
         return str(entry.year) if entry.year is not None else ""
     if lower == "month":
@@ -93,10 +93,6 @@ def cell(entry: Entry, column: str) -> str:
         if key.lower() == lower:
             return str(value)
     return ""
-
-
-def _names(names: NameList) -> str:
-    return format_names(names, unicode=True)
 
 
 def dump_csv(entries: Iterable[Entry], columns: list[str]) -> str:

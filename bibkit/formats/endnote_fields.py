@@ -82,7 +82,7 @@ TEXT_FIELDS = {
     "notes": "note", "language": "language", "call-num": "call-number", "work-type": "genre",
     "orig-pub": "original-title",
 }
-#: type-specific readings: a Book's "pages" is its number of pages; a thesis's work-type its genre
+#: types whose "pages" is the number of pages of the whole book, not a range
 BOOK_TYPES = {"Book", "Edited Book", "Electronic Book"}
 
 _ISSN = re.compile(r"^\s*\d{4}-?\d{3}[\dXx]\b")
