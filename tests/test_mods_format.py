@@ -83,10 +83,18 @@ def test_mods_refuses_entity_bombs_and_external_entities(tmp_path):
         assert problem.code == "unsafe-xml" and "TOP SECRET" not in problem.message
 
 
-def test_a_record_that_is_not_well_formed_is_an_error_with_a_line():
-    library = loads('<mods xmlns="http://www.loc.gov/mods/v3">\n<titleInfo><title>x</titel>\n</mods>', "mods", name="b.xml")
-    assert library.entries == []
-    assert [(p.line, p.code) for p in library.problems] == [(2, "bad-xml")]
+def test_a_broken_mods_record_is_reported_and_the_others_are_read():
+    text = ('<?xml version="1.0"?>\n<mods:modsCollection xmlns:mods="http://www.loc.gov/mods/v3">\n'
+            '<mods:mods><mods:titleInfo><mods:title>First</mods:title></mods:titleInfo></mods:mods>\n'
+            '<mods:mods><mods:titleInfo><mods:title>Broken</mods:titel></mods:titleInfo></mods:mods>\n'
+            '<mods:mods><mods:titleInfo><mods:title>Third</mods:title></mods:titleInfo></mods:mods>\n'
+            '</mods:modsCollection>\n')
+    assert [e.title for e in loads(text.replace("titel", "title"), "mods").entries] == ["First", "Broken", "Third"]
+    library = loads(text, "mods", name="b.xml")
+    assert [e.title for e in library.entries] == ["First", "Third"]
+    assert [e.source.line for e in library.entries] == [3, 5]
+    codes = [(p.line, p.code) for p in library.problems]
+    assert codes[0][1] == "bad-xml" and codes[1:] == [(4, "bad-record")]
 
 
 def test_mods_names_keep_every_part_and_detail():

@@ -15,14 +15,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from bibkit.csl.xmlsafe import MalformedXMLError, parse_xml
 from bibkit.diagnostics import Reporter
 from bibkit.formats.endnote_fields import TYPE_NUMBERS, EntryBuilder, Field
-from bibkit.formats.xmlinput import read_root
+from bibkit.formats.xmlinput import read_root, recover_records
 from bibkit.model import Library, Mark, Source, Text
 
 _SIGNATURE = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?<xml>\s*<records>\s*<record>", re.DOTALL)
-_RECORD = re.compile(r"<record>.*?</record>", re.DOTALL)
 _FACES = {"italic": "italic", "bold": "bold", "superscript": "sup", "subscript": "sub"}
 #: lists whose items are read under the list's name (the first related URL is the entry's link)
 _URL_LISTS = {"related-urls": "url", "pdf-urls": "pdf-urls", "text-urls": "text-urls",
@@ -131,13 +129,7 @@ class EndNoteXMLReader:
         return self.library
 
     def _read_records(self, text: str) -> Library:
-        for number, match in enumerate(_RECORD.finditer(text), 1):
-            line = text.count("\n", 0, match.start()) + 1
-            try:
-                record = parse_xml(match.group(0))
-            except MalformedXMLError as exc:
-                self.report.error(line, f"record {number}: not well-formed XML ({exc}); skipped", "bad-record")
-                continue
+        for number, line, record in recover_records(text, "record", self.report):
             self._add(record, number, line)
         return self.library
 

@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ET
 from bibkit.csl.xmlsafe import local
 from bibkit.dates import format_edtf, parse_edtf, parse_free_date
 from bibkit.diagnostics import Reporter
-from bibkit.formats.xmlinput import read_root
+from bibkit.formats.xmlinput import read_root, recover_records
 from bibkit.identifiers import normalize_doi
 from bibkit.model import Entry, Library, Name, NameList, Source, Text
 from bibkit.names import parse_name
@@ -160,21 +160,27 @@ class MODSReader:
         self.report = Reporter(name, self.library.problems)
 
     def read(self, text: str) -> Library:
-        root = read_root(text, self.report, "MODS")
+        root = read_root(text, self.report, "MODS", "reading record by record")
         if root is None:
+            if any(p.code == "bad-xml" for p in self.library.problems):
+                for number, line, record in recover_records(text, "mods", self.report):
+                    self._add(record, number, line)
             return self.library
-        records = [root] if local(root.tag) == "mods" else _kids(root, "mods")
         if local(root.tag) not in ("mods", "modsCollection"):
             self.report.error(1, f"root element <{local(root.tag)}> is not <mods> or <modsCollection>", "bad-xml")
             return self.library
-        lines = [m.start() for m in re.finditer(r"<(?:\w+:)?mods[\s>]", text)]
+        records = [root] if local(root.tag) == "mods" else _kids(root, "mods")
+        offsets = [m.start() for m in re.finditer(r"<(?:[\w.-]+:)?mods[\s>]", text)]
         for number, record in enumerate(records, 1):
-            line = text.count("\n", 0, lines[number - 1]) + 1 if number - 1 < len(lines) else None
-            entry = self.entry(record, Source(self.name, line, "mods"))
-            if not entry.title:
-                self.report.warn(line, f"record {number} has no title", "missing-title")
-            self.library.blocks.append(entry)
+            line = text.count("\n", 0, offsets[number - 1]) + 1 if number - 1 < len(offsets) else None
+            self._add(record, number, line)
         return self.library
+
+    def _add(self, record: ET.Element, number: int, line: int | None) -> None:
+        entry = self.entry(record, Source(self.name, line, "mods"))
+        if not entry.title:
+            self.report.warn(line, f"record {number} has no title", "missing-title")
+        self.library.blocks.append(entry)
 
     def entry(self, record: ET.Element, source: Source) -> Entry:
         entry = Entry(source=source)

@@ -6,7 +6,9 @@ a syntax error becomes a ``file:line`` problem instead of an exception.
 """
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
+from typing import Iterator
 
 from bibkit.csl.xmlsafe import MalformedXMLError, UnsafeXMLError, parse_xml
 from bibkit.diagnostics import Reporter
@@ -28,3 +30,23 @@ def read_root(text: str, report: Reporter, label: str, if_malformed: str = "noth
         report.error(position[0] if position else None, f"not well-formed XML ({exc}); {if_malformed}", "bad-xml")
     return None
 
+
+
+def recover_records(text: str, tag: str, report: Reporter) -> Iterator[tuple[int, int, ET.Element]]:
+    """(record number, line, element) of each well-formed ``<tag>...</tag>`` in a broken document.
+
+    What a reader does after :func:`read_root` reported a document that is not well-formed: the
+    records are cut out by their tags and parsed one by one, each one that still fails is an
+    error naming its number and line, and the others are read. A namespace prefix on the record's
+    elements (``<mods:mods>``) is dropped, since its declaration stays with the cut-off root.
+    """
+    pattern = re.compile(rf"<(?:[\w.-]+:)?{tag}[\s>].*?</(?:[\w.-]+:)?{tag}\s*>", re.DOTALL)
+    line, last = 1, 0
+    for number, match in enumerate(pattern.finditer(text), 1):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        fragment = re.sub(r"(</?)[\w.-]+:", r"\1", match.group(0))
+        try:
+            yield number, line, parse_xml(fragment)
+        except (MalformedXMLError, UnsafeXMLError) as exc:
+            report.error(line, f"record {number}: not well-formed XML ({exc}); skipped", "bad-record")
