@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from bibkit.dates import parse_free_date, parse_month
 from bibkit.diagnostics import Reporter
 from bibkit.identifiers import normalize_doi
-from bibkit.model import Date, DateParts, Entry, Name, NameList, Source, Text
+from bibkit.model import Date, DateParts, Entry, Library, Name, NameList, Source, Text
 from bibkit.formats.ris import parse_ris_name
 
 #: EndNote reference type name -> CSL type. Names as EndNote 17-21 write them (``ref-type
@@ -236,6 +236,16 @@ class EntryBuilder:
     @staticmethod
     def _extra(entry: Entry, name: str, value: str) -> None:
         entry.extra[name] = f"{entry.extra[name]}\n{value}" if name in entry.extra else value
+
+
+class EndNoteReading:
+    """One EndNote file's reading state (both exports): the library, its reporter, the builder."""
+
+    def __init__(self, name: str, **_ignored):
+        self.name = name
+        self.library = Library()
+        self.report = Reporter(name, self.library.problems)
+        self.builder = EntryBuilder(self.report)
 
 
 def _one_line(value: Text) -> Text:

@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from bibkit.diagnostics import Reporter
-from bibkit.formats.endnote_fields import TYPE_NUMBERS, EntryBuilder, Field
+from bibkit.formats.endnote_fields import TYPE_NUMBERS, EndNoteReading, Field
 from bibkit.formats.xmlinput import read_root, recover_records
 from bibkit.model import Library, Mark, Source, Text
 
@@ -108,13 +107,7 @@ def _walk(element: ET.Element, context: str, fields: list[Field]) -> None:
         _walk(child, inner, fields)
 
 
-class EndNoteXMLReader:
-    def __init__(self, name: str, **_ignored):
-        self.name = name
-        self.library = Library()
-        self.report = Reporter(name, self.library.problems)
-        self.builder = EntryBuilder(self.report)
-
+class EndNoteXMLReader(EndNoteReading):
     def read(self, text: str) -> Library:
         starts = [m.start() for m in re.finditer(r"<record>", text)]
         lines = _line_numbers(text, starts)

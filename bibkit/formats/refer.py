@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bibkit.diagnostics import Reporter
-from bibkit.formats.endnote_fields import TYPE_TO_CSL, EntryBuilder, Field
+from bibkit.formats.endnote_fields import TYPE_TO_CSL, EndNoteReading, Field
 from bibkit.model import Library, Source, Text
 
 _TAG = re.compile(r"^%([0-9A-Z@!#$&()*+^<>\[\]=~?|{}:;'\"])(?:[ \t]+(.*)|)$")
@@ -89,13 +88,7 @@ def infer_type(tags: set[str]) -> str:
     return "Generic"
 
 
-class ReferReader:
-    def __init__(self, name: str, **_ignored):
-        self.name = name
-        self.library = Library()
-        self.report = Reporter(name, self.library.problems)
-        self.builder = EntryBuilder(self.report)
-
+class ReferReader(EndNoteReading):
     def read(self, text: str) -> Library:
         for start, tags in scan(text, self.report):
             type_name = next((v for t, v, _ in tags if t == "0"), "")
