@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bibkit import registry
 from bibkit.api import dumps, load, loads
+from bibkit.model import Date, DateParts, Entry, Library, Name, NameList, Text
 from tests.conftest import require_shared
 from tests.test_endnote_import import BILLION_LAUGHS, external_entity
 from tests.test_export_losses import FILES, check_file
@@ -115,3 +118,24 @@ def test_mods_names_keep_every_part_and_detail():
     assert [n.literal or n.family for n in entry.authors] == ["World Health Organization", "Doe"]
     again = loads(dumps(loads(text, "mods"), "mods"), "mods").entries[0]
     assert again.names == entry.names and again.extra == entry.extra
+
+
+_words = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp"), blacklist_characters="\ufeff"),
+                 min_size=1, max_size=12)
+_phrase = st.lists(_words, min_size=1, max_size=5).map(" ".join)
+
+
+@settings(max_examples=120, deadline=None)
+@given(title=_phrase, container=_phrase, families=st.lists(_words, min_size=1, max_size=3), given_name=_words,
+       year=st.integers(1000, 2999), month=st.none() | st.integers(1, 12), volume=_words, pages=_phrase,
+       kind=st.sampled_from(["article-journal", "chapter", "paper-conference", "book", "report", "thesis"]),
+       note=_phrase)
+def test_generated_entries_survive_a_mods_round_trip(title, container, families, given_name, year, month, volume,
+                                                     pages, kind, note):
+    entry = Entry(key="k1", type=kind, fields={"title": Text(title), "container-title": Text(container),
+                                               "volume": Text(volume), "page": Text(pages), "note": Text(note)},
+                  names={"author": NameList([Name(family=f, given=given_name) for f in families])},
+                  dates={"issued": Date(start=DateParts(year, month))})
+    [back] = loads(dumps(Library.of([entry]), "mods"), "mods").entries
+    assert (back.key, back.type, back.names, back.dates) == (entry.key, entry.type, entry.names, entry.dates)
+    assert {k: str(v) for k, v in back.fields.items()} == {k: str(v) for k, v in entry.fields.items()}

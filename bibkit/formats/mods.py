@@ -434,8 +434,11 @@ class MODSReader:
         for field in extension:
             name = field.get("name")
             if local(field.tag) == "field" and name:
-                if name.startswith("csl:"):
-                    self._set(entry, name[4:], _multiline(field), name)
+                if name.startswith("csl:"):  # bibkit's own verbatim copy wins over what MODS said
+                    slot, value = name[4:], "".join(field.itertext())
+                    if value:
+                        entry.fields[slot] = Text(value)
+                        entry.field_names.setdefault(slot, name)
                 else:
                     self._extra(entry, name, "".join(field.itertext()))
             else:
@@ -498,6 +501,12 @@ def _write_name(parent: ET.Element, name: Name, role: str) -> None:
     if code:
         _el(role_el, "roleTerm", code, authority="marcrelator", type="code")
     _el(role_el, "roleTerm", role, authority="marcrelator" if code else "", type="text")
+
+
+def _page_parts(page: str) -> tuple[str, str] | None:
+    """(start, end) of a page range, for MODS's ``<start>``/``<end>``; None when it is no range."""
+    match = re.fullmatch(r"\s*([^-–—,\s]+)\s*(?:-+|–|—)\s*([^-–—,\s]+)\s*", page)
+    return (match.group(1), match.group(2)) if match else None
 
 
 def _keywords(entry: Entry) -> list[str]:
@@ -626,10 +635,10 @@ class MODSWriter:
             page = str(part_values[2] or "")
             if page:
                 extent = _el(part, "extent", unit="pages")
-                match = re.fullmatch(r"\s*([^-–—,\s]+)\s*(?:-+|–|—)\s*([^-–—,\s]+)\s*", page)
-                if match:
-                    _el(extent, "start", match.group(1))
-                    _el(extent, "end", match.group(2))
+                parts = _page_parts(page)
+                if parts:
+                    _el(extent, "start", parts[0])
+                    _el(extent, "end", parts[1])
                 else:
                     _el(extent, "list", page)
         if entry.ids.issn and entry.type in PERIODICAL_CHILDREN:
@@ -638,6 +647,10 @@ class MODSWriter:
     def _extension(self, mods: ET.Element, entry: Entry) -> None:
         pending = [(f"csl:{var}", str(value)) for var, value in entry.fields.items()
                    if var not in WRITTEN_FIELDS and str(value).strip()]
+        page = str(entry.fields.get("page", ""))
+        parts = _page_parts(page)
+        if parts and f"{parts[0]}-{parts[1]}" != page:  # "1–9" as written, beside MODS's start and end
+            pending.append(("csl:page", page))
         pending += [(name, str(value)) for name, value in entry.extra.items() if str(value).strip()]
         if not pending:
             return
