@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bibkit import registry
 from bibkit.api import dumps, load, loads
 from bibkit.cli import main
+from bibkit.model import Date, DateParts, Entry, Library, Name, NameList, Text
 from tests.conftest import IN_CI, require_shared
 
 # (file, entries: the work + preferred-citation + references as MANIFEST.md counts them,
@@ -148,3 +151,29 @@ def test_bibkit_formats_lists_the_new_readers_and_writers():
         assert f"  {name} " in importers
     for name in ("mods", "cff", "csv"):
         assert f"  {name} " in exporters
+
+
+_words = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp"), blacklist_characters="\ufeff"),
+                 min_size=1, max_size=12)
+_phrase = st.lists(_words, min_size=1, max_size=5).map(" ".join)
+
+
+@settings(max_examples=100, deadline=None)
+@given(title=_phrase, ref_title=_phrase, family=_words, given_name=_words, particle=st.sampled_from(["", "van der"]),
+       released=st.dates(), year=st.integers(1000, 2999), volume=_words, container=_phrase,
+       kind=st.sampled_from(["article-journal", "paper-conference", "book", "report", "thesis", "dataset"]))
+def test_generated_software_and_reference_survive_a_cff_round_trip(title, ref_title, family, given_name, particle,
+                                                                   released, year, volume, container, kind):
+    person = Name(family=family, given=given_name, particle=particle)
+    software = Entry(key="sw", type="software", fields={"title": Text(title), "version": Text(volume)},
+                     names={"author": NameList([person, Name(literal=container)])},
+                     dates={"issued": Date(start=DateParts(released.year, released.month, released.day))})
+    ref = Entry(key="ref", type=kind, fields={"title": Text(ref_title), "container-title": Text(container),
+                                             "volume": Text(volume)},
+                names={"author": NameList([person])}, dates={"issued": Date(start=DateParts(year))})
+    text = dumps(Library.of([software, ref]), "cff")
+    back = loads(text, "cff").entries
+    assert [e.type for e in back] == ["software", kind]
+    for before, after in zip([software, ref], back):
+        assert (after.names, after.dates) == (before.names, before.dates)
+        assert {k: str(v) for k, v in after.fields.items()} == {k: str(v) for k, v in before.fields.items()}

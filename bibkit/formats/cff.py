@@ -437,6 +437,9 @@ def cff_unplaced(entry: Entry) -> list[str]:
              if d and r not in (("issued",) if root else ("issued", "accessed"))]
     lost += [k for k, v in entry.extra.items() if str(v).strip() and not k.startswith("cff-")
              and k not in (ROOT_KEYS if root else REFERENCE_KEYS)]
+    if not root and TYPE_TO_CSL.get(CSL_TO_TYPE.get(entry.type, "generic")) != entry.type and \
+            not (entry.source and entry.source.format == "cff"):
+        lost.append("type")  # CFF has no such type (a chapter is written as a book)
     if entry.ids.pmid:
         lost.append("pmid")
     if entry.ids.arxiv:
