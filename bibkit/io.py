@@ -14,7 +14,8 @@ from pathlib import Path
 
 from bibkit.diagnostics import BibkitError, Problem
 
-_COOKIE = re.compile(rb"(?:-\*-.*?coding:\s*([\w.\-]+)|%\s*!TeX\s+encoding\s*=\s*([\w.\-]+)|@comment\{jabref-meta: encoding:\s*([\w.\-]+))", re.IGNORECASE)
+_COOKIE = re.compile(rb"(?:-\*-.*?coding:\s*([\w.\-]+)|%\s*!TeX\s+encoding\s*=\s*([\w.\-]+)|@comment\{jabref-meta: encoding:\s*([\w.\-]+)"
+                     rb"|^\s*<\?xml[^>]*?encoding=[\"']([\w.\-]+))", re.IGNORECASE)
 
 
 def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> tuple[str, list[Problem]]:

@@ -58,7 +58,10 @@ STYLE_COMMANDS = {  # \cmd{arg}
 }
 TRANSPARENT_COMMANDS = {"textrm", "textsf", "texttt", "textup", "textmd", "textnormal", "mbox",
                         "hbox", "text", "textlatin", "protect", "NoCaseChange",
-                        "nocase", "MakeUppercase", "uppercase", "lowercase", "MakeLowercase"}
+                        "nocase", "MakeUppercase", "uppercase", "lowercase", "MakeLowercase",
+                        # T2A's font-encoding prefix (``\cyrchar\CYRA``): the letter command that
+                        # follows carries the character, decoded from pylatexenc's table
+                        "cyrchar"}
 DECLARATIONS = {"em": "italic", "it": "italic", "itshape": "italic", "sl": "italic",
                 "bf": "bold", "bfseries": "bold", "sc": "smallcaps", "scshape": "smallcaps",
                 "rm": None, "sf": None, "tt": None, "normalfont": None, "upshape": None}
@@ -354,6 +357,8 @@ class _Decoder:
         if fallback is None:
             fallback = _symbol_fallback(raw)
         if fallback is not None:
+            if raw[-1].isalpha():  # a bare control word (\cyrk, \CYRA): TeX eats the space after it
+                self.skip_spaces()
             self.emit(fallback)
             return None
         start = self.length
@@ -379,6 +384,8 @@ def _pylatexenc_reverse() -> dict[str, str]:
         tex = tex.strip()
         if tex.startswith("\\") and tex not in reverse:
             reverse[tex] = chr(code)
+        if tex.startswith("\\cyrchar\\"):  # the table spells some letters with T2A's prefix
+            reverse.setdefault(tex[len("\\cyrchar"):], chr(code))
     return reverse
 
 

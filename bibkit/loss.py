@@ -16,7 +16,8 @@ from bibkit.model import Entry, Library
 
 #: how many entries may lose one field before their lines fold into one summary line
 SUMMARY_AFTER = 3
-LABELS = {"ris": "RIS", "csljson": "CSL-JSON", "cslyaml": "CSL-YAML", "bibtex": "BibTeX", "biblatex": "BibLaTeX"}
+LABELS = {"ris": "RIS", "csljson": "CSL-JSON", "cslyaml": "CSL-YAML", "bibtex": "BibTeX", "biblatex": "BibLaTeX",
+          "csv": "the chosen CSV columns", "mods": "MODS", "cff": "CITATION.cff"}
 
 
 def _source_name(entry: Entry, slot: str, fallback: str | None = None) -> str:
@@ -87,20 +88,24 @@ BUILT_IN: dict[str, Callable[[Entry], list[str]]] = {
 }
 
 
-def unplaced_values(entries: Iterable[Entry], format: str) -> list[tuple[Entry, str]]:
-    """(entry, source field name) for every value an export to ``format`` leaves out."""
+def unplaced_values(entries: Iterable[Entry], format: str, **options) -> list[tuple[Entry, str]]:
+    """(entry, source field name) for every value an export to ``format`` leaves out.
+
+    ``options`` go to an exporter's own ``unplaced(entry, **options)`` (CSV's ``columns``).
+    """
     from bibkit import registry
 
     check = BUILT_IN.get(format)
     if check is None:
         exporter = registry.exporter(format)
-        check = getattr(exporter, "unplaced", None)
-        if check is None:
+        method = getattr(exporter, "unplaced", None)
+        if method is None:
             return []
+        check = (lambda entry: method(entry, **options)) if options else method
     return [(entry, name) for entry in entries for name in check(entry)]
 
 
-def loss_problems(library: Library, format: str, everything: bool = False) -> list[Problem]:
+def loss_problems(library: Library, format: str, everything: bool = False, **options) -> list[Problem]:
     """The warnings for an export of ``library`` to ``format``.
 
     One line per entry and field; a field name lost by more than SUMMARY_AFTER entries gets a
@@ -108,7 +113,7 @@ def loss_problems(library: Library, format: str, everything: bool = False) -> li
     """
     label = LABELS.get(format, format)
     by_field: "OrderedDict[str, list[Entry]]" = OrderedDict()
-    for entry, name in unplaced_values(library.entries, format):
+    for entry, name in unplaced_values(library.entries, format, **options):
         by_field.setdefault(name, []).append(entry)
     out: list[Problem] = []
     for name, entries in by_field.items():

@@ -92,11 +92,14 @@ def apply_journal_options(library: Library, abbreviate: bool, unabbreviate: bool
     abbreviate_entries(library.entries, names, unabbreviate=unabbreviate)
 
 
-def report_losses(library: Library, to: str, everything: bool = False, quiet: bool = False) -> None:
-    """Say which values the export to ``to`` had no place for (see :mod:`bibkit.loss`)."""
+def report_losses(library: Library, to: str, everything: bool = False, quiet: bool = False, **options) -> None:
+    """Say which values the export to ``to`` had no place for (see :mod:`bibkit.loss`).
+
+    ``options`` are the exporter's (CSV's ``columns``): what is left out may depend on them.
+    """
     from bibkit.loss import loss_problems
 
-    print_problems(loss_problems(library, to, everything), quiet)
+    print_problems(loss_problems(library, to, everything, **options), quiet)
 
 
 def exit_status(library: Library) -> int:

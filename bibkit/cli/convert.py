@@ -33,9 +33,12 @@ BIB_FORMATS = ("bibtex", "biblatex")
 @click.option("--report", "report_all", is_flag=True,
               help="Name every value the output format has no place for, one line per entry (default: "
                    "one summary line per field when many entries lose it).")
+@click.option("--columns", default=None, metavar="LIST",
+              help="CSV output: the columns, comma-separated (e.g. key,author,year,title,doi; "
+                   "BibTeX or CSL field names). Default: key,type,author,title,year,journal,volume,issue,pages,doi,url.")
 @journal_options
 def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year, column_map, quiet, report_all=False,
-            abbreviate_journals=False, unabbreviate_journals=False, journal_list=()):
+            abbreviate_journals=False, unabbreviate_journals=False, journal_list=(), columns=None):
     """Convert INPUTS (files, or - for stdin) to one output format.
 
     Several inputs are concatenated. Entries without a key get one from the default pattern;
@@ -48,6 +51,8 @@ def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year
         registry.exporter(to)  # fail early on an unknown format
         if from_:
             registry.importer(from_)
+        if columns is not None and to != "csv":
+            raise BibkitError("--columns is for CSV output (--to csv)")
     except BibkitError as exc:
         raise click.UsageError(str(exc))
     options = {"resolve_crossref": resolve_crossref or to not in BIB_FORMATS}
@@ -58,8 +63,12 @@ def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year
     library = load_inputs(inputs, from_, encoding, quiet, **options)
     apply_journal_options(library, abbreviate_journals, unabbreviate_journals, journal_list)
     assign_keys(library.entries)
-    text = dumps(library, to, unicode=unicode)
-    report_losses(library, to, report_all, quiet)
+    export_options = {"columns": columns} if columns is not None else {}
+    try:
+        text = dumps(library, to, unicode=unicode, **export_options)
+    except BibkitError as exc:
+        raise click.UsageError(str(exc))
+    report_losses(library, to, report_all, quiet, **export_options)
     write_text_output(text, output)
     if output not in (None, "-") and not quiet:
         click.echo(f"wrote {len(library.entries)} entries to {output}", err=True)
