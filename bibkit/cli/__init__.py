@@ -9,6 +9,7 @@ from bibkit.cli import check  # noqa: F401  (registers check)
 from bibkit.cli import extract  # noqa: F401  (registers extract)
 from bibkit.cli import tidy  # noqa: F401  (registers tidy)
 from bibkit.cli import config  # noqa: F401  (registers config)
+from bibkit.cli import serve  # noqa: F401  (registers serve)
 
 __all__ = ["main", "run"]
 
