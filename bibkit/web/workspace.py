@@ -179,22 +179,24 @@ class Workspace:
     ids: dict[int, str]  # id(entry) -> its place (merged entries: the kept member's)
 
 
-def build(docs: list[Document], chosen: Choices, **options) -> Workspace:
-    """Read, merge the groups the user chose to merge, give keys: as ``convert`` when nothing is chosen."""
+def build(docs: list[Document], chosen: Choices, *, groups: bool = False, **options) -> Workspace:
+    """Read, merge the groups the user chose to merge, give keys: as ``convert`` when nothing is chosen.
+
+    Duplicates are looked for when a group is to be merged or ``groups`` asks for the list."""
     from bibkit.transforms.dedupe import DEFAULT_THRESHOLD, find_duplicates
     from bibkit.transforms.merge import merge_group
 
     library = load(docs, **options)
     entries = library.entries
     ids = {id(e): where(e, i) for i, e in enumerate(entries)}
-    found = find_duplicates(entries, chosen.threshold or DEFAULT_THRESHOLD)
-    groups: list[dict] = []
+    found = find_duplicates(entries, chosen.threshold or DEFAULT_THRESHOLD) if groups or chosen.merge else []
+    listed: list[dict] = []
     replaced: dict[int, Entry | None] = {}
     for group in found:
         members = [ids[id(e)] for e in group.entries]
         gid = group_id(members)
         merged = gid in chosen.merge
-        groups.append({"id": gid, "members": members, "merged": merged,
+        listed.append({"id": gid, "members": members, "merged": merged,
                        "matches": [{"a": ids[id(entries[m.a])], "b": ids[id(entries[m.b])], "rule": m.rule,
                                     "score": round(m.score, 1), "why": m.detail} for m in group.matches]})
         if merged:
@@ -211,7 +213,7 @@ def build(docs: list[Document], chosen: Choices, **options) -> Workspace:
         assign_keys(library.entries, chosen.pattern, rekey=chosen.rekey, policy=chosen.policy)
     except (PatternError, ValueError) as exc:
         raise RequestError(str(exc), 422) from None
-    return Workspace(library, groups, ids)
+    return Workspace(library, listed, ids)
 
 
 # --------------------------------------------------------------------------- what the page shows
@@ -268,7 +270,7 @@ def finding_dict(finding, n: int) -> dict:
 def overview(docs: list[Document], chosen: Choices, model: str = "auto") -> dict:
     """Everything the See-and-fix section shows: entries with their findings, other problems,
     duplicate groups, and each document's detected format and entry count."""
-    ws = build(docs, chosen)
+    ws = build(docs, chosen, groups=True)
     findings, checked = _findings(docs, model)
     starts: dict[str, list[tuple[int, str]]] = {}
     for i, entry in enumerate(checked.entries):  # the places findings speak of, before merging
@@ -389,9 +391,9 @@ def format_list(library: Library, style: str, locale: str | None, markup: str) -
     with lock:
         entries = engine.bibliography(items, format=markup, failures=failures)
         sample = ""
-        if items:
+        if items:  # the first two entries cited together, as ``bibkit cite`` would cite them
             group = [{"id": item["id"]} for item in items[:2]]
-            sample = engine.citations([group], items, format=markup, failures=[], number_all=True)[0]
+            sample = engine.citations([group], items[:2], format=markup, failures=[], number_all=True)[0]
     problems.extend(_failure_problems(failures, library.entries, items))
     return _join(entries, markup), sample, problems
 
