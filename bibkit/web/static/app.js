@@ -10,7 +10,7 @@ const $ = (id) => document.getElementById(id);
 const state = Object.assign({
   paste: "", files: [], identifiers: "",
   keys: { pattern: "", rekey: false, policy: "second-a" }, merge: [], apart: [],
-  style: "apa", styleTitle: "", locale: "", markup: "html",
+  style: "apa", styleTitle: "APA Style 7th edition", locale: "", markup: "html",
   out: "bibtex", unicode: false, tidy: {},
 }, load());
 
@@ -19,7 +19,7 @@ function load() {
 }
 
 function save() {
-  try { localStorage.setItem(STORE, JSON.stringify(state)); status(""); }
+  try { localStorage.setItem(STORE, JSON.stringify(state)); }
   catch (e) { status("Your input is too large to be kept over a reload (the browser's storage is full).", true); }
 }
 
