@@ -197,6 +197,7 @@ def build(docs: list[Document], chosen: Choices, *, groups: bool = False, **opti
         gid = group_id(members)
         merged = gid in chosen.merge
         listed.append({"id": gid, "members": members, "merged": merged,
+                       "keys": [e.key or "(no key)" for e in group.entries],
                        "matches": [{"a": ids[id(entries[m.a])], "b": ids[id(entries[m.b])], "rule": m.rule,
                                     "score": round(m.score, 1), "why": m.detail} for m in group.matches]})
         if merged:
@@ -294,7 +295,7 @@ def overview(docs: list[Document], chosen: Choices, model: str = "auto") -> dict
         file = entry.source.file if entry.source else ""
         counts[file] = counts.get(file, 0) + 1
         rows.append({"id": place, "key": entry.key or "", "authors": _authors(entry), "year": entry.year or "",
-                     "title": str(entry.title), "type": entry.type,
+                     "title": str(entry.title), "type": entry.source_type or entry.type,  # as the input says
                      "source": place, "format": entry.source.format if entry.source else "",
                      "findings": per_entry.get(place, [])})
     formats = {}

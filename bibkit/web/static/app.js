@@ -201,7 +201,7 @@ function renderDuplicates(groups) {
     const merge = () => { state.merge = g.merged ? state.merge.filter((id) => id !== g.id) : state.merge.concat([g.id]); refreshAll(); };
     const apart = () => { state.apart.push(g.id); state.merge = state.merge.filter((id) => id !== g.id); refreshAll(); };
     return el("div", { class: g.merged ? "group merged" : "group" },
-      el("div", {}, (g.merged ? "Merged: " : "Same work? ") + g.members.join(" · ")),
+      el("div", {}, (g.merged ? "Merged: " : "Same work? ") + g.members.map((m, i) => `${g.keys[i]} (${m})`).join(" · ")),
       el("div", { class: "why" }, why),
       el("button", { type: "button", onclick: merge }, g.merged ? "Undo merge" : "Merge"),
       g.merged ? "" : el("button", { type: "button", class: "quiet", onclick: apart }, "Keep apart"));
