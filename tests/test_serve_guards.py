@@ -176,3 +176,10 @@ def test_a_port_in_use_is_a_clear_message(server, tmp_path):
     assert proc.returncode == 1
     assert f"cannot listen on 127.0.0.1:{server.port}" in proc.stderr and "--port" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_default_http_port_is_its_own_without_a_port_in_host():
+    from bibkit.web.guards import own_hosts
+
+    assert "127.0.0.1" in own_hosts("127.0.0.1", 80) and "localhost:80" in own_hosts("127.0.0.1", 80)
+    assert "127.0.0.1" not in own_hosts("127.0.0.1", 8765)

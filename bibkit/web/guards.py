@@ -40,7 +40,10 @@ def own_hosts(host: str, port: int) -> set[str]:
         except OSError:
             pass
     names = {f"[{n}]" if ":" in n and not n.startswith("[") else n for n in names}
-    return {f"{n}:{port}".lower() for n in names}
+    hosts = {f"{n}:{port}".lower() for n in names}
+    if port == 80:  # browsers leave the default port out of Host
+        hosts |= {n.lower() for n in names}
+    return hosts
 
 
 class Guard:

@@ -290,6 +290,10 @@ def overview(docs: list[Document], chosen: Choices, model: str = "auto") -> dict
             general.append(row)
     rows = []
     counts: dict[str, int] = {}
+    shown = {ws.ids.get(id(e), "") for e in ws.library.entries}
+    for place, items in per_entry.items():  # an entry merged away: its findings stay in sight
+        if place not in shown:
+            general.extend(items)
     for entry in ws.library.entries:
         place = ws.ids.get(id(entry), "")
         file = entry.source.file if entry.source else ""
