@@ -1,7 +1,8 @@
 """The page of ``bibkit serve`` in a real browser (Debian's chromium, headless, through chromedriver):
 paste the bundled listing, see its 112 entries, pick APA by typing, see the preview, download
 the .bib (byte for byte ``bibkit convert``'s), reload and find everything kept, drop a messy
-file, see its problems as ``bibkit check`` words them, and fix one with a click.
+file, see its problems as ``bibkit check`` words them, fix one with a click, and merge two
+entries ``dedupe`` finds to be one work.
 
 Each step leaves a screenshot in tests/artifacts/ (ignored by git) to be looked at.
 """
@@ -20,6 +21,7 @@ from tests.serve_helpers import ARTIFACTS, serving
 LISTING = ROOT / "examples" / "papers-listing.txt"
 MESSY = "gen-duplicate-key-and-field.bib"
 FIXABLE = "gen-month-and-url.bib"
+DUPLICATED = "bibtex-tidy-ads-export-month-macro.bib"  # two entries with one DOI
 TIMEOUT = 60
 
 
@@ -171,3 +173,19 @@ def test_paste_format_download_reload_drop_and_fix_in_a_real_browser(browser, tm
             "the fix")
         driver.execute_script("document.getElementById('see').scrollIntoView()")
         shot(driver, "8-fixed")
+
+        # 7. duplicates: shown with the reason; Merge makes them one entry, Keep apart hides the group
+        def count(d) -> int:
+            return int(text_of(d, "#summary").split()[0])
+
+        before = count(driver)
+        driver.find_element(By.ID, "files").send_keys(str(require_shared("messy", DUPLICATED)))
+        group = wait_for(driver, lambda d: [g for g in d.find_elements(By.CSS_SELECTOR, "#duplicates .group")
+                                            if DUPLICATED in g.text], "the duplicate group")[0]
+        assert "doi 100" in group.text and count(driver) == before + 2
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", group)
+        shot(driver, "9-duplicates")
+        group.find_element(By.XPATH, ".//button[.='Merge']").click()
+        wait_for(driver, lambda d: count(d) == before + 1 and any(
+            "Merged:" in g.text for g in d.find_elements(By.CSS_SELECTOR, "#duplicates .group")), "the merge")
+        shot(driver, "10-merged")

@@ -59,6 +59,10 @@ def serve_command(port: int, host: str, open_browser: bool) -> None:
         from bibkit.web.guards import own_hosts
     except ImportError as exc:  # a broken install: say what is missing, not a traceback
         raise click.ClickException(f"bibkit serve needs {exc.name} (pip install bibkit-refs reinstalls it)")
+    from bibkit import api
+
+    # a server lives on after each load: what a load made must stay collectable (see api.after_load)
+    api.after_load = "age"
     if not is_loopback(host):
         click.echo(f"bibkit: warning: listening on {host}: anyone who can reach this address can use the page "
                    "and read what is pasted into it", err=True)

@@ -93,7 +93,8 @@ function renderDocuments(info) {
   const byName = Object.fromEntries((info || []).map((d) => [d.name, d]));
   const items = documents().map((d) => {
     const i = byName[d.name] || {};
-    const label = `${d.name} · ${i.format || "?"} · ${i.entries ?? 0} entries`;
+    const n = i.entries ?? 0;
+    const label = `${d.name} · ${i.format || "?"} · ${n} ${n === 1 ? "entry" : "entries"}`;
     const remove = d.name === PASTED
       ? () => { state.paste = ""; $("paste").value = ""; refreshAll(); }
       : () => { state.files = state.files.filter((f) => f.name !== d.name); refreshAll(); };
@@ -172,7 +173,8 @@ function renderEntries(answer) {
   findingsShown = answer.entries.flatMap((e) => e.findings).concat(answer.problems);
   const fixable = findingsShown.filter((f) => f.fixable);
   $("fix-all").disabled = !fixable.length;
-  $("fix-all").textContent = fixable.length ? `Apply all ${fixable.length} safe fixes` : "Apply all safe fixes";
+  $("fix-all").textContent = fixable.length === 1 ? "Apply the safe fix"
+    : fixable.length ? `Apply all ${fixable.length} safe fixes` : "Apply all safe fixes";
   renderDuplicates(answer.duplicates);
   const rows = [];
   for (const e of answer.entries) {
