@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import pickle
 import re
 import threading
 from collections import OrderedDict
@@ -143,13 +145,51 @@ def choices(payload: dict) -> Choices:
 # --------------------------------------------------------------------------- the library
 
 
+class _Parsed:
+    """Documents already read, as pickles: the page sends the same documents with every request
+    (three at once after each change), and unpickling 500 entries takes a fifth of reading them.
+    Each request gets its own copy to change. Bounded in count and bytes."""
+
+    def __init__(self, count: int = 64, size: int = 64 * 1024 * 1024):
+        self.count, self.size = count, size
+        self.lock = threading.Lock()
+        self.items: OrderedDict[tuple, bytes] = OrderedDict()
+        self.bytes = 0
+
+    def read(self, doc: Document, options: dict) -> Library:
+        digest = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
+        key = (doc.name, doc.format, digest, tuple(sorted(options.items())))
+        with self.lock:
+            data = self.items.get(key)
+            if data is not None:
+                self.items.move_to_end(key)
+        if data is not None:
+            return pickle.loads(data)
+        library = api.loads(doc.text, doc.format, name=doc.name, **options)
+        try:
+            data = pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            return library  # a plugin's entries that do not pickle are read again next time
+        with self.lock:
+            if key not in self.items and len(data) <= self.size // 4:
+                self.items[key] = data
+                self.bytes += len(data)
+                while len(self.items) > self.count or self.bytes > self.size:
+                    _, old = self.items.popitem(last=False)
+                    self.bytes -= len(old)
+        return library
+
+
+PARSED = _Parsed()
+
+
 def load(docs: list[Document], **options) -> Library:
     """Every document read as ``bibkit.loads`` reads it (format from the name, then the content)."""
     library = Library()
     for doc in docs:
         library.problems.extend(doc.problems)
         try:
-            part = api.loads(doc.text, doc.format, name=doc.name, **options)
+            part = PARSED.read(doc, options)
         except BibkitError as exc:
             library.problems.append(Problem(str(exc), doc.name, None, "error", "io"))
             continue
