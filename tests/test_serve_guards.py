@@ -183,3 +183,10 @@ def test_the_default_http_port_is_its_own_without_a_port_in_host():
 
     assert "127.0.0.1" in own_hosts("127.0.0.1", 80) and "localhost:80" in own_hosts("127.0.0.1", 80)
     assert "127.0.0.1" not in own_hosts("127.0.0.1", 8765)
+
+
+def test_a_link_from_another_site_opens_the_page_but_its_scripts_get_nothing(server):
+    status, page = server.request("GET", "/", headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"})
+    assert status == 200 and "<title>bibkit</title>" in page
+    status, answer = server.request("GET", "/api/info", headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"})
+    assert status == 403

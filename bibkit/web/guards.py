@@ -69,7 +69,8 @@ class Guard:
         if origin is not None and origin.lower() != f"http://{host}":
             await refuse(send, 403, f"refused a request from another site ({origin})")
             return
-        if headers.get("sec-fetch-site") == "cross-site":
+        navigation = scope["method"] == "GET" and headers.get("sec-fetch-mode") == "navigate"
+        if headers.get("sec-fetch-site") == "cross-site" and not navigation:  # a followed link may open the page
             await refuse(send, 403, "refused a request from another site")
             return
         if scope["method"] not in ("GET", "HEAD"):
