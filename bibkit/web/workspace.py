@@ -448,8 +448,9 @@ def format_list(library: Library, style: str, locale: str | None, markup: str) -
 
 def tidy_options(payload: Any):
     """``bibkit tidy``'s options from the page (the same names, with dashes as underscores)."""
-    from bibkit.formats.bibtex_layout import Layout
-    from bibkit.transforms.tidy import TidyOptions
+    from dataclasses import replace
+
+    from bibkit.transforms.tidy import DEFAULT_LAYOUT, TidyOptions  # tidy's own layout, whichever module holds it
 
     if not isinstance(payload, dict):
         raise RequestError("tidy must be an object of bibkit tidy's options")
@@ -469,10 +470,10 @@ def tidy_options(payload: Any):
     delimiters = payload.get("delimiters") or "keep"
     if delimiters not in ("keep", "curly", "quotes"):
         raise RequestError("delimiters must be keep, curly or quotes")
-    layout = Layout(indent="\t" if payload.get("tab") else " " * number("indent", 0, 16, 2),
-                    align=number("align", 0, 80, 0), wrap=number("wrap", 0, 1000, 0),
-                    trailing_commas=bool(payload.get("trailing_commas")),
-                    blank_lines=bool(payload.get("blank_lines", True)))
+    layout = replace(DEFAULT_LAYOUT, indent="\t" if payload.get("tab") else " " * number("indent", 0, 16, 2),
+                     align=number("align", 0, 80, 0), wrap=number("wrap", 0, 1000, 0),
+                     trailing_commas=bool(payload.get("trailing_commas")),
+                     blank_lines=bool(payload.get("blank_lines", True)))
     return TidyOptions(
         sort=words("sort"), sort_fields=words("sort_fields"), omit=words("omit"),
         remove_empty_fields=bool(payload.get("remove_empty_fields")),
