@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from bibkit import __version__, registry
 from bibkit.diagnostics import BibkitError
-from bibkit.web import workspace
+from bibkit.web import lookup, output, workspace
 from bibkit.web.guards import MAX_BODY, Guard, SecurityHeaders
 from bibkit.web.workspace import RequestError
 
@@ -54,13 +54,13 @@ def _info() -> dict:
                       for i in registry.all_importers()],
         "exporters": [{"name": e.name, "extension": e.extension, "description": e.description}
                       for e in registry.all_exporters()],
-        "markups": list(workspace.MARKUPS),
+        "markups": list(output.MARKUPS),
         "locales": list(available_locales()),
         "key_policies": list(POLICIES),
         "default_pattern": DEFAULT_PATTERN,
         "checks": [{"id": c.id, "severity": c.severity, "explanation": c.explanation, "fixable": c.fixable}
                    for c in CHECKS.values()],
-        "limits": {"body_bytes": MAX_BODY, "documents": workspace.MAX_DOCUMENTS, "lookups": workspace.MAX_LOOKUPS},
+        "limits": {"body_bytes": MAX_BODY, "documents": workspace.MAX_DOCUMENTS, "lookups": lookup.MAX_LOOKUPS},
         "api": [{"method": m, "path": p, "takes": t, "answers": a} for m, p, t, a in API],
     }
 
@@ -120,12 +120,12 @@ def _text_option(p: dict, name: str, default: str | None) -> str | None:
 
 
 def _format(p: dict) -> dict:
-    return workspace.preview(workspace.documents(p), workspace.choices(p), _text_option(p, "style", "apa"),
+    return output.preview(workspace.documents(p), workspace.choices(p), _text_option(p, "style", "apa"),
                              _text_option(p, "locale", None), _text_option(p, "markup", "text"))
 
 
 def _export(p: dict) -> dict:
-    return workspace.export(workspace.documents(p), workspace.choices(p), _text_option(p, "to", "bibtex"),
+    return output.export(workspace.documents(p), workspace.choices(p), _text_option(p, "to", "bibtex"),
                             unicode=bool(p.get("unicode")), tidy=p.get("tidy") or None,
                             style=_text_option(p, "style", "apa"), locale=_text_option(p, "locale", None),
                             markup=_text_option(p, "markup", "text"))
@@ -149,8 +149,8 @@ def create_app(hosts: list[str], *, lookup_timeout: float = LOOKUP_TIMEOUT, max_
             return JSONResponse({"error": "limit must be a number"}, status_code=400)
         return JSONResponse(await run_in_threadpool(_styles, query, limit))
 
-    def lookup(p: dict) -> dict:
-        return workspace.lookup(p.get("identifiers"), lookup_timeout)
+    def look_up(p: dict) -> dict:
+        return lookup.lookup(p.get("identifiers"), lookup_timeout)
 
     routes = [
         Route("/", index),
@@ -160,7 +160,7 @@ def create_app(hosts: list[str], *, lookup_timeout: float = LOOKUP_TIMEOUT, max_
         Route("/api/fix", _endpoint(_fix), methods=["POST"]),
         Route("/api/format", _endpoint(_format), methods=["POST"]),
         Route("/api/export", _endpoint(_export), methods=["POST"]),
-        Route("/api/lookup", _endpoint(lookup), methods=["POST"]),
+        Route("/api/lookup", _endpoint(look_up), methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes)
@@ -171,6 +171,6 @@ def warm_up() -> None:
     """Read the style catalogue and APA once, so the page's first preview is as fast as the next."""
     try:
         _styles("apa", 1)
-        workspace.ENGINES.get("apa", None)
+        output.ENGINES.get("apa", None)
     except Exception:  # noqa: BLE001  (warming is an optimisation; a failure shows on first use)
         log.debug("warm-up failed", exc_info=True)
