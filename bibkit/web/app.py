@@ -131,7 +131,7 @@ def _export(p: dict) -> dict:
                             markup=_text_option(p, "markup", "text"))
 
 
-def create_app(hosts: list[str], *, lookup_timeout: float = LOOKUP_TIMEOUT, max_body: int = MAX_BODY):
+def create_app(hosts: list[str], *, lookup_timeout: float = LOOKUP_TIMEOUT, max_body: int = MAX_BODY) -> Guard:
     """The ASGI application answering only to ``hosts`` (``host:port`` values, see
     :func:`bibkit.web.guards.own_hosts`)."""
 

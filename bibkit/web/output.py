@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bibkit import api, registry
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.model import Library
 from bibkit.web.workspace import Choices, Document, RequestError, build, problem_dict, text_value
+
+if TYPE_CHECKING:
+    from bibkit.transforms.tidy import TidyOptions
 
 #: markup names of the format preview (``bibkit format --to``) and what they are called here
 MARKUPS = ("text", "html", "markdown")
@@ -79,7 +82,7 @@ def format_list(library: Library, style: str, locale: str | None, markup: str) -
     return _join(entries, markup), sample, problems
 
 
-def tidy_options(payload: Any):
+def tidy_options(payload: Any) -> "TidyOptions":
     """``bibkit tidy``'s options from the page (the same names, with dashes as underscores)."""
     from dataclasses import replace
 

@@ -19,7 +19,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bibkit import api, registry
 from bibkit.diagnostics import BibkitError, Problem
@@ -27,6 +27,9 @@ from bibkit.io import decode_bytes
 from bibkit.keypattern import PatternError
 from bibkit.keys import DEFAULT_PATTERN, POLICIES, add_aliases, assign_keys
 from bibkit.model import Entry, Library
+
+if TYPE_CHECKING:
+    from bibkit.check import Finding
 
 #: at most this many documents in one request (a page with more is not a person's session)
 MAX_DOCUMENTS = 200
@@ -293,7 +296,7 @@ def _owner(findings: list, starts: dict[str, list[tuple[int, str]]]) -> dict[int
     return out
 
 
-def finding_dict(finding, n: int) -> dict:
+def finding_dict(finding: "Finding", n: int) -> dict:
     out = finding.as_dict()
     out["id"] = n
     out["text"] = str(finding)
