@@ -53,6 +53,9 @@ def _runtime_files() -> dict[str, str]:
         files[rel] = rel
     for rel in ("bibkit/csl/testsuite_floor.txt", "bibkit/py.typed"):
         files[rel] = rel
+    for path in (ROOT / "bibkit" / "web" / "static").iterdir():  # the page of `bibkit serve`
+        rel = path.relative_to(ROOT).as_posix()
+        files[rel] = rel
     return files
 
 
@@ -171,3 +174,27 @@ def test_installed_wheel_does_the_readme_jobs_outside_the_checkout(installed, tm
     script = "import bibkit; lib = bibkit.load('references.bib'); print(len(lib.entries), bibkit.__file__)"
     loaded = _run([str(bindir / "python"), "-c", script], cwd=work, env=env).split()
     assert loaded[0] == "112" and _inside(loaded[1], env_dir)
+
+
+def test_installed_wheel_serves_the_page_outside_the_checkout(installed, tmp_path):
+    """``pip install bibkit-refs && bibkit serve``: the page and its assets come from the wheel."""
+    from tests.serve_helpers import serving
+
+    env_dir, env = installed
+    bindir = Path(env["PATH"].split(os.pathsep, 1)[0])
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    with serving([str(bindir / "bibkit")], env=env, cwd=work) as server:
+        assert server.host == "127.0.0.1"
+        status, page = server.request("GET", "/")
+        assert status == 200 and '<script src="/static/app.js"' in page
+        status, script = server.request("GET", "/static/app.js")
+        assert status == 200
+        assert script == (ROOT / "bibkit" / "web" / "static" / "app.js").read_text(encoding="utf-8")
+        status, info = server.request("GET", "/api/info")
+        assert status == 200 and info["version"] == "0.1.0"
+        status, answer = server.post("/api/format", {"documents": [
+            {"name": "papers.txt", "text": LISTING.read_text(encoding="utf-8")}], "style": "apa"})
+        assert status == 200 and answer["entries"] == 112
+    where = _run([str(bindir / "python"), "-c", "import bibkit.web.app as a; print(a.STATIC)"], cwd=work, env=env)
+    assert _inside(where.strip(), env_dir), where

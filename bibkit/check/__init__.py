@@ -13,7 +13,7 @@ import re
 from typing import Iterable
 
 from bibkit.check import citations, dates, fields, identifiers, keys, syntax, text  # noqa: F401  (register checks)
-from bibkit.check.fixes import apply_fixes
+from bibkit.check.fixes import apply_fixes, fix_text
 from bibkit.citing.cited import CitedKeys
 from bibkit.check.registry import CHECKS, SEVERITY_RANK, Check, Context, Finding, Fix
 from bibkit.diagnostics import BibkitError, Problem
@@ -113,4 +113,4 @@ def exit_code(findings: Iterable[Finding], strict: bool = False) -> int:
     return 0
 
 
-__all__ = ["CHECKS", "Check", "Finding", "Fix", "apply_fixes", "exit_code", "load_for_check", "run_checks"]
+__all__ = ["CHECKS", "Check", "Finding", "Fix", "apply_fixes", "exit_code", "fix_text", "load_for_check", "run_checks"]

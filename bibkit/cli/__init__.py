@@ -10,6 +10,7 @@ from bibkit.cli import extract  # noqa: F401  (registers extract)
 from bibkit.cli import tidy  # noqa: F401  (registers tidy)
 from bibkit.cli import config  # noqa: F401  (registers config)
 from bibkit.cli import render  # noqa: F401  (registers render)
+from bibkit.cli import serve  # noqa: F401  (registers serve)
 
 __all__ = ["main", "run"]
 
