@@ -104,6 +104,9 @@ def _cite_dict(c):
         d["label"] = c.get("label") or "page"
     if c.get("_first_note"):
         d["first-reference-note-number"] = c["_first_note"]
+    for flag in ("suppress-author", "author-only"):  # CSL-JSON cite flags: see LayoutNode
+        if c.get(flag):
+            d[flag] = True
     return d
 
 
@@ -149,6 +152,8 @@ def render_cluster(proc, reg, cit, dis_map):
                 out.append(prev_delim)
         out.append(r)
         prev_delim = d
+    if cites and all(c.get("author-only") for c in cites):
+        return Rich(out)  # the names alone, as running text: no layout brackets
     kids = []
     if layout.prefix:
         kids.append(layout.prefix)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .base import Node
+from .base import Context, Node
 from .numbers import format_page_range, is_numeric, plural_of, roman
-from .richtext import Rich, parse_markup
+from .richtext import Rich, find_tag, parse_markup
 
 NUMBER_VARIABLES = frozenset(
     "chapter-number citation-number collection-number edition first-reference-note-number issue "
@@ -513,9 +513,24 @@ class LayoutNode(Node):
         self.delimiter = el.get("delimiter", "")
 
     def eval_item(self, ctx):
+        """One cite or entry. The cite flags of CSL-JSON work here: ``suppress-author`` leaves
+        out the first cs:names (with its substitute), as a repeated author in a collapsed cite
+        is left out; ``author-only`` keeps nothing but it -- taken from the bibliography's
+        layout when the citation prints no names (numeric styles), so a narrative citation
+        (``Nelson [1]``) still has an author to print."""
+        author_only = ctx.cite.get("author-only")
+        if ctx.cite.get("suppress-author") and not author_only and ctx.collapse_marks is None:
+            ctx.collapse_marks = "no-names"
         out = []
         for c in self.children:
             r = c.eval(ctx)
             if r is not None:
                 out.append(r)
+        if author_only:
+            names = find_tag(out, "names")
+            bib = ctx.style.bibliography
+            if names is None and ctx.mode == "citation" and bib is not None and bib.layout is not None:
+                bctx = Context(ctx.style, ctx.locale, ctx.item, "bibliography", cite=ctx.cite, dis=ctx.dis)
+                names = find_tag([c.eval(bctx) for c in bib.layout.children], "names")
+            return Rich([names]) if names is not None else None
         return Rich(out) if out else None
