@@ -97,6 +97,9 @@ def name_key(n: dict) -> tuple:
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+#: scripts without letter case whose given names citeproc-js still initialises (its
+#: NAME_INITIAL_REGEXP): Thai, Hebrew (but the conjunction letter vav) and Arabic
+_CASELESS_INITIAL = re.compile(r"[\u0e01-\u0e5b\u0590-\u05d4\u05d6-\u05ff\u0600-\u06ff]")
 
 
 def _romanesque(n: dict) -> bool:
@@ -134,7 +137,7 @@ def initialize(given: str, with_: str, do_init: bool, hyphen: bool) -> str:
             out.append((core + with_, "ini"))
         elif len(t) == 1 and t.isalpha():
             out.append((t + with_, "ini"))
-        elif do_init and t[0].isupper():
+        elif do_init and (t[0].isupper() or _CASELESS_INITIAL.match(t)):
             if len(t) > 2 and t[1].isupper() and t[2].islower():
                 out.append((t[0] + t[1].lower() + with_, "ini"))
             else:
