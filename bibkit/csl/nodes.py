@@ -5,7 +5,7 @@ import re
 from typing import Optional
 
 from .base import Context, Node
-from .numbers import format_page_range, is_numeric, plural_of, roman
+from .numbers import format_page_range, is_numeric, plural_of, roman, without_page_label
 from .richtext import Rich, find_tag, parse_markup
 
 NUMBER_VARIABLES = frozenset(
@@ -109,7 +109,8 @@ class TextNode(Node):
                 else:
                     # an en dash typed in the data is a range dash too; one that joins no
                     # plain range ("17:1–17:15") comes out as a hyphen, as in citeproc-js
-                    s = format_page_range(s.replace("\u2013", "-"), ctx.style.page_range_format, ctx.locale.term('page-range-delimiter') or '\u2013')
+                    s = format_page_range(without_page_label(s).replace("\u2013", "-"), ctx.style.page_range_format,
+                                          ctx.locale.term('page-range-delimiter') or '\u2013')
                 return self.decorate(Rich(parse_markup(s)), ctx)
             if isinstance(v, (int, float)):
                 v = str(v)
@@ -305,6 +306,8 @@ class LabelNode(Node):
             v = ctx.var(var)
             if v is None or v == "":
                 return None
+            if var == "page":
+                v = without_page_label(str(v))
             term = var
         if self.plural == "always":
             pl = True
