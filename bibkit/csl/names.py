@@ -510,11 +510,26 @@ def render_name_list(names, variable, name_node, opts, etal_node, ctx):
             dpl = opts.get("delimiter-precedes-last", "contextual")
             use_delim = (dpl == "always" or (dpl == "contextual" and len(rendered) >= 3)
                          or (dpl == "after-inverted-name" and inverted[i - 1]))
-            out.append((delim if use_delim else " ") + and_term + " ")
+            before, after = _and_spacing(and_term)
+            out.append((delim if use_delim else before) + and_term + after)
         else:
             out.append(delim)
         out.append(r)
     return _name_affixes(name_node, out)
+
+
+#: citeproc-js's ROMANESQUE_REGEXP: letters it sets off with spaces
+_ROMANESQUE = re.compile(r"[-0-9a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f"
+                         r"\u0590-\u05d4\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u0218-\u021b]")
+
+
+def _and_spacing(term: str) -> tuple[str, str]:
+    """The spaces around the "and" term: none beside a letter of a script citeproc-js does not
+    space (Hebrew's prefix "ו", CJK) or a space the term brings itself (test-suite
+    name_HebrewAnd)."""
+    def spaced(c: str) -> bool:
+        return not (c.isspace() or (c.isalpha() and not _ROMANESQUE.match(c)))
+    return (" " if spaced(term[:1]) else ""), (" " if spaced(term[-1:]) else "")
 
 
 def _name_affixes(node, out):
