@@ -247,7 +247,9 @@ def _collapse_numbers(rendered, delim, sec):
 
 def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
     attrs = sec.attrs
-    cg_delim = attrs.get("cite-group-delimiter", ", ")
+    # without cite-group-delimiter, citeproc-js joins a collapsed group with ", " in in-text
+    # styles but with the layout's delimiter in note styles
+    cg_delim = attrs.get("cite-group-delimiter", delim if proc.style.cls == "note" else ", ")
     ys_delim = attrs.get("year-suffix-delimiter", attrs.get("cite-group-delimiter", delim))
     ac_delim = attrs.get("after-collapse-delimiter", delim)
     # group by rendered names, keeping first-occurrence order
