@@ -537,3 +537,21 @@ class LayoutNode(Node):
                 names = find_tag([c.eval(bctx) for c in bib.layout.children], "names")
             return Rich([names]) if names is not None else None
         return Rich(out) if out else None
+
+
+def prints_variable(node, variable: str, macros: dict, _seen=None) -> bool:
+    """Whether a layout (through its macros and every branch) can print ``variable``: a
+    citation that prints citation-number makes a numeric style."""
+    seen = _seen if _seen is not None else set()
+    if node is None or id(node) in seen:
+        return False
+    seen.add(id(node))
+    if getattr(node, "variable", None) == variable:
+        return True
+    macro = getattr(node, "macro", None)
+    if isinstance(macro, str) and prints_variable(macros.get(macro), variable, macros, seen):
+        return True
+    kids = list(getattr(node, "children", None) or [])
+    for _, branch in getattr(node, "branches", None) or []:
+        kids.extend(branch)
+    return any(prints_variable(k, variable, macros, seen) for k in kids)
