@@ -218,6 +218,9 @@ class NumberNode(Node):
         ctx.found += 1
         s = str(v)
         if not is_numeric(s):
+            labelled = _labelled_numbers(s, self.form, ctx, var)
+            if labelled is not None:
+                return self.decorate(labelled, ctx)
             # a non-numeric value prints as text with its markup, except that superscript
             # and subscript tags stay literal, as in citeproc-js (flipflop_NumericField)
             import re
@@ -225,6 +228,32 @@ class NumberNode(Node):
                     for i, p in enumerate(re.split(r"(</?su[pb]>)", s)) if p]
             return self.decorate(Rich(kids), ctx)
         return self.decorate(render_number(s, self.form, ctx, var), ctx)
+
+
+def _labelled_numbers(s: str, form: str, ctx, var) -> Optional[str]:
+    """"7, p. 3-8": numbers some of which carry a label of their own (citeproc-js's
+    embedded labels) -> "7th, pp. 3–8": the bare numbers in the element's form, each label
+    as the locale's short term, plural for a range, and its numbers plain."""
+    pieces = re.split(r"(,\s+)", s.strip())
+    out = []
+    labelled = False
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            out.append(", ")
+            continue
+        m = re.match(r"^([a-z]+\.)\s*(\S.*)$", piece)
+        if m and is_numeric(m.group(2)) and m.group(1) in _EMBEDDED_LABELS:
+            name = _EMBEDDED_LABELS[m.group(1)]
+            term = ctx.locale.term(name, "short", plural_of(m.group(2)))
+            if not term:
+                return None
+            out.append(term + " " + render_number(m.group(2), "numeric", ctx, name))
+            labelled = True
+        elif is_numeric(piece):
+            out.append(render_number(piece, form, ctx, var))
+        else:
+            return None
+    return "".join(out) if labelled else None
 
 
 def render_number(s: str, form: str, ctx, var) -> str:
