@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import require_tool
 
@@ -146,3 +148,22 @@ def test_role_text_gives_keys_prefix_and_locator(text, keys, prefix, locator, la
 
     spec = parse_role_text(text, "p")
     assert (spec.keys, spec.prefix, spec.locator, spec.label, spec.suffix) == (keys, prefix, locator, label, suffix)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60), st.sampled_from(["p", "t", "ps", "ct", "year", "cite"]))
+def test_any_role_text_parses_without_error(text, role):
+    from bibkit.sphinx.roles import parse_role_text
+
+    spec = parse_role_text(text, role)
+    assert all(k and k == k.strip() and "," not in k for k in spec.keys)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=80))
+def test_engine_html_reads_back_as_the_same_text(text):
+    from bibkit.csl.backends import get_backend
+    from bibkit.sphinx.html_nodes import html_to_nodes
+
+    html = "<i>" + get_backend("html").escape(text) + "</i>"
+    assert "".join(n.astext() for n in html_to_nodes(html)) == text

@@ -135,7 +135,8 @@ def _title_case(s: str, new: list, first_markup: int) -> None:
     after_punct = False
     last = None
     for start, end in _words(s):
-        word = s[start:end]
+        # an apostrophe inside a word ends citeproc-js's word: "l’art" is judged by its "l"
+        word = re.split(r"['\u2019]", s[start:end], maxsplit=1)[0]
         gap = s[last[1] if last else 0:start]
         tags = _TAG.findall(gap)
         if tags and re.search(r"[!?:]", "".join(tags)):
@@ -148,7 +149,10 @@ def _title_case(s: str, new: list, first_markup: int) -> None:
             capitalize = True
         elif is_first or after_punct:
             capitalize = True
-        if capitalize and word == lcase:
+        # right after a closing quote that closes nothing ("'who governs?'governance"),
+        # citeproc-js puts the word's first letter back as typed
+        orphan = start > 0 and s[start - 1] in "\u2019'"
+        if capitalize and word == lcase and not orphan:
             _cap(new, start, end)
         is_first = after_punct = False
         last = (start, end)
