@@ -113,6 +113,14 @@ def test_edited_bib_file_rebuilds_the_documents_that_cite(tmp_path):
     assert "Radically Simple Probability Theory" in (out / "index.html").read_text(encoding="utf-8")
 
 
+def test_unknown_style_is_a_warning_and_the_pages_still_build(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(PROJECT, src)
+    warnings = sphinx_build(src, src / "_build" / "html", "html", "-D", "bibkit_csl_style=no-such-style")
+    assert "no-such-style" in warnings
+    assert "Parenthetical nelson1987;" in _text((src / "_build" / "html" / "index.html").read_text(encoding="utf-8"))
+
+
 def test_latex_output_numbers_citations_in_reading_order_and_pdflatex_builds_it(tmp_path):
     pdflatex = require_tool("pdflatex")
     pdftotext = require_tool("pdftotext")

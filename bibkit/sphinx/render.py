@@ -137,7 +137,7 @@ def _groups(records: list[tuple[str, dict]], items: dict, author_pass: bool) -> 
     return out
 
 
-def _render_groups(app, groups, items, used) -> list[str]:
+def _render_groups(app, groups, used) -> list[str]:
     """HTML per group; starred groups come from the same citations run through the style
     without its et-al rules, so numbers and suffixes stay the project's."""
     cite_groups = [g for _, _, _, g in groups]
@@ -171,17 +171,17 @@ def render_project(app, env) -> list[str]:
     new = Rendered(cited=cited, bib_mtimes={p: os.path.getmtime(p) for p in bib_paths(app) if os.path.exists(p)})
     try:
         groups = _groups(records, items, author_pass=False)
-        html = _render_groups(app, groups, used, used)
+        html = _render_groups(app, groups, used)
         authors = {}
         if any(cite_spec(rec).form == "t" for _, rec in records):
             author_groups = _groups(records, items, author_pass=True)
-            authors = dict(enumerate(_render_groups(app, author_groups, used, used)))
+            authors = dict(enumerate(_render_groups(app, author_groups, used)))
         for n, ((ident, key, _, _), h) in enumerate(zip(groups, html)):
             new.citations.setdefault(ident, []).append((key, h, authors.get(n)))
         new.entries = dict(_processor(app.config, False).bibliography_entries(used, "html", cite_order=cited))
-    except BibkitError as exc:
+    except (BibkitError, ValueError) as exc:  # an unknown style name, a style that does not compile
         logger.warning("bibkit.sphinx: %s", exc)
-        return []
+        new = Rendered()  # the pages still build: each citation shows its keys
     old = getattr(env, "bibkit_rendered", None)
     env.bibkit_rendered = new
     if old is None:
@@ -252,9 +252,7 @@ def _linked(builder, docname, target, children):
 def resolve_document(app, doctree, docname: str) -> None:
     """``doctree-resolved``: placeholders -> citation text and reference lists."""
     env = app.env
-    rendered = getattr(env, "bibkit_rendered", None)
-    if rendered is None:
-        return
+    rendered = getattr(env, "bibkit_rendered", None) or Rendered()
     targets: dict = {}
     for node in list(doctree.findall(citation_ref)):
         # the citing document, not ``docname``: LaTeX resolves one tree merged from many
