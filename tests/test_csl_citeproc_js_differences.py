@@ -16,8 +16,8 @@ from bibkit.csl import Processor
 from bibkit.csl.styles import find_style
 
 ITEMS = json.loads((Path(__file__).parent / "data" / "citeproc_js_differences.json").read_text(encoding="utf-8"))
-STYLES = ["apa", "ieee", "chicago-author-date", "modern-language-association", "american-medical-association",
-          "springer-basic-author-date", "harvard-cite-them-right", "vancouver-nlm", "nature"]
+STYLES = ["apa", "ieee", "chicago-author-date", "modern-language-association", "springer-basic-author-date",
+          "vancouver-nlm"]
 
 
 def _bibliography(style: str, ids: list[str]) -> list[str]:
