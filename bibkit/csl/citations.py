@@ -125,6 +125,9 @@ def _cite_dict(c):
         d["label"] = c.get("label") or "page"
     if c.get("_first_note"):
         d["first-reference-note-number"] = c["_first_note"]
+    for flag in ("suppress-author", "author-only"):  # CSL-JSON cite flags: see LayoutNode
+        if c.get(flag):
+            d[flag] = True
     return d
 
 
@@ -182,6 +185,8 @@ def render_cluster(proc, reg, cit, dis_map):
                 out.append(prev_delim)
         out.append(r)
         prev_delim = d
+    if cites and all(c.get("author-only") for c in cites):
+        return Rich(out)  # the names alone, as running text: no layout brackets
     kids = []
     if layout.prefix:
         kids.append(layout.prefix)
@@ -275,7 +280,9 @@ def _collapse_numbers(rendered, delim, sec):
 
 def _collapse_years(proc, rendered, delim, sec, mode, dis_map):
     attrs = sec.attrs
-    cg_delim = attrs.get("cite-group-delimiter", ", ")
+    # without cite-group-delimiter, citeproc-js joins a collapsed group with ", " in in-text
+    # styles but with the layout's delimiter in note styles
+    cg_delim = attrs.get("cite-group-delimiter", delim if proc.style.cls == "note" else ", ")
     ys_delim = attrs.get("year-suffix-delimiter", attrs.get("cite-group-delimiter", delim))
     ac_delim = attrs.get("after-collapse-delimiter", delim)
     # group by rendered names, keeping first-occurrence order

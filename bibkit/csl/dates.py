@@ -248,7 +248,7 @@ def _render_part(part: DatePartNode, value: int, date, ctx, season=None, tight_e
         if y < 0:
             era = loc.term("bc") or "BC"
             s += era.strip() if tight_era else era
-        elif y < 1000:
+        elif y < 500:  # citeproc-js's bound: "499 AD", but "731"
             era = loc.term("ad") or "AD"
             s += era.strip() if tight_era else era
         return s

@@ -108,6 +108,7 @@ def disambiguate(proc, reg: dict, ids: list, cite_order: list, positions: dict =
     def collisions(k):
         return max(counts[(i, r)] for i, r in enumerate(keys[k])) - 1
 
+    first_groups = groups
     if style.add_names:
         for group in groups:
             maxn = max(_max_names(items[k]) for k in group)
@@ -129,6 +130,12 @@ def disambiguate(proc, reg: dict, ids: list, cite_order: list, positions: dict =
                 dis[k].add_names = best[k][1]
                 dis[k].expand_all = False
             recompute(group)
+        groups = _groups(keys)
+
+    if style.add_givenname and style.add_names and style.gn_rule == "by-cite":
+        for group in first_groups:
+            if _expand_shared_initials(items, dis, group, opts):
+                recompute(group)
         groups = _groups(keys)
 
     if style.add_givenname and groups:
@@ -171,6 +178,41 @@ def _shown_names(proc, item, d):
         if names:
             return names
     return []
+
+
+def _expand_shared_initials(items, dis, group, opts) -> bool:
+    """by-cite with add-names, as citeproc-js does it: once names are added, a shown name
+    whose initials another item of the first ambiguous set shows for a different person at
+    the same place is printed in full in both -- even in an item the added names alone
+    already told apart (test-suite disambiguate_ByCiteGivennameExpandCrossNestedNames)."""
+    from .names import initialize
+
+    et_al_min = int(opts.get("et-al-min") or 0)
+    use_first = int(opts.get("et-al-use-first") or 0)
+    shown = {}
+    for k in group:
+        names = _shown_names(None, items[k], dis[k])
+        n = len(names)
+        if et_al_min and use_first and n >= et_al_min:
+            n = min(n, use_first + dis[k].add_names)
+        shown[k] = names[:n]
+    changed = False
+    for i in range(max((len(v) for v in shown.values()), default=0)):
+        by_initials: dict = {}
+        for k, names in shown.items():
+            if i < len(names) and not names[i].get("literal"):
+                nm = names[i]
+                ini = (nm.get("family"), initialize(nm.get("given") or "", ".", True, True))
+                by_initials.setdefault(ini, {}).setdefault(name_key(nm), []).append(k)
+        for people in by_initials.values():
+            if len(people) < 2:
+                continue
+            for person, ks in people.items():
+                for k in ks:
+                    if dis[k].name_levels.get(person, 0) < 2:
+                        dis[k].name_levels = {**dis[k].name_levels, person: 2}
+                        changed = True
+    return changed
 
 
 def _givenname_group(proc, items, dis, group, keys, recompute, collisions):

@@ -97,6 +97,9 @@ def name_key(n: dict) -> tuple:
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+#: scripts without letter case whose given names citeproc-js still initialises (its
+#: NAME_INITIAL_REGEXP): Thai, Hebrew (but the conjunction letter vav) and Arabic
+_CASELESS_INITIAL = re.compile(r"[\u0e01-\u0e5b\u0590-\u05d4\u05d6-\u05ff\u0600-\u06ff]")
 
 
 def _romanesque(n: dict) -> bool:
@@ -134,7 +137,7 @@ def initialize(given: str, with_: str, do_init: bool, hyphen: bool) -> str:
             out.append((core + with_, "ini"))
         elif len(t) == 1 and t.isalpha():
             out.append((t + with_, "ini"))
-        elif do_init and t[0].isupper():
+        elif do_init and (t[0].isupper() or _CASELESS_INITIAL.match(t)):
             if len(t) > 2 and t[1].isupper() and t[2].islower():
                 out.append((t[0] + t[1].lower() + with_, "ini"))
             else:
@@ -507,11 +510,26 @@ def render_name_list(names, variable, name_node, opts, etal_node, ctx):
             dpl = opts.get("delimiter-precedes-last", "contextual")
             use_delim = (dpl == "always" or (dpl == "contextual" and len(rendered) >= 3)
                          or (dpl == "after-inverted-name" and inverted[i - 1]))
-            out.append((delim if use_delim else " ") + and_term + " ")
+            before, after = _and_spacing(and_term)
+            out.append((delim if use_delim else before) + and_term + after)
         else:
             out.append(delim)
         out.append(r)
     return _name_affixes(name_node, out)
+
+
+#: citeproc-js's ROMANESQUE_REGEXP: letters it sets off with spaces
+_ROMANESQUE = re.compile(r"[-0-9a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f"
+                         r"\u0590-\u05d4\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u0218-\u021b]")
+
+
+def _and_spacing(term: str) -> tuple[str, str]:
+    """The spaces around the "and" term: none beside a letter of a script citeproc-js does not
+    space (Hebrew's prefix "ו", CJK) or a space the term brings itself (test-suite
+    name_HebrewAnd)."""
+    def spaced(c: str) -> bool:
+        return not (c.isspace() or (c.isalpha() and not _ROMANESQUE.match(c)))
+    return (" " if spaced(term[:1]) else ""), (" " if spaced(term[-1:]) else "")
 
 
 def _name_affixes(node, out):

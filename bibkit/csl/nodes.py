@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .base import Node
-from .numbers import format_page_range, is_numeric, plural_of, roman
-from .richtext import Rich, parse_markup
+from .base import Context, Node
+from .numbers import format_page_range, is_numeric, plural_of, roman, without_page_label
+from .richtext import Rich, find_tag, parse_markup
 
 NUMBER_VARIABLES = frozenset(
     "chapter-number citation-number collection-number edition first-reference-note-number issue "
@@ -109,7 +109,8 @@ class TextNode(Node):
                 else:
                     # an en dash typed in the data is a range dash too; one that joins no
                     # plain range ("17:1–17:15") comes out as a hyphen, as in citeproc-js
-                    s = format_page_range(s.replace("\u2013", "-"), ctx.style.page_range_format, ctx.locale.term('page-range-delimiter') or '\u2013')
+                    s = format_page_range(without_page_label(s).replace("\u2013", "-"), ctx.style.page_range_format,
+                                          ctx.locale.term('page-range-delimiter') or '\u2013')
                 return self.decorate(Rich(parse_markup(s)), ctx)
             if isinstance(v, (int, float)):
                 v = str(v)
@@ -217,6 +218,9 @@ class NumberNode(Node):
         ctx.found += 1
         s = str(v)
         if not is_numeric(s):
+            labelled = _labelled_numbers(s, self.form, ctx, var)
+            if labelled is not None:
+                return self.decorate(labelled, ctx)
             # a non-numeric value prints as text with its markup, except that superscript
             # and subscript tags stay literal, as in citeproc-js (flipflop_NumericField)
             import re
@@ -224,6 +228,32 @@ class NumberNode(Node):
                     for i, p in enumerate(re.split(r"(</?su[pb]>)", s)) if p]
             return self.decorate(Rich(kids), ctx)
         return self.decorate(render_number(s, self.form, ctx, var), ctx)
+
+
+def _labelled_numbers(s: str, form: str, ctx, var) -> Optional[str]:
+    """"7, p. 3-8": numbers some of which carry a label of their own (citeproc-js's
+    embedded labels) -> "7th, pp. 3–8": the bare numbers in the element's form, each label
+    as the locale's short term, plural for a range, and its numbers plain."""
+    pieces = re.split(r"(,\s+)", s.strip())
+    out = []
+    labelled = False
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            out.append(", ")
+            continue
+        m = re.match(r"^([a-z]+\.)\s*(\S.*)$", piece)
+        if m and is_numeric(m.group(2)) and m.group(1) in _EMBEDDED_LABELS:
+            name = _EMBEDDED_LABELS[m.group(1)]
+            term = ctx.locale.term(name, "short", plural_of(m.group(2)))
+            if not term:
+                return None
+            out.append(term + " " + render_number(m.group(2), "numeric", ctx, name))
+            labelled = True
+        elif is_numeric(piece):
+            out.append(render_number(piece, form, ctx, var))
+        else:
+            return None
+    return "".join(out) if labelled else None
 
 
 def render_number(s: str, form: str, ctx, var) -> str:
@@ -305,6 +335,8 @@ class LabelNode(Node):
             v = ctx.var(var)
             if v is None or v == "":
                 return None
+            if var == "page":
+                v = without_page_label(str(v))
             term = var
         if self.plural == "always":
             pl = True
@@ -513,9 +545,42 @@ class LayoutNode(Node):
         self.delimiter = el.get("delimiter", "")
 
     def eval_item(self, ctx):
+        """One cite or entry. The cite flags of CSL-JSON work here: ``suppress-author`` leaves
+        out the first cs:names (with its substitute), as a repeated author in a collapsed cite
+        is left out; ``author-only`` keeps nothing but it -- taken from the bibliography's
+        layout when the citation prints no names (numeric styles), so a narrative citation
+        (``Nelson [1]``) still has an author to print."""
+        author_only = ctx.cite.get("author-only")
+        if ctx.cite.get("suppress-author") and not author_only and ctx.collapse_marks is None:
+            ctx.collapse_marks = "no-names"
         out = []
         for c in self.children:
             r = c.eval(ctx)
             if r is not None:
                 out.append(r)
+        if author_only:
+            names = find_tag(out, "names")
+            bib = ctx.style.bibliography
+            if names is None and ctx.mode == "citation" and bib is not None and bib.layout is not None:
+                bctx = Context(ctx.style, ctx.locale, ctx.item, "bibliography", cite=ctx.cite, dis=ctx.dis)
+                names = find_tag([c.eval(bctx) for c in bib.layout.children], "names")
+            return Rich([names]) if names is not None else None
         return Rich(out) if out else None
+
+
+def prints_variable(node, variable: str, macros: dict, _seen=None) -> bool:
+    """Whether a layout (through its macros and every branch) can print ``variable``: a
+    citation that prints citation-number makes a numeric style."""
+    seen = _seen if _seen is not None else set()
+    if node is None or id(node) in seen:
+        return False
+    seen.add(id(node))
+    if getattr(node, "variable", None) == variable:
+        return True
+    macro = getattr(node, "macro", None)
+    if isinstance(macro, str) and prints_variable(macros.get(macro), variable, macros, seen):
+        return True
+    kids = list(getattr(node, "children", None) or [])
+    for _, branch in getattr(node, "branches", None) or []:
+        kids.extend(branch)
+    return any(prints_variable(k, variable, macros, seen) for k in kids)

@@ -32,7 +32,7 @@ def plural_of(value, and_term=None) -> bool:
 
 
 #: what separates the numbers of a multi-number value: "&", "and", ",", ";" and range dashes
-_JOINERS = re.compile(r"\s*&\s*|,?\s+and\s+|[,;]\s*|\s*\\?[-\u2013]+\s*")
+_JOINERS = re.compile(r"\s*&\s*|,?\s+and\s+|,\s+|;\s*|\s*\\?[-\u2013]+\s*")
 #: one number of such a value: digits with an optional letter particle and suffix ("e101",
 #: "S12", "12a") or a roman numeral
 _LABEL_WORDS = re.compile(r"^(?:[a-z]+\.?\s+)+")
@@ -58,6 +58,8 @@ def _plural_of(value, and_term=None) -> bool:
         s = s.replace("\\-", "")
     if re.match(r"^\s*[ivxlcdmIVXLCDM]+\s*[-\u2013&,]\s*[ivxlcdmIVXLCDM]+\s*$", s):
         return True
+    if re.match(r"^\s*\w+\s*[-\u2013]\s*$", s):
+        return True  # "1-": a range left open, plural as in citeproc-js
     nums = re.findall(r"\d+", s)
     if len(nums) < 2:
         return False
@@ -83,6 +85,15 @@ def roman(n: int) -> str:
     return "".join(out)
 
 
+#: "p. 12-19", "pp. 12": a label typed into the page variable, which citeproc-js drops (the
+#: style prints its own label, singular or plural by the number that is left)
+_TYPED_PAGE_LABEL = re.compile(r"^\s*pp?\.\s*(?=\w)")
+
+
+def without_page_label(value: str) -> str:
+    return _TYPED_PAGE_LABEL.sub("", value)
+
+
 _RANGE = re.compile(r"^\s*(\w*?)(\d+)\s*[-\u2013]+\s*(\w*?)(\d+)\s*$")
 
 
@@ -93,7 +104,8 @@ def format_page_range(value: str, fmt: str | None, delim: str = "\u2013") -> str
     An escaped hyphen ("\\-") is a literal hyphen, not a range.
     """
     value = str(value)
-    parts = re.split(r"(\s*[,&]\s*)", value)
+    # citeproc-js's joiners: "&", and "," or ";" before a space; "1,234-1,240" is one value
+    parts = re.split(r"(\s*&\s*|\s*[,;]\s+)", value)
     out = []
     for p in parts:
         if "\\-" in p:
@@ -109,6 +121,10 @@ def format_page_range(value: str, fmt: str | None, delim: str = "\u2013") -> str
                 b = _expand(a, b, fmt)
             keep_pre = pre2 if (not fmt or fmt == "expanded") else ""
             out.append(m.group(1) + pre1 + a + delim + keep_pre + b + m.group(6))
+            continue
+        m = re.match(r"^(\s*)(\d+[A-Za-z]*)\s*-+\s*(\d+[A-Za-z]*)(\s*)$", p)
+        if m:  # "12a-12f": a range of numbered parts, dashed but never shortened (citeproc-js)
+            out.append(m.group(1) + m.group(2) + delim + m.group(3) + m.group(4))
             continue
         m = re.match(r"^(\s*)([ivxlcdmIVXLCDM]+)\s*-+\s*([ivxlcdmIVXLCDM]+)(\s*)$", p)
         if m:

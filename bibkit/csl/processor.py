@@ -13,10 +13,11 @@ from typing import Iterable, Optional
 
 from .backends import get_backend
 from .base import Context, DisState
-from .citations import render_citations, render_document
+from .citations import NO_PRINTED_FORM, render_citations, render_document
 from .dates import normalize_date
 from .disambiguate import disambiguate
 from .locale import LocaleChain
+from .nodes import prints_variable
 from .names import normalize_name
 from .richtext import Quotes, Rich, find_tag, iter_tag, plain
 from .sort import DATE_VARS, NAME_VARS, sort_items
@@ -250,6 +251,7 @@ class Processor:
         sas_rule = bib.attrs.get("subsequent-author-substitute-rule", "complete-all")
         prev_names = None
         sfa = bib.attrs.get("second-field-align")
+        numeric = self._numeric_citations()
         for k in ids:
             item = reg[k]
             ctx = Context(self.style, self.locale, item, "bibliography", dis=_bib_dis(dis_map.get(k), self.style))
@@ -288,6 +290,10 @@ class Processor:
                 entry = Rich(body)
             else:
                 entry = Rich(_layout_wrap(layout, parts)) if parts else None
+            if entry is None and numeric:
+                # a numeric style keeps its numbers in step: the entry is shown, as an error
+                # (citeproc-js; test-suite sort_OmittedBibRefMixedNumericStyle)
+                entry = Rich([f"{sum(e is not None for e in entries) + 1}. {NO_PRINTED_FORM}"])
             entries.append(entry)
         return entries
 
@@ -321,6 +327,10 @@ class Processor:
         dis_map = disambiguate(self, reg, ids, [])
         ents = self.bibliography_rich(reg, ids, dis_map)
         return [(k, self._out(e, format, strip=True)) for k, e in zip(ids, ents) if e is not None]
+
+    def _numeric_citations(self) -> bool:
+        sec = self.style.citation
+        return sec is not None and prints_variable(sec.layout, "citation-number", self.style.macros)
 
     def latex_bibliography(self, items, failures: Optional[list] = None) -> str:
         """A complete ``thebibliography`` environment: one ``\\bibitem`` per entry, labelled

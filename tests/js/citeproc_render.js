@@ -9,7 +9,8 @@
 //   items        CSL-JSON items
 //   lang         locale to force (default: the style's default-locale, else en-US)
 //   format       "text" (default), "html" or "rtf"
-//   citations    optional list of cite groups: [[{id, locator, label, prefix, suffix}], ...]
+//   citations    optional list of cite groups: [[{id, locator, label, prefix, suffix,
+//                suppress-author, author-only}], ...]
 //   repeat       optional: run the whole job this many times and report the time of each run
 // stdout: {"bibliography": [string per entry], "citations": [string per group],
 //          "times_ms": [wall time per run], "cpu_ms": [CPU time per run]}
@@ -69,7 +70,7 @@ function render(job, itemsById, ids) {
     for (const group of job.citations) {
       const citationItems = group.map((cite) => {
         const out = { id: String(cite.id) };
-        for (const key of ["locator", "label", "prefix", "suffix"]) {
+        for (const key of ["locator", "label", "prefix", "suffix", "suppress-author", "author-only"]) {
           if (cite[key] !== undefined && cite[key] !== null) out[key] = cite[key];
         }
         return out;
