@@ -109,7 +109,9 @@ def render_document(proc, reg, order, citations, number_all: bool = False) -> tu
     for cit in citations:
         if cit.get("mode") == "composite" and cit["items"] and cit["items"][0]["id"] in reg:
             first = cit["items"][0]
-            author = render_cluster(proc, reg, {**cit, "items": [{**first, "author-only": True}]}, dis_map)
+            # pandoc's composite form: the names as the citation prints them; a style whose
+            # citations print none (numeric) gives just the rest, as pandoc does
+            author = render_cluster(proc, reg, {**cit, "items": [{**first, "author-only": "citation"}]}, dis_map)
             rest = render_cluster(proc, reg, {**cit, "items": [{**first, "suppress-author": True}]
                                               + cit["items"][1:]}, dis_map)
             out.append((author if plain(author).strip() else None, rest))
@@ -127,7 +129,7 @@ def _cite_dict(c):
         d["first-reference-note-number"] = c["_first_note"]
     for flag in ("suppress-author", "author-only"):  # CSL-JSON cite flags: see LayoutNode
         if c.get(flag):
-            d[flag] = True
+            d[flag] = c[flag] if c[flag] == "citation" else True
     return d
 
 

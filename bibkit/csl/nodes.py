@@ -549,7 +549,8 @@ class LayoutNode(Node):
         out the first cs:names (with its substitute), as a repeated author in a collapsed cite
         is left out; ``author-only`` keeps nothing but it -- taken from the bibliography's
         layout when the citation prints no names (numeric styles), so a narrative citation
-        (``Nelson [1]``) still has an author to print."""
+        (``Nelson [1]``) still has an author to print; ``"author-only": "citation"`` takes
+        only the citation's own names (pandoc's in-text form prints none in numeric styles)."""
         author_only = ctx.cite.get("author-only")
         if ctx.cite.get("suppress-author") and not author_only and ctx.collapse_marks is None:
             ctx.collapse_marks = "no-names"
@@ -561,7 +562,8 @@ class LayoutNode(Node):
         if author_only:
             names = find_tag(out, "names")
             bib = ctx.style.bibliography
-            if names is None and ctx.mode == "citation" and bib is not None and bib.layout is not None:
+            if names is None and author_only is True and ctx.mode == "citation" and bib is not None \
+                    and bib.layout is not None:
                 bctx = Context(ctx.style, ctx.locale, ctx.item, "bibliography", cite=ctx.cite, dis=ctx.dis)
                 names = find_tag([c.eval(bctx) for c in bib.layout.children], "names")
             return Rich([names]) if names is not None else None
