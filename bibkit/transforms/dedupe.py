@@ -60,13 +60,17 @@ from bibkit.identifiers import isbn13
 from bibkit.keypattern import FUNCTION_WORDS
 from bibkit.keys import canonical_order
 from bibkit.model import Entry
+from bibkit.transforms.record_variants import (
+    PLACEHOLDER_NAMES, clean_title, container_key, first_page, name_tokens, part_number, plausible_issue,
+)
 from bibkit.transforms.distinct_works import (
     IN_VENUE_TYPES, SERIAL_TYPES, authors_agree, crossref_key, crossref_parents, kinds_differ,
-    title_markers_differ, venues_differ, work_kind,
+    same_venue, title_markers_differ, venues_differ, work_kind,
 )
 
 DEFAULT_THRESHOLD = 90.0
 AUTHORLESS_THRESHOLD = 97.0
+_STRONG_TITLE = 95.0  # a title this similar, with authors and venue, outweighs one number
 
 #: DOI prefixes (or patterns) of preprint servers.
 PREPRINT_DOI = re.compile(
@@ -81,12 +85,12 @@ WHOLE_WORK_TYPES = {"book", "report", "thesis", "manuscript", "document", "stand
 WEB_TYPES = {"webpage", "post", "post-weblog"}
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_PAGE_SPLIT = re.compile(r"[-–—,]")
 _VERSION = re.compile(r"v\d+$")
 _NOT_ISBN = re.compile(r"[^0-9X]")
 _DIGITS = re.compile(r"\d+")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _ROMAN_CHARS = frozenset("ivxlc")
+_CUT_MIN = 90  # characters: shorter titles are never taken as cut short
 _BLOCK_CAP = 400  # above this many members a block is compared only within equal years
 
 
@@ -172,6 +176,7 @@ class _Features:
     in_venue: bool = False  # a paper or chapter: its container names where it was published
     venue_ref: str = ""  # the key its ``crossref`` names (a proceedings entry of the same file)
     serial: bool = False  # a journal (magazine, newspaper) article rather than a conference paper
+    name_tokens: frozenset = frozenset()  # every word of every name, folded (swapped names meet)
 
     @property
     def is_preprint(self) -> bool:
@@ -181,14 +186,17 @@ class _Features:
 def _features(entry: Entry, parent: Entry | None = None) -> _Features:
     """``parent``: the entry its ``crossref`` names, which holds the venue and often the year."""
     fields = entry.fields
-    title = normalize_title(fields.get("title", ""))
-    words = title.split()
-    tokens = tuple(t for t in words if t not in FUNCTION_WORDS)
-    numbers = frozenset(_ORDINAL.sub(r"\1", _NUMBER_WORDS.get(t, t)) for t in words
-                        if t.isdigit() or t in _NUMBER_WORDS or _ORDINAL.match(t)
-                        or (len(t) < 6 and _ROMAN_CHARS.issuperset(t) and _ROMAN.match(t)))
+    title = normalize_title(clean_title(fields.get("title", "")))
     people = entry.names.get("author") or entry.names.get("editor")
-    family_list = [f for f in (_family(n) for n in people.names) if f] if people else []
+    family_list: list[str] = []
+    tokens_of_names: set[str] = set()
+    if people:
+        for n in people.names:
+            f = _family(n)
+            if not f or f in PLACEHOLDER_NAMES:
+                continue
+            family_list.append(f)
+            tokens_of_names |= _name_tokens(n.literal or n.family, n.given, n.particle)
     families = frozenset(family_list)
     doi = entry.ids.doi.lower()
     arxiv = entry.ids.arxiv.lower()
@@ -203,23 +211,45 @@ def _features(entry: Entry, parent: Entry | None = None) -> _Features:
         isbn = isbn13(_NOT_ISBN.sub("", isbn.upper())) if entry.type in WHOLE_WORK_TYPES else ""
     page = fields.get("page", "")
     if page:
-        page = _PAGE_SPLIT.split(page, maxsplit=1)[0].strip().lower()
+        page = first_page(page)
     container = fields.get("container-title", "")
     issued = entry.dates.get("issued")
     if parent is not None:
         container = container or parent.fields.get("container-title") or parent.fields.get("title", "")
         issued = issued or parent.dates.get("issued")
     year = issued.start.year if issued is not None and issued.start is not None else None
-    parts = tuple(_part(fields.get(name, "")) for name in ("volume", "issue", "edition"))
+    issue = part_number(fields.get("issue", ""))
+    parts = (part_number(fields.get("volume", "")), issue if plausible_issue(issue) else "",
+             _part(fields.get("edition", "")))
     web_url = entry.ids.url.rstrip("/").lower() if entry.type in WEB_TYPES else ""
-    return _Features(title, tokens, numbers, year, families, doi, preprint_doi, arxiv, isbn, page,
-                     _normalize_container(container) if container else "", parts, web_url,
+    return _Features(title, _title_tokens(title), _title_numbers(title), year, families, doi, preprint_doi, arxiv,
+                     isbn, page, container_key(container) if container else "", parts, web_url,
                      family_list[0] if family_list else "", work_kind(entry), entry.type in IN_VENUE_TYPES,
-                     crossref_key(entry), entry.type in SERIAL_TYPES)
+                     crossref_key(entry), entry.type in SERIAL_TYPES, frozenset(tokens_of_names))
+
+
+def _title_tokens(title: str) -> tuple[str, ...]:
+    return tuple(t for t in title.split() if t not in FUNCTION_WORDS)
+
+
+def _title_numbers(title: str) -> frozenset:
+    """The numbers a title names (digits, number words, ordinals, roman numerals): "Part II"."""
+    return frozenset(_ORDINAL.sub(r"\1", _NUMBER_WORDS.get(t, t)) for t in title.split()
+                     if t.isdigit() or t in _NUMBER_WORDS or _ORDINAL.match(t)
+                     or (len(t) < 6 and _ROMAN_CHARS.issuperset(t) and _ROMAN.match(t)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_tokens(family: str, given: str, particle: str) -> frozenset:
+    return frozenset(name_tokens(family, given, particle))
 
 
 def hard_conflict(a: "_Features", b: "_Features") -> str:
-    """Why two entries cannot be one work whatever else links them ("" when nothing says so)."""
+    """Why two entries cannot be one work whatever else links them ("" when nothing says so).
+
+    Volumes, issues and pages are not here: a database writes them wrongly often enough (an
+    accession number in ``number``) that they are weighed as evidence in :func:`fuzzy_score`.
+    """
     why = _ids_distinct(a, b)
     if why:
         return why
@@ -227,10 +257,9 @@ def hard_conflict(a: "_Features", b: "_Features") -> str:
         return "different ISBNs"
     if kinds_differ(a.kind, b.kind):
         return f"a {a.kind} and a {b.kind}"
-    for name, x, y in zip(("volumes", "issues", "editions"), a.parts, b.parts):
-        if x and y and x != y:
-            return f"different {name}"
-    if a.numbers != b.numbers:
+    if a.parts[2] and b.parts[2] and a.parts[2] != b.parts[2]:
+        return "different editions"
+    if _numbers_differ(a, b):
         return "titles differ in a number (part, volume)"
     marker = title_markers_differ(a.title, b.title)
     if marker:
@@ -240,9 +269,19 @@ def hard_conflict(a: "_Features", b: "_Features") -> str:
     return ""
 
 
-@lru_cache(maxsize=1 << 16)
-def _normalize_container(name: str) -> str:
-    return normalize_title(name)  # journals and proceedings repeat: normalise each once
+def _numbers_differ(a: "_Features", b: "_Features") -> bool:
+    """Titles that name different numbers ("Part I" / "Part II"); a title a database cut short
+    is compared only as far as it goes."""
+    return a.numbers != b.numbers and not cut_short(a.title, b.title)
+
+
+def cut_short(x: str, y: str) -> bool:
+    """One long normalised title is the other cut off (databases cut titles at a length limit)."""
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if len(short) < _CUT_MIN or len(short) == len(long_):
+        return False
+    head = short.rsplit(" ", 1)[0]  # the last word may be cut in the middle
+    return long_.startswith(head)
 
 
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
@@ -329,18 +368,21 @@ def _same_book(a: _Features, b: _Features) -> bool:
 
 
 def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD) -> tuple[float, str]:
-    """(score, reason): the title similarity when every fuzzy condition holds, else (0, why not)."""
+    """(score, reason): the title similarity when the evidence says one work, else (0, why not).
+
+    Titles, years, authors, kinds and venues must agree (as in the module docstring). Volume,
+    issue and first page are weighed rather than obeyed: databases garble them (accession
+    numbers in ``number``, "Suppl" for a page), so one of them may disagree when everything else
+    agrees strongly (:func:`_outweighs`); two disagreeing ones keep the entries apart.
+    """
     if not a.title or not b.title:
         return 0.0, "no title"
     if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
         return 0.0, "years more than one apart"
-    if a.numbers != b.numbers:
+    if _numbers_differ(a, b):
         return 0.0, "titles differ in a number (part, volume)"
-    if a.first_page and b.first_page and a.first_page != b.first_page:
-        return 0.0, "different first pages"
-    for name, x, y in zip(("volumes", "issues", "editions"), a.parts, b.parts):
-        if x and y and x != y:
-            return 0.0, f"different {name}"
+    if a.parts[2] and b.parts[2] and a.parts[2] != b.parts[2]:
+        return 0.0, "different editions"
     if a.web_url and b.web_url and a.web_url != b.web_url:
         return 0.0, "web pages at different URLs"
     authorless = not a.families or not b.families
@@ -349,12 +391,17 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
     cutoff = AUTHORLESS_THRESHOLD if authorless or short else threshold
     cutoff = max(cutoff, threshold)
     score = fuzz.ratio(a.title, b.title, score_cutoff=cutoff)
+    how = "title"
+    if not score and not authorless and cut_short(a.title, b.title):
+        score, how = 100.0 * min(len(a.title), len(b.title)) / max(len(a.title), len(b.title)), "title (one cut short)"
     if not score:
         return 0.0, "titles not similar enough"
-    if not authorless and not (a.families & b.families):
-        return 0.0, "no shared author"
+    who = "author"
     if not authorless and not authors_agree(a, b):
-        return 0.0, "too few shared authors (first authors differ)"
+        if not _names_swapped(a, b):
+            return 0.0, "no shared author" if not (a.families & b.families) else \
+                "too few shared authors (first authors differ)"
+        who = "author (name order differs)"
     if kinds_differ(a.kind, b.kind):
         return 0.0, f"a {a.kind} and a {b.kind}"
     if a.isbn and b.isbn and a.isbn != b.isbn:
@@ -366,7 +413,45 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
         return 0.0, "published in different venues"
     if len(a.tokens) <= 2 and a.container and b.container and fuzz.ratio(a.container, b.container) < threshold:
         return 0.0, "short generic title in different containers"
-    return float(score), "authorless: title and year" if authorless else "title, year and author"
+    disagree = [name for name, x, y in (("volume", a.parts[0], b.parts[0]), ("issue", a.parts[1], b.parts[1]),
+                                       ("first page", a.first_page, b.first_page)) if x and y and x != y]
+    why = "authorless: title and year" if authorless else f"{how}, year and {who}"
+    if how != "title" or who != "author":
+        # a cut title or swapped names are weaker evidence: nothing else may disagree
+        if disagree or authorless or not _venue_agrees(a, b):
+            return 0.0, f"{how} and {who} agree, but " + (f"different {disagree[0]}s" if disagree else "not the venue")
+        return float(score), why + " and venue"
+    if not disagree:
+        return float(score), why
+    if len(disagree) == 1 and not authorless and _outweighs(a, b, score, disagree[0]):
+        return float(score), f"{why} and venue agree; only the {disagree[0]} differs"
+    return 0.0, "different " + " and ".join(f"{d}s" for d in disagree)
+
+
+def _names_swapped(a: _Features, b: _Features) -> bool:
+    """The first author of one is among the words of the other's names (family and given
+    swapped, "Luis Ferreira, Santos A" for "Santos, A L"), and the lists are not disjoint works."""
+    return bool(a.first_family and b.first_family) and (
+        a.first_family in b.name_tokens or b.first_family in a.name_tokens)
+
+
+def _venue_agrees(a: _Features, b: _Features) -> bool:
+    return bool(a.container and b.container) and (a.container == b.container or same_venue(a.container, b.container))
+
+
+def _outweighs(a: _Features, b: _Features, score: float, differing: str) -> bool:
+    """Title, authors and venue agree strongly enough to outweigh one disagreeing number.
+
+    Near-equal titles, the same first author, the same journal (its spellings, abbreviations and
+    ISO 4 forms agree) and at least one other number (volume, issue or first page) equal.
+    """
+    if score < _STRONG_TITLE or not (a.first_family and a.first_family == b.first_family):
+        return False
+    if not _venue_agrees(a, b):
+        return False
+    agreeing = [x for x, y in ((a.parts[0], b.parts[0]), (a.parts[1], b.parts[1]), (a.first_page, b.first_page))
+                if x and y and x == y]
+    return bool(agreeing)
 
 
 def _blocks(feats: Sequence[_Features], order: Sequence[int]) -> dict[tuple, list[int]]:

@@ -147,7 +147,7 @@ def venues_differ(a: Features, b: Features) -> bool:
         # a journal article and a conference paper: one title in two venues (the conference
         # version and the journal version)
         return not _same_venue_strict(a.container, b.container)
-    return not _same_venue(a.container, b.container)
+    return not same_venue(a.container, b.container)
 
 
 _PREPRINT_VENUE = re.compile(r"\b(?:corr|computing research repository|arxiv\w*|biorxiv|medrxiv|ssrn|preprints?|chemrxiv"
@@ -166,7 +166,8 @@ def _same_venue_strict(x: str, y: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 14)
-def _same_venue(x: str, y: str) -> bool:
+def same_venue(x: str, y: str) -> bool:
+    """Two spellings of one venue: shared words, an abbreviation (ISO 4 or not) or an acronym."""
     if fuzz.token_set_ratio(x, y) >= 60:
         return True
     wx = [w for w in x.split() if w not in FUNCTION_WORDS and not w.isdigit()]

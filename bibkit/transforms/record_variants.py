@@ -1,0 +1,95 @@
+"""What bibliographic databases write differently about one record, folded before matching.
+
+The same article exported from MEDLINE, Embase, Web of Science, CINAHL or Scopus differs in
+ways that say nothing about the work: the title carries the database's annotations
+(``[Review] [45 refs]``, ``(Provisional abstract)``, ``(multiple letters) [1]``, ``[Erratum
+appears in ...]``) or is cut short at a length limit; the journal is ``Obstetrical & Gynecological
+Survey`` in one and ``Obstetrical and Gynecological Survey`` or ``Obstet Gynecol Surv`` in
+another; names are swapped (``Ching-yi, Wu``), written with initials, or ``null``; pages are
+``S417-S429`` or ``Suppl``; a volume reads ``Drug Discovery. 9``; ``number`` holds an accession
+number. These helpers fold such variation so :mod:`bibkit.transforms.dedupe` compares the work
+itself. What marks another *record* is kept: a Web of Science erratum citation
+``(vol 142, pg 310, 2003)`` becomes the word "erratum", which :mod:`distinct_works` reads.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from anyascii import anyascii
+
+#: Database annotations in titles that are not part of the work's title.
+_ANNOTATIONS = re.compile(
+    r"(?ix)"
+    r"\[\s*(?:review|editorial|comment|comments|see\ comments?|letter|news|english\ abstract|"
+    r"published\ erratum\ appears\ in[^\]]*|erratum\ appears\ in[^\]]*|retraction\ in[^\]]*|"
+    r"comment\ in[^\]]*|\d+\s*refs?\.?|\d+)\s*(?:\]|$)"
+    r"|\(\s*(?:provisional|structured)?\s*abstract\s*\)"
+    r"|\(\s*multiple\ letters\s*\)"
+    r"|\(\s*(?:author'?s?\ )?transl\s*\)"
+)
+#: A Web of Science correction: "Title (vol 142, pg 310, 2003)" is the erratum of that article.
+_WOS_ERRATUM = re.compile(r"(?i)\(\s*vol\.?\s*\w+\s*,\s*pg?\.?\s*\w+\s*,\s*(?:\d{4}|\w+)\s*\)")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_DIGITS = re.compile(r"\d+")
+#: Author "names" that are placeholders for none.
+PLACEHOLDER_NAMES = frozenset({"null", "none", "na", "nan", "anonymous", "anon", "unknown", "noauthor"})
+
+
+def clean_title(title: str) -> str:
+    """The title without database annotations; an erratum citation becomes the word "erratum"."""
+    if "[" in title or "(" in title:
+        title = _ANNOTATIONS.sub(" ", title)
+        title = _WOS_ERRATUM.sub(" erratum ", title)
+    return title
+
+
+def first_page(pages: str) -> str:
+    """The first page's number for comparison ("S417" and "417" equal); "" when it has none.
+
+    "Suppl", "t" or "e-pub" say nothing about where the article starts: such pages are unknown,
+    not different.
+    """
+    start = re.split(r"[-–—,]", pages, maxsplit=1)[0].strip().lower()
+    digits = _DIGITS.search(start)
+    return digits.group(0).lstrip("0") or "0" if digits else ""
+
+
+def part_number(value: str) -> str:
+    """A volume or issue for comparison: its number, also inside noise ("Drug Discovery. 9")."""
+    if not value or value.isdigit():
+        return value.lstrip("0") or value
+    digits = _DIGITS.search(value)
+    return digits.group(0).lstrip("0") or "0" if digits else _NON_ALNUM.sub(" ", value.lower()).strip()
+
+
+def plausible_issue(value: str) -> bool:
+    """An issue number a journal could have: a database accession number in ``number`` is not."""
+    return bool(value) and not (value.isdigit() and len(value) > 3)
+
+
+@lru_cache(maxsize=1 << 14)
+def container_key(name: str) -> str:
+    """A journal name for comparison: ASCII, lower case, ``&`` as "and", no leading article,
+    no "[Electronic Resource]"-like tags, punctuation folded."""
+    text = name if name.isascii() else anyascii(name)
+    text = re.sub(r"\[[^\]]*\]", " ", text).replace("&", " and ")
+    text = _NON_ALNUM.sub(" ", text.lower()).strip()
+    return re.sub(r"^(?:the|la|le|les|der|die|das)\s+", "", text)
+
+
+def name_tokens(family: str, given: str, particle: str) -> set[str]:
+    """Every word of a name, folded: lets "Ching-yi, Wu" meet "Wu, Ching-yi" and "de-Schipper"
+    meet "Schipper"."""
+    words = set()
+    for part in (family, given, particle):
+        if not part:
+            continue
+        folded = part if part.isascii() else anyascii(part)
+        folded = folded.lower()
+        pieces = [p for p in _NON_ALNUM.split(folded) if len(p) > 1]
+        words.update(pieces)
+        joined = "".join(pieces)
+        if joined:
+            words.add(joined)
+    return words
