@@ -61,10 +61,10 @@ from bibkit.keypattern import FUNCTION_WORDS
 from bibkit.keys import canonical_order
 from bibkit.model import Entry
 from bibkit.transforms.record_variants import (
-    PLACEHOLDER_NAMES, clean_title, container_key, first_page, name_tokens, part_number, plausible_issue,
+    PLACEHOLDER_NAMES, clean_title, is_corporate, container_key, first_page, name_tokens, part_number, plausible_issue,
 )
 from bibkit.transforms.distinct_works import (
-    IN_VENUE_TYPES, SERIAL_TYPES, authors_agree, crossref_key, crossref_parents, kinds_differ,
+    IN_VENUE_TYPES, is_preprint_venue, SERIAL_TYPES, authors_agree, crossref_key, crossref_parents, kinds_differ,
     same_venue, title_markers_differ, venues_differ, work_kind,
 )
 
@@ -177,6 +177,7 @@ class _Features:
     venue_ref: str = ""  # the key its ``crossref`` names (a proceedings entry of the same file)
     serial: bool = False  # a journal (magazine, newspaper) article rather than a conference paper
     name_tokens: frozenset = frozenset()  # every word of every name, folded (swapped names meet)
+    corporate: bool = False  # every author is an organisation (a trial sponsor says little)
 
     @property
     def is_preprint(self) -> bool:
@@ -198,6 +199,7 @@ def _features(entry: Entry, parent: Entry | None = None) -> _Features:
             family_list.append(f)
             tokens_of_names |= _name_tokens(n.literal or n.family, n.given, n.particle)
     families = frozenset(family_list)
+    corporate = bool(family_list) and all(is_corporate(n) for n in people.names)
     doi = entry.ids.doi.lower()
     arxiv = entry.ids.arxiv.lower()
     preprint_doi = ""
@@ -225,7 +227,7 @@ def _features(entry: Entry, parent: Entry | None = None) -> _Features:
     return _Features(title, _title_tokens(title), _title_numbers(title), year, families, doi, preprint_doi, arxiv,
                      isbn, page, container_key(container) if container else "", parts, web_url,
                      family_list[0] if family_list else "", work_kind(entry), entry.type in IN_VENUE_TYPES,
-                     crossref_key(entry), entry.type in SERIAL_TYPES, frozenset(tokens_of_names))
+                     crossref_key(entry), entry.type in SERIAL_TYPES, frozenset(tokens_of_names), corporate)
 
 
 def _title_tokens(title: str) -> tuple[str, ...]:
@@ -386,9 +388,10 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
     if a.web_url and b.web_url and a.web_url != b.web_url:
         return 0.0, "web pages at different URLs"
     authorless = not a.families or not b.families
-    # one word in three decides a short title ("Soar-EpMem Manual" / "Soar-SMem Manual")
+    # one word in three decides a short title ("Soar-EpMem Manual" / "Soar-SMem Manual"); an
+    # organisation as the only author (a trial sponsor) does not tell its studies apart
     short = min(len(a.tokens), len(b.tokens)) <= 3
-    cutoff = AUTHORLESS_THRESHOLD if authorless or short else threshold
+    cutoff = AUTHORLESS_THRESHOLD if authorless or short or (a.corporate and b.corporate) else threshold
     cutoff = max(cutoff, threshold)
     score = fuzz.ratio(a.title, b.title, score_cutoff=cutoff)
     how = "title"
@@ -421,11 +424,29 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
         if disagree or authorless or not _venue_agrees(a, b):
             return 0.0, f"{how} and {who} agree, but " + (f"different {disagree[0]}s" if disagree else "not the venue")
         return float(score), why + " and venue"
+    if not _placed(a, b, authorless):
+        return 0.0, "only the title and authors agree: years differ and nothing places both in one venue"
     if not disagree:
         return float(score), why
     if len(disagree) == 1 and not authorless and _outweighs(a, b, score, disagree[0]):
         return float(score), f"{why} and venue agree; only the {disagree[0]} differs"
     return 0.0, "different " + " and ".join(f"{d}s" for d in disagree)
+
+
+def _placed(a: _Features, b: _Features, authorless: bool) -> bool:
+    """Something beyond title and authors puts both in one place when their years differ.
+
+    A conference abstract and the journal article a year later share title and authors, but
+    their venues disagree and no volume or page is equal. Without authors, a title and a year
+    one apart are not enough: the venue or a number must agree.
+    """
+    if a.year is None or b.year is None or a.year == b.year:
+        return True
+    if _venue_agrees(a, b) or any(x and x == y for x, y in (
+            (a.parts[0], b.parts[0]), (a.parts[1], b.parts[1]), (a.first_page, b.first_page))):
+        return True
+    venues = [c for c in (a.container, b.container) if c and not is_preprint_venue(c)]
+    return not authorless and len(venues) < 2  # a preprint server is not a venue
 
 
 def _names_swapped(a: _Features, b: _Features) -> bool:

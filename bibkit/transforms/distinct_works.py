@@ -139,7 +139,7 @@ def venues_differ(a: Features, b: Features) -> bool:
         return True  # crossrefs to two different proceedings of the same file
     if not (a.container and b.container) or a.container == b.container:
         return False
-    if _PREPRINT_VENUE.search(a.container) or _PREPRINT_VENUE.search(b.container):
+    if is_preprint_venue(a.container) or is_preprint_venue(b.container):
         return False  # a preprint server is not a venue: preprint and paper are one work
     if a.serial and b.serial:
         return False  # one article under two journal names is a data conflict, not two works
@@ -152,6 +152,11 @@ def venues_differ(a: Features, b: Features) -> bool:
 
 _PREPRINT_VENUE = re.compile(r"\b(?:corr|computing research repository|arxiv\w*|biorxiv|medrxiv|ssrn|preprints?|chemrxiv"
                              r"|techrxiv|research square)\b")
+
+
+def is_preprint_venue(container: str) -> bool:
+    """A preprint server (arXiv, CoRR, bioRxiv, SSRN, ...) named as the container: not a venue."""
+    return bool(_PREPRINT_VENUE.search(container))
 
 
 @lru_cache(maxsize=1 << 14)

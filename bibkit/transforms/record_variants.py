@@ -93,3 +93,17 @@ def name_tokens(family: str, given: str, particle: str) -> set[str]:
         if joined:
             words.add(joined)
     return words
+
+
+_CORPORATE_WORDS = frozenset("""inc ltd llc corp corporation gmbh group pharmaceuticals pharma company ag plc
+    foundation institute organization organisation association society committee consortium collaboration
+    collaborative investigators trialists network agency council ministry department""".split())
+
+
+def is_corporate(name) -> bool:
+    """An organisation rather than a person ("Alexion Pharmaceuticals, Inc", "{ASCUS-LSIL Triage
+    Study Group}"): as an author it tells little about which of its works a record is."""
+    if name.literal:
+        return True
+    words = _NON_ALNUM.split(f"{name.family} {name.given}".lower())
+    return any(w in _CORPORATE_WORDS for w in words)
