@@ -61,7 +61,7 @@ from bibkit.keypattern import FUNCTION_WORDS
 from bibkit.keys import canonical_order
 from bibkit.model import Entry
 from bibkit.transforms.record_variants import (
-    PLACEHOLDER_NAMES, clean_title, is_corporate, container_key, first_page, name_tokens, part_number, plausible_issue,
+    PLACEHOLDER_NAMES, clean_title, is_corporate, container_key, first_page, last_page, name_tokens, part_number, plausible_issue,
 )
 from bibkit.transforms.distinct_works import (
     IN_VENUE_TYPES, is_preprint_venue, SERIAL_TYPES, authors_agree, crossref_key, crossref_parents, kinds_differ,
@@ -178,6 +178,7 @@ class _Features:
     serial: bool = False  # a journal (magazine, newspaper) article rather than a conference paper
     name_tokens: frozenset = frozenset()  # every word of every name, folded (swapped names meet)
     corporate: bool = False  # every author is an organisation (a trial sponsor says little)
+    last_page: str = ""  # the last page's number, when the pages are a range of more than one
 
     @property
     def is_preprint(self) -> bool:
@@ -211,9 +212,9 @@ def _features(entry: Entry, parent: Entry | None = None) -> _Features:
     isbn = entry.ids.isbn
     if isbn:
         isbn = isbn13(_NOT_ISBN.sub("", isbn.upper())) if entry.type in WHOLE_WORK_TYPES else ""
-    page = fields.get("page", "")
+    page = last = fields.get("page", "")
     if page:
-        page = first_page(page)
+        page, last = first_page(page), last_page(page)
     container = fields.get("container-title", "")
     issued = entry.dates.get("issued")
     if parent is not None:
@@ -227,7 +228,7 @@ def _features(entry: Entry, parent: Entry | None = None) -> _Features:
     return _Features(title, _title_tokens(title), _title_numbers(title), year, families, doi, preprint_doi, arxiv,
                      isbn, page, container_key(container) if container else "", parts, web_url,
                      family_list[0] if family_list else "", work_kind(entry), entry.type in IN_VENUE_TYPES,
-                     crossref_key(entry), entry.type in SERIAL_TYPES, frozenset(tokens_of_names), corporate)
+                     crossref_key(entry), entry.type in SERIAL_TYPES, frozenset(tokens_of_names), corporate, last)
 
 
 def _title_tokens(title: str) -> tuple[str, ...]:
@@ -395,8 +396,12 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
     cutoff = max(cutoff, threshold)
     score = fuzz.ratio(a.title, b.title, score_cutoff=cutoff)
     how = "title"
-    if not score and not authorless and cut_short(a.title, b.title):
-        score, how = 100.0 * min(len(a.title), len(b.title)) / max(len(a.title), len(b.title)), "title (one cut short)"
+    if not score and not authorless:
+        if cut_short(a.title, b.title):
+            score, how = 100.0 * min(len(a.title), len(b.title)) / max(len(a.title), len(b.title)), "title (one cut short)"
+        elif _same_place(a, b):
+            # a title translated or reworded by one database: the article's coordinates decide
+            score, how = fuzz.token_set_ratio(a.title, b.title), "journal, volume and first page"
     if not score:
         return 0.0, "titles not similar enough"
     who = "author"
@@ -420,10 +425,12 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
                                        ("first page", a.first_page, b.first_page)) if x and y and x != y]
     why = "authorless: title and year" if authorless else f"{how}, year and {who}"
     if how != "title" or who != "author":
-        # a cut title or swapped names are weaker evidence: nothing else may disagree
-        if disagree or authorless or not _venue_agrees(a, b):
+        # a cut or translated title or swapped names are weaker evidence: the venue must agree and
+        # only an issue (often an accession number) may differ, beside an equal volume and page
+        weak_ok = not disagree or (disagree == ["issue"] and a.parts[0] == b.parts[0] and a.first_page == b.first_page)
+        if not weak_ok or authorless or not _venue_agrees(a, b):
             return 0.0, f"{how} and {who} agree, but " + (f"different {disagree[0]}s" if disagree else "not the venue")
-        return float(score), why + " and venue"
+        return float(max(score, 1.0)), why + " and venue"
     if not _placed(a, b, authorless):
         return 0.0, "only the title and authors agree: years differ and nothing places both in one venue"
     if not disagree:
@@ -431,6 +438,16 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
     if len(disagree) == 1 and not authorless and _outweighs(a, b, score, disagree[0]):
         return float(score), f"{why} and venue agree; only the {disagree[0]} differs"
     return 0.0, "different " + " and ".join(f"{d}s" for d in disagree)
+
+
+def _same_place(a: _Features, b: _Features) -> bool:
+    """The same first author, year, journal, volume and page range: one article whatever its
+    title says. A single page is not enough (conference abstracts share a page), nor page 1
+    (where every article of an online journal starts)."""
+    return bool(a.first_family and a.first_family == b.first_family and a.parts[0] and a.parts[0] == b.parts[0]
+                and a.first_page and a.first_page == b.first_page and a.first_page != "1"
+                and a.last_page and a.last_page == b.last_page
+                and a.year is not None and a.year == b.year) and _venue_agrees(a, b) and authors_agree(a, b)
 
 
 def _placed(a: _Features, b: _Features, authorless: bool) -> bool:
@@ -482,7 +499,10 @@ def _blocks(feats: Sequence[_Features], order: Sequence[int]) -> dict[tuple, lis
         df.update(set(f.tokens))
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for i in order:
-        tokens = sorted(set(feats[i].tokens), key=lambda t: (df[t], t))[:3]
+        f = feats[i]
+        if f.first_family and f.parts[0] and f.first_page:
+            blocks[("@", f.first_family, f.parts[0], f.first_page)].append(i)  # one article's coordinates
+        tokens = sorted(set(f.tokens), key=lambda t: (df[t], t))[:3]
         if not tokens:
             continue
         if len(tokens) == 1:

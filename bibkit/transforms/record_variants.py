@@ -55,6 +55,20 @@ def first_page(pages: str) -> str:
     return digits.group(0).lstrip("0") or "0" if digits else ""
 
 
+def last_page(pages: str) -> str:
+    """The last page's number of a range, completed from the first ("943-5" ends at 945); ""
+    for a single page or when it cannot be read."""
+    parts = re.split(r"\s*[-–—]+\s*", pages.strip(), maxsplit=1)
+    if len(parts) < 2:
+        return ""
+    first, last = first_page(parts[0]), first_page(parts[1])
+    if not first or not last:
+        return ""
+    if len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return last if last != first else ""
+
+
 def part_number(value: str) -> str:
     """A volume or issue for comparison: its number, also inside noise ("Drug Discovery. 9")."""
     if not value or value.isdigit():
