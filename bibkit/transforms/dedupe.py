@@ -44,6 +44,7 @@ order of the input.
 """
 from __future__ import annotations
 
+import dataclasses
 import gc
 import re
 from collections import Counter, defaultdict
@@ -483,13 +484,34 @@ def _outweighs(a: _Features, b: _Features, score: float, differing: str) -> bool
     Near-equal titles, the same first author, the same journal (its spellings, abbreviations and
     ISO 4 forms agree) and at least one other number (volume, issue or first page) equal.
     """
-    if score < _STRONG_TITLE or not (a.first_family and a.first_family == b.first_family):
+    if score < _STRONG_TITLE or not _same_first_author(a.first_family, b.first_family):
         return False
-    if not _venue_agrees(a, b):
+    agreeing = sum(1 for x, y in ((a.parts[0], b.parts[0]), (a.parts[1], b.parts[1]), (a.first_page, b.first_page))
+                   if x and y and x == y)
+    # two equal numbers place the article even when one database translates the journal's name
+    return agreeing >= 2 or (agreeing == 1 and _venue_agrees(a, b))
+
+
+def _same_first_author(x: str, y: str) -> bool:
+    """One first author, spelled by two databases: equal, a particle more ("vanschil" /
+    "schil") or a transliteration apart ("talalaj" / "taaaj", "vishnevskii" / "vishnevski")."""
+    if not x or not y:
         return False
-    agreeing = [x for x, y in ((a.parts[0], b.parts[0]), (a.parts[1], b.parts[1]), (a.first_page, b.first_page))
-                if x and y and x == y]
-    return bool(agreeing)
+    if x == y:
+        return True
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    return (len(short) >= 4 and long_.endswith(short)) or fuzz.ratio(x, y) >= 80
+
+
+def _issues_are_record_numbers(feats: Sequence[_Features]) -> bool:
+    """Whether the ``number`` field of this input holds record numbers rather than issues.
+
+    Real issues repeat (most journals have 1 to 12 a year); an export that puts a database's
+    accession number into ``number`` (EndNote does) gives nearly every record its own. Such
+    "issues" are no evidence, for or against.
+    """
+    issues = [f.parts[1] for f in feats if f.parts[1]]
+    return len(issues) >= 50 and len(set(issues)) > 0.5 * len(issues)
 
 
 def _blocks(feats: Sequence[_Features], order: Sequence[int]) -> dict[tuple, list[int]]:
@@ -559,6 +581,8 @@ def find_duplicates(entries: Sequence[Entry], threshold: float = DEFAULT_THRESHO
 def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence[int] | None) -> list[DuplicateGroup]:
     parents = crossref_parents(entries)
     feats = [_features(e, parents.get(i)) for i, e in enumerate(entries)]
+    if _issues_are_record_numbers(feats):
+        feats = [dataclasses.replace(f, parts=(f.parts[0], "", f.parts[2])) for f in feats]
     if order is None:
         order = canonical_order(entries)
     rank = {i: r for r, i in enumerate(order)}
