@@ -406,7 +406,13 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
     if not score:
         return 0.0, "titles not similar enough"
     who = "author"
-    if not authorless and not authors_agree(a, b):
+    if not authorless and a.corporate != b.corporate:
+        # a study group on one side, its members on the other: the authors cannot be compared,
+        # so the title must be near-equal and the venue and a number must agree
+        if score < AUTHORLESS_THRESHOLD or not _venue_agrees(a, b) or not _numbers_agree(a, b):
+            return 0.0, "an organisation as author on one side only, and not enough else agrees"
+        who = "venue (an organisation as author on one side)"
+    elif not authorless and not authors_agree(a, b):
         if not _names_swapped(a, b):
             return 0.0, "no shared author" if not (a.families & b.families) else \
                 "too few shared authors (first authors differ)"
@@ -460,11 +466,16 @@ def _placed(a: _Features, b: _Features, authorless: bool) -> bool:
     """
     if a.year is None or b.year is None or a.year == b.year:
         return True
-    if _venue_agrees(a, b) or any(x and x == y for x, y in (
-            (a.parts[0], b.parts[0]), (a.parts[1], b.parts[1]), (a.first_page, b.first_page))):
+    if _venue_agrees(a, b) or _numbers_agree(a, b):
         return True
     venues = [c for c in (a.container, b.container) if c and not is_preprint_venue(c)]
     return not authorless and len(venues) < 2  # a preprint server is not a venue
+
+
+def _numbers_agree(a: _Features, b: _Features) -> bool:
+    """An equal volume, issue or first page."""
+    return any(x and x == y for x, y in ((a.parts[0], b.parts[0]), (a.parts[1], b.parts[1]),
+                                          (a.first_page, b.first_page)))
 
 
 def _names_swapped(a: _Features, b: _Features) -> bool:

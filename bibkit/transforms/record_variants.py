@@ -36,11 +36,18 @@ _DIGITS = re.compile(r"\d+")
 PLACEHOLDER_NAMES = frozenset({"null", "none", "na", "nan", "anonymous", "anon", "unknown", "noauthor"})
 
 
+#: A MEDLINE-style citation appended to a title ("... N Engl J Med. 2009 Jan 29;360(5):544-6").
+_CITATION_TAIL = re.compile(r"(?:\.\.\.|[.:])\s+[A-Z][A-Za-z .&]{2,80}?\.?\s+(?:19|20)\d\d\b[^;]{0,20};\s*\d+\s*"
+                            r"(?:\(\s*[\w-]+\s*\))?\s*:\s*[\w-]+\.?\s*$")
+
+
 def clean_title(title: str) -> str:
     """The title without database annotations; an erratum citation becomes the word "erratum"."""
     if "[" in title or "(" in title:
         title = _ANNOTATIONS.sub(" ", title)
         title = _WOS_ERRATUM.sub(" erratum ", title)
+    if ";" in title:
+        title = _CITATION_TAIL.sub("", title)
     return title
 
 
