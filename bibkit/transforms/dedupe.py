@@ -400,6 +400,9 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
     if not score and not authorless:
         if cut_short(a.title, b.title):
             score, how = 100.0 * min(len(a.title), len(b.title)) / max(len(a.title), len(b.title)), "title (one cut short)"
+        elif _heading_added(a.title, b.title):
+            score, how = 100.0 * min(len(a.title), len(b.title)) / max(len(a.title), len(b.title)), \
+                "title (one adds a heading or subtitle)"
         elif _same_place(a, b):
             # a title translated or reworded by one database: the article's coordinates decide
             score, how = fuzz.token_set_ratio(a.title, b.title), "journal, volume and first page"
@@ -413,10 +416,13 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
             return 0.0, "an organisation as author on one side only, and not enough else agrees"
         who = "venue (an organisation as author on one side)"
     elif not authorless and not authors_agree(a, b):
-        if not _names_swapped(a, b):
+        if _same_first_author(a.first_family, b.first_family):
+            who = "first author (spelled apart)"
+        elif _names_swapped(a, b):
+            who = "author (name order differs)"
+        else:
             return 0.0, "no shared author" if not (a.families & b.families) else \
                 "too few shared authors (first authors differ)"
-        who = "author (name order differs)"
     if kinds_differ(a.kind, b.kind):
         return 0.0, f"a {a.kind} and a {b.kind}"
     if a.isbn and b.isbn and a.isbn != b.isbn:
@@ -435,6 +441,10 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
         # a cut or translated title or swapped names are weaker evidence: the venue must agree and
         # only an issue (often an accession number) may differ, beside an equal volume and page
         weak_ok = not disagree or (disagree == ["issue"] and a.parts[0] == b.parts[0] and a.first_page == b.first_page)
+        if how != "title" and who != "author":
+            weak_ok = False  # two weak signs are not one strong one
+        elif how.endswith("subtitle)") or who != "author":
+            weak_ok = weak_ok and _numbers_agree(a, b)
         if not weak_ok or authorless or not _venue_agrees(a, b):
             return 0.0, f"{how} and {who} agree, but " + (f"different {disagree[0]}s" if disagree else "not the venue")
         return float(max(score, 1.0)), why + " and venue"
@@ -445,6 +455,16 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
     if len(disagree) == 1 and not authorless and _outweighs(a, b, score, disagree[0]):
         return float(score), f"{why} and venue agree; only the {disagree[0]} differs"
     return 0.0, "different " + " and ".join(f"{d}s" for d in disagree)
+
+
+def _heading_added(x: str, y: str) -> bool:
+    """One title is the other with a heading before it or a subtitle after it ("Thrombotic
+    microangiopathy: can liver-kidney transplantation cure aHUS?"), the shorter having at least
+    four words."""
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if short.count(" ") < 3 or len(short) == len(long_):
+        return False
+    return long_.startswith(short + " ") or long_.endswith(" " + short)
 
 
 def _same_place(a: _Features, b: _Features) -> bool:

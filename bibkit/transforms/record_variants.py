@@ -41,6 +41,11 @@ _CITATION_TAIL = re.compile(r"(?:\.\.\.|[.:])\s+[A-Z][A-Za-z .&]{2,80}?\.?\s+(?:
                             r"(?:\(\s*[\w-]+\s*\))?\s*:\s*[\w-]+\.?\s*$")
 
 
+#: A journal section named as a subtitle by one database ("...: Brief communication").
+_SECTION_SUBTITLE = re.compile(r"(?i)\s*:\s*(?:brief|short|rapid)\s+(?:communication|report)s?\.?\s*$"
+                               r"|\s*:\s*(?:original|research|review|clinical)\s+(?:article|paper|research)s?\.?\s*$")
+
+
 def clean_title(title: str) -> str:
     """The title without database annotations; an erratum citation becomes the word "erratum"."""
     if "[" in title or "(" in title:
@@ -48,6 +53,8 @@ def clean_title(title: str) -> str:
         title = _WOS_ERRATUM.sub(" erratum ", title)
     if ";" in title:
         title = _CITATION_TAIL.sub("", title)
+    if ":" in title:
+        title = _SECTION_SUBTITLE.sub("", title)
     return title
 
 
