@@ -180,12 +180,30 @@ def same_venue(x: str, y: str) -> bool:
     return _abbreviates(wx, wy) or _abbreviates(wy, wx)
 
 
+@lru_cache(maxsize=1 << 12)
+def _acronym_of(word: str, words: tuple) -> bool:
+    """``word`` spelled by the starts (one or two letters) of consecutive ``words``, from the
+    first: "amcis" is "Americas Conference on Information Systems"."""
+    if len(word) < 4 or not word.isalpha():
+        return False
+
+    def spell(rest: str, k: int) -> bool:
+        if not rest:
+            return True
+        if k == len(words):
+            return False
+        w = words[k]
+        return any(rest.startswith(w[:n]) and spell(rest[n:], k + 1) for n in (2, 1) if len(w) >= n)
+
+    return spell(word, 0)
+
+
 def _abbreviates(short: list[str], long: list[str]) -> bool:
     """Every word of ``short`` starts a later word of ``long`` in order, or one word is its acronym."""
     if not short or not long:
         return False
     initials = "".join(w[0] for w in long)
-    if any(len(w) >= 3 and w in initials for w in short):
+    if any(len(w) >= 3 and (w in initials or _acronym_of(w, tuple(long))) for w in short):
         return True
     k = 0
     for w in short:
