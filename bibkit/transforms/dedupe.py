@@ -442,7 +442,8 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
         # only an issue (often an accession number) may differ, beside an equal volume and page
         weak_ok = not disagree or (disagree == ["issue"] and a.parts[0] == b.parts[0] and a.first_page == b.first_page)
         if how != "title" and who != "author":
-            weak_ok = False  # two weak signs are not one strong one
+            # two weak signs are not one strong one, unless volume and first page place the article
+            weak_ok = not disagree and a.parts[0] == b.parts[0] != "" and a.first_page == b.first_page != ""
         elif how.endswith("subtitle)") or who != "author":
             weak_ok = weak_ok and _numbers_agree(a, b)
         if not weak_ok or authorless or not _venue_agrees(a, b):
@@ -515,7 +516,7 @@ def _outweighs(a: _Features, b: _Features, score: float, differing: str) -> bool
     Near-equal titles, the same first author, the same journal (its spellings, abbreviations and
     ISO 4 forms agree) and at least one other number (volume, issue or first page) equal.
     """
-    if score < _STRONG_TITLE or not _same_first_author(a.first_family, b.first_family):
+    if score < _STRONG_TITLE or not (_same_first_author(a.first_family, b.first_family) or _names_swapped(a, b)):
         return False
     agreeing = sum(1 for x, y in ((a.parts[0], b.parts[0]), (a.parts[1], b.parts[1]), (a.first_page, b.first_page))
                    if x and y and x == y)

@@ -22,8 +22,8 @@ from anyascii import anyascii
 _ANNOTATIONS = re.compile(
     r"(?ix)"
     r"\[\s*(?:review|editorial|comment|comments|see\ comments?|letter|news|english\ abstract|"
-    r"published\ erratum\ appears\ in[^\]]*|erratum\ appears\ in[^\]]*|retraction\ in[^\]]*|"
-    r"comment\ in[^\]]*|\d+\s*refs?\.?|\d+)\s*(?:\]|$)"
+    r"\d+\s*refs?\.?|\d+)\s*(?:\]|$)"
+    r"|\[\s*(?:published\ )?(?:erratum\ appears|retraction|comment|update)\ in\b.*$"  # to the end: nested, cut
     r"|\(\s*(?:provisional|structured)?\s*abstract\s*\)"
     r"|\(\s*multiple\ letters\s*\)"
     r"|\(\s*(?:author'?s?\ )?transl\s*\)"
