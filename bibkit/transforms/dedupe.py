@@ -434,8 +434,9 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
         return 0.0, "published in different venues"
     if len(a.tokens) <= 2 and a.container and b.container and fuzz.ratio(a.container, b.container) < threshold:
         return 0.0, "short generic title in different containers"
-    disagree = [name for name, x, y in (("volume", a.parts[0], b.parts[0]), ("issue", a.parts[1], b.parts[1]),
-                                       ("first page", a.first_page, b.first_page)) if x and y and x != y]
+    disagree = [] if _shifted(a, b) or _shifted(b, a) else [
+        name for name, x, y in (("volume", a.parts[0], b.parts[0]), ("issue", a.parts[1], b.parts[1]),
+                                ("first page", a.first_page, b.first_page)) if x and y and x != y]
     why = "authorless: title and year" if authorless else f"{how}, year and {who}"
     if how != "title" or who != "author":
         # a cut or translated title or swapped names are weaker evidence: the venue must agree and
@@ -491,6 +492,12 @@ def _placed(a: _Features, b: _Features, authorless: bool) -> bool:
         return True
     venues = [c for c in (a.container, b.container) if c and not is_preprint_venue(c)]
     return not authorless and len(venues) < 2  # a preprint server is not a venue
+
+
+def _shifted(a: _Features, b: _Features) -> bool:
+    """``a`` has no volume and its issue and page are ``b``'s volume and issue: an export that
+    wrote each number one slot too far (volume 26, issue 9 as issue 26, page 9)."""
+    return not a.parts[0] and bool(a.parts[1]) and a.parts[1] == b.parts[0] and a.first_page == b.parts[1]
 
 
 def _numbers_agree(a: _Features, b: _Features) -> bool:
