@@ -52,7 +52,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
-from typing import Sequence
+from typing import Hashable, Iterable, Sequence
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
@@ -91,6 +91,7 @@ _NOT_ISBN = re.compile(r"[^0-9X]")
 _DIGITS = re.compile(r"\d+")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _ROMAN_CHARS = frozenset("ivxlc")
+_REVIEW_TITLE = 80.0  # unmatched pairs this similar go to the review queue
 _CUT_MIN = 90  # characters: shorter titles are never taken as cut short
 _BLOCK_CAP = 400  # above this many members a block is compared only within equal years
 
@@ -314,10 +315,31 @@ def _slow_part(value: str) -> str:
 class _UnionFind:
     """Union-find whose groups remember their identifiers, to refuse joining two distinct works."""
 
-    def __init__(self, feats: Sequence[_Features]):
+    def __init__(self, feats: Sequence[_Features], apart: Sequence[Hashable | None] | None = None,
+                 different: Iterable[tuple[int, int]] = ()):
         self.parent = list(range(len(feats)))
         self.dois = [frozenset([f.doi]) if f.doi else frozenset() for f in feats]
         self.arxivs = [frozenset([f.arxiv]) if f.arxiv else frozenset() for f in feats]
+        # what the user said: labels of searches whose records stay apart, pairs marked different
+        self.labels = [frozenset([x]) if x is not None else frozenset() for x in (apart or [None] * len(feats))]
+        self.members: dict[int, list[int]] = {}
+        self.different: dict[int, set[int]] = defaultdict(set)
+        for x, y in different:
+            if x != y:
+                self.different[x].add(y)
+                self.different[y].add(x)
+
+    def kept_apart(self, a: int, b: int) -> bool:
+        """The user's word keeps the groups of ``a`` and ``b`` apart."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        if self.labels[ra] & self.labels[rb]:
+            return True
+        if self.different:
+            group_b = set(self.members.get(rb, (rb,)))
+            return any(self.different.get(x, set()) & group_b for x in self.members.get(ra, (ra,)))
+        return False
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -345,6 +367,9 @@ class _UnionFind:
         self.parent[rb] = ra
         self.dois[ra] |= self.dois[rb]
         self.arxivs[ra] |= self.arxivs[rb]
+        self.labels[ra] |= self.labels[rb]
+        if self.different:
+            self.members[ra] = self.members.pop(ra, [ra]) + self.members.pop(rb, [rb])
         return True
 
 
@@ -553,6 +578,20 @@ def _issues_are_record_numbers(feats: Sequence[_Features]) -> bool:
     return len(issues) >= 50 and len(set(issues)) > 0.5 * len(issues)
 
 
+def _review_similarity(a: _Features, b: _Features) -> float:
+    """How alike two unmatched entries are, when a person should look (0 when not): similar
+    titles with nothing that certainly separates them (identifiers, kinds, "Erratum", parts,
+    venues), or one article's coordinates under two titles."""
+    if not a.title or not b.title or hard_conflict(a, b):
+        return 0.0
+    if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
+        return 0.0
+    similar = fuzz.ratio(a.title, b.title)
+    if similar >= _REVIEW_TITLE or _same_place(a, b):
+        return similar
+    return 0.0
+
+
 def _blocks(feats: Sequence[_Features], order: Sequence[int]) -> dict[tuple, list[int]]:
     """Blocking keys: pairs of the three rarest title tokens (one token for one-word titles)."""
     df: Counter = Counter()
@@ -606,18 +645,28 @@ def _candidate_pairs(feats: Sequence[_Features], order: Sequence[int]):
 
 
 def find_duplicates(entries: Sequence[Entry], threshold: float = DEFAULT_THRESHOLD, *,
-                    order: Sequence[int] | None = None) -> list[DuplicateGroup]:
+                    order: Sequence[int] | None = None, apart: Sequence[Hashable | None] | None = None,
+                    different: Iterable[tuple[int, int]] = (), same: Iterable[tuple[int, int]] = (),
+                    review: list[Match] | None = None) -> list[DuplicateGroup]:
     """Groups of entries that describe the same work (groups of two or more, complete linkage).
 
     Stable API (used by ``bibkit check``): groups are sorted by their first index, indices
     ascend within a group, and each group lists the matches (rule, score) that joined it.
     ``order`` is :func:`bibkit.keys.canonical_order` of ``entries`` when the caller has it already.
+
+    The user's word overrides the evidence: entries with the same non-None ``apart`` label (a
+    search already deduplicated) and the index pairs in ``different`` are never in one group,
+    not even through a third entry; pairs in ``same`` are joined (rule ``decision``) unless that
+    would put such entries together. ``review``, when given, receives the pairs with some but not
+    enough evidence (rule ``review``), in content order, for a person to decide.
     """
     with paused_gc():
-        return _find_duplicates(entries, threshold, order)
+        return _find_duplicates(entries, threshold, order, apart, different, same, review)
 
 
-def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence[int] | None) -> list[DuplicateGroup]:
+def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence[int] | None,
+                     apart: Sequence[Hashable | None] | None = None, different: Iterable[tuple[int, int]] = (),
+                     same: Iterable[tuple[int, int]] = (), review: list[Match] | None = None) -> list[DuplicateGroup]:
     parents = crossref_parents(entries)
     feats = [_features(e, parents.get(i)) for i, e in enumerate(entries)]
     if _issues_are_record_numbers(feats):
@@ -625,11 +674,11 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
     if order is None:
         order = canonical_order(entries)
     rank = {i: r for r, i in enumerate(order)}
-    uf = _UnionFind(feats)
+    uf = _UnionFind(feats, apart, different)
     matches: list[Match] = []
 
     def link(a: int, b: int, rule: str, score: float, detail: str, force: bool = False) -> None:
-        if uf.find(a) == uf.find(b):
+        if uf.find(a) == uf.find(b) or uf.kept_apart(a, b):
             return
         if not force and not uf.can_join(a, b):
             return
@@ -687,7 +736,7 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
         ra, rb = uf.find(a), uf.find(b)
         if ra == rb:
             return True
-        if not uf.can_join(a, b):
+        if not uf.can_join(a, b) or uf.kept_apart(a, b):
             return False
         # a refusal stands until one of the two groups changes (many pairs link the same groups)
         tried = (ra, version[ra], rb, version[rb]) if ra < rb else (rb, version[rb], ra, version[ra])
@@ -732,12 +781,17 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
             first_isbn[value] = i
     # 3. fuzzy candidates from blocking; identifiers veto, preprint/published pairs are named
     verdicts = []
+    possible = []  # (a, b, title similarity, why not) for the review queue
     for a, b in _candidate_pairs(feats, order):
         fa, fb = feats[a], feats[b]
         if _ids_distinct(fa, fb):
             continue
         score, why = fuzzy_score(fa, fb, threshold)
         if not score:
+            if review is not None:
+                similar = _review_similarity(fa, fb)
+                if similar:
+                    possible.append((a, b, similar, why))
             continue
         evidence_cache[(a, b) if a < b else (b, a)] = True
         pair_rule = "fuzzy"
@@ -747,6 +801,16 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
     verdicts.sort(key=lambda v: (v[0], rank[v[1]], rank[v[2]]))  # best scores first, then content order
     for neg, a, b, pair_rule, why in verdicts:
         join(a, b, pair_rule, round(-neg, 1), why)
+        if review is not None and uf.find(a) != uf.find(b) and not uf.kept_apart(a, b):
+            possible.append((a, b, round(-neg, 1), "evidence for the pair, but its groups disagree elsewhere"))
+    # 4. the user's decisions: a pair marked "same" is one work (unless kept apart)
+    for a, b in sorted((min(p), max(p)) for p in same):
+        if a != b and uf.find(a) != uf.find(b) and uf.can_join(a, b):
+            link(a, b, "decision", 100.0, "marked same in the decisions file")
+    if review is not None:
+        for a, b, similar, why in sorted(possible, key=lambda p: (rank[p[0]], rank[p[1]])):
+            if uf.find(a) != uf.find(b) and not uf.kept_apart(a, b):
+                review.append(Match(min(a, b), max(a, b), "review", float(round(similar, 1)), why))
 
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(entries)):
