@@ -587,7 +587,10 @@ def _review_similarity(a: _Features, b: _Features) -> float:
     if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
         return 0.0
     similar = fuzz.ratio(a.title, b.title)
-    if similar >= _REVIEW_TITLE or _same_place(a, b):
+    if _same_place(a, b):
+        return similar
+    strangers = a.families and b.families and not (a.families & b.families) and not _names_swapped(a, b)
+    if similar >= (AUTHORLESS_THRESHOLD if strangers else _REVIEW_TITLE):
         return similar
     return 0.0
 

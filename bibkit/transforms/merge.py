@@ -43,7 +43,7 @@ from bibkit.keys import add_aliases, aliases_of, assign_keys, canonical_order
 from bibkit.model import Date, Entry, Library, Name, NameList, Preamble, StringDef, Text
 from bibkit.names import format_names
 from bibkit.transforms.dedupe import DEFAULT_THRESHOLD, Match, find_duplicates, is_preprint_doi, paused_gc
-from bibkit.transforms.review import Decision, decision_pairs
+from bibkit.transforms.review import Decision, decision_pairs, record_id
 
 STRATEGIES = ("combine", "first", "last", "overwrite")
 _ID_LABELS = {"doi": "doi", "arxiv": "eprint", "arxiv_version": "eprintversion", "arxiv_class": "primaryclass",
@@ -123,6 +123,8 @@ class MergeResult:
     existing_duplicates: list[ExistingDuplicates] = field(default_factory=list)
     #: pairs with some but not enough evidence (rule "review"), for a person to decide
     review: list[Match] = field(default_factory=list)
+    #: each input record's name in review files (file, key), taken before keys were given
+    record_ids: list[tuple[str, str]] = field(default_factory=list)
 
     def prisma(self, sources: Sequence[tuple[str, Library]]) -> dict:
         """The counts a PRISMA 2020 flow diagram needs: records identified per source,
@@ -471,6 +473,7 @@ def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: floa
     order_key = {id(e): (rank[i], 0 if e.ids.doi and not is_preprint_doi(e.ids.doi) else 1, position[i])
                  for i, e in enumerate(entries)}
     apart = set(apart)
+    record_ids = [record_id(e) for e in entries]  # before keyless records get keys
     same, different, decision_problems = decision_pairs(entries, decisions, decisions_path) if decisions else ([], [], [])
     review: list[Match] = []
     groups = find_duplicates(entries, threshold, order=canonical,
@@ -551,7 +554,7 @@ def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: floa
         for c in mg.conflicts:
             if c.key == "(new)":
                 c.key = mg.entry.key
-    return MergeResult(library, strategy, merged_groups, entries, renamed, new_keys, left_alone, review)
+    return MergeResult(library, strategy, merged_groups, entries, renamed, new_keys, left_alone, review, record_ids)
 
 
 def merge_libraries(existing: Library, new: Iterable[Library], strategy: str = "combine", *,

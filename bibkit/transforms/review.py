@@ -31,8 +31,13 @@ COLUMNS = (["a_file", "a_key", "b_file", "b_key"]
 
 
 def record_id(entry: Entry) -> tuple[str, str]:
-    """(file base name, key): how the review file names a record."""
-    return (os.path.basename(entry.source.file) if entry.source else "", entry.key or "")
+    """(file base name, key): how the review file names a record; a record without a key (RIS,
+    MEDLINE) by its line ("line 12"). Taken before dedupe gives keys to keyless records."""
+    source = entry.source
+    name = os.path.basename(source.file) if source else ""
+    if entry.key:
+        return name, entry.key
+    return name, f"line {source.line}" if source and source.line is not None else ""
 
 
 def _shown(entry: Entry, name: str) -> str:
@@ -52,14 +57,15 @@ def _shown(entry: Entry, name: str) -> str:
     return str(fields.get(name, ""))
 
 
-def review_csv(entries: Sequence[Entry], pairs: Iterable[Match]) -> str:
-    """The review queue as CSV text (one pair a row, an empty decision column)."""
+def review_csv(entries: Sequence[Entry], pairs: Iterable[Match], ids: Sequence[tuple[str, str]] | None = None) -> str:
+    """The review queue as CSV text (one pair a row, an empty decision column); ``ids`` are the
+    records' :func:`record_id` taken before the run changed any key."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for m in pairs:
         a, b = entries[m.a], entries[m.b]
-        row = [*record_id(a), *record_id(b)]
+        row = [*(ids[m.a] if ids else record_id(a)), *(ids[m.b] if ids else record_id(b))]
         for name in _SHOWN:
             row += [_shown(a, name), _shown(b, name)]
         writer.writerow(row + [f"{m.score:g}", m.detail, ""])
@@ -110,7 +116,7 @@ def decision_pairs(entries: Sequence[Entry], decisions: Iterable[Decision], path
     """
     index: dict[tuple[str, str], list[int]] = {}
     for i, e in enumerate(entries):
-        index.setdefault(record_id(e), []).append(i)
+        index.setdefault(record_id(e), []).append(i)  # before any key is given
     same: set[tuple[int, int]] = set()
     different: set[tuple[int, int]] = set()
     problems: list[Problem] = []
