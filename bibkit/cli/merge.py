@@ -17,7 +17,7 @@ import click
 from bibkit.cli.common import exit_status, load_inputs, print_problems, report_losses, write_text_output
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.cli.keys import output_format
-from bibkit.cli.preserve import normalize_option, plan, render
+from bibkit.cli.preserve import normalize_option_bibtex, plan, render
 from bibkit.cli.main import main
 from bibkit.keypattern import PatternError
 from bibkit.keys import DEFAULT_PATTERN, POLICIES
@@ -48,7 +48,7 @@ def _options(func):
         click.option("-t", "--to", "to", default=None, help="Output format (default: from the output extension, else bibtex)."),
         click.option("--unicode/--latex", "unicode", default=False, help="BibTeX output: UTF-8 instead of LaTeX escapes."),
         click.option("-q", "--quiet", is_flag=True, help="Print only errors, not the summary."),
-        normalize_option,
+        normalize_option_bibtex,
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -133,7 +133,7 @@ def merge_command(existing, new, output, strategy, report_path, dry_run, thresho
     """
     fmt = output_format(to, output)
     base = load_inputs([existing], from_, quiet=quiet)
-    original = None if dry_run else plan(base, existing, output, fmt, normalize, to, unicode)
+    original = None if dry_run else plan(base, existing, output, fmt, normalize, to, unicode, any_bibtex=True)
     base.sources.clear()
     parts = []
     for path in new:
@@ -173,7 +173,7 @@ def dedupe_command(files, output, strategy, report_path, dry_run, threshold, pat
     fmt = output_format(to, output)
     paths = list(deduplicated) + list(files)
     parts = [load_inputs([path], from_, quiet=quiet) for path in paths]
-    original = None if dry_run else plan(parts[0], paths[0], output, fmt, normalize, to, unicode)
+    original = None if dry_run else plan(parts[0], paths[0], output, fmt, normalize, to, unicode, any_bibtex=True)
     for lib in parts:
         lib.sources.clear()
     decisions, problems = _decisions(decisions_path, quiet)
