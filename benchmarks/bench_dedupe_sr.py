@@ -9,15 +9,16 @@ duplicate groups. Each set is run the way a new user would:
 * bibkit: the CSV is written as a .bib file with the record ID as the key (:func:`csv_to_bib`),
   then ``python -m bibkit dedupe records.bib -o out.bib --report report.json`` runs in its own
   process; the kept records are the keys of ``out.bib``.
-* bib-dedupe (``pip install 'bibkit[bench-dedupe]'``): ``prep``, ``block``, ``match``,
+* bib-dedupe (``pip install -e '.[bench-dedupe]'``): ``prep``, ``block``, ``match``,
   ``cluster`` and ``merge`` on the CSV's DataFrame, in its own process; the kept records are the
   ``ID`` column of its result.
 
 Both are scored with bib-dedupe's metric (its ``compare_dedupe_id``, :func:`score`): per true
 group, the first kept record is a true negative, each further kept one a false negative, each
 removed one a true positive, and a group with nothing kept counts one false positive; a removed
-record that has no duplicate is a false positive. Sensitivity = TP / (TP + FN). Times are
-wall-clock of each whole process (start-up and reading included).
+record that has no duplicate is a false positive. Sensitivity = TP / (TP + FN). Times are those
+of each whole process (start-up and reading included): CPU seconds (user + system, with the
+worker processes bib-dedupe starts), the fair figure on a shared machine, and wall seconds.
 
 ``--scale N`` adds a synthetic multi-database search of N records (:func:`synthetic_search`):
 distinct works from the real entries of ``../shared/corpus/``, each exported by one to four
@@ -41,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -126,23 +128,34 @@ def bib_keys(path: Path) -> set[str]:
 # ---------------------------------------------------------------------------- runs
 
 
-def _peak_run(cmd: list[str]) -> tuple[float, int, int, bytes]:
-    """Wall seconds, peak RSS (bytes) and exit code of one child process, measured with wait4."""
+@dataclass
+class Run:
+    """One child process: wall and CPU seconds (its own and its waited-for children's, so
+    bib-dedupe's worker processes count), peak resident memory, exit code, standard error."""
+
+    wall: float
+    cpu: float
+    rss: int
+    code: int
+    err: bytes
+
+
+def _peak_run(cmd: list[str]) -> Run:
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - start, usage.ru_maxrss * 1024, proc.returncode, err
+    return Run(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024,
+               proc.returncode, err)
 
 
-def run_bibkit(bib: Path, work: Path) -> tuple[set[str], float, dict]:
+def run_bibkit(bib: Path, work: Path) -> tuple[set[str], Run]:
     out, report = work / "out.bib", work / "report.json"
-    wall, _, code, err = _peak_run([sys.executable, "-m", "bibkit", "dedupe", str(bib), "-o", str(out),
-                                    "--report", str(report), "-q"])
-    if code not in (0, 1):
-        raise SystemExit(f"bibkit dedupe failed ({code}): {err.decode(errors='replace')[-2000:]}")
-    return bib_keys(out), wall, json.loads(report.read_text(encoding="utf-8"))
+    run = _peak_run([sys.executable, "-m", "bibkit", "dedupe", str(bib), "-o", str(out), "--report", str(report), "-q"])
+    if run.code not in (0, 1):
+        raise SystemExit(f"bibkit dedupe failed ({run.code}): {run.err.decode(errors='replace')[-2000:]}")
+    return bib_keys(out), run
 
 
 _PEER = r"""
@@ -158,12 +171,12 @@ json.dump(sorted(merged["ID"].tolist()), open(sys.argv[2], "w"))
 """
 
 
-def run_peer(csv_path: Path, work: Path) -> tuple[set[str], float]:
+def run_peer(csv_path: Path, work: Path) -> tuple[set[str], Run]:
     out = work / "peer.json"
-    wall, _, code, err = _peak_run([sys.executable, "-c", _PEER, str(csv_path), str(out)])
-    if code != 0:
-        raise SystemExit(f"bib-dedupe failed ({code}): {err.decode(errors='replace')[-2000:]}")
-    return set(json.loads(out.read_text())), wall
+    run = _peak_run([sys.executable, "-c", _PEER, str(csv_path), str(out)])
+    if run.code != 0:
+        raise SystemExit(f"bib-dedupe failed ({run.code}): {run.err.decode(errors='replace')[-2000:]}")
+    return set(json.loads(out.read_text())), run
 
 
 def peer_available() -> bool:
@@ -275,7 +288,7 @@ def main() -> None:
     args = parser.parse_args()
     peer = not args.no_peer and peer_available()
     if not args.no_peer and not peer:
-        print("bib-dedupe is not installed (pip install 'bibkit[bench-dedupe]'): peer skipped", file=sys.stderr)
+        print("bib-dedupe is not installed (pip install -e '.[bench-dedupe]'): peer skipped", file=sys.stderr)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.sets.split(","):
@@ -285,35 +298,38 @@ def main() -> None:
             bib = work / "records.bib"
             n = csv_to_bib(set_dir / "records_pre_merged.csv", bib)
             ids, groups = all_ids(set_dir), true_groups(set_dir)
-            kept, t_bibkit, _ = run_bibkit(bib, work)
-            row = {"set": name, "records": n, "bibkit": score(ids, groups, kept), "t_bibkit": t_bibkit}
+            kept, ours = run_bibkit(bib, work)
+            row = {"set": name, "records": n, "bibkit": score(ids, groups, kept), "wall_bibkit": ours.wall,
+                   "cpu_bibkit": ours.cpu}
             if peer:
-                kept_peer, t_peer = run_peer(set_dir / "records_pre_merged.csv", work)
-                row.update(peer=score(ids, groups, kept_peer), t_peer=t_peer)
+                kept_peer, theirs = run_peer(set_dir / "records_pre_merged.csv", work)
+                row.update(peer=score(ids, groups, kept_peer), wall_peer=theirs.wall, cpu_peer=theirs.cpu)
             rows.append(row)
             print(json.dumps(row), file=sys.stderr)
-        print("\n| set | records | bibkit FP / sensitivity | bib-dedupe FP / sensitivity | time bibkit / bib-dedupe | ratio |")
-        print("|---|---|---|---|---|---|")
+        print("\n| set | records | bibkit FP / sensitivity | bib-dedupe FP / sensitivity "
+              "| CPU s bibkit / bib-dedupe | ratio | wall s bibkit / bib-dedupe |")
+        print("|---|---|---|---|---|---|---|")
         for r in rows:
-            b = r["bibkit"]
-            p = r.get("peer")
+            b, p = r["bibkit"], r.get("peer")
             peer_cell = f"{p['FP']} / {p['sensitivity']:.3f}" if p else "-"
-            times = f"{r['t_bibkit']:.1f} s / {r['t_peer']:.1f} s" if p else f"{r['t_bibkit']:.1f} s / -"
-            ratio = f"{r['t_peer'] / r['t_bibkit']:.1f}x" if p else "-"
-            print(f"| {r['set']} | {r['records']:,} | {b['FP']} / {b['sensitivity']:.3f} | {peer_cell} | {times} | {ratio} |")
+            cpu = f"{r['cpu_bibkit']:.1f} / {r['cpu_peer']:.1f}" if p else f"{r['cpu_bibkit']:.1f} / -"
+            ratio = f"{r['cpu_peer'] / r['cpu_bibkit']:.1f}x" if p else "-"
+            wall = f"{r['wall_bibkit']:.1f} / {r['wall_peer']:.1f}" if p else f"{r['wall_bibkit']:.1f} / -"
+            print(f"| {r['set']} | {r['records']:,} | {b['FP']} / {b['sensitivity']:.3f} | {peer_cell} | {cpu} "
+                  f"| {ratio} | {wall} |")
         if not args.no_scale:
             path = Path(tmp) / "search.bib"
             counts = synthetic_search(args.scale, path)
             out, report = Path(tmp) / "unique.bib", Path(tmp) / "scale-report.json"
-            wall, rss, code, err = _peak_run([sys.executable, "-m", "bibkit", "dedupe", str(path), "-o", str(out),
-                                              "--report", str(report), "-q"])
-            if code not in (0, 1):
-                raise SystemExit(f"bibkit dedupe failed ({code}): {err.decode(errors='replace')[-2000:]}")
+            run = _peak_run([sys.executable, "-m", "bibkit", "dedupe", str(path), "-o", str(out),
+                             "--report", str(report), "-q"])
+            if run.code not in (0, 1):
+                raise SystemExit(f"bibkit dedupe failed ({run.code}): {run.err.decode(errors='replace')[-2000:]}")
             removed = counts["records"] - len(bib_keys(out))
             wrong = _wrong_merges(json.loads(report.read_text(encoding="utf-8")))
             print(f"\nsynthetic search: {counts['records']:,} records ({counts['works']:,} works, "
                   f"{counts['planted']:,} planted duplicates = {counts['planted'] / counts['records']:.0%}); "
-                  f"bibkit dedupe {wall:.1f} s, peak {rss / 2**30:.2f} GB; removed {removed:,} "
+                  f"bibkit dedupe {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, peak {run.rss / 2**30:.2f} GB; removed {removed:,} "
                   f"({removed / max(counts['planted'], 1):.1%} of planted), {wrong} merged across works")
 
 
