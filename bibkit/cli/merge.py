@@ -180,7 +180,7 @@ def dedupe_command(files, output, strategy, report_path, dry_run, threshold, pat
     try:
         result = dedupe_library(parts, strategy, threshold=threshold, pattern=pattern, policy=policy,
                                 deduplicated=range(len(deduplicated)), decisions=decisions,
-                                decisions_path=decisions_path or "<decisions>")
+                                decisions_path=decisions_path or "<decisions>", review=bool(review_path))
     except (PatternError, ValueError) as exc:
         raise click.UsageError(str(exc))
     result.library.problems.extend(problems)

@@ -458,7 +458,8 @@ def _merge_ranked(parts: Sequence[Library], strategy: str, threshold: float, pat
 
 def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: float, pattern: str | None,
                         policy: str, dedupe_existing: bool, apart: Iterable[int] = (),
-                        decisions: Sequence[Decision] = (), decisions_path: str = "<decisions>") -> MergeResult:
+                        decisions: Sequence[Decision] = (), decisions_path: str = "<decisions>",
+                        review: bool = False) -> MergeResult:
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown merge strategy {strategy!r} (choose from {', '.join(STRATEGIES)})")
     entries: list[Entry] = []
@@ -475,10 +476,10 @@ def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: floa
     apart = set(apart)
     record_ids = [record_id(e) for e in entries]  # before keyless records get keys
     same, different, decision_problems = decision_pairs(entries, decisions, decisions_path) if decisions else ([], [], [])
-    review: list[Match] = []
+    pairs: list[Match] | None = [] if review else None
     groups = find_duplicates(entries, threshold, order=canonical,
                              apart=[r if r in apart else None for r in rank] if apart else None,
-                             same=same, different=different, review=review)
+                             same=same, different=different, review=pairs)
     replaced: dict[int, Entry] = {}  # id(kept original) -> merged entry
     dropped: set[int] = set()
     merged_groups: list[MergedGroup] = []
@@ -554,7 +555,8 @@ def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: floa
         for c in mg.conflicts:
             if c.key == "(new)":
                 c.key = mg.entry.key
-    return MergeResult(library, strategy, merged_groups, entries, renamed, new_keys, left_alone, review, record_ids)
+    return MergeResult(library, strategy, merged_groups, entries, renamed, new_keys, left_alone, pairs or [],
+                       record_ids)
 
 
 def merge_libraries(existing: Library, new: Iterable[Library], strategy: str = "combine", *,
@@ -576,13 +578,14 @@ def merge_libraries(existing: Library, new: Iterable[Library], strategy: str = "
 def dedupe_library(library: Library | Sequence[Library], strategy: str = "combine", *,
                    threshold: float = DEFAULT_THRESHOLD, pattern: str | None = None, policy: str = "second-a",
                    deduplicated: Iterable[int] = (), decisions: Sequence[Decision] = (),
-                   decisions_path: str = "<decisions>") -> MergeResult:
+                   decisions_path: str = "<decisions>", review: bool = False) -> MergeResult:
     """Merge the duplicates inside one library, or across several searches.
 
     Given several libraries (one per search), the first one's blocks lead the output; the
     records of the libraries whose indices are in ``deduplicated`` (searches deduplicated
-    before) are never merged with records of the same library.
+    before) are never merged with records of the same library. With ``review`` the result
+    lists the pairs a person should decide (``MergeResult.review``).
     """
     parts = [library] if isinstance(library, Library) else list(library)
     return _merge_ranked(parts, strategy, threshold, pattern, policy, apart=deduplicated,
-                         decisions=decisions, decisions_path=decisions_path)
+                         decisions=decisions, decisions_path=decisions_path, review=review)
