@@ -155,3 +155,12 @@ def test_records_of_a_deduplicated_search_are_never_merged_with_each_other(tmp_p
     plain = tmp_path / "plain.bib"
     CliRunner().invoke(main, ["dedupe", str(old), str(new), "-o", str(plain)])
     assert len(load(str(plain)).entries) == 1
+
+
+def test_a_decisions_file_that_is_not_a_review_file_is_a_usage_error(tmp_path):
+    medline, embase = searches(tmp_path)
+    for name, data in (("other.csv", b"x,y\n1,2\n"), ("binary.csv", b"\xff\xfe\x00bad")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = CliRunner().invoke(main, ["dedupe", str(medline), str(embase), "--decisions", str(path)])
+        assert result.exit_code == 2 and str(path) in result.output and "Traceback" not in result.output

@@ -87,6 +87,8 @@ def read_decisions(path: str) -> tuple[list[Decision], list[Problem]]:
             text = handle.read()
     except OSError as exc:
         raise BibkitError(f"{path}: cannot read the decisions ({exc.strerror or exc})")
+    except UnicodeDecodeError as exc:
+        raise BibkitError(f"{path}: the decisions are not UTF-8 text (byte 0x{exc.object[exc.start]:02x})")
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("a_file", "a_key", "b_file", "b_key", "decision") if c not in (reader.fieldnames or [])]
     if missing:
