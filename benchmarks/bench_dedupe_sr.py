@@ -212,13 +212,16 @@ def _corpus_works(n: int, rnd: random.Random) -> list[dict]:
             issued = e.dates.get("issued")
             if not title or len(title.split()) < 4 or not people or issued is None or issued.start is None:
                 continue
-            fold = re.sub(r"[^a-z0-9]", "", title.lower())
-            if fold in seen:
-                continue
-            seen.add(fold)
             authors = [(n.family, n.given) for n in people.names if n.family][:8]
             if not authors:
                 continue
+            # one work once: the corpus holds records of one work with slightly different titles
+            # ("behavior" / "behaviour"), which would count as false merges here
+            words = re.findall(r"[a-z0-9]+", title.lower())
+            fold, near = "".join(words), (authors[0][0].lower(), issued.start.year, " ".join(words[:3]))
+            if fold in seen or near in seen:
+                continue
+            seen.update((fold, near))
             works.append({"title": title, "authors": authors, "year": issued.start.year,
                           "journal": str(e.fields.get("container-title", "")) or "Journal of Studies",
                           "volume": str(e.fields.get("volume", "")), "pages": str(e.fields.get("page", ""))})

@@ -13,19 +13,30 @@ The rules, in the order they are applied (each pair's verdict says which rule an
    bioRxiv/medRxiv, SSRN, Research Square, Preprints.org, OSF, ChemRxiv, TechRxiv, Authorea)
    beside an entry with a publisher DOI is one work when the fuzzy test below passes; the pair is
    reported with rule ``preprint-published``.
-3. **Fuzzy**, only for entries that no identifier decides: normalised titles (LaTeX already
-   decoded, transliterated to ASCII, case and punctuation folded) at least ``threshold`` similar
-   (rapidfuzz ``ratio``), years within one, and enough shared authors (the same first author, or
-   half of the shorter list; corporate names compared whole). Short titles (three significant
-   words or fewer) and entries without authors need a near-identical title (``>= 97``). Titles
-   that differ in a number ("Part I" / "Part II", "1st" / "2nd", "... 2" / "... 3") or by a word
-   that makes another record ("Erratum", "Corrigendum", "Reply", "Comment on", "Supplementary
-   material", "Extended version", "Proofs"), web pages at different URLs, entries whose first
-   pages, volumes, issues, editions or ISBNs differ, a book beside an article, chapter or thesis,
-   a thesis beside a paper, code/data/supplementary records beside anything else, and papers in
-   two different venues (two crossrefs, two journals or proceedings; a journal article and a
-   conference paper of one title) are distinct works. A preprint server (arXiv, CoRR, ...) is
-   not a venue. These rules live in :mod:`bibkit.transforms.distinct_works`.
+3. **Fuzzy**, only for entries that no identifier decides, on what databases write alike once
+   their variants are folded (:mod:`bibkit.transforms.record_variants`: title annotations such
+   as ``[Review] [45 refs]``, journal spellings, swapped names, page forms, accession numbers in
+   ``number``): normalised titles (LaTeX already decoded, transliterated to ASCII, case and
+   punctuation folded) at least ``threshold`` similar (rapidfuzz ``ratio``), years within one,
+   and enough shared authors (the same first author, or half of the shorter list; corporate
+   names compared whole). Short titles (three significant words or fewer), entries without
+   authors and organisations as the only authors need a near-identical title (``>= 97``).
+   Titles that differ in a number ("Part I" / "Part II", "1st" / "2nd", "... 2" / "... 3") or by
+   a word that makes another record ("Erratum", "Corrigendum", "Reply", "Comment on",
+   "Supplementary material", "Extended version", "Proofs"), web pages at different URLs,
+   editions or ISBNs that differ, a book beside an article, chapter or thesis, a thesis beside a
+   paper, code/data/supplementary records beside anything else, and papers in two different
+   venues (two crossrefs, two journals or proceedings; a journal article and a conference paper
+   of one title) are distinct works. A preprint server (arXiv, CoRR, ...) is not a venue. These
+   rules live in :mod:`bibkit.transforms.distinct_works`.
+   Volume, issue and first page are **weighed, not obeyed** (:func:`fuzzy_score`): a database
+   garbles them often enough that one of them may disagree when the title is near-equal, the
+   first author the same and the journal or two other numbers agree; two disagreeing ones keep
+   the entries apart. Weaker title or author evidence (a title cut short or with a heading
+   added, names swapped, one side a study group) needs the venue to agree and nothing to
+   disagree; one article's coordinates (first author, year, journal, volume, page range) match a
+   translated title; and entries a year apart whose venues differ with no number in common are
+   two records (a meeting abstract and the later article).
 4. **Groups form by complete linkage**, never by chaining: entries joined by an equal DOI or
    arXiv id are one "atom"; a further link joins two groups only when every atom of one has
    direct evidence (an identifier or the fuzzy test) with every atom of the other and no pair
@@ -35,8 +46,9 @@ The rules, in the order they are applied (each pair's verdict says which rule an
    real bibliographies that pin this down (``tests/test_dedupe_precision.py``).
 
 Candidate pairs come from blocking, never from all pairs: each title contributes keys made of
-its rarest tokens (by frequency in the input), so only entries sharing rare title words are
-compared; inside a block only entries with years within one are paired. Cost grows close to
+its rarest tokens (by frequency in the input), and each article its coordinates (first author,
+volume, first page), so only entries sharing rare title words or a place are compared; inside
+a block only entries with years within one are paired. Cost grows close to
 linearly with the number of entries.
 
 Everything is computed in a content-derived order (:func:`bibkit.keys.canonical_order`), so the groups do not depend on the
