@@ -482,7 +482,10 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
         if how != "title" and who != "author":
             # two weak signs are not one strong one, unless volume and first page place the article
             weak_ok = not disagree and a.parts[0] == b.parts[0] != "" and a.first_page == b.first_page != ""
-        elif how.endswith("subtitle)") or who != "author":
+        elif how.endswith("subtitle)"):
+            # "X" and "X in children" by one author in one journal: only the same page is one article
+            weak_ok = weak_ok and a.first_page == b.first_page != ""
+        elif who != "author":
             weak_ok = weak_ok and _numbers_agree(a, b)
         if not weak_ok or authorless or not _venue_agrees(a, b):
             return 0.0, f"{how} and {who} agree, but " + (f"different {disagree[0]}s" if disagree else "not the venue")
@@ -576,7 +579,8 @@ def _same_first_author(x: str, y: str) -> bool:
     if x == y:
         return True
     short, long_ = (x, y) if len(x) <= len(y) else (y, x)
-    return (len(short) >= 4 and long_.endswith(short)) or fuzz.ratio(x, y) >= 80
+    # short names are too alike to tell a typo from another person ("chen" / "cheng")
+    return (len(short) >= 4 and long_.endswith(short)) or (len(short) >= 5 and fuzz.ratio(x, y) >= 80)
 
 
 def _issues_are_record_numbers(feats: Sequence[_Features]) -> bool:
