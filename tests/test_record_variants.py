@@ -60,3 +60,25 @@ def test_the_folding_helpers_take_any_text(text):
     part_number(text)
     container_key(text)
     name_tokens(text, text, text)
+
+
+def test_a_dissertation_abstract_and_the_thesis_are_one_work():
+    entries = loads(r"""
+@phdthesis{t, author={Wu, Ching-yi}, title={Sleep and pain in older adults}, school={Univ X}, year=2009}
+@article{d, author={Wu, C.}, title={SLEEP AND PAIN IN OLDER ADULTS.}, year=2010,
+  journal={Dissertation Abstracts International: Section B}, volume={70}, number={10}}
+@article{p, author={Wu, Ching-yi}, title={Sleep and pain in older adults}, year=2010, journal={Pain}, volume={3}}
+""", "bibtex").entries
+    groups = find_duplicates(entries)
+    assert [sorted(e.key for e in g.entries) for g in groups] == [["d", "t"]]  # the paper stays another work
+
+
+def test_swapped_family_and_given_names_meet_in_one_journal():
+    entries = loads(r"""
+@article{a, author={Ching-yi, Wu and Lee, Ann}, title={Sleep quality of older adults in nursing homes}, year=2010,
+  journal={J Clin Nurs}, volume={19}, pages={943-5}}
+@article{b, author={Wu, Ching-yi}, title={Sleep quality of older adults in nursing homes}, year=2010,
+  journal={Journal of Clinical Nursing}, volume={19}, pages={943-945}}
+""", "bibtex").entries
+    groups = find_duplicates(entries)
+    assert len(groups) == 1 and "name order" in groups[0].matches[0].detail

@@ -103,6 +103,7 @@ _NOT_ISBN = re.compile(r"[^0-9X]")
 _DIGITS = re.compile(r"\d+")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _ROMAN_CHARS = frozenset("ivxlc")
+_THESIS_ABSTRACTS = ("dissertation abstracts", "diss abstr", "masters abstracts")
 _REVIEW_TITLE = 80.0  # unmatched pairs this similar go to the review queue
 _CUT_MIN = 90  # characters: shorter titles are never taken as cut short
 _BLOCK_CAP = 400  # above this many members a block is compared only within equal years
@@ -239,9 +240,13 @@ def _features(entry: Entry, parent: Entry | None = None) -> _Features:
     parts = (part_number(fields.get("volume", "")), issue if plausible_issue(issue) else "",
              _part(fields.get("edition", "")))
     web_url = entry.ids.url.rstrip("/").lower() if entry.type in WEB_TYPES else ""
+    container = container_key(container) if container else ""
+    kind = work_kind(entry)
+    if container.startswith(_THESIS_ABSTRACTS):
+        kind = "thesis"  # a dissertation abstract is the thesis, as a database records it
     return _Features(title, _title_tokens(title), _title_numbers(title), year, families, doi, preprint_doi, arxiv,
-                     isbn, page, container_key(container) if container else "", parts, web_url,
-                     family_list[0] if family_list else "", work_kind(entry), entry.type in IN_VENUE_TYPES,
+                     isbn, page, container, parts, web_url,
+                     family_list[0] if family_list else "", kind, entry.type in IN_VENUE_TYPES and kind != "thesis",
                      crossref_key(entry), entry.type in SERIAL_TYPES, frozenset(tokens_of_names), corporate, last)
 
 
