@@ -1,7 +1,9 @@
 """``bibkit merge`` and ``bibkit dedupe``: one entry per work, nothing lost.
 
 The user's files are only read; the result goes to ``-o`` (standard output without it),
-written atomically; over the input file only what changed is written (``bibkit.cli.preserve``).
+written atomically; from BibTeX to BibTeX only what changed is written (``bibkit.cli.preserve``).
+``dedupe`` takes several searches at once (sources kept, PRISMA counts), a review queue
+(``--review``) and the user's decisions on it (``--decisions``, also for ``merge``).
 ``--report`` writes every merge and conflict as JSON; the same report, readable, goes to
 standard error. ``--dry-run`` prints what would merge and why and writes no bibliography (with
 ``--report``, the report of what would happen is still written).
