@@ -14,6 +14,7 @@ def test_database_annotations_leave_the_title():
         "Findings to date from the ASCUS-LSIL Triage Study (ALTS)."
     assert clean_title("Atypical HUS (multiple letters) [1]").strip() == "Atypical HUS"
     assert clean_title("A trial (Provisional abstract)").strip() == "A trial"
+    assert clean_title("A trial [abstract no: 134]").strip() == clean_title("A trial [Abstract]").strip() == "A trial"
     assert clean_title("Gain of function.[Erratum appears in Proc Natl Acad Sci U S A. 2007 [x]].[Erratum").strip() \
         == "Gain of function."
     assert clean_title("More on eculizumab... N Engl J Med. 2009 Jan 29;360(5):544-6") == "More on eculizumab"

@@ -497,6 +497,9 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
         return float(max(score, 1.0)), why + " and venue"
     if not _placed(a, b, authorless):
         return 0.0, "only the title and authors agree: years differ and nothing places both in one venue"
+    if score < _STRONG_TITLE and not _placed(a, b, authorless, same_year_too=True):
+        # two abstracts of one study at two meetings: similar titles, the same authors and year
+        return 0.0, "titles only similar, and neither the venue nor a volume, issue or page agrees"
     if not disagree:
         return float(score), why
     if len(disagree) == 1 and not authorless and _outweighs(a, b, score, disagree[0]):
@@ -524,14 +527,15 @@ def _same_place(a: _Features, b: _Features) -> bool:
                 and a.year is not None and a.year == b.year) and _venue_agrees(a, b) and authors_agree(a, b)
 
 
-def _placed(a: _Features, b: _Features, authorless: bool) -> bool:
+def _placed(a: _Features, b: _Features, authorless: bool, same_year_too: bool = False) -> bool:
     """Something beyond title and authors puts both in one place when their years differ.
 
     A conference abstract and the journal article a year later share title and authors, but
     their venues disagree and no volume or page is equal. Without authors, a title and a year
-    one apart are not enough: the venue or a number must agree.
+    one apart are not enough: the venue or a number must agree. ``same_year_too`` asks the same
+    of entries of one year (for titles that are only similar: two meetings' abstracts of one study).
     """
-    if a.year is None or b.year is None or a.year == b.year:
+    if not same_year_too and (a.year is None or b.year is None or a.year == b.year):
         return True
     if _venue_agrees(a, b) or _numbers_agree(a, b):
         return True

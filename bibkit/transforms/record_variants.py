@@ -25,6 +25,7 @@ _ANNOTATIONS = re.compile(
     r"\d+\s*refs?\.?|\d+)\s*(?:\]|$)"
     r"|\[\s*(?:published\ )?(?:erratum\ appears|retraction|comment|update)\ in\b.*$"  # to the end: nested, cut
     r"|\(\s*(?:provisional|structured)?\s*abstract\s*\)"
+    r"|\[\s*abstract(?:\s+no\.?\s*:?\s*[\w.-]+)?\s*\]"  # CENTRAL marks a meeting abstract so
     r"|\(\s*multiple\ letters\s*\)"
     r"|\(\s*(?:author'?s?\ )?transl\s*\)"
 )
