@@ -72,7 +72,7 @@ def main() -> None:
     styles = args.style or ["chicago-author-date", "chicago-fullnote-bibliography", "ieee"]
     from bibkit.api import load
     from bibkit.csl.styles import find_style
-    from bibkit.formats.csljson import entry_to_csl
+    from bibkit.model_csl import entry_to_csl
     from bibkit.render import render_markdown
 
     try:

@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import bibkit
     from bibkit.csl.styles import find_style
-    from bibkit.formats.csljson import entry_to_csl
+    from bibkit.model_csl import entry_to_csl
     from tests.serve_helpers import serving
 
     text = first_entries(args.source, args.size)

@@ -274,10 +274,21 @@ def describe(group: click.Group, config: Config, commands: list[str] | None = No
                 value = setting.value
                 origin = f"{setting.file}:{setting.line} [{setting.section}]"
             else:
-                value = param.default() if callable(param.default) else param.default
+                value = _default(param)
                 origin = "default"
             lines.append(f"{label} = {_toml(value)}  # {origin}")
     return lines
+
+
+def _default(param: click.Option) -> Any:
+    """An option's default as a value: unset (click 8.3 says so with a sentinel object, older
+    versions with None) is "" for a single value and [] for a repeatable option."""
+    value = param.default() if callable(param.default) else param.default
+    if not isinstance(value, (bool, int, float, str, list, tuple, type(None))):
+        value = None
+    if value is None and param.multiple:
+        return []
+    return value
 
 
 def _toml(value: Any) -> str:

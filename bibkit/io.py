@@ -18,6 +18,31 @@ _COOKIE = re.compile(rb"(?:-\*-.*?coding:\s*([\w.\-]+)|%\s*!TeX\s+encoding\s*=\s
                      rb"|^\s*<\?xml[^>]*?encoding=[\"']([\w.\-]+))", re.IGNORECASE)
 
 
+def declared_encoding(data: bytes) -> str | None:
+    """The encoding a file declares (Emacs cookie, ``% !TeX encoding``, JabRef's meta comment)."""
+    cookie = _COOKIE.search(data[:4096])
+    if not cookie:
+        return None
+    declared = next(g for g in cookie.groups() if g).decode("ascii")
+    declared = re.sub(r"-(unix|dos|mac)$", "", declared)  # Emacs end-of-line suffixes
+    try:
+        codecs.lookup(declared)
+    except LookupError:
+        declared = declared.replace("-", "")  # Emacs "latin-9" is Python's "latin9"
+    return declared
+
+
+def file_encoding(data: bytes, encoding: str | None = None) -> str:
+    """The encoding :func:`decode_bytes` reads ``data`` in, to write a file back the same way."""
+    if encoding:
+        return encoding
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return declared_encoding(data) or "utf-8"
+
+
 def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> tuple[str, list[Problem]]:
     """Bytes -> text. UTF-8 (BOM stripped) unless ``encoding`` or a coding cookie says otherwise.
 
@@ -40,14 +65,8 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> tuple[s
     try:
         return data.decode("utf-8"), problems
     except UnicodeDecodeError as exc:
-        cookie = _COOKIE.search(data[:4096])
-        if cookie:
-            declared = next(g for g in cookie.groups() if g).decode("ascii")
-            declared = re.sub(r"-(unix|dos|mac)$", "", declared)  # Emacs end-of-line suffixes
-            try:
-                codecs.lookup(declared)
-            except LookupError:
-                declared = declared.replace("-", "")  # Emacs "latin-9" is Python's "latin9"
+        declared = declared_encoding(data)
+        if declared:
             try:
                 text = data.decode(declared)
                 problems.append(Problem(f"file is not UTF-8; decoded as {declared} (declared in the file)", name, None, "info", "encoding"))

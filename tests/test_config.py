@@ -103,3 +103,10 @@ def test_a_bad_config_is_reported_with_file_and_line_and_exit_2(project, text, l
     first = result.stderr.splitlines()[0]
     assert first.startswith(f"{project / 'pyproject.toml'}:{line}: ") and message in first
     assert "Traceback" not in result.output
+
+
+def test_config_prints_unset_options_as_empty_values_not_click_sentinels():
+    result = CliRunner().invoke(main, ["config"])
+    assert result.exit_code == 0, result.output
+    assert "Sentinel" not in result.output and "UNSET" not in result.output
+    assert "check.select = []  # default" in result.output  # a repeatable option left unset

@@ -345,3 +345,16 @@ def test_tidy_is_idempotent_on_every_small_fixture_with_every_option():
         for option in options:
             once = tidy_text(text, option).text
             assert tidy_text(once, option).text == once, path
+
+
+@pytest.mark.parametrize("declared", [False, True])
+def test_in_place_writes_a_latin1_file_back_as_latin1(tmp_path, declared):
+    cookie = "% -*- coding: latin-1 -*-\n" if declared else ""
+    path = tmp_path / "latin.bib"
+    path.write_bytes((cookie + "@article{m,   title={Caf\u00e9 M\u00fcller}, year=2001}\n").encode("latin-1"))
+    args = ["tidy", "--in-place", str(path)] + ([] if declared else ["--encoding", "latin-1"])
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    data = path.read_bytes()
+    assert "Caf\u00e9 M\u00fcller".encode("latin-1") in data  # still Latin-1, not UTF-8
+    assert "title = {Caf\u00e9".encode("latin-1") in data  # and tidied

@@ -9,7 +9,7 @@ import click
 from bibkit import registry
 from bibkit.cli.common import exit_status, load_inputs, report_losses, write_text_output
 from bibkit.cli.main import main
-from bibkit.cli.preserve import normalize_option, plan, render
+from bibkit.cli.preserve import normalize_option_bibtex, plan, render
 from bibkit.diagnostics import BibkitError
 from bibkit.keypattern import PatternError
 from bibkit.keys import DEFAULT_PATTERN, POLICIES, assign_keys
@@ -51,7 +51,7 @@ def write_key_map(path: str, changes: dict[str, str]) -> None:
 @click.option("-t", "--to", "to", default=None, help="Output format (default: from the output extension, else bibtex).")
 @click.option("--unicode/--latex", "unicode", default=False, help="BibTeX output: write UTF-8 instead of LaTeX escapes.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-@normalize_option
+@normalize_option_bibtex
 def keys_command(file, pattern, rekey, policy, map_path, no_aliases, output, from_, to, unicode, quiet, normalize):
     """Give every entry of FILE a citation key; existing keys are kept unless --rekey.
 
@@ -62,7 +62,7 @@ def keys_command(file, pattern, rekey, policy, map_path, no_aliases, output, fro
     fmt = output_format(to, output)
     library = load_inputs([file], from_, quiet=quiet)
     missing = sum(1 for e in library.entries if not e.key)
-    original = plan(library, file, output, fmt, normalize, to, unicode)
+    original = plan(library, file, output, fmt, normalize, to, unicode, any_bibtex=True)
     try:
         changes = assign_keys(library.entries, pattern, rekey=rekey, policy=policy, aliases=not no_aliases)
     except (PatternError, ValueError) as exc:

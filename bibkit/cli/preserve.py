@@ -1,10 +1,11 @@
 """Writing a BibTeX file back the way its user wrote it (``--normalize`` / ``--preserve``).
 
 The commands that edit a bibliography (``merge``, ``dedupe``, ``keys``, ``enrich``) write, by
-default, only what they changed when the output is the file they read: unchanged blocks byte
-for byte, changed entries field by field (:mod:`bibkit.formats.bibtex.preserve`).
-``--normalize`` rewrites the whole output in bibkit's canonical form; ``--preserve`` keeps the
-input's text also when the output is another file or standard output. Asking for a conversion
+default, only what they changed when the output is the file they read, and ``merge``,
+``dedupe`` and ``keys`` whenever the input and the output are both BibTeX (another file or
+standard output too): unchanged blocks byte for byte, changed entries field by field
+(:mod:`bibkit.formats.bibtex.preserve`), so a user comparing the two files sees only the change.
+``--normalize`` rewrites the whole output in bibkit's canonical form. Asking for a conversion
 (``--to``, ``--unicode``) means a rewrite unless ``--preserve`` is given too.
 """
 from __future__ import annotations
@@ -25,6 +26,12 @@ normalize_option = click.option(
     help="--normalize: rewrite the whole output in bibkit's canonical form. --preserve: keep the input's own "
          "text for every unchanged entry and field, whatever the output. Default: preserve when writing back "
          "to the input file.")
+#: the same option for ``merge``, ``dedupe`` and ``keys``, which preserve whenever both sides are BibTeX
+normalize_option_bibtex = click.option(
+    "--normalize/--preserve", "normalize", default=None,
+    help="--normalize: rewrite the whole output in bibkit's canonical form. --preserve: keep the input's own "
+         "text for every unchanged entry and field, whatever the output. Default: preserve when the input and "
+         "the output are both BibTeX (and no --to/--unicode conversion is asked for).")
 
 
 def same_file(a: str | None, b: str | None) -> bool:
@@ -39,17 +46,20 @@ def same_file(a: str | None, b: str | None) -> bool:
 
 
 def plan(library: Library, source: str, output: str | None, fmt: str, normalize: bool | None,
-         to: str | None = None, unicode: bool = False) -> Original | None:
+         to: str | None = None, unicode: bool = False, any_bibtex: bool = False) -> Original | None:
     """The source to write back piecewise, captured now (before the command changes the
     library), or None when the output is to be written whole.
+
+    By default the input's text is kept when writing back to the input file, or, with
+    ``any_bibtex`` (``merge``, ``dedupe``, ``keys``), whenever input and output are BibTeX.
 
     The library's source texts are let go either way (only the capture keeps the one it
     needs): in a 100k-entry merge they are hundreds of megabytes the merge has no use for.
     """
     original = None
-    if not normalize and fmt in _BIBTEX_FORMATS and not (
-            normalize is None and (to is not None or unicode or not same_file(source, output))):
-        original = capture(library, source)
+    rewrite = to is not None or unicode or not (any_bibtex or same_file(source, output))
+    if not normalize and fmt in _BIBTEX_FORMATS and not (normalize is None and rewrite):
+        original = capture(library, source)  # None when the input was not read as BibTeX
     library.sources.clear()
     return original
 

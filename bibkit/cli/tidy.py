@@ -5,8 +5,10 @@ Every option is also a setting of ``[tool.bibkit.tidy]`` in pyproject.toml or ``
 """
 from __future__ import annotations
 
+import codecs
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -14,7 +16,7 @@ from bibkit.cli.common import print_problems, write_text_output
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.formats.bibtex.layout import Layout
-from bibkit.io import read_input
+from bibkit.io import atomic_write, file_encoding, read_input
 from bibkit.transforms.tidy import DEFAULT_FIELD_ORDER, TidyOptions, tidy_text
 
 #: options whose value may be left out (bibtex-tidy's ``--sort`` alone means "by key"), with
@@ -131,7 +133,9 @@ def tidy_command(files, output, in_place, check, sort, sort_fields, omit, remove
             if path == "-":
                 raise click.UsageError("--in-place needs files, not standard input")
             if result.text != text:
-                write_text_output(result.text, path)
+                if not _write_back(path, result.text, encoding):
+                    failed = True
+                    continue
                 if not quiet:
                     click.echo(f"{path}: tidied ({result.entries} entries)", err=True)
         else:
@@ -140,3 +144,26 @@ def tidy_command(files, output, in_place, check, sort, sort_fields, omit, remove
         write_text_output(Layout(blank_lines=blank_lines).separator.join(t.rstrip("\n") for t in texts if t)
                           + ("\n" if any(texts) else ""), output)
     sys.exit(1 if (failed or untidy) else 0)
+
+
+def _write_back(path: str, text: str, encoding: str | None) -> bool:
+    """Write a tidied file over itself in the encoding it was read in (a Latin-1 file stays
+    Latin-1, a UTF-8 file keeps its byte order mark); False, with a message, when it cannot be."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot read ({exc.strerror or exc})")
+    used = file_encoding(data, encoding)
+    if used.replace("-", "").lower() in ("utf8", "utf8sig") and data.startswith(codecs.BOM_UTF8):
+        text = "\ufeff" + text
+    try:
+        text.encode(used)
+    except UnicodeEncodeError as exc:
+        print_problems([Problem(f"the tidied text has {exc.object[exc.start]!r}, which {used} cannot hold: "
+                                "file left unchanged", path, None, "error", "encoding")])
+        return False
+    try:
+        atomic_write(path, text, encoding=used)
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot write ({exc.strerror or exc})")
+    return True

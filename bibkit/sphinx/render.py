@@ -20,7 +20,7 @@ from bibkit.api import load
 from bibkit.csl import Processor
 from bibkit.csl.styles import find_style
 from bibkit.diagnostics import BibkitError
-from bibkit.formats.csljson import entry_to_csl
+from bibkit.model_csl import entry_to_csl
 
 from .domain import cite_spec
 from .html_nodes import html_to_nodes

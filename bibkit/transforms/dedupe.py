@@ -13,19 +13,30 @@ The rules, in the order they are applied (each pair's verdict says which rule an
    bioRxiv/medRxiv, SSRN, Research Square, Preprints.org, OSF, ChemRxiv, TechRxiv, Authorea)
    beside an entry with a publisher DOI is one work when the fuzzy test below passes; the pair is
    reported with rule ``preprint-published``.
-3. **Fuzzy**, only for entries that no identifier decides: normalised titles (LaTeX already
-   decoded, transliterated to ASCII, case and punctuation folded) at least ``threshold`` similar
-   (rapidfuzz ``ratio``), years within one, and enough shared authors (the same first author, or
-   half of the shorter list; corporate names compared whole). Short titles (three significant
-   words or fewer) and entries without authors need a near-identical title (``>= 97``). Titles
-   that differ in a number ("Part I" / "Part II", "1st" / "2nd", "... 2" / "... 3") or by a word
-   that makes another record ("Erratum", "Corrigendum", "Reply", "Comment on", "Supplementary
-   material", "Extended version", "Proofs"), web pages at different URLs, entries whose first
-   pages, volumes, issues, editions or ISBNs differ, a book beside an article, chapter or thesis,
-   a thesis beside a paper, code/data/supplementary records beside anything else, and papers in
-   two different venues (two crossrefs, two journals or proceedings; a journal article and a
-   conference paper of one title) are distinct works. A preprint server (arXiv, CoRR, ...) is
-   not a venue. These rules live in :mod:`bibkit.transforms.distinct_works`.
+3. **Fuzzy**, only for entries that no identifier decides, on what databases write alike once
+   their variants are folded (:mod:`bibkit.transforms.record_variants`: title annotations such
+   as ``[Review] [45 refs]``, journal spellings, swapped names, page forms, accession numbers in
+   ``number``): normalised titles (LaTeX already decoded, transliterated to ASCII, case and
+   punctuation folded) at least ``threshold`` similar (rapidfuzz ``ratio``), years within one,
+   and enough shared authors (the same first author, or half of the shorter list; corporate
+   names compared whole). Short titles (three significant words or fewer), entries without
+   authors and organisations as the only authors need a near-identical title (``>= 97``).
+   Titles that differ in a number ("Part I" / "Part II", "1st" / "2nd", "... 2" / "... 3") or by
+   a word that makes another record ("Erratum", "Corrigendum", "Reply", "Comment on",
+   "Supplementary material", "Extended version", "Proofs"), web pages at different URLs,
+   editions or ISBNs that differ, a book beside an article, chapter or thesis, a thesis beside a
+   paper, code/data/supplementary records beside anything else, and papers in two different
+   venues (two crossrefs, two journals or proceedings; a journal article and a conference paper
+   of one title) are distinct works. A preprint server (arXiv, CoRR, ...) is not a venue. These
+   rules live in :mod:`bibkit.transforms.distinct_works`.
+   Volume, issue and first page are **weighed, not obeyed** (:func:`fuzzy_score`): a database
+   garbles them often enough that one of them may disagree when the title is near-equal, the
+   first author the same and the journal or two other numbers agree; two disagreeing ones keep
+   the entries apart. Weaker title or author evidence (a title cut short or with a heading
+   added, names swapped, one side a study group) needs the venue to agree and nothing to
+   disagree; one article's coordinates (first author, year, journal, volume, page range) match a
+   translated title; and entries a year apart whose venues differ with no number in common are
+   two records (a meeting abstract and the later article).
 4. **Groups form by complete linkage**, never by chaining: entries joined by an equal DOI or
    arXiv id are one "atom"; a further link joins two groups only when every atom of one has
    direct evidence (an identifier or the fuzzy test) with every atom of the other and no pair
@@ -35,8 +46,9 @@ The rules, in the order they are applied (each pair's verdict says which rule an
    real bibliographies that pin this down (``tests/test_dedupe_precision.py``).
 
 Candidate pairs come from blocking, never from all pairs: each title contributes keys made of
-its rarest tokens (by frequency in the input), so only entries sharing rare title words are
-compared; inside a block only entries with years within one are paired. Cost grows close to
+its rarest tokens (by frequency in the input), and each article its coordinates (first author,
+volume, first page), so only entries sharing rare title words or a place are compared; inside
+a block only entries with years within one are paired. Cost grows close to
 linearly with the number of entries.
 
 Everything is computed in a content-derived order (:func:`bibkit.keys.canonical_order`), so the groups do not depend on the
@@ -44,6 +56,7 @@ order of the input.
 """
 from __future__ import annotations
 
+import dataclasses
 import gc
 import re
 from collections import Counter, defaultdict
@@ -51,7 +64,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
-from typing import Sequence
+from typing import Hashable, Iterable, Sequence
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
@@ -60,13 +73,17 @@ from bibkit.identifiers import isbn13
 from bibkit.keypattern import FUNCTION_WORDS
 from bibkit.keys import canonical_order
 from bibkit.model import Entry
+from bibkit.transforms.record_variants import (
+    PLACEHOLDER_NAMES, clean_title, is_corporate, container_key, first_page, last_page, name_tokens, part_number, plausible_issue,
+)
 from bibkit.transforms.distinct_works import (
-    IN_VENUE_TYPES, SERIAL_TYPES, authors_agree, crossref_key, crossref_parents, kinds_differ,
-    title_markers_differ, venues_differ, work_kind,
+    IN_VENUE_TYPES, is_preprint_venue, SERIAL_TYPES, authors_agree, crossref_key, crossref_parents, kinds_differ,
+    same_venue, title_markers_differ, venues_differ, work_kind,
 )
 
 DEFAULT_THRESHOLD = 90.0
 AUTHORLESS_THRESHOLD = 97.0
+_STRONG_TITLE = 95.0  # a title this similar, with authors and venue, outweighs one number
 
 #: DOI prefixes (or patterns) of preprint servers.
 PREPRINT_DOI = re.compile(
@@ -81,12 +98,14 @@ WHOLE_WORK_TYPES = {"book", "report", "thesis", "manuscript", "document", "stand
 WEB_TYPES = {"webpage", "post", "post-weblog"}
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_PAGE_SPLIT = re.compile(r"[-–—,]")
 _VERSION = re.compile(r"v\d+$")
 _NOT_ISBN = re.compile(r"[^0-9X]")
 _DIGITS = re.compile(r"\d+")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _ROMAN_CHARS = frozenset("ivxlc")
+_THESIS_ABSTRACTS = ("dissertation abstracts", "diss abstr", "masters abstracts")
+_REVIEW_TITLE = 80.0  # unmatched pairs this similar go to the review queue
+_CUT_MIN = 90  # characters: shorter titles are never taken as cut short
 _BLOCK_CAP = 400  # above this many members a block is compared only within equal years
 
 
@@ -172,6 +191,9 @@ class _Features:
     in_venue: bool = False  # a paper or chapter: its container names where it was published
     venue_ref: str = ""  # the key its ``crossref`` names (a proceedings entry of the same file)
     serial: bool = False  # a journal (magazine, newspaper) article rather than a conference paper
+    name_tokens: frozenset = frozenset()  # every word of every name, folded (swapped names meet)
+    corporate: bool = False  # every author is an organisation (a trial sponsor says little)
+    last_page: str = ""  # the last page's number, when the pages are a range of more than one
 
     @property
     def is_preprint(self) -> bool:
@@ -181,15 +203,19 @@ class _Features:
 def _features(entry: Entry, parent: Entry | None = None) -> _Features:
     """``parent``: the entry its ``crossref`` names, which holds the venue and often the year."""
     fields = entry.fields
-    title = normalize_title(fields.get("title", ""))
-    words = title.split()
-    tokens = tuple(t for t in words if t not in FUNCTION_WORDS)
-    numbers = frozenset(_ORDINAL.sub(r"\1", _NUMBER_WORDS.get(t, t)) for t in words
-                        if t.isdigit() or t in _NUMBER_WORDS or _ORDINAL.match(t)
-                        or (len(t) < 6 and _ROMAN_CHARS.issuperset(t) and _ROMAN.match(t)))
+    title = normalize_title(clean_title(fields.get("title", "")))
     people = entry.names.get("author") or entry.names.get("editor")
-    family_list = [f for f in (_family(n) for n in people.names) if f] if people else []
+    family_list: list[str] = []
+    tokens_of_names: set[str] = set()
+    if people:
+        for n in people.names:
+            f = _family(n)
+            if not f or f in PLACEHOLDER_NAMES:
+                continue
+            family_list.append(f)
+            tokens_of_names |= _name_tokens(n.literal or n.family, n.given, n.particle)
     families = frozenset(family_list)
+    corporate = bool(family_list) and all(is_corporate(n) for n in people.names)
     doi = entry.ids.doi.lower()
     arxiv = entry.ids.arxiv.lower()
     preprint_doi = ""
@@ -201,25 +227,51 @@ def _features(entry: Entry, parent: Entry | None = None) -> _Features:
     isbn = entry.ids.isbn
     if isbn:
         isbn = isbn13(_NOT_ISBN.sub("", isbn.upper())) if entry.type in WHOLE_WORK_TYPES else ""
-    page = fields.get("page", "")
+    page = last = fields.get("page", "")
     if page:
-        page = _PAGE_SPLIT.split(page, maxsplit=1)[0].strip().lower()
+        page, last = first_page(page), last_page(page)
     container = fields.get("container-title", "")
     issued = entry.dates.get("issued")
     if parent is not None:
         container = container or parent.fields.get("container-title") or parent.fields.get("title", "")
         issued = issued or parent.dates.get("issued")
     year = issued.start.year if issued is not None and issued.start is not None else None
-    parts = tuple(_part(fields.get(name, "")) for name in ("volume", "issue", "edition"))
+    issue = part_number(fields.get("issue", ""))
+    parts = (part_number(fields.get("volume", "")), issue if plausible_issue(issue) else "",
+             _part(fields.get("edition", "")))
     web_url = entry.ids.url.rstrip("/").lower() if entry.type in WEB_TYPES else ""
-    return _Features(title, tokens, numbers, year, families, doi, preprint_doi, arxiv, isbn, page,
-                     _normalize_container(container) if container else "", parts, web_url,
-                     family_list[0] if family_list else "", work_kind(entry), entry.type in IN_VENUE_TYPES,
-                     crossref_key(entry), entry.type in SERIAL_TYPES)
+    container = container_key(container) if container else ""
+    kind = work_kind(entry)
+    if container.startswith(_THESIS_ABSTRACTS):
+        kind = "thesis"  # a dissertation abstract is the thesis, as a database records it
+    return _Features(title, _title_tokens(title), _title_numbers(title), year, families, doi, preprint_doi, arxiv,
+                     isbn, page, container, parts, web_url,
+                     family_list[0] if family_list else "", kind, entry.type in IN_VENUE_TYPES and kind != "thesis",
+                     crossref_key(entry), entry.type in SERIAL_TYPES, frozenset(tokens_of_names), corporate, last)
+
+
+def _title_tokens(title: str) -> tuple[str, ...]:
+    return tuple(t for t in title.split() if t not in FUNCTION_WORDS)
+
+
+def _title_numbers(title: str) -> frozenset:
+    """The numbers a title names (digits, number words, ordinals, roman numerals): "Part II"."""
+    return frozenset(_ORDINAL.sub(r"\1", _NUMBER_WORDS.get(t, t)) for t in title.split()
+                     if t.isdigit() or t in _NUMBER_WORDS or _ORDINAL.match(t)
+                     or (len(t) < 6 and _ROMAN_CHARS.issuperset(t) and _ROMAN.match(t)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_tokens(family: str, given: str, particle: str) -> frozenset:
+    return frozenset(name_tokens(family, given, particle))
 
 
 def hard_conflict(a: "_Features", b: "_Features") -> str:
-    """Why two entries cannot be one work whatever else links them ("" when nothing says so)."""
+    """Why two entries cannot be one work whatever else links them ("" when nothing says so).
+
+    Volumes, issues and pages are not here: a database writes them wrongly often enough (an
+    accession number in ``number``) that they are weighed as evidence in :func:`fuzzy_score`.
+    """
     why = _ids_distinct(a, b)
     if why:
         return why
@@ -227,10 +279,9 @@ def hard_conflict(a: "_Features", b: "_Features") -> str:
         return "different ISBNs"
     if kinds_differ(a.kind, b.kind):
         return f"a {a.kind} and a {b.kind}"
-    for name, x, y in zip(("volumes", "issues", "editions"), a.parts, b.parts):
-        if x and y and x != y:
-            return f"different {name}"
-    if a.numbers != b.numbers:
+    if a.parts[2] and b.parts[2] and a.parts[2] != b.parts[2]:
+        return "different editions"
+    if _numbers_differ(a, b):
         return "titles differ in a number (part, volume)"
     marker = title_markers_differ(a.title, b.title)
     if marker:
@@ -240,9 +291,19 @@ def hard_conflict(a: "_Features", b: "_Features") -> str:
     return ""
 
 
-@lru_cache(maxsize=1 << 16)
-def _normalize_container(name: str) -> str:
-    return normalize_title(name)  # journals and proceedings repeat: normalise each once
+def _numbers_differ(a: "_Features", b: "_Features") -> bool:
+    """Titles that name different numbers ("Part I" / "Part II"); a title a database cut short
+    is compared only as far as it goes."""
+    return a.numbers != b.numbers and not cut_short(a.title, b.title)
+
+
+def cut_short(x: str, y: str) -> bool:
+    """One long normalised title is the other cut off (databases cut titles at a length limit)."""
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if len(short) < _CUT_MIN or len(short) == len(long_):
+        return False
+    head = short.rsplit(" ", 1)[0]  # the last word may be cut in the middle
+    return long_.startswith(head)
 
 
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
@@ -271,10 +332,31 @@ def _slow_part(value: str) -> str:
 class _UnionFind:
     """Union-find whose groups remember their identifiers, to refuse joining two distinct works."""
 
-    def __init__(self, feats: Sequence[_Features]):
+    def __init__(self, feats: Sequence[_Features], apart: Sequence[Hashable | None] | None = None,
+                 different: Iterable[tuple[int, int]] = ()):
         self.parent = list(range(len(feats)))
         self.dois = [frozenset([f.doi]) if f.doi else frozenset() for f in feats]
         self.arxivs = [frozenset([f.arxiv]) if f.arxiv else frozenset() for f in feats]
+        # what the user said: labels of searches whose records stay apart, pairs marked different
+        self.labels = [frozenset([x]) if x is not None else frozenset() for x in (apart or [None] * len(feats))]
+        self.members: dict[int, list[int]] = {}
+        self.different: dict[int, set[int]] = defaultdict(set)
+        for x, y in different:
+            if x != y:
+                self.different[x].add(y)
+                self.different[y].add(x)
+
+    def kept_apart(self, a: int, b: int) -> bool:
+        """The user's word keeps the groups of ``a`` and ``b`` apart."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        if self.labels[ra] & self.labels[rb]:
+            return True
+        if self.different:
+            group_b = set(self.members.get(rb, (rb,)))
+            return any(self.different.get(x, set()) & group_b for x in self.members.get(ra, (ra,)))
+        return False
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -302,6 +384,9 @@ class _UnionFind:
         self.parent[rb] = ra
         self.dois[ra] |= self.dois[rb]
         self.arxivs[ra] |= self.arxivs[rb]
+        self.labels[ra] |= self.labels[rb]
+        if self.different:
+            self.members[ra] = self.members.pop(ra, [ra]) + self.members.pop(rb, [rb])
         return True
 
 
@@ -329,32 +414,57 @@ def _same_book(a: _Features, b: _Features) -> bool:
 
 
 def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD) -> tuple[float, str]:
-    """(score, reason): the title similarity when every fuzzy condition holds, else (0, why not)."""
+    """(score, reason): the title similarity when the evidence says one work, else (0, why not).
+
+    Titles, years, authors, kinds and venues must agree (as in the module docstring). Volume,
+    issue and first page are weighed rather than obeyed: databases garble them (accession
+    numbers in ``number``, "Suppl" for a page), so one of them may disagree when everything else
+    agrees strongly (:func:`_outweighs`); two disagreeing ones keep the entries apart.
+    """
     if not a.title or not b.title:
         return 0.0, "no title"
     if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
         return 0.0, "years more than one apart"
-    if a.numbers != b.numbers:
+    if _numbers_differ(a, b):
         return 0.0, "titles differ in a number (part, volume)"
-    if a.first_page and b.first_page and a.first_page != b.first_page:
-        return 0.0, "different first pages"
-    for name, x, y in zip(("volumes", "issues", "editions"), a.parts, b.parts):
-        if x and y and x != y:
-            return 0.0, f"different {name}"
+    if a.parts[2] and b.parts[2] and a.parts[2] != b.parts[2]:
+        return 0.0, "different editions"
     if a.web_url and b.web_url and a.web_url != b.web_url:
         return 0.0, "web pages at different URLs"
     authorless = not a.families or not b.families
-    # one word in three decides a short title ("Soar-EpMem Manual" / "Soar-SMem Manual")
+    # one word in three decides a short title ("Soar-EpMem Manual" / "Soar-SMem Manual"); an
+    # organisation as the only author (a trial sponsor) does not tell its studies apart
     short = min(len(a.tokens), len(b.tokens)) <= 3
-    cutoff = AUTHORLESS_THRESHOLD if authorless or short else threshold
+    cutoff = AUTHORLESS_THRESHOLD if authorless or short or (a.corporate and b.corporate) else threshold
     cutoff = max(cutoff, threshold)
     score = fuzz.ratio(a.title, b.title, score_cutoff=cutoff)
+    how = "title"
+    if not score and not authorless:
+        if cut_short(a.title, b.title):
+            score, how = 100.0 * min(len(a.title), len(b.title)) / max(len(a.title), len(b.title)), "title (one cut short)"
+        elif _heading_added(a.title, b.title):
+            score, how = 100.0 * min(len(a.title), len(b.title)) / max(len(a.title), len(b.title)), \
+                "title (one adds a heading or subtitle)"
+        elif _same_place(a, b):
+            # a title translated or reworded by one database: the article's coordinates decide
+            score, how = fuzz.token_set_ratio(a.title, b.title), "journal, volume and first page"
     if not score:
         return 0.0, "titles not similar enough"
-    if not authorless and not (a.families & b.families):
-        return 0.0, "no shared author"
-    if not authorless and not authors_agree(a, b):
-        return 0.0, "too few shared authors (first authors differ)"
+    who = "author"
+    if not authorless and a.corporate != b.corporate:
+        # a study group on one side, its members on the other: the authors cannot be compared,
+        # so the title must be near-equal and the venue and a number must agree
+        if score < AUTHORLESS_THRESHOLD or not _venue_agrees(a, b) or not _numbers_agree(a, b):
+            return 0.0, "an organisation as author on one side only, and not enough else agrees"
+        who = "venue (an organisation as author on one side)"
+    elif not authorless and not authors_agree(a, b):
+        if _same_first_author(a.first_family, b.first_family):
+            who = "first author (spelled apart)"
+        elif _names_swapped(a, b):
+            who = "author (name order differs)"
+        else:
+            return 0.0, "no shared author" if not (a.families & b.families) else \
+                "too few shared authors (first authors differ)"
     if kinds_differ(a.kind, b.kind):
         return 0.0, f"a {a.kind} and a {b.kind}"
     if a.isbn and b.isbn and a.isbn != b.isbn:
@@ -366,7 +476,148 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
         return 0.0, "published in different venues"
     if len(a.tokens) <= 2 and a.container and b.container and fuzz.ratio(a.container, b.container) < threshold:
         return 0.0, "short generic title in different containers"
-    return float(score), "authorless: title and year" if authorless else "title, year and author"
+    disagree = [] if _shifted(a, b) or _shifted(b, a) else [
+        name for name, x, y in (("volume", a.parts[0], b.parts[0]), ("issue", a.parts[1], b.parts[1]),
+                                ("first page", a.first_page, b.first_page)) if x and y and x != y]
+    why = "authorless: title and year" if authorless else f"{how}, year and {who}"
+    if how != "title" or who != "author":
+        # a cut or translated title or swapped names are weaker evidence: the venue must agree and
+        # only an issue (often an accession number) may differ, beside an equal volume and page
+        weak_ok = not disagree or (disagree == ["issue"] and a.parts[0] == b.parts[0] and a.first_page == b.first_page)
+        if how != "title" and who != "author":
+            # two weak signs are not one strong one, unless volume and first page place the article
+            weak_ok = not disagree and a.parts[0] == b.parts[0] != "" and a.first_page == b.first_page != ""
+        elif how.endswith("subtitle)"):
+            # "X" and "X in children" by one author in one journal: only the same page is one article
+            weak_ok = weak_ok and a.first_page == b.first_page != ""
+        elif who != "author":
+            weak_ok = weak_ok and _numbers_agree(a, b)
+        if not weak_ok or authorless or not _venue_agrees(a, b):
+            return 0.0, f"{how} and {who} agree, but " + (f"different {disagree[0]}s" if disagree else "not the venue")
+        return float(max(score, 1.0)), why + " and venue"
+    if not _placed(a, b, authorless):
+        return 0.0, "only the title and authors agree: years differ and nothing places both in one venue"
+    if score < _STRONG_TITLE and not _placed(a, b, authorless, same_year_too=True):
+        # two abstracts of one study at two meetings: similar titles, the same authors and year
+        return 0.0, "titles only similar, and neither the venue nor a volume, issue or page agrees"
+    if not disagree:
+        return float(score), why
+    if len(disagree) == 1 and not authorless and _outweighs(a, b, score, disagree[0]):
+        return float(score), f"{why} and venue agree; only the {disagree[0]} differs"
+    return 0.0, "different " + " and ".join(f"{d}s" for d in disagree)
+
+
+def _heading_added(x: str, y: str) -> bool:
+    """One title is the other with a heading before it or a subtitle after it ("Thrombotic
+    microangiopathy: can liver-kidney transplantation cure aHUS?"), the shorter having at least
+    four words."""
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if short.count(" ") < 3 or len(short) == len(long_):
+        return False
+    return long_.startswith(short + " ") or long_.endswith(" " + short)
+
+
+def _same_place(a: _Features, b: _Features) -> bool:
+    """The same first author, year, journal, volume and page range: one article whatever its
+    title says. A single page is not enough (conference abstracts share a page), nor page 1
+    (where every article of an online journal starts)."""
+    return bool(a.first_family and a.first_family == b.first_family and a.parts[0] and a.parts[0] == b.parts[0]
+                and a.first_page and a.first_page == b.first_page and a.first_page != "1"
+                and a.last_page and a.last_page == b.last_page
+                and a.year is not None and a.year == b.year) and _venue_agrees(a, b) and authors_agree(a, b)
+
+
+def _placed(a: _Features, b: _Features, authorless: bool, same_year_too: bool = False) -> bool:
+    """Something beyond title and authors puts both in one place when their years differ.
+
+    A conference abstract and the journal article a year later share title and authors, but
+    their venues disagree and no volume or page is equal. Without authors, a title and a year
+    one apart are not enough: the venue or a number must agree. ``same_year_too`` asks the same
+    of entries of one year (for titles that are only similar: two meetings' abstracts of one study).
+    """
+    if not same_year_too and (a.year is None or b.year is None or a.year == b.year):
+        return True
+    if _venue_agrees(a, b) or _numbers_agree(a, b):
+        return True
+    venues = [c for c in (a.container, b.container) if c and not is_preprint_venue(c)]
+    return not authorless and len(venues) < 2  # a preprint server is not a venue
+
+
+def _shifted(a: _Features, b: _Features) -> bool:
+    """``a`` has no volume and its issue and page are ``b``'s volume and issue: an export that
+    wrote each number one slot too far (volume 26, issue 9 as issue 26, page 9)."""
+    return not a.parts[0] and bool(a.parts[1]) and a.parts[1] == b.parts[0] and a.first_page == b.parts[1]
+
+
+def _numbers_agree(a: _Features, b: _Features) -> bool:
+    """An equal volume, issue or first page."""
+    return any(x and x == y for x, y in ((a.parts[0], b.parts[0]), (a.parts[1], b.parts[1]),
+                                          (a.first_page, b.first_page)))
+
+
+def _names_swapped(a: _Features, b: _Features) -> bool:
+    """The first author of one is among the words of the other's names (family and given
+    swapped, "Luis Ferreira, Santos A" for "Santos, A L"), and the lists are not disjoint works."""
+    return bool(a.first_family and b.first_family) and (
+        a.first_family in b.name_tokens or b.first_family in a.name_tokens)
+
+
+def _venue_agrees(a: _Features, b: _Features) -> bool:
+    return bool(a.container and b.container) and (a.container == b.container or same_venue(a.container, b.container))
+
+
+def _outweighs(a: _Features, b: _Features, score: float, differing: str) -> bool:
+    """Title, authors and venue agree strongly enough to outweigh one disagreeing number.
+
+    Near-equal titles, the same first author, the same journal (its spellings, abbreviations and
+    ISO 4 forms agree) and at least one other number (volume, issue or first page) equal.
+    """
+    if score < _STRONG_TITLE or not (_same_first_author(a.first_family, b.first_family) or _names_swapped(a, b)):
+        return False
+    agreeing = sum(1 for x, y in ((a.parts[0], b.parts[0]), (a.parts[1], b.parts[1]), (a.first_page, b.first_page))
+                   if x and y and x == y)
+    # two equal numbers place the article even when one database translates the journal's name
+    return agreeing >= 2 or (agreeing == 1 and _venue_agrees(a, b))
+
+
+def _same_first_author(x: str, y: str) -> bool:
+    """One first author, spelled by two databases: equal, a particle more ("vanschil" /
+    "schil") or a transliteration apart ("talalaj" / "taaaj", "vishnevskii" / "vishnevski")."""
+    if not x or not y:
+        return False
+    if x == y:
+        return True
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    # short names are too alike to tell a typo from another person ("chen" / "cheng")
+    return (len(short) >= 4 and long_.endswith(short)) or (len(short) >= 5 and fuzz.ratio(x, y) >= 80)
+
+
+def _issues_are_record_numbers(feats: Sequence[_Features]) -> bool:
+    """Whether the ``number`` field of this input holds record numbers rather than issues.
+
+    Real issues repeat (most journals have 1 to 12 a year); an export that puts a database's
+    accession number into ``number`` (EndNote does) gives nearly every record its own. Such
+    "issues" are no evidence, for or against.
+    """
+    issues = [f.parts[1] for f in feats if f.parts[1]]
+    return len(issues) >= 50 and len(set(issues)) > 0.5 * len(issues)
+
+
+def _review_similarity(a: _Features, b: _Features) -> float:
+    """How alike two unmatched entries are, when a person should look (0 when not): similar
+    titles with nothing that certainly separates them (identifiers, kinds, "Erratum", parts,
+    venues), or one article's coordinates under two titles."""
+    if not a.title or not b.title or hard_conflict(a, b):
+        return 0.0
+    if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
+        return 0.0
+    similar = fuzz.ratio(a.title, b.title)
+    if _same_place(a, b):
+        return similar
+    strangers = a.families and b.families and not (a.families & b.families) and not _names_swapped(a, b)
+    if similar >= (AUTHORLESS_THRESHOLD if strangers else _REVIEW_TITLE):
+        return similar
+    return 0.0
 
 
 def _blocks(feats: Sequence[_Features], order: Sequence[int]) -> dict[tuple, list[int]]:
@@ -376,7 +627,10 @@ def _blocks(feats: Sequence[_Features], order: Sequence[int]) -> dict[tuple, lis
         df.update(set(f.tokens))
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for i in order:
-        tokens = sorted(set(feats[i].tokens), key=lambda t: (df[t], t))[:3]
+        f = feats[i]
+        if f.first_family and f.parts[0] and f.first_page:
+            blocks[("@", f.first_family, f.parts[0], f.first_page)].append(i)  # one article's coordinates
+        tokens = sorted(set(f.tokens), key=lambda t: (df[t], t))[:3]
         if not tokens:
             continue
         if len(tokens) == 1:
@@ -419,28 +673,40 @@ def _candidate_pairs(feats: Sequence[_Features], order: Sequence[int]):
 
 
 def find_duplicates(entries: Sequence[Entry], threshold: float = DEFAULT_THRESHOLD, *,
-                    order: Sequence[int] | None = None) -> list[DuplicateGroup]:
+                    order: Sequence[int] | None = None, apart: Sequence[Hashable | None] | None = None,
+                    different: Iterable[tuple[int, int]] = (), same: Iterable[tuple[int, int]] = (),
+                    review: list[Match] | None = None) -> list[DuplicateGroup]:
     """Groups of entries that describe the same work (groups of two or more, complete linkage).
 
     Stable API (used by ``bibkit check``): groups are sorted by their first index, indices
     ascend within a group, and each group lists the matches (rule, score) that joined it.
     ``order`` is :func:`bibkit.keys.canonical_order` of ``entries`` when the caller has it already.
+
+    The user's word overrides the evidence: entries with the same non-None ``apart`` label (a
+    search already deduplicated) and the index pairs in ``different`` are never in one group,
+    not even through a third entry; pairs in ``same`` are joined (rule ``decision``) unless that
+    would put such entries together. ``review``, when given, receives the pairs with some but not
+    enough evidence (rule ``review``), in content order, for a person to decide.
     """
     with paused_gc():
-        return _find_duplicates(entries, threshold, order)
+        return _find_duplicates(entries, threshold, order, apart, different, same, review)
 
 
-def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence[int] | None) -> list[DuplicateGroup]:
+def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence[int] | None,
+                     apart: Sequence[Hashable | None] | None = None, different: Iterable[tuple[int, int]] = (),
+                     same: Iterable[tuple[int, int]] = (), review: list[Match] | None = None) -> list[DuplicateGroup]:
     parents = crossref_parents(entries)
     feats = [_features(e, parents.get(i)) for i, e in enumerate(entries)]
+    if _issues_are_record_numbers(feats):
+        feats = [dataclasses.replace(f, parts=(f.parts[0], "", f.parts[2])) for f in feats]
     if order is None:
         order = canonical_order(entries)
     rank = {i: r for r, i in enumerate(order)}
-    uf = _UnionFind(feats)
+    uf = _UnionFind(feats, apart, different)
     matches: list[Match] = []
 
     def link(a: int, b: int, rule: str, score: float, detail: str, force: bool = False) -> None:
-        if uf.find(a) == uf.find(b):
+        if uf.find(a) == uf.find(b) or uf.kept_apart(a, b):
             return
         if not force and not uf.can_join(a, b):
             return
@@ -498,7 +764,7 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
         ra, rb = uf.find(a), uf.find(b)
         if ra == rb:
             return True
-        if not uf.can_join(a, b):
+        if not uf.can_join(a, b) or uf.kept_apart(a, b):
             return False
         # a refusal stands until one of the two groups changes (many pairs link the same groups)
         tried = (ra, version[ra], rb, version[rb]) if ra < rb else (rb, version[rb], ra, version[ra])
@@ -543,12 +809,17 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
             first_isbn[value] = i
     # 3. fuzzy candidates from blocking; identifiers veto, preprint/published pairs are named
     verdicts = []
+    possible = []  # (a, b, title similarity, why not) for the review queue
     for a, b in _candidate_pairs(feats, order):
         fa, fb = feats[a], feats[b]
         if _ids_distinct(fa, fb):
             continue
         score, why = fuzzy_score(fa, fb, threshold)
         if not score:
+            if review is not None:
+                similar = _review_similarity(fa, fb)
+                if similar:
+                    possible.append((a, b, similar, why))
             continue
         evidence_cache[(a, b) if a < b else (b, a)] = True
         pair_rule = "fuzzy"
@@ -558,6 +829,16 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
     verdicts.sort(key=lambda v: (v[0], rank[v[1]], rank[v[2]]))  # best scores first, then content order
     for neg, a, b, pair_rule, why in verdicts:
         join(a, b, pair_rule, round(-neg, 1), why)
+        if review is not None and uf.find(a) != uf.find(b) and not uf.kept_apart(a, b):
+            possible.append((a, b, round(-neg, 1), "evidence for the pair, but its groups disagree elsewhere"))
+    # 4. the user's decisions: a pair marked "same" is one work (unless kept apart)
+    for a, b in sorted((min(p), max(p)) for p in same):
+        if a != b and uf.find(a) != uf.find(b) and uf.can_join(a, b):
+            link(a, b, "decision", 100.0, "marked same in the decisions file")
+    if review is not None:
+        for a, b, similar, why in sorted(possible, key=lambda p: (rank[p[0]], rank[p[1]])):
+            if uf.find(a) != uf.find(b) and not uf.kept_apart(a, b):
+                review.append(Match(min(a, b), max(a, b), "review", float(round(similar, 1)), why))
 
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(entries)):

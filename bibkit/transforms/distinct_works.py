@@ -139,7 +139,7 @@ def venues_differ(a: Features, b: Features) -> bool:
         return True  # crossrefs to two different proceedings of the same file
     if not (a.container and b.container) or a.container == b.container:
         return False
-    if _PREPRINT_VENUE.search(a.container) or _PREPRINT_VENUE.search(b.container):
+    if is_preprint_venue(a.container) or is_preprint_venue(b.container):
         return False  # a preprint server is not a venue: preprint and paper are one work
     if a.serial and b.serial:
         return False  # one article under two journal names is a data conflict, not two works
@@ -147,11 +147,16 @@ def venues_differ(a: Features, b: Features) -> bool:
         # a journal article and a conference paper: one title in two venues (the conference
         # version and the journal version)
         return not _same_venue_strict(a.container, b.container)
-    return not _same_venue(a.container, b.container)
+    return not same_venue(a.container, b.container)
 
 
 _PREPRINT_VENUE = re.compile(r"\b(?:corr|computing research repository|arxiv\w*|biorxiv|medrxiv|ssrn|preprints?|chemrxiv"
                              r"|techrxiv|research square)\b")
+
+
+def is_preprint_venue(container: str) -> bool:
+    """A preprint server (arXiv, CoRR, bioRxiv, SSRN, ...) named as the container: not a venue."""
+    return bool(_PREPRINT_VENUE.search(container))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -166,7 +171,8 @@ def _same_venue_strict(x: str, y: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 14)
-def _same_venue(x: str, y: str) -> bool:
+def same_venue(x: str, y: str) -> bool:
+    """Two spellings of one venue: shared words, an abbreviation (ISO 4 or not) or an acronym."""
     if fuzz.token_set_ratio(x, y) >= 60:
         return True
     wx = [w for w in x.split() if w not in FUNCTION_WORDS and not w.isdigit()]
@@ -174,12 +180,30 @@ def _same_venue(x: str, y: str) -> bool:
     return _abbreviates(wx, wy) or _abbreviates(wy, wx)
 
 
+@lru_cache(maxsize=1 << 12)
+def _acronym_of(word: str, words: tuple) -> bool:
+    """``word`` spelled by the starts (one or two letters) of consecutive ``words``, from the
+    first: "amcis" is "Americas Conference on Information Systems"."""
+    if len(word) < 4 or not word.isalpha():
+        return False
+
+    def spell(rest: str, k: int) -> bool:
+        if not rest:
+            return True
+        if k == len(words):
+            return False
+        w = words[k]
+        return any(rest.startswith(w[:n]) and spell(rest[n:], k + 1) for n in (2, 1) if len(w) >= n)
+
+    return spell(word, 0)
+
+
 def _abbreviates(short: list[str], long: list[str]) -> bool:
     """Every word of ``short`` starts a later word of ``long`` in order, or one word is its acronym."""
     if not short or not long:
         return False
     initials = "".join(w[0] for w in long)
-    if any(len(w) >= 3 and w in initials for w in short):
+    if any(len(w) >= 3 and (w in initials or _acronym_of(w, tuple(long))) for w in short):
         return True
     k = 0
     for w in short:

@@ -43,6 +43,7 @@ from bibkit.keys import add_aliases, aliases_of, assign_keys, canonical_order
 from bibkit.model import Date, Entry, Library, Name, NameList, Preamble, StringDef, Text
 from bibkit.names import format_names
 from bibkit.transforms.dedupe import DEFAULT_THRESHOLD, Match, find_duplicates, is_preprint_doi, paused_gc
+from bibkit.transforms.review import Decision, decision_pairs, record_id
 
 STRATEGIES = ("combine", "first", "last", "overwrite")
 _ID_LABELS = {"doi": "doi", "arxiv": "eprint", "arxiv_version": "eprintversion", "arxiv_class": "primaryclass",
@@ -120,6 +121,19 @@ class MergeResult:
     new_keys: dict = field(default_factory=dict)  # entries that had no key: where -> key
     #: duplicates inside the existing file, left as they are (merged only with dedupe_existing)
     existing_duplicates: list[ExistingDuplicates] = field(default_factory=list)
+    #: pairs with some but not enough evidence (rule "review"), for a person to decide
+    review: list[Match] = field(default_factory=list)
+    #: each input record's name in review files (file, key), taken before keys were given
+    record_ids: list[tuple[str, str]] = field(default_factory=list)
+
+    def prisma(self, sources: Sequence[tuple[str, Library]]) -> dict:
+        """The counts a PRISMA 2020 flow diagram needs: records identified per source,
+        duplicate records removed, records left for screening."""
+        per_source = {name: len(lib.entries) for name, lib in sources}
+        identified = len(self.entries_in)
+        return {"records_identified": identified, "records_per_source": per_source,
+                "duplicate_records_removed": identified - len(self.library.entries),
+                "records_after_duplicates_removed": len(self.library.entries)}
 
     @property
     def conflicts(self) -> list[Conflict]:
@@ -436,14 +450,16 @@ def merge_group(members: Sequence[Entry], strategy: str = "combine") -> tuple[En
 
 
 def _merge_ranked(parts: Sequence[Library], strategy: str, threshold: float, pattern: str | None,
-                  policy: str, dedupe_existing: bool = True) -> MergeResult:
+                  policy: str, dedupe_existing: bool = True, **user) -> MergeResult:
     """Merge libraries where ``parts[0]`` is the existing file (rank 0) and the rest are new."""
     with paused_gc():
-        return _merge_ranked_inner(parts, strategy, threshold, pattern, policy, dedupe_existing)
+        return _merge_ranked_inner(parts, strategy, threshold, pattern, policy, dedupe_existing, **user)
 
 
 def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: float, pattern: str | None,
-                        policy: str, dedupe_existing: bool) -> MergeResult:
+                        policy: str, dedupe_existing: bool, apart: Iterable[int] = (),
+                        decisions: Sequence[Decision] = (), decisions_path: str = "<decisions>",
+                        review: bool = False) -> MergeResult:
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown merge strategy {strategy!r} (choose from {', '.join(STRATEGIES)})")
     entries: list[Entry] = []
@@ -457,7 +473,13 @@ def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: floa
     position = {i: p for p, i in enumerate(canonical)}
     order_key = {id(e): (rank[i], 0 if e.ids.doi and not is_preprint_doi(e.ids.doi) else 1, position[i])
                  for i, e in enumerate(entries)}
-    groups = find_duplicates(entries, threshold, order=canonical)
+    apart = set(apart)
+    record_ids = [record_id(e) for e in entries]  # before keyless records get keys
+    same, different, decision_problems = decision_pairs(entries, decisions, decisions_path) if decisions else ([], [], [])
+    pairs: list[Match] | None = [] if review else None
+    groups = find_duplicates(entries, threshold, order=canonical,
+                             apart=[r if r in apart else None for r in rank] if apart else None,
+                             same=same, different=different, review=pairs)
     replaced: dict[int, Entry] = {}  # id(kept original) -> merged entry
     dropped: set[int] = set()
     merged_groups: list[MergedGroup] = []
@@ -507,7 +529,7 @@ def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: floa
             if id(e) not in dropped:
                 added.append((e, replaced.get(id(e), e)))
     out_blocks.extend(out for _, out in added)
-    library = Library(blocks=out_blocks, problems=[p for lib in parts for p in lib.problems])
+    library = Library(blocks=out_blocks, problems=[p for lib in parts for p in lib.problems] + decision_problems)
 
     # keys: a new entry whose key already names another work gets a new key
     renamed: list[dict] = []
@@ -533,23 +555,37 @@ def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: floa
         for c in mg.conflicts:
             if c.key == "(new)":
                 c.key = mg.entry.key
-    return MergeResult(library, strategy, merged_groups, entries, renamed, new_keys, left_alone)
+    return MergeResult(library, strategy, merged_groups, entries, renamed, new_keys, left_alone, pairs or [],
+                       record_ids)
 
 
 def merge_libraries(existing: Library, new: Iterable[Library], strategy: str = "combine", *,
                     threshold: float = DEFAULT_THRESHOLD, pattern: str | None = None,
-                    policy: str = "second-a", dedupe_existing: bool = False) -> MergeResult:
+                    policy: str = "second-a", dedupe_existing: bool = False,
+                    decisions: Sequence[Decision] = (), decisions_path: str = "<decisions>") -> MergeResult:
     """Merge ``new`` libraries into ``existing``: duplicates merged, new works appended.
 
     The existing library's blocks (``@string``, ``@preamble``, comments) and entry order are kept;
     the input objects are not modified except that new entries are moved into the result.
     Duplicates inside ``existing`` are the user's business: they are reported
-    (``existing_duplicates``) and left as they are, unless ``dedupe_existing``.
+    (``existing_duplicates``) and left as they are, unless ``dedupe_existing``. ``decisions``
+    (:func:`bibkit.transforms.review.read_decisions`) are the user's same/different answers.
     """
-    return _merge_ranked([existing, *new], strategy, threshold, pattern, policy, dedupe_existing)
+    return _merge_ranked([existing, *new], strategy, threshold, pattern, policy, dedupe_existing,
+                         decisions=decisions, decisions_path=decisions_path)
 
 
-def dedupe_library(library: Library, strategy: str = "combine", *, threshold: float = DEFAULT_THRESHOLD,
-                   pattern: str | None = None, policy: str = "second-a") -> MergeResult:
-    """Merge the duplicates inside one library."""
-    return _merge_ranked([library], strategy, threshold, pattern, policy)
+def dedupe_library(library: Library | Sequence[Library], strategy: str = "combine", *,
+                   threshold: float = DEFAULT_THRESHOLD, pattern: str | None = None, policy: str = "second-a",
+                   deduplicated: Iterable[int] = (), decisions: Sequence[Decision] = (),
+                   decisions_path: str = "<decisions>", review: bool = False) -> MergeResult:
+    """Merge the duplicates inside one library, or across several searches.
+
+    Given several libraries (one per search), the first one's blocks lead the output; the
+    records of the libraries whose indices are in ``deduplicated`` (searches deduplicated
+    before) are never merged with records of the same library. With ``review`` the result
+    lists the pairs a person should decide (``MergeResult.review``).
+    """
+    parts = [library] if isinstance(library, Library) else list(library)
+    return _merge_ranked(parts, strategy, threshold, pattern, policy, apart=deduplicated,
+                         decisions=decisions, decisions_path=decisions_path, review=review)
