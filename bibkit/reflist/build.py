@@ -281,6 +281,7 @@ def build_entry(words: list[str], labels: list[str], probs: list[float], text: s
     if s:
         entry.fields["page"] = Text(pages_value(s.value))
         note_uncertain("page", s)
+    _read_compound(text, entry)
     s = _first(spans, "edition")
     if s:
         entry.fields["edition"] = Text(edition_value(s.value))
@@ -314,6 +315,44 @@ def build_entry(words: list[str], labels: list[str], probs: list[float], text: s
     if "issued" not in entry.dates:
         built.missing.append("date")
     return built
+
+
+_PAGE = r"[A-Za-z]?\d+[A-Za-z]?(?:\s*[-\u2010-\u2015]\s*[A-Za-z]?\d+[A-Za-z]?)?"
+#: the numbers of a journal article written as one compound: ``2015 May 28;521(7553):436-44``,
+#: ``2011;105:49–57``, ``1981; 52: 727–32`` (NLM/Vancouver), ``17(1):3–27``, ``59 (1): 29–40``,
+#: ``87:2832–2841`` (Springer, Chicago, Annual Reviews)
+_COMPOUND = re.compile(
+    r"(?<![\w/.:;(\-])(?:(?:1[5-9]|20)\d\d[a-z]?(?:\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{1,2}(?:\s*[-\u2013]\s*\d{1,2})?)?"
+    r"(?:\s*[-\u2013]\s*[A-Z][a-z]{2,8}\.?)?)?\s*;\s*(?P<v1>[A-Za-z]?\d[\w.]*)\s*(?:\((?P<i1>[^()\s]{1,12})\))?"
+    r"(?:\s*:\s*(?P<p1>" + _PAGE + r"))?"
+    r"|(?P<v2>\d{1,5})\s*(?:\((?P<i2>[^()\s]{1,12})\))?\s*:\s*(?P<p2>" + _PAGE + r"))(?=[\s.,;)]|$)")
+_LINKS = re.compile(r"(?:https?://|doi\s*:\s*|10\.\d{4,9}/)\S+", re.IGNORECASE)
+
+
+def _read_compound(text: str, entry: Entry) -> None:
+    """Volume, issue and pages of a compound such as ``2015 May 28;521(7553):436-44``: the
+    labeller gives a word one label (where it starts), so the parts after the first are read
+    here by pattern. Links and DOIs are left out of the search; a number the labeller already
+    read the same way is kept."""
+    plain = _LINKS.sub(lambda m: " " * len(m.group(0)), text)
+    m = None
+    for m in _COMPOUND.finditer(plain):
+        break
+    if m is None:
+        return
+    vol = m.group("v1") or m.group("v2")
+    issue = m.group("i1") or m.group("i2")
+    pages = m.group("p1") or m.group("p2")
+    if m.group("v2") and not issue and "volume" in entry.fields and entry.fields["volume"] != vol:
+        return  # ``12:30`` or a ratio somewhere else: the labelled volume stands
+    entry.fields["volume"] = Text(vol.rstrip("."))
+    if issue:
+        entry.fields["issue"] = Text(issue)
+    elif "issue" in entry.fields and _VOL_ISSUE.match(str(entry.fields["issue"])) is None \
+            and not str(entry.fields["issue"]).isdigit():
+        del entry.fields["issue"]
+    if pages:
+        entry.fields["page"] = Text(pages_value(pages))
 
 
 def _mentions_identifier(value: str, ids: dict) -> bool:

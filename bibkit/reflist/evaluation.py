@@ -128,6 +128,9 @@ def _letters(value) -> str:
     return "".join(c for c in str(value or "").lower() if c.isalnum())
 
 
+_LINKS = re.compile(r"(?:https?://|doi:\s*|10\.\d{4,9}/)\S+")
+
+
 def _first_page(value) -> str:
     return re.split(r"\s*[-\u2010-\u2015,]\s*", str(value or "").strip(), maxsplit=1)[0]
 
@@ -142,8 +145,10 @@ def _csl_family(name: dict) -> str:
 
 def expected_fields(item: dict, rendered: str) -> dict[str, str]:
     """The scored fields of a CSL-JSON item that ``rendered`` prints in full (a field the style
-    leaves out, abbreviates or transforms beyond case is not scored), as letters and digits."""
+    leaves out, abbreviates or transforms beyond case is not scored; a number counts only as a
+    word of its own, so an issue ``1`` is not found inside ``2015``), as letters and digits."""
     text = _letters(rendered)
+    runs = set(re.findall(r"[^\W_]+", _LINKS.sub(" ", rendered.lower())))
     out = {}
     names = item.get("author") or item.get("editor") or []
     date = (item.get("issued") or {}).get("date-parts") or [[]]
@@ -159,7 +164,7 @@ def expected_fields(item: dict, rendered: str) -> dict[str, str]:
     }
     for k in CITEPROC_FIELDS:
         v = _letters(values[k])
-        if v and v in text:
+        if v and (v in runs if k in ("year", "volume", "issue", "page") else v in text):
             out[k] = v
     return out
 
@@ -245,12 +250,14 @@ def wrap_as_pdf(lines: list[str], width: int = 90) -> str:
 
 def score_list(rendered: list[tuple[str, str]], items: dict, text: str) -> dict:
     """Import ``text`` (the references of ``rendered``, (item id, reference) pairs, as pasted)
-    and score it: whether it split into exactly as many references, and per reference the share
-    of its scored fields read right (references matched by position when the count is right,
-    otherwise each to the imported reference sharing most of its words)."""
+    and score it: whether it split into exactly the right references (the same letters and
+    digits, one for one), and per reference the share of its scored fields read right
+    (references matched by position when the split is exact, otherwise each to the imported
+    reference sharing most of its words)."""
     from bibkit.formats.reflist import RefListImporter
     entries = RefListImporter().parse(text).entries
-    exact = len(entries) == len(rendered)
+    printed = [_letters(e.extra.get("reference", "")) for e in entries]
+    exact = printed == [_letters(ref) for _, ref in rendered]
     shares = []
     per_field: Counter = Counter()
     for pos, (item_id, ref) in enumerate(rendered):

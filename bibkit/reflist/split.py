@@ -24,6 +24,9 @@ import re
 from dataclasses import dataclass
 
 _NUMBER = re.compile(r"^\s*(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,4})[.)])\s+(?=\S)")
+#: ``146 la Berge SP, ...`` (The Lancet, BMJ, RSC): a bare number then a space, trusted only
+#: when the numbers run on one by one
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s+(?=[^\W\d_])")
 _HEADING = re.compile(r"^\s*(?:references?|bibliography|literature(?: cited)?|works cited|"
                       r"sources|literatur(?:verzeichnis)?|références|bibliographie|referencias)\s*:?\s*$",
                       re.IGNORECASE)
@@ -70,17 +73,17 @@ def _strip_number(text: str) -> tuple[str, str]:
     return text[m.end():], next(g for g in m.groups() if g)
 
 
-def _numbered_starts(lines: list[str]) -> list[int] | None:
-    """Indexes of lines starting a numbered reference when the numbers run 1, 2, 3 ... (a
-    number may be missing); None when the list is not numbered."""
+def _numbered_starts(lines: list[str], pattern: re.Pattern = _NUMBER, gap: int = 2) -> list[int] | None:
+    """Indexes of lines starting a numbered reference when the numbers run 1, 2, 3 ... (up to
+    ``gap`` numbers may be missing); None when the list is not numbered."""
     starts = []
     expect = None
     for i, line in enumerate(lines):
-        m = _NUMBER.match(line)
+        m = pattern.match(line)
         if not m:
             continue
         n = int(next(g for g in m.groups() if g))
-        if expect is None or expect <= n <= expect + 2:
+        if expect is None or expect <= n <= expect + gap:
             starts.append(i)
             expect = n + 1
     nonblank = sum(1 for ln in lines if ln.strip())
@@ -101,6 +104,8 @@ def split_references(text: str) -> list[Reference]:
         lines[first] = ""
     groups: list[tuple[int, list[str]]] = []  # (first line index, lines)
     numbered = _numbered_starts(lines)
+    if numbered is None:
+        numbered = _numbered_starts(lines, _BARE_NUMBER, 0)
     nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
     if numbered is not None:
         starts = set(numbered)
@@ -128,10 +133,11 @@ def split_references(text: str) -> list[Reference]:
                 groups.append((i, [lines[i]]))
             else:
                 groups[-1][1].append(lines[i])
-    elif _wrapped(lines, nonblank):
+    elif not _each_line_starts(lines, nonblank) and _wrapped(lines, nonblank):
         for i in nonblank:
             line = lines[i].strip()
-            if groups and not (_ENDS_REF.search(groups[-1][1][-1].rstrip()) and _STARTS_REF.match(line)):
+            if groups and not (_ENDS_REF.search(groups[-1][1][-1].rstrip())
+                               and (_STARTS_REF.match(line) or _STARTS_OTHER.match(line))):
                 groups[-1][1].append(lines[i])
             else:
                 groups.append((i, [lines[i]]))
@@ -140,9 +146,10 @@ def split_references(text: str) -> list[Reference]:
             line = lines[i].strip()
             if groups:
                 prev = groups[-1][1][-1].rstrip()
-                if (prev.endswith("-") and line[:1].isalpha()) or \
+                if (prev.endswith("-") and line[:1].isalpha() and not _starts_like_reference(line)) or \
                         (_NO_END.search(prev) and _NO_START.match(line)) or \
-                        (_URLISH.search(prev) and not prev.endswith(".") and line[:1].islower()):
+                        (_URLISH.search(prev) and not prev.endswith(".") and _URL_REST.match(line)
+                         and not _starts_like_reference(line)):
                     groups[-1][1].append(lines[i])
                     continue
             groups.append((i, [lines[i]]))
@@ -158,6 +165,40 @@ _ENDS_REF = re.compile(r"(?:[.)\]?!\d]|https?://\S+|10\.\d{4,9}/\S+)$")
 _STARTS_REF = re.compile(r"^(?:[A-Z\u00c0-\u017f][\w'\u2019\-]+(?:,|\s+[A-Z]{1,3}\b|\s+[A-Z]\.)|"
                          r"[A-Z]\.\s*(?:[A-Z]\.\s*)*[A-Z\u00c0-\u017f][\w'\u2019\-]+|[A-Z]{2,}\b|"
                          r"(?:van|von|de|da|del|der|di|du|la|le)\s+[A-Z])")
+
+
+#: the rest of a link broken at a line end: one word with a link's characters, no comma after it
+_URL_REST = re.compile(r"^[^\s,;]*[/.\-_=?&#%~][^\s,;]*(?:[.;]?\s|[.;]?$)|^[^\s,;]+$")
+_YEARISH = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
+
+
+#: other openings: the dash standing for the same authors again (``———.``), a lone name or
+#: group before a period or the year (``Blevins (2001a)``, ``OpenAI.``), a lower-case particle
+#: or prefix (``dos Santos``, ``deKleer``)
+_STARTS_OTHER = re.compile(r"^(?:[-\u2010-\u2015_]{2,}|[A-Z\u00c0-\u017f][\w'\u2019\-]*\.?\s*\((?:\d{4}|n\.\s?d\.|no date)|"
+                           r"[A-Z\u00c0-\u017f][\w'\u2019\-]*\.\s+(?:\(?\d{4}|[A-Z\u201c\"])|"
+                           r"(?:dos|das|del|della|de|du|van|von|le|la|al|el|ten|ter)[A-Z\s])")
+
+
+def _starts_like_reference(line: str) -> bool:
+    """A line that opens a reference: names first (``Smith, J.``, ``J. Smith``, ``SMITH``,
+    ``van Doe``), or an opening capital word, a year somewhere and at least five words (a
+    corporate author, a title first: ``Gemini Team (2023) ...``, ``A kasernes fællesvirke (2015) ...``)."""
+    line = line.strip()
+    if _STARTS_REF.match(line) or _STARTS_OTHER.match(line):
+        return True
+    return bool(line[:1].isupper() or line[:1] in "\"\u201c\u2018") and len(line.split()) >= 5 \
+        and bool(_YEARISH.search(line))
+
+
+def _each_line_starts(lines: list[str], nonblank: list[int]) -> bool:
+    """(Nearly) every line opens a reference the way references open: a list pasted one a line,
+    even when its lines do not end the way a reference ends (Springer's author-date style ends
+    a journal article with its page numbers or a DOI and no period). Nine lines in ten is the
+    bar: in references wrapped as a PDF column about half the lines look like openings, in
+    lists pasted one a line all but an odd name (``cpaior_prefix1``) do."""
+    starts = sum(1 for i in nonblank if _starts_like_reference(lines[i]))
+    return len(nonblank) >= 2 and starts >= 0.9 * len(nonblank)
 
 
 def _wrapped(lines: list[str], nonblank: list[int]) -> bool:
