@@ -16,6 +16,7 @@ from bibkit.formats.listing import marked_text
 from bibkit.model import Date, DateParts, Entry, Name, NameList, Text
 from bibkit.names import parse_name
 from bibkit.reflist.fields import Span, spans_of, strip_edges
+from bibkit.reflist.repair import mend
 
 #: below this marginal probability a field's label is reported as uncertain
 LOW_CONFIDENCE = 0.6
@@ -214,8 +215,9 @@ def _first(spans: list[Span], label: str) -> Span | None:
 
 
 def build_entry(words: list[str], labels: list[str], probs: list[float], text: str) -> Built:
-    """The entry for one reference whose words the model has labelled."""
-    spans = spans_of(words, labels, probs)
+    """The entry for one reference whose words the model has labelled (labels mended first by
+    :func:`bibkit.reflist.repair.mend`)."""
+    spans = spans_of(words, mend(words, labels), probs)
     entry = Entry(type="document")
     built = Built(entry)
 
@@ -298,8 +300,10 @@ def build_entry(words: list[str], labels: list[str], probs: list[float], text: s
     if notes:
         entry.fields["note"] = Text("; ".join(notes))
 
-    if "title" not in entry.fields and entry.fields.get("container-title"):
-        # a reference nearly always has a title; a lone "container" is the title misread
+    if "title" not in entry.fields and entry.fields.get("container-title") and \
+            not ("volume" in entry.fields or "page" in entry.fields):
+        # a reference nearly always has a title; a lone "container" is the title misread (but
+        # a journal with volume and pages is one: some styles print no article titles)
         entry.fields["title"] = marked_text(entry.fields.pop("container-title"), title=True)
         s = _first(spans, "container")
         if s:

@@ -257,7 +257,8 @@ def score_list(rendered: list[tuple[str, str]], items: dict, text: str) -> dict:
     from bibkit.formats.reflist import RefListImporter
     entries = RefListImporter().parse(text).entries
     printed = [_letters(e.extra.get("reference", "")) for e in entries]
-    exact = printed == [_letters(ref) for _, ref in rendered]
+    wanted = [_letters(ref) for _, ref in rendered]  # a printed number ([12], 12.) is not part of the reference
+    exact = len(printed) == len(wanted) and all(w.endswith(p) and len(w) - len(p) <= 4 for p, w in zip(printed, wanted))
     shares = []
     per_field: Counter = Counter()
     for pos, (item_id, ref) in enumerate(rendered):

@@ -1,0 +1,166 @@
+"""Rules that mend the labeller's output where a reference's own structure settles the question.
+
+The CRF labels each word from a window and a few reference-wide cues; it errs in ways a reader
+would not, and those are mended here, on the labels, before the entry is built:
+
+* a **title glued to its container**: ``Title 3. Test. 2011;3:3-4`` or ``“Title01.” Container
+  Title01,`` labelled as one title (or one container) is cut at the sentence end, or at the
+  closing quotation mark, when the reference goes on with a volume, issue or pages;
+* ``n.d.`` or ``(no date)`` taken as the first word of a title is the date;
+* a book's title glued to a short publisher (``Title. United Nations; 2011.``) is cut the same way;
+* **no title at all**: the words after the authors that the labeller gave to the authors
+  (``Roe J. Her Other Book. 1999.``), to the date (``Smith J. Paper 5. 2000.``) or to a note or
+  publisher after the date (``Doe, John. 2000a. Book A.``) are the title: a reference nearly
+  always has one.
+"""
+from __future__ import annotations
+
+import re
+
+from bibkit.reflist.features import MONTHS, ltwa_abbreviations
+
+_OPEN_Q = "\"\u201c\u2018\u201e\u00ab"
+_CLOSE_Q = re.compile(r"[\"\u201d\u2019\u00bb][.,;:]?$|[.,;:][\"\u201d\u2019\u00bb]$")
+_SENTENCE_END = re.compile(r"[^\W\d_]{2,}\.$|\d+\.$|[)\]]\.$")
+_INITIAL = re.compile(r"^(?:[A-Z\u00c0-\u017f]{1,3}|(?:[A-Z\u00c0-\u017f]\.-?)+[A-Z\u00c0-\u017f]?|Jr|Sr|II|III)[.,]?$")
+_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
+_NUMBERS_AFTER = frozenset(("volume", "issue", "pages"))
+_COMPOUND = re.compile(r"\d[;:(]\s*\d|\d[;:]$")
+_AFTER_BOOK = frozenset(("date", "url", "doi", "note", "place"))
+
+
+def runs(labels: list[str]) -> list[tuple[int, int, str]]:
+    """Maximal runs of one label as (first, last, label), in order."""
+    out = []
+    i = 0
+    while i < len(labels):
+        j = i
+        while j + 1 < len(labels) and labels[j + 1] == labels[i]:
+            j += 1
+        out.append((i, j, labels[i]))
+        i = j + 1
+    return out
+
+
+def mend(words: list[str], labels: list[str]) -> list[str]:
+    """The labels with the rules of the module docstring applied (a new list)."""
+    labels = list(labels)
+    _undated(words, labels)
+    if "title" not in labels:
+        _find_title(words, labels)
+    _unglue(words, labels)
+    return labels
+
+
+_NO_DATE = re.compile(r"^\(?n\.\s?d\.\)?[.,:]?$|^\(?s\.\s?d\.\)?[.,:]?$", re.IGNORECASE)
+
+
+def _undated(words: list[str], labels: list[str]) -> None:
+    """``n.d.`` / ``(no date)`` (no date) read as the start of the title or container is the date."""
+    for i, w in enumerate(words):
+        if labels[i] in ("title", "container", "note") and (i == 0 or labels[i - 1] != labels[i]):
+            if _NO_DATE.match(w):
+                labels[i] = "date"
+            elif w.lower() == "(no" and i + 1 < len(words) and words[i + 1].lower().startswith("date)"):
+                labels[i] = labels[i + 1] = "date"
+
+
+def _capital(word: str) -> bool:
+    w = word.lstrip(_OPEN_Q + "(")
+    return bool(w) and (w[0].isupper() or w[0].isdigit())
+
+
+def _sentence_end(word: str) -> bool:
+    """A word ending a sentence: not an initial (``J.``), not an abbreviated journal word."""
+    if not _SENTENCE_END.search(word) or _INITIAL.match(word):
+        return False
+    return word.lower() not in ltwa_abbreviations()
+
+
+def _numbers_follow(words: list[str], labels: list[str], after: int) -> bool:
+    return any(labels[k] in _NUMBERS_AFTER or (labels[k] == "date" and _COMPOUND.search(words[k]))
+               for k in range(after + 1, len(words)))
+
+
+def _cut(words: list[str], a: int, b: int) -> int | None:
+    """Where a run of words holding a title and a container splits: after the closing quotation
+    mark of a quoted title, or after the first sentence end followed by a capital."""
+    if words[a][:1] in _OPEN_Q:
+        for j in range(a, b):
+            if _CLOSE_Q.search(words[j]):
+                return j
+        return None
+    for j in range(a, b):
+        if _sentence_end(words[j]) and _capital(words[j + 1]):
+            return j
+    return None
+
+
+def _unglue(words: list[str], labels: list[str]) -> None:
+    """A title and a container labelled as one run are cut in two (see the module docstring)."""
+    have = set(labels)
+    if "container" in have and "title" in have:
+        return
+    for a, b, lab in runs(labels):
+        if lab not in ("title", "container") or b == a:
+            continue
+        j = _cut(words, a, b)
+        if j is None:
+            return
+        if _numbers_follow(words, labels, b) or words[a][:1] in _OPEN_Q:
+            rest = "container"
+        elif lab == "title" and "publisher" not in have and b - j <= 6 and \
+                all(labels[k] in _AFTER_BOOK for k in range(b + 1, len(words))):
+            rest = "publisher"  # ``Title. United Nations; 2011.``: a book's publisher
+        else:
+            return
+        for k in range(a, j + 1):
+            labels[k] = "title"
+        for k in range(j + 1, b + 1):
+            labels[k] = rest
+        return
+
+
+def _find_title(words: list[str], labels: list[str]) -> None:
+    """Find the title of a reference the labeller gave none (see the module docstring)."""
+    rs = runs(labels)
+    for idx, (a, b, lab) in enumerate(rs):
+        if lab == "author" and b > a:
+            j = _author_end(words, a, b)
+            if j is not None:
+                for k in range(j + 1, b + 1):
+                    labels[k] = "title"
+                return
+        if lab == "date" and idx > 0 and rs[idx - 1][2] in ("author", "editor"):
+            first_year = next((k for k in range(a, b + 1) if _YEAR.search(words[k])), None)
+            if first_year is not None and first_year > a and _capital(words[a]) and \
+                    any(w.strip(".,;:()").lower() not in MONTHS and not w.strip(".,;:()").isdigit()
+                        for w in words[a:first_year]):
+                for k in range(a, first_year):
+                    labels[k] = "title"
+                return
+        if lab in ("note", "publisher", "container", "editor", "author") and idx >= 2 and rs[idx - 1][2] == "date" \
+                and rs[idx - 2][2] in ("author", "editor") and _capital(words[a]) and \
+                not (lab == "container" and _numbers_follow(words, labels, b)):
+            for k in range(a, b + 1):
+                labels[k] = "title"
+            return
+
+
+def _author_end(words: list[str], a: int, b: int) -> int | None:
+    """The last word of the names in an author run that goes on into the title: family-first
+    lists end at an initial with a period followed by a capitalised word (``Roe J. Her``,
+    ``Smith, J. Book``), given-first lists at a comma followed by a word that is no initial
+    (``J. H. Roe, Jane’s Book``)."""
+    given_first = bool(_INITIAL.match(words[a]))
+    for j in range(a, b):
+        w, nxt = words[j], words[j + 1]
+        if not _capital(nxt) or _INITIAL.match(nxt) or nxt.lower() in ("and", "&"):
+            continue
+        if given_first:
+            if w.endswith(",") and not _INITIAL.match(w) and j + 2 <= b and not _INITIAL.match(words[j + 2]) \
+                    and j > a:
+                return j
+        elif w.endswith(".") and _INITIAL.match(w) and j > a:
+            return j
+    return None
