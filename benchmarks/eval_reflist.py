@@ -145,9 +145,13 @@ def main(argv=None) -> int:
     ap.add_argument("--model", help="measure the accuracy of another model file (its .json beside it names its "
                                     "feature set); speed is measured for the shipped model only")
     ap.add_argument("--citeproc", action="store_true", help="only the citeproc-js measure (needs node and tests/js)")
+    ap.add_argument("--speed", action="store_true", help="only the speed measure")
     ap.add_argument("--render-cache", help="JSON file keeping the citeproc-js renderings between runs")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
+    if args.speed:
+        print_speed(speed(shared))
+        return 0
     c = citeproc_measure(shared, args.render_cache)
     for shape in ("lines", "wrapped"):
         r = c[shape]
@@ -162,19 +166,23 @@ def main(argv=None) -> int:
     g = gold(shared, label)
     print(f"gold.xml: {g['references']} references, {g['tokens']} tokens: token accuracy {g['token_accuracy']:.4f}; "
           "token F1 " + ", ".join(f"{k} {v:.4f}" for k, v in g["f1"].items()), flush=True)
-    s = speed(shared) if not args.model else None
-    if s:
-        print(f"speed ({s['references']} references; wall / CPU time): importer (split+label+build) in one "
-              f"process first pass {s['importer_refs_per_s']} / {s['importer_refs_per_cpu_s']} refs/s, second pass "
-              f"{s['warm_refs_per_s']} / {s['warm_refs_per_cpu_s']} refs/s; on {s['cores']} cores (wall) "
-              f"{s['cores_refs_per_s']} refs/s; labelling only {s['labeller_refs_per_s']} / "
-              f"{s['labeller_refs_per_cpu_s']} refs/s", flush=True)
+    if not args.model:
+        print_speed(speed(shared))
     h = held_out_styles(shared, args.styles, args.per_style, args.seed, label)
     names = ", ".join(h["styles"]) if len(h["styles"]) <= 30 else "all that render"
     print(f"held-out styles ({len(h['styles'])}: {names}), {h['references']} references: "
           f"span F1 {h['span_f1']:.4f}", flush=True)
     print("  by label: " + ", ".join(f"{k} {v}" for k, v in h["by_label"].items()))
     return 0
+
+
+def print_speed(s: dict) -> None:
+    if s:
+        print(f"speed ({s['references']} references; wall / CPU time): importer (split+label+build) in one "
+              f"process first pass {s['importer_refs_per_s']} / {s['importer_refs_per_cpu_s']} refs/s, second pass "
+              f"{s['warm_refs_per_s']} / {s['warm_refs_per_cpu_s']} refs/s; on {s['cores']} cores (wall) "
+              f"{s['cores_refs_per_s']} refs/s; labelling only {s['labeller_refs_per_s']} / "
+              f"{s['labeller_refs_per_cpu_s']} refs/s", flush=True)
 
 
 if __name__ == "__main__":

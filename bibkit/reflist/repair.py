@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from bibkit.reflist.features import MONTHS, ltwa_abbreviations
+from bibkit.reflist.features import MONTHS, TERMS as _TERMS, ltwa_abbreviations
 
 _OPEN_Q = "\"\u201c\u2018\u201e\u00ab"
 _CLOSE_Q = re.compile(r"[\"\u201d\u2019\u00bb][.,;:]?$|[.,;:][\"\u201d\u2019\u00bb]$")
@@ -74,12 +74,21 @@ def _sentence_end(word: str) -> bool:
     """A word ending a sentence: not an initial (``J.``), not an abbreviated journal word."""
     if not _SENTENCE_END.search(word) or _INITIAL.match(word):
         return False
-    return word.lower() not in ltwa_abbreviations()
+    return not (word[:1].isupper() and len(word) <= 7 and word.lower() in ltwa_abbreviations())
 
 
 def _numbers_follow(words: list[str], labels: list[str], after: int) -> bool:
     return any(labels[k] in _NUMBERS_AFTER or (labels[k] == "date" and _COMPOUND.search(words[k]))
                for k in range(after + 1, len(words)))
+
+
+def _in_cut(words: list[str], a: int, b: int) -> int | None:
+    """The word before an ``In`` that opens a container inside a title run (``Examinations. in
+    Shoulder Stiffness``, ``nonsense,” In Proceedings``)."""
+    for j in range(a, b - 1):
+        if words[j + 1].lower() in ("in", "in:") and words[j][-1:] in ".,\u201d\"" and _capital(words[j + 2]):
+            return j
+    return None
 
 
 def _cut(words: list[str], a: int, b: int) -> int | None:
@@ -104,10 +113,17 @@ def _unglue(words: list[str], labels: list[str]) -> None:
     for a, b, lab in runs(labels):
         if lab not in ("title", "container") or b == a:
             continue
-        j = _cut(words, a, b)
+        if lab == "title" and "container" not in have and words[a].lower() in ("in", "in:") and b > a + 1:
+            for k in range(a, b + 1):  # ``Hartlep, in Impact of the Model Minority ...``: no title printed
+                labels[k] = "container"
+            return
+        j = _in_cut(words, a, b) if lab == "title" else None
+        if j is None:
+            j = _cut(words, a, b)
         if j is None:
             return
-        if _numbers_follow(words, labels, b) or words[a][:1] in _OPEN_Q:
+        if _numbers_follow(words, labels, b) or words[a][:1] in _OPEN_Q or words[j + 1].lower() in ("in", "in:") \
+                or _TERMS.get(words[j + 1].strip(".,:;").lower()) in ("proc", "jour"):
             rest = "container"
         elif lab == "title" and "publisher" not in have and b - j <= 6 and \
                 all(labels[k] in _AFTER_BOOK for k in range(b + 1, len(words))):
