@@ -7,6 +7,7 @@ report word, proceedings words in the container, an editor, a publisher without 
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -83,6 +84,10 @@ def parse_name_list(value: str) -> NameList:
         i = 0
         while i < len(parts):
             p = parts[i]
+            if groups and _SUFFIX.fullmatch(" " + p):  # ``Bennett, F. G., Jr., & Smith, J.``
+                groups[-1] += ", " + p
+                i += 1
+                continue
             nxt = parts[i + 1] if i + 1 < len(parts) else None
             if nxt is not None and _looks_given(nxt) and (_INITIALS.match(nxt) or " " not in p) \
                     and not _VANCOUVER.match(p) and not _is_full_name(p):
@@ -92,6 +97,9 @@ def parse_name_list(value: str) -> NameList:
             groups.append(p)
             i += 1
     for g in groups:
+        if names.names and _SUFFIX.fullmatch(" " + g.strip()):  # ``Fromhold, A. T., Jr.``
+            names.names[-1] = dataclasses.replace(names.names[-1], suffix=g.strip())
+            continue
         nm = _one_name(g)
         if nm is not None:
             names.names.append(nm)
@@ -114,6 +122,20 @@ def _one_name(text: str) -> Name | None:
     text = text.strip(" ,.;") if not text.rstrip().endswith(".") or "," not in text else text.strip(" ,;")
     if not text or not any(c.isalpha() for c in text):
         return None
+    suffix = ""
+    m = _SUFFIX.search(text)
+    if m and text[:m.start()].strip(" ,"):
+        suffix = m.group(1) + ("." if m.group(1) in ("Jr", "Sr") else "")
+        text = (text[:m.start()] + text[m.end():]).strip(" ,")
+    if "," not in text and is_organisation(text):
+        return Name(literal=text.rstrip("."))
+    nm = _parsed_name(text)
+    if suffix and not nm.literal:
+        nm = dataclasses.replace(nm, suffix=suffix)
+    return nm
+
+
+def _parsed_name(text: str) -> Name:
     if "," not in text:
         m = _VANCOUVER.match(text)
         if m and len(m.group("fam")) > 1:
@@ -126,6 +148,33 @@ def _one_name(text: str) -> Name | None:
     if nm.family and nm.family.isupper() and len(nm.family) > 2:
         nm = Name(family=_decap(nm.family), given=nm.given, particle=nm.particle, suffix=nm.suffix)
     return nm
+
+
+#: ``Jr.``, ``Sr.``, ``II``, ``III``, ``IV`` anywhere in a name (``Fromhold Jr. AT``, ``Doe J Jr.``)
+_SUFFIX = re.compile(r",?\s+(Jr|Sr|II|III|IV)\b\.?(?=\s|,|$)")
+_ORGANISATION_WORDS = frozenset(
+    "team group consortium collaboration committee council association society institute institution "
+    "organization organisation agency foundation university zoo co co. inc inc. ltd ltd. corporation company "
+    "office department ministry bureau commission centre center network project initiative alliance board "
+    "authority service programme program party bank union federation laboratory laboratories lab labs "
+    "hospital museum library administration survey nations forum panel academy press staff".split())
+_PARTICLES = frozenset("van von der den de del della di da dos das du la le ten ter bin al el y".split())
+
+
+def is_organisation(text: str) -> bool:
+    """A name written without a comma that is an organisation's, kept whole as a literal:
+    ``Gemini Team``, ``DeepSeek-AI``, ``UN DESA``, ``Beijing Zoo``, ``A kasernes fællesvirke``
+    (a word from organisations' names, a run of capitals that is no initials, a ``-AI``, or a
+    lower-case word that is no particle)."""
+    words = text.rstrip(".").split()
+    if not words:
+        return False
+    if any(w.lower().strip(".,") in _ORGANISATION_WORDS for w in words[1:]) or text.rstrip(".").endswith("-AI"):
+        return True
+    if len(words) >= 2 and any(w.isupper() and w.isalpha() and len(w) >= 2 for w in words[:-1]) and \
+            not (words[-1].isupper() and len(words[-1]) <= 3):
+        return True
+    return len(words) >= 2 and any(w[:1].islower() and w.isalpha() and w not in _PARTICLES for w in words[1:])
 
 
 def _decap(s: str) -> str:

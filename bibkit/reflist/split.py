@@ -66,8 +66,8 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
-def _strip_number(text: str) -> tuple[str, str]:
-    m = _NUMBER.match(text)
+def _strip_number(text: str, pattern: re.Pattern = _NUMBER) -> tuple[str, str]:
+    m = pattern.match(text)
     if not m:
         return text, ""
     return text[m.end():], next(g for g in m.groups() if g)
@@ -104,8 +104,10 @@ def split_references(text: str) -> list[Reference]:
         lines[first] = ""
     groups: list[tuple[int, list[str]]] = []  # (first line index, lines)
     numbered = _numbered_starts(lines)
+    number = _NUMBER
     if numbered is None:
         numbered = _numbered_starts(lines, _BARE_NUMBER, 0)
+        number = _BARE_NUMBER if numbered is not None else _NUMBER
     nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
     if numbered is not None:
         starts = set(numbered)
@@ -155,9 +157,9 @@ def split_references(text: str) -> list[Reference]:
             groups.append((i, [lines[i]]))
     out = []
     for i, group in groups:
-        body, number = _strip_number(join_lines(group))
+        body, printed = _strip_number(join_lines(group), number)
         if body.strip():
-            out.append(Reference(body.strip(), i + 1, number))
+            out.append(Reference(body.strip(), i + 1, printed))
     return out
 
 
