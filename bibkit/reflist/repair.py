@@ -7,6 +7,8 @@ would not, and those are mended here, on the labels, before the entry is built:
   Title01,`` labelled as one title (or one container) is cut at the sentence end, or at the
   closing quotation mark, when the reference goes on with a volume, issue or pages;
 * ``n.d.`` or ``(no date)`` taken as the first word of a title is the date;
+* a book's title labelled with its editors (``In: Σαββίδης ΓΠ, editor. Ποιήματα και πεζά.``)
+  is the container;
 * a book's title glued to a short publisher (``Title. United Nations; 2011.``) is cut the same way;
 * **no title at all**: the words after the authors that the labeller gave to the authors
   (``Roe J. Her Other Book. 1999.``), to the date (``Smith J. Paper 5. 2000.``) or to a note or
@@ -49,6 +51,7 @@ def mend(words: list[str], labels: list[str]) -> list[str]:
     if "title" not in labels:
         _find_title(words, labels)
     _unglue(words, labels)
+    _editor_container(words, labels)
     return labels
 
 
@@ -82,13 +85,50 @@ def _numbers_follow(words: list[str], labels: list[str], after: int) -> bool:
                for k in range(after + 1, len(words)))
 
 
+_CONTAINER_OPENERS = frozenset("proceedings proc conference symposium workshop journal transactions annals "
+                               "bulletin".split())
+
+
 def _in_cut(words: list[str], a: int, b: int) -> int | None:
     """The word before an ``In`` that opens a container inside a title run (``Examinations. in
-    Shoulder Stiffness``, ``nonsense,” In Proceedings``)."""
+    Shoulder Stiffness``, ``nonsense,” In Proceedings``), or before a capitalised
+    ``Proceedings of``/``Journal of`` after a comma or period (``matcher, Proceedings of the ...``)."""
     for j in range(a, b - 1):
-        if words[j + 1].lower() in ("in", "in:") and words[j][-1:] in ".,\u201d\"" and _capital(words[j + 2]):
+        if words[j][-1:] not in ".,\u201d\"":
+            continue
+        nxt = words[j + 1]
+        if nxt.lower() in ("in", "in:") and _capital(words[j + 2]):
+            return j
+        if nxt[:1].isupper() and nxt.strip(".,:;").lower() in _CONTAINER_OPENERS and not _INITIAL.match(words[j]) \
+                and words[j + 2].lower() in ("of", "on"):
             return j
     return None
+
+
+_EDITOR_TERM = re.compile(r"^\(?(?:eds?|editors?|hrsg|hg|dir|coord)\.?\)?[.,:]?$", re.IGNORECASE)
+
+
+def _editor_container(words: list[str], labels: list[str]) -> None:
+    """A book's title labelled with its editors: ``In: Σαββίδης ΓΠ, editor. Ποιήματα και
+    πεζά.`` (the title after the editor term) or ``In Ποιήματα Και Πεζά, ed. Γ. Π. Σαββίδης.``
+    (before it, when names with initials follow the term) becomes the container."""
+    if "container" in labels:
+        return
+    for a, b, lab in runs(labels):
+        if lab != "editor":
+            continue
+        t = next((k for k in range(a, b + 1) if _EDITOR_TERM.match(words[k])), None)
+        if t is None:
+            return
+        opens_in = words[a].lower() in ("in", "in:")
+        after = range(t + 1, b + 1)
+        if after and not any(_INITIAL.match(words[k]) for k in after) and _capital(words[t + 1]):
+            for k in after:
+                labels[k] = "container"
+        elif opens_in and t > a + 1 and any(_INITIAL.match(words[k]) for k in after):
+            for k in range(a, t):
+                labels[k] = "container"
+        return
 
 
 def _cut(words: list[str], a: int, b: int) -> int | None:
