@@ -35,6 +35,8 @@ _VANCOUVER = re.compile(r"^(?P<fam>[\w\u00c0-\u024f'\u2019\- ]+?)\s+(?P<ini>[A-Z
 _GIVEN_WORDS = re.compile(r"^(?:[A-Z\u00c0-\u017f][\w\u00c0-\u024f'\u2019\-]*\.?\s*){1,3}$")
 _VOL_ISSUE = re.compile(r"^(?P<vol>[\w.\-\u2013]+?)\s*(?:\((?P<i1>[^()]+)\)|[/:]\s*(?P<i2>[\w\-\u2013]+)|,?\s*(?:no|nr|issue)\.?\s*(?P<i3>[\w\-\u2013]+))$",
                         re.IGNORECASE)
+_VOLUME_PAGES = re.compile(r"^(\w+)\s+([A-Za-z]?\d+\s*[-\u2010-\u2015]\s*[A-Za-z]?\d+)$")
+_BARE_RANGE = re.compile(r"^[A-Za-z]?\d+\s*[-\u2010-\u2015]\s*[A-Za-z]?\d+[.,;]?$")
 _RANGE = re.compile(r"(?<=\w)\s*(?:--?|[\u2010-\u2015\u2212])\s*(?=\w)")
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
              "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "revised": None}
@@ -317,6 +319,10 @@ def build_entry(words: list[str], labels: list[str], probs: list[float], text: s
             issue = (m.group("i1") or m.group("i2") or m.group("i3") or "").strip()
             if issue:
                 entry.fields["issue"] = Text(issue)
+        m = _VOLUME_PAGES.match(vol)
+        if m and not _first(spans, "pages"):  # ``vol. 1 3–10``: the volume, then the pages
+            vol = m.group(1)
+            entry.fields["page"] = Text(pages_value(m.group(2)))
         entry.fields["volume"] = Text(vol)
         note_uncertain("volume", s)
     s = _first(spans, "issue")
@@ -332,6 +338,10 @@ def build_entry(words: list[str], labels: list[str], probs: list[float], text: s
     if s:
         entry.fields["page"] = Text(pages_value(s.value))
         note_uncertain("page", s)
+    s = _first(spans, "issue")
+    if s and "page" not in entry.fields and _BARE_RANGE.match(s.raw.strip()):
+        # ``vol. 1 3–10`` (Nature's proceedings): a range with no issue mark is the pages
+        entry.fields["page"] = Text(pages_value(entry.fields.pop("issue", s.value)))
     _read_compound(text, entry)
     s = _first(spans, "edition")
     if s:

@@ -6,6 +6,11 @@ would not, and those are mended here, on the labels, before the entry is built:
 * a **title glued to its container**: ``Title 3. Test. 2011;3:3-4`` or ``“Title01.” Container
   Title01,`` labelled as one title (or one container) is cut at the sentence end, or at the
   closing quotation mark, when the reference goes on with a volume, issue or pages;
+* the **start of a title taken for the last author** (``Toutanova, K. BERT: Pre-training ...``,
+  ``Géron, A. Hands-On Machine Learning``) goes back to the title;
+* an **organisation as author** taken for a note (``DeepSeek-AI. DeepSeek-V3 Technical Report.``)
+  is the author, and the sentence after it the title;
+* a page range inside a container (``... Linguistics 4171–4186 (Association ...``) is the pages;
 * ``n.d.`` or ``(no date)`` taken as the first word of a title is the date;
 * a book's title labelled with its editors (``In: Σαββίδης ΓΠ, editor. Ποιήματα και πεζά.``)
   is the container;
@@ -48,10 +53,13 @@ def mend(words: list[str], labels: list[str]) -> list[str]:
     """The labels with the rules of the module docstring applied (a new list)."""
     labels = list(labels)
     _undated(words, labels)
+    _organisation_first(words, labels)
+    _title_start(words, labels)
     if "title" not in labels:
         _find_title(words, labels)
     _unglue(words, labels)
     _editor_container(words, labels)
+    _pages_in_container(words, labels)
     return labels
 
 
@@ -68,6 +76,66 @@ def _undated(words: list[str], labels: list[str]) -> None:
                 labels[i] = labels[i + 1] = "date"
 
 
+def _organisation_first(words: list[str], labels: list[str]) -> None:
+    """``DeepSeek-AI. DeepSeek-V3 Technical Report. Preprint at ...``: a reference with no names
+    that opens with a word ending in a period, labelled a note, opens with its author (an
+    organisation); the sentence after it is the title when there is none."""
+    if "author" in labels or "editor" in labels:
+        return
+    a = next((i for i, lab in enumerate(labels) if lab != "citation-number"), None)
+    if a is None or labels[a] != "note" or not words[a].endswith(".") or not _capital(words[a]):
+        return
+    labels[a] = "author"
+    if "title" in labels:
+        return
+    for k in range(a + 1, len(words)):
+        if labels[k] != "note" or not _capital(words[a + 1]):
+            return
+        labels[k] = "title"
+        if _sentence_end(words[k]):
+            return
+
+
+def _title_start(words: list[str], labels: list[str]) -> None:
+    """The first words of a title labelled as the last author: ``Toutanova, K. BERT: Pre-training
+    ...``, ``Géron, A. Hands-On Machine Learning``, ``A. Géron, Hands-On Machine ...``. The names
+    end where :func:`_author_end` says; up to three words after that end, none an initial, go
+    to the title that follows."""
+    rs = runs(labels)
+    for idx, (a, b, lab) in enumerate(rs[:-1]):
+        if lab != "author" or rs[idx + 1][2] != "title" or b == a:
+            continue
+        j = _author_end(words, a, b + 1)
+        if j is None or j >= b or b - j > 3 or any(_INITIAL.match(words[k]) for k in range(j + 1, b + 1)) \
+                or words[b].endswith(",") or words[b].lower() in ("and", "&"):
+            return
+        for k in range(j + 1, b + 1):
+            labels[k] = "title"
+        return
+
+
+_PAGE_RANGE = re.compile(r"^[A-Za-z]?\d+[A-Za-z]?\s*[-\u2010-\u2015]\s*[A-Za-z]?\d+[A-Za-z]?[.,;]?$")
+
+
+def _pages_in_container(words: list[str], labels: list[str]) -> None:
+    """``in Proceedings of ... Linguistics 4171–4186 (Association for Computational Linguistics,
+    2019).`` (Nature's proceedings form): a page range inside a container run, with no pages
+    found, is the pages, and a bracket after it holds the publisher."""
+    if "pages" in labels:
+        return
+    for a, b, lab in runs(labels):
+        if lab != "container":
+            continue
+        k = next((k for k in range(a + 1, b + 1) if _PAGE_RANGE.match(words[k])), None)
+        if k is None:
+            continue
+        labels[k] = "pages"
+        if k < b and words[k + 1].startswith("("):
+            for m in range(k + 1, b + 1):
+                labels[m] = "publisher"
+        return
+
+
 def _capital(word: str) -> bool:
     w = word.lstrip(_OPEN_Q + "(")
     return bool(w) and (w[0].isupper() or w[0].isdigit())
@@ -77,7 +145,7 @@ def _sentence_end(word: str) -> bool:
     """A word ending a sentence: not an initial (``J.``), not an abbreviated journal word."""
     if not _SENTENCE_END.search(word) or _INITIAL.match(word):
         return False
-    return not (word[:1].isupper() and len(word) <= 7 and word.lower() in ltwa_abbreviations())
+    return not (word[:1].isupper() and len(word) <= 6 and word.lower() in ltwa_abbreviations())
 
 
 def _numbers_follow(words: list[str], labels: list[str], after: int) -> bool:
