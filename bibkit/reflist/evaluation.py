@@ -223,9 +223,10 @@ def citeproc_items(shared: Path, corpus: int = 120, seed: int = 23) -> list[dict
             continue
         found += [it for it in items if isinstance(it, dict) and it.get("author") and it.get("issued")
                   and any(isinstance(a, dict) and a.get("family") for a in it["author"])]
-    rnd = random.Random(seed)
-    held = training.corpus_items(str(shared / "corpus"), held_out=True)
-    found += [it for it, _ax in rnd.sample(training.balanced(held, rnd), min(corpus, len(held)))]
+    if corpus:
+        rnd = random.Random(seed)
+        held = training.corpus_items(str(shared / "corpus"), held_out=True)
+        found += [it for it, _ax in rnd.sample(training.balanced(held, rnd), min(corpus, len(held)))]
     out, seen = [], set()
     for item in found:
         key = _letters(item.get("title"))
