@@ -10,7 +10,8 @@ would not, and those are mended here, on the labels, before the entry is built:
   ``Géron, A. Hands-On Machine Learning``) goes back to the title;
 * an **organisation as author** taken for a note (``DeepSeek-AI. DeepSeek-V3 Technical Report.``)
   is the author, and the sentence after it the title;
-* a page range inside a container (``... Linguistics 4171–4186 (Association ...``) is the pages;
+* a page range inside a container (``... Linguistics 4171–4186 (Association ...``) is the pages,
+  and Nature's ``(Publisher, 2019)`` after it the publisher;
 * ``n.d.`` or ``(no date)`` taken as the first word of a title is the date;
 * a book's title labelled with its editors (``In: Σαββίδης ΓΠ, editor. Ποιήματα και πεζά.``)
   is the container;
@@ -121,11 +122,17 @@ def _pages_in_container(words: list[str], labels: list[str]) -> None:
     """``in Proceedings of ... Linguistics 4171–4186 (Association for Computational Linguistics,
     2019).`` (Nature's proceedings form): a page range inside a container run, with no pages
     found, is the pages, and a bracket after it holds the publisher."""
-    if "pages" in labels:
-        return
     for a, b, lab in runs(labels):
         if lab != "container":
             continue
+        k = next((k for k in range(a + 1, b + 1) if words[k].startswith("(") and words[k].endswith(",")), None)
+        if k is not None and b + 1 < len(words) and labels[b + 1] == "date" and words[b + 1].rstrip(".,;").endswith(")") \
+                and "publisher" not in labels:
+            for m in range(k, b + 1):  # ``... Processing (ISCA, 1998).``: Nature's (publisher, year)
+                labels[m] = "publisher"
+            b = k - 1
+        if "pages" in labels:
+            return
         k = next((k for k in range(a + 1, b + 1) if _PAGE_RANGE.match(words[k])), None)
         if k is None:
             continue
