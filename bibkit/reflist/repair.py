@@ -12,6 +12,10 @@ would not, and those are mended here, on the labels, before the entry is built:
   is the author, and the sentence after it the title;
 * a page range inside a container (``... Linguistics 4171–4186 (Association ...``) is the pages,
   and Nature's ``(Publisher, 2019)`` after it the publisher;
+* names ending before a quoted title (``and William R. Thompson. “Hot Spots``) are the authors';
+* a publisher inside a book's title run (``Lost Victories; Presidio Pr, 1982``, ``Lost Victories
+  (Presidio Pr, 1982)``) is the publisher, and a range of years read as pages
+  (``Culinary Trades, 1730-1830.``) the end of the title;
 * ``n.d.`` or ``(no date)`` taken as the first word of a title is the date;
 * a book's title labelled with its editors (``In: Σαββίδης ΓΠ, editor. Ποιήματα και πεζά.``)
   is the container;
@@ -56,11 +60,14 @@ def mend(words: list[str], labels: list[str]) -> list[str]:
     _undated(words, labels)
     _organisation_first(words, labels)
     _title_start(words, labels)
+    _names_before_quote(words, labels)
     if "title" not in labels:
         _find_title(words, labels)
     _unglue(words, labels)
     _editor_container(words, labels)
     _pages_in_container(words, labels)
+    _publisher_after_title(words, labels)
+    _years_in_title(words, labels)
     return labels
 
 
@@ -68,9 +75,11 @@ _NO_DATE = re.compile(r"^\(?n\.\s?d\.\)?[.,:]?$|^\(?s\.\s?d\.\)?[.,:]?$", re.IGN
 
 
 def _undated(words: list[str], labels: list[str]) -> None:
-    """``n.d.`` / ``(no date)`` (no date) read as the start of the title or container is the date."""
+    """``n.d.`` / ``(no date)`` (no date) read as the start or the end of a title or container is
+    the date."""
     for i, w in enumerate(words):
-        if labels[i] in ("title", "container", "note") and (i == 0 or labels[i - 1] != labels[i]):
+        edge = i == 0 or labels[i - 1] != labels[i] or i == len(words) - 1 or labels[i + 1] != labels[i]
+        if labels[i] in ("title", "container", "note") and edge:
             if _NO_DATE.match(w):
                 labels[i] = "date"
             elif w.lower() == "(no" and i + 1 < len(words) and words[i + 1].lower().startswith("date)"):
@@ -141,6 +150,53 @@ def _pages_in_container(words: list[str], labels: list[str]) -> None:
             for m in range(k + 1, b + 1):
                 labels[m] = "publisher"
         return
+
+
+def _names_before_quote(words: list[str], labels: list[str]) -> None:
+    """``Colaresi, Michael P., and William R. Thompson. “Hot Spots ...”``: up to four words that
+    open a title run before its quoted title, right after the authors, end the names."""
+    for idx, (a, b, lab) in enumerate(runs(labels)):
+        if lab != "title" or a == 0 or labels[a - 1] != "author" or words[a][:1] in _OPEN_Q:
+            continue
+        k = next((k for k in range(a + 1, min(b, a + 4) + 1) if words[k][:1] in _OPEN_Q), None)
+        if k is not None and words[k - 1][-1:] in ".,":
+            for m in range(a, k):
+                labels[m] = "author"
+        return
+
+
+def _publisher_after_title(words: list[str], labels: list[str]) -> None:
+    """A book's publisher inside its title run: ``Lost Victories; Presidio Pr, 1982.`` (ACS) or
+    ``Lost Victories (Presidio Pr, 1982).`` (Science, APS): after a ``;``, or in a bracket
+    that the date closes."""
+    if "publisher" in labels or "container" in labels:
+        return
+    for a, b, lab in runs(labels):
+        if lab != "title":
+            continue
+        for k in range(a + 1, b + 1):
+            bracket = words[k].startswith("(") and b + 1 < len(words) and labels[b + 1] == "date" \
+                and words[b + 1].rstrip(".,;").endswith(")")
+            if bracket or (words[k - 1].endswith(";") and _capital(words[k])):
+                for m in range(k, b + 1):
+                    labels[m] = "publisher"
+                return
+        return
+
+
+_YEAR_RANGE = re.compile(r"^(?:1[5-9]|20)\d\d\s*[-\u2010-\u2015]\s*(?:1[5-9]|20)\d\d[.,;:]?$")
+
+
+def _years_in_title(words: list[str], labels: list[str]) -> None:
+    """``Men of Taste: ... Culinary Trades, 1730-1830.``: a range of years read as the pages of
+    a reference with no container and no volume, right after the title, ends the title."""
+    if "container" in labels or "volume" in labels:
+        return
+    for k in range(1, len(words)):
+        if labels[k] == "pages" and labels[k - 1] == "title" and _YEAR_RANGE.match(words[k]) and \
+                (k + 1 == len(words) or labels[k + 1] != "pages"):
+            labels[k] = "title"
+            return
 
 
 def _capital(word: str) -> bool:
