@@ -128,6 +128,7 @@ def _letters(value) -> str:
     return "".join(c for c in str(value or "").lower() if c.isalnum())
 
 
+_NUMBER_RANGE = re.compile(r"[^\W_]*\d+\s*[-\u2010-\u2015]\s*[^\W_]*\d+")
 _LINKS = re.compile(r"(?:https?://|doi:\s*|10\.\d{4,9}/)\S+")
 
 
@@ -146,9 +147,12 @@ def _csl_family(name: dict) -> str:
 def expected_fields(item: dict, rendered: str) -> dict[str, str]:
     """The scored fields of a CSL-JSON item that ``rendered`` prints in full (a field the style
     leaves out, abbreviates or transforms beyond case is not scored; a number counts only as a
-    word of its own, so an issue ``1`` is not found inside ``2015``), as letters and digits."""
+    word of its own, so an issue ``1`` is not found inside ``2015``, nor a volume or issue in a
+    page range or a DOI), as letters and digits."""
     text = _letters(rendered)
-    runs = set(re.findall(r"[^\W_]+", _LINKS.sub(" ", rendered.lower())))
+    plain = _LINKS.sub(" ", rendered.lower())
+    runs = set(re.findall(r"[^\W_]+", plain))
+    single = set(re.findall(r"[^\W_]+", _NUMBER_RANGE.sub(" ", plain)))  # ``1`` of ``1–208`` is no issue
     out = {}
     names = item.get("author") or item.get("editor") or []
     date = (item.get("issued") or {}).get("date-parts") or [[]]
@@ -164,7 +168,7 @@ def expected_fields(item: dict, rendered: str) -> dict[str, str]:
     }
     for k in CITEPROC_FIELDS:
         v = _letters(values[k])
-        if v and (v in runs if k in ("year", "volume", "issue", "page") else v in text):
+        if v and (v in single if k in ("volume", "issue") else v in runs if k in ("year", "page") else v in text):
             out[k] = v
     return out
 
