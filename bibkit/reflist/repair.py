@@ -19,7 +19,8 @@ would not, and those are mended here, on the labels, before the entry is built:
 * ``n.d.`` or ``(no date)`` taken as the first word of a title is the date;
 * a book's title labelled with its editors (``In: Σαββίδης ΓΠ, editor. Ποιήματα και πεζά.``)
   is the container;
-* a book's title glued to a short publisher (``Title. United Nations; 2011.``) is cut the same way;
+* a title glued to a short publisher (``Title. Oxford University Press; 2011.``) or journal
+  (``Title02. Container Title02. 2007.``) is cut the same way;
 * **no title at all**: the words after the authors that the labeller gave to the authors
   (``Roe J. Her Other Book. 1999.``), to the date (``Smith J. Paper 5. 2000.``) or to a note or
   publisher after the date (``Doe, John. 2000a. Book A.``) are the title: a reference nearly
@@ -298,7 +299,11 @@ def _unglue(words: list[str], labels: list[str]) -> None:
             rest = "container"
         elif lab == "title" and "publisher" not in have and b - j <= 6 and \
                 all(labels[k] in _AFTER_BOOK for k in range(b + 1, len(words))):
-            rest = "publisher"  # ``Title. United Nations; 2011.``: a book's publisher
+            # ``Title. United Nations; 2011.``: a book's publisher (a publisher's word, or the
+            # ``;`` Vancouver puts after one); ``Title. Container Title. 2007.``: a journal
+            tail = words[j + 1:b + 1]
+            rest = "publisher" if words[b].endswith((";", ":")) or any(
+                _TERMS.get(w.strip(".,;:()").lower()) in ("pub", "place") for w in tail) else "container"
         else:
             return
         for k in range(a, j + 1):
