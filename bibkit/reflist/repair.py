@@ -22,8 +22,9 @@ would not, and those are mended here, on the labels, before the entry is built:
 * a title glued to a short publisher (``Title. Oxford University Press; 2011.``) or journal
   (``Title02. Container Title02. 2007.``) is cut the same way;
 * **no title at all**: the words after the authors that the labeller gave to the authors
-  (``Roe J. Her Other Book. 1999.``), to the date (``Smith J. Paper 5. 2000.``) or to a note or
-  publisher after the date (``Doe, John. 2000a. Book A.``) are the title: a reference nearly
+  (``Roe J. Her Other Book. 1999.``), to the date (``Smith J. Paper 5. 2000.``), to a note or
+  publisher after the date (``Doe, John. 2000a. Book A.``) or between the names and the date
+  (``J. A. Doe, Aaaaa Aaaaa, 1999.``) are the title: a reference nearly
   always has one.
 """
 from __future__ import annotations
@@ -331,6 +332,11 @@ def _find_title(words: list[str], labels: list[str]) -> None:
                 for k in range(a, first_year):
                     labels[k] = "title"
                 return
+        if lab in ("note", "publisher") and idx >= 1 and rs[idx - 1][2] in ("author", "editor") and \
+                _capital(words[a]) and idx + 1 < len(rs) and rs[idx + 1][2] == "date":
+            for k in range(a, b + 1):  # ``J. A. Doe, Aaaaa Aaaaa, 1999.``: no book lacks a title
+                labels[k] = "title"
+            return
         if lab in ("note", "publisher", "container", "editor", "author") and idx >= 2 and rs[idx - 1][2] == "date" \
                 and rs[idx - 2][2] in ("author", "editor") and _capital(words[a]) and \
                 not (lab == "container" and _numbers_follow(words, labels, b)):
@@ -350,8 +356,8 @@ def _author_end(words: list[str], a: int, b: int) -> int | None:
         if not _capital(nxt) or _INITIAL.match(nxt) or nxt.lower() in ("and", "&"):
             continue
         if given_first:
-            if w.endswith(",") and not _INITIAL.match(w) and j + 2 <= b and not _INITIAL.match(words[j + 2]) \
-                    and j > a:
+            if w.endswith(",") and not _INITIAL.match(w) and j > a and \
+                    (j + 2 > b or not _INITIAL.match(words[j + 2]) or j + 2 == b):
                 return j
         elif w.endswith(".") and _INITIAL.match(w) and j > a:
             return j
