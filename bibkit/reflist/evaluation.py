@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Optional
 
+from bibkit.identifiers import normalize_doi
 from bibkit.reflist import training
 from bibkit.reflist.model import label_words
 
@@ -164,7 +165,7 @@ def expected_fields(item: dict, rendered: str) -> dict[str, str]:
         "volume": item.get("volume"),
         "issue": item.get("issue"),
         "page": _first_page(item.get("page")),
-        "doi": item.get("DOI"),
+        "doi": normalize_doi(str(item.get("DOI") or "")) or item.get("DOI"),  # recorded as a URL at times
     }
     for k in CITEPROC_FIELDS:
         v = _letters(values[k])
@@ -180,7 +181,8 @@ def entry_fields(entry) -> dict[str, set[str]]:
     fam: set[str] = set()
     if names and names.names:
         n = names.names[0]
-        fam = {_letters(n.literal or n.family), _letters((n.particle + " " + n.family) if n.particle else n.family)}
+        fam = {_letters(n.literal or n.family), _letters((n.particle + " " + n.family) if n.particle else n.family),
+               _letters(n.family + " " + n.suffix)}  # a suffix some records keep in the family name
     date = entry.dates.get("issued")
     year = date.start.year if date is not None and date.start is not None else ""
     f = entry.fields

@@ -17,6 +17,8 @@ would not, and those are mended here, on the labels, before the entry is built:
   (Presidio Pr, 1982)``) is the publisher, and a range of years read as pages
   (``Culinary Trades, 1730-1830.``) the end of the title;
 * ``n.d.`` or ``(no date)`` taken as the first word of a title is the date;
+* a title cut short by the labeller before a word with no punctuation runs on to the first
+  sentence end of the container after it;
 * a book's title labelled with its editors (``In: Σαββίδης ΓΠ, editor. Ποιήματα και πεζά.``)
   is the container;
 * a title glued to a short publisher (``Title. Oxford University Press; 2011.``) or journal
@@ -66,6 +68,7 @@ def mend(words: list[str], labels: list[str]) -> list[str]:
     if "title" not in labels:
         _find_title(words, labels)
     _unglue(words, labels)
+    _title_runs_on(words, labels)
     _editor_container(words, labels)
     _pages_in_container(words, labels)
     _publisher_after_title(words, labels)
@@ -311,6 +314,25 @@ def _unglue(words: list[str], labels: list[str]) -> None:
             labels[k] = "title"
         for k in range(j + 1, b + 1):
             labels[k] = rest
+        return
+
+
+_TITLE_END = re.compile(r"[.,:;?!][\"\u201d\u2019\u00bb)]*$")
+
+
+def _title_runs_on(words: list[str], labels: list[str]) -> None:
+    """``Getting Property Right: “Informal” Mortgages in the Japanese Courts. Pac. Rim L. & Pol’y
+    J.``: a title whose last word ends with no punctuation cannot end there when a container
+    follows; it runs on to the container's first sentence end."""
+    for idx, (a, b, lab) in enumerate(runs(labels)):
+        if lab != "title" or b + 1 >= len(words) or labels[b + 1] != "container" or _TITLE_END.search(words[b]):
+            continue
+        c_end = next((k for k in range(b + 1, len(words)) if labels[k] != "container"), len(words)) - 1
+        j = next((k for k in range(b + 1, c_end) if _sentence_end(words[k]) or _TITLE_END.search(words[k])
+                  and words[k][-1:] in ".?!"), None)
+        if j is not None:
+            for k in range(b + 1, j + 1):
+                labels[k] = "title"
         return
 
 
