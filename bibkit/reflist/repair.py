@@ -18,7 +18,8 @@ would not, and those are mended here, on the labels, before the entry is built:
   (``Culinary Trades, 1730-1830.``) the end of the title;
 * ``n.d.`` or ``(no date)`` taken as the first word of a title is the date;
 * a title cut short by the labeller before a word with no punctuation runs on to the first
-  sentence end of the container after it;
+  sentence end of the container after it, and one cut before a lower-case word to the
+  container's last comma (``... birds, and trees, Conservation Biology 22``);
 * a book's title labelled with its editors (``In: Σαββίδης ΓΠ, editor. Ποιήματα και πεζά.``)
   is the container;
 * a title glued to a short publisher (``Title. Oxford University Press; 2011.``) or journal
@@ -325,11 +326,18 @@ def _title_runs_on(words: list[str], labels: list[str]) -> None:
     J.``: a title whose last word ends with no punctuation cannot end there when a container
     follows; it runs on to the container's first sentence end."""
     for idx, (a, b, lab) in enumerate(runs(labels)):
-        if lab != "title" or b + 1 >= len(words) or labels[b + 1] != "container" or _TITLE_END.search(words[b]):
+        if lab != "title" or b + 1 >= len(words) or labels[b + 1] != "container":
             continue
         c_end = next((k for k in range(b + 1, len(words)) if labels[k] != "container"), len(words)) - 1
-        j = next((k for k in range(b + 1, c_end) if _sentence_end(words[k]) or _TITLE_END.search(words[k])
-                  and words[k][-1:] in ".?!"), None)
+        if words[b + 1][:1].islower() and words[b + 1].lower() not in ("in", "in:"):
+            # ``... on ants, birds, and trees, Conservation Biology 22``: a container opens with
+            # no lower-case word; the title goes on to the last comma
+            j = max((k for k in range(b + 1, c_end) if words[k].endswith(",")), default=None)
+        elif not _TITLE_END.search(words[b]):
+            j = next((k for k in range(b + 1, c_end) if _sentence_end(words[k]) or _TITLE_END.search(words[k])
+                      and words[k][-1:] in ".?!"), None)
+        else:
+            continue
         if j is not None:
             for k in range(b + 1, j + 1):
                 labels[k] = "title"
