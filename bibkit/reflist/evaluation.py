@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from bibkit.identifiers import normalize_doi
-from bibkit.reflist import training
+from bibkit.reflist import repair, training
 from bibkit.reflist.model import label_words
 
 Labeller = Callable[[list[str]], tuple[list[str], list[float]]]
@@ -23,15 +23,7 @@ FIELDS = ("author", "title", "date", "container", "pages")
 
 def runs(labels: list[str]) -> set:
     """The maximal runs of one label as (first, last, label): the spans span F1 compares."""
-    out = set()
-    i = 0
-    while i < len(labels):
-        j = i
-        while j + 1 < len(labels) and labels[j + 1] == labels[i]:
-            j += 1
-        out.add((i, j, labels[i]))
-        i = j + 1
-    return out
+    return set(repair.runs(labels))
 
 
 def held_out_styles(shared: Path, n_styles: int, per_style: int, seed: int,
