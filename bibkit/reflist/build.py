@@ -210,7 +210,19 @@ def parse_date(value: str) -> tuple[Date | None, str]:
 
 
 def pages_value(value: str) -> str:
-    return _RANGE.sub("\u2013", value.strip())
+    """``1761-1800`` -> ``1761–1800``; words the labeller left before the numbers (``in: n.d.:
+    pp. 165–176``) are dropped."""
+    value = value.strip()
+    if " " in value and not _PAGES_ONLY.match(value):
+        m = _LAST_PAGES.search(value)
+        if m:
+            value = m.group(0)
+    return _RANGE.sub("\u2013", value)
+
+
+_PAGE_NUMBER = r"[A-Za-z]?\d+[A-Za-z]?"
+_PAGES_ONLY = re.compile(r"^" + _PAGE_NUMBER + r"(?:\s*(?:[-\u2010-\u2015,]|and|&)\s*" + _PAGE_NUMBER + r")*$")
+_LAST_PAGES = re.compile(_PAGE_NUMBER + r"(?:\s*[-\u2010-\u2015]\s*" + _PAGE_NUMBER + r")?$")
 
 
 def edition_value(value: str) -> str:

@@ -182,7 +182,7 @@ def _publisher_after_title(words: list[str], labels: list[str]) -> None:
             continue
         for k in range(a + 1, b + 1):
             bracket = words[k].startswith("(") and b + 1 < len(words) and labels[b + 1] == "date" \
-                and words[b + 1].rstrip(".,;").endswith(")")
+                and words[b + 1].rstrip(".,;").endswith(")") and not any(")" in w for w in words[k:b + 1])
             if bracket or (words[k - 1].endswith(";") and _capital(words[k])):
                 for m in range(k, b + 1):
                     labels[m] = "publisher"
@@ -385,6 +385,8 @@ def _author_end(words: list[str], a: int, b: int) -> int | None:
         w, nxt = words[j], words[j + 1]
         if not _capital(nxt) or _INITIAL.match(nxt) or nxt.lower() in ("and", "&"):
             continue
+        if w.lower() in ("al.", "al.,") and j > a:  # ``Asthma, A. et al. Book L.``
+            return j
         if given_first:
             if w.endswith(",") and not _INITIAL.match(w) and j > a and \
                     (j + 2 > b or not _INITIAL.match(words[j + 2]) or j + 2 == b):
