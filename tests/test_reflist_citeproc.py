@@ -164,6 +164,18 @@ def test_a_volume_then_pages_in_natures_proceedings_form_are_two_fields():
     assert e.fields["publisher"] == "IEEE"
 
 
+def test_words_the_labeller_left_before_the_pages_are_not_part_of_them():
+    text = ("[236] S. JacquinandJourdanandTalbi, Dynamic Programming Based Metaheuristic for Energy Planning "
+            "Problems, in: n.d.: pp. 165–176. https://doi.org/10.1007/978-3-662-45523-4_14.")
+    assert _read(text)[0].fields["page"] == "165–176"
+
+
+def test_et_al_ends_the_names_before_a_short_title():
+    e = _read("123. Asthma, A. et al. Book L. (1990).")[0]
+    assert e.names["author"].names[0].family == "Asthma" and e.names["author"].others
+    assert e.fields["title"] == "Book L"
+
+
 def test_citeproc_js_renderings_of_recorded_works_keep_a_floor():
     """Real works recorded from Crossref, doi.org and OpenAlex (real_api/), rendered by citeproc-js
     in four common styles, one a line: every list split exactly, fields read right on average."""
