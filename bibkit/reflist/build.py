@@ -220,7 +220,7 @@ def pages_value(value: str) -> str:
     return _RANGE.sub("\u2013", value)
 
 
-_PAGE_NUMBER = r"[A-Za-z]?\d+[A-Za-z]?"
+_PAGE_NUMBER = r"[A-Za-z]{0,6}\d+[A-Za-z]?"
 _PAGES_ONLY = re.compile(r"^" + _PAGE_NUMBER + r"(?:\s*(?:[-\u2010-\u2015,]|and|&)\s*" + _PAGE_NUMBER + r")*$")
 _LAST_PAGES = re.compile(_PAGE_NUMBER + r"(?:\s*[-\u2010-\u2015]\s*" + _PAGE_NUMBER + r")?$")
 
@@ -392,7 +392,7 @@ def build_entry(words: list[str], labels: list[str], probs: list[float], text: s
     return built
 
 
-_PAGE = r"[A-Za-z]?\d+[A-Za-z]?(?:\s*[-\u2010-\u2015]\s*[A-Za-z]?\d+[A-Za-z]?)?"
+_PAGE = r"[A-Za-z]{0,6}\d+[A-Za-z]?(?:\s*[-\u2010-\u2015]\s*[A-Za-z]{0,6}\d+[A-Za-z]?)?"
 #: the numbers of a journal article written as one compound: ``2015 May 28;521(7553):436-44``,
 #: ``2011;105:49–57``, ``1981; 52: 727–32`` (NLM/Vancouver), ``17(1):3–27``, ``59 (1): 29–40``,
 #: ``87:2832–2841`` (Springer, Chicago, Annual Reviews)
