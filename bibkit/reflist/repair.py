@@ -49,35 +49,45 @@ _AFTER_BOOK = frozenset(("date", "url", "doi", "note", "place"))
 def runs(labels: list[str]) -> list[tuple[int, int, str]]:
     """Maximal runs of one label as (first, last, label), in order."""
     out = []
-    i = 0
-    while i < len(labels):
-        j = i
-        while j + 1 < len(labels) and labels[j + 1] == labels[i]:
-            j += 1
-        out.append((i, j, labels[i]))
-        i = j + 1
+    start = 0
+    for i in range(1, len(labels)):
+        if labels[i] != labels[i - 1]:
+            out.append((start, i - 1, labels[start]))
+            start = i
+    if labels:
+        out.append((start, len(labels) - 1, labels[start]))
     return out
 
 
 def mend(words: list[str], labels: list[str]) -> list[str]:
     """The labels with the rules of the module docstring applied (a new list)."""
     labels = list(labels)
-    _undated(words, labels)
-    _organisation_first(words, labels)
-    _title_start(words, labels)
-    _names_before_quote(words, labels)
+    have = set(labels)
+    if any(w[:1] in "nN(sS" and _NO_DATE_START.match(w) for w in words):
+        _undated(words, labels)
+    if "author" not in have and "editor" not in have:
+        _organisation_first(words, labels)
+    if "author" in have and "title" in have:
+        _title_start(words, labels)
+        _names_before_quote(words, labels)
     if "title" not in labels:
         _find_title(words, labels)
     _unglue(words, labels)
-    _title_runs_on(words, labels)
-    _editor_container(words, labels)
-    _pages_in_container(words, labels)
+    if "container" in labels:
+        _title_runs_on(words, labels)
+        _pages_in_container(words, labels)
+    if "editor" in labels:
+        _editor_container(words, labels)
     _publisher_after_title(words, labels)
-    _years_in_title(words, labels)
+    if "pages" in labels:
+        _years_in_title(words, labels)
     return labels
 
 
 _NO_DATE = re.compile(r"^\(?n\.\s?d\.\)?[.,:]?$|^\(?s\.\s?d\.\)?[.,:]?$", re.IGNORECASE)
+
+
+_NO_DATE_START = re.compile(r"^\(?(?:n\.|s\.|no$)", re.IGNORECASE)
 
 
 def _undated(words: list[str], labels: list[str]) -> None:
