@@ -46,6 +46,28 @@ def test_a_list_whose_lines_each_open_like_a_reference_is_one_reference_a_line()
     assert entries[6].fields["container-title"] == "Nature" and entries[6].fields["page"] == "436–444"
 
 
+def test_references_wrapped_as_a_pdf_column_end_where_a_line_stops_short():
+    from bibkit.reflist.evaluation import wrap_as_pdf
+    refs = [
+        "Arya, V., & Turletti, T. (2003). Accurate and explicit differentiation of wireless and congestion losses. "
+        "Proceedings of the 23rd International Conference on Distributed Computing Systems Workshops, 1, 3–10.",
+        "DeepSeek-AI. (2024). DeepSeek-V3 Technical Report [Preprint]. https://doi.org/10.48550/arXiv.2412.19437",
+        "Devlin, J., Chang, M.-W., Lee, K., & Toutanova, K. (2019). BERT: Pre-training of Deep Bidirectional "
+        "Transformers for Language Understanding. Proceedings of the 2019 Conference of the North American Chapter "
+        "of the Association for Computational Linguistics, 4171–4186. https://doi.org/10.18653/v1/N19-1423",
+        "Géron, A. (2019). Hands-On Machine Learning with Scikit-Learn, Keras, and TensorFlow (2nd ed.). "
+        "O’Reilly Media.",
+        "LeCun, Y., Bengio, Y., & Hinton, G. (2015). Deep learning. Nature, 521(7553), 436–444. "
+        "https://doi.org/10.1038/nature14539",
+        "Xie, S. M., & Pham, H. (2023). DoReMi: Optimizing Data Mixtures Speeds Up Language Model Pretraining. "
+        "Advances in Neural Information Processing Systems, 36, 69798–69818.",
+    ]
+    text = wrap_as_pdf(refs)
+    assert len(text.splitlines()) > len(refs)
+    entries = _read(text)
+    assert [e.extra["reference"] for e in entries] == refs
+
+
 def test_a_line_starting_like_a_reference_is_not_glued_to_a_link_before_it():
     text = ("Coulon, P. M., Kusch, G., Martin, R. W., & Shields, P. A. (2018). Deep UV Emission from Highly Ordered "
             "AlGaN/AlN Core-Shell Nanorods. ACS Appl. Mater. Interfaces, 10(39), 33441–33449. "

@@ -2,14 +2,16 @@
 
 Lists arrive in a few shapes, told apart from the whole text, not line by line:
 
-* **numbered** (``[1]``, ``1.``, ``(1)``, ``1)``): a line starting with the next number starts a
-  reference, other lines continue it;
+* **numbered** (``[1]``, ``1.``, ``(1)``, ``1)``, or a bare ``146 `` when the numbers run on one
+  by one): a line starting with the next number starts a reference, other lines continue it;
 * **blank lines between references**: each block is one reference, its lines joined;
 * **hanging indents**: an unindented line starts a reference, indented lines continue it;
 * **wrapped with nothing marking the starts** (a PDF column pasted as is; recognised when a
-  quarter of the lines end where no reference can end): a line starts a reference when the
+  quarter of the lines end where no reference can end, unless nine lines in ten open the way a
+  reference opens, which makes a list pasted one a line): a line starts a reference when the
   line before it ends like a reference (``.``, ``)``, a digit, a URL) and it begins like a list
-  of authors (``Smith, J.``, ``Smith J``, ``J. Smith``, ``SMITH``);
+  of authors (``Smith, J.``, ``Smith J``, ``J. Smith``, ``SMITH``), or when the line before it
+  stops although this line's first word would have fitted on it (a reference's last line);
 * otherwise **one reference a line**, except that a line ending in a hyphen, or one that cannot
   end a reference (a trailing ``,`` ``and`` ``&`` ``:``) followed by one that cannot start one
   (a lower-case word, a page range), are joined.
@@ -136,10 +138,15 @@ def split_references(text: str) -> list[Reference]:
             else:
                 groups[-1][1].append(lines[i])
     elif not _each_line_starts(lines, nonblank) and _wrapped(lines, nonblank):
+        full = _full_width(lines, nonblank)
         for i in nonblank:
             line = lines[i].strip()
-            if groups and not (_ENDS_REF.search(groups[-1][1][-1].rstrip())
-                               and (_STARTS_REF.match(line) or _STARTS_OTHER.match(line))):
+            prev = groups[-1][1][-1].strip() if groups else ""
+            # the line before stopped although this line's first word would have fitted on it
+            short = len(prev) + 1 + len(line.split(None, 1)[0]) < full - 2 and not _NO_END.search(prev) \
+                and not prev.endswith("-")
+            if groups and not short and not (_ENDS_REF.search(prev)
+                                             and (_STARTS_REF.match(line) or _STARTS_WRAPPED.match(line))):
                 groups[-1][1].append(lines[i])
             else:
                 groups.append((i, [lines[i]]))
@@ -182,6 +189,12 @@ _STARTS_OTHER = re.compile(r"^(?:[-\u2010-\u2015_]{2,}|[A-Z\u00c0-\u017f][\w'\u2
                            r"(?:dos|das|del|della|de|du|van|von|le|la|al|el|ten|ter)[A-Z\s])")
 
 
+#: the openings trusted inside wrapped text (``Phys. Lett.`` may open a wrapped line, so a lone
+#: word with a period before a capital is not one of them)
+_STARTS_WRAPPED = re.compile(r"^(?:[-\u2010-\u2015_]{2,}|[A-Z\u00c0-\u017f][\w'\u2019\-]*\.?\s*\((?:\d{4}|n\.\s?d\.|no date)|"
+                             r"[A-Z\u00c0-\u017f][\w'\u2019\-]*\.\s+\(?\d{4})")
+
+
 def _starts_like_reference(line: str) -> bool:
     """A line that opens a reference: names first (``Smith, J.``, ``J. Smith``, ``SMITH``,
     ``van Doe``), or an opening capital word, a year somewhere and at least five words (a
@@ -201,6 +214,13 @@ def _each_line_starts(lines: list[str], nonblank: list[int]) -> bool:
     lists pasted one a line all but an odd name (``cpaior_prefix1``) do."""
     starts = sum(1 for i in nonblank if _starts_like_reference(lines[i]))
     return len(nonblank) >= 2 and starts >= 0.9 * len(nonblank)
+
+
+def _full_width(lines: list[str], nonblank: list[int]) -> int:
+    """The width of the column (the longest line but a few): a line that stops although the
+    next line's first word would have fitted on it is a reference's last line."""
+    lengths = sorted(len(lines[i].strip()) for i in nonblank)
+    return lengths[int(0.98 * (len(lengths) - 1))]
 
 
 def _wrapped(lines: list[str], nonblank: list[int]) -> bool:
