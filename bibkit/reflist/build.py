@@ -7,6 +7,7 @@ report word, proceedings words in the container, an editor, a publisher without 
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from bibkit.text_marks import marked_text
 from bibkit.model import Date, DateParts, Entry, Name, NameList, Text
 from bibkit.names import parse_name
 from bibkit.reflist.fields import Span, spans_of, strip_edges
+from bibkit.reflist.repair import mend
 
 #: below this marginal probability a field's label is reported as uncertain
 LOW_CONFIDENCE = 0.6
@@ -33,6 +35,8 @@ _VANCOUVER = re.compile(r"^(?P<fam>[\w\u00c0-\u024f'\u2019\- ]+?)\s+(?P<ini>[A-Z
 _GIVEN_WORDS = re.compile(r"^(?:[A-Z\u00c0-\u017f][\w\u00c0-\u024f'\u2019\-]*\.?\s*){1,3}$")
 _VOL_ISSUE = re.compile(r"^(?P<vol>[\w.\-\u2013]+?)\s*(?:\((?P<i1>[^()]+)\)|[/:]\s*(?P<i2>[\w\-\u2013]+)|,?\s*(?:no|nr|issue)\.?\s*(?P<i3>[\w\-\u2013]+))$",
                         re.IGNORECASE)
+_VOLUME_PAGES = re.compile(r"^(\w+)\s+([A-Za-z]?\d+\s*[-\u2010-\u2015]\s*[A-Za-z]?\d+)$")
+_BARE_RANGE = re.compile(r"^[A-Za-z]?\d+\s*[-\u2010-\u2015]\s*[A-Za-z]?\d+[.,;]?$")
 _RANGE = re.compile(r"(?<=\w)\s*(?:--?|[\u2010-\u2015\u2212])\s*(?=\w)")
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
              "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "revised": None}
@@ -82,6 +86,10 @@ def parse_name_list(value: str) -> NameList:
         i = 0
         while i < len(parts):
             p = parts[i]
+            if groups and _SUFFIX.fullmatch(" " + p):  # ``Bennett, F. G., Jr., & Smith, J.``
+                groups[-1] += ", " + p
+                i += 1
+                continue
             nxt = parts[i + 1] if i + 1 < len(parts) else None
             if nxt is not None and _looks_given(nxt) and (_INITIALS.match(nxt) or " " not in p) \
                     and not _VANCOUVER.match(p) and not _is_full_name(p):
@@ -91,6 +99,9 @@ def parse_name_list(value: str) -> NameList:
             groups.append(p)
             i += 1
     for g in groups:
+        if names.names and _SUFFIX.fullmatch(" " + g.strip()):  # ``Fromhold, A. T., Jr.``
+            names.names[-1] = dataclasses.replace(names.names[-1], suffix=g.strip())
+            continue
         nm = _one_name(g)
         if nm is not None:
             names.names.append(nm)
@@ -113,6 +124,20 @@ def _one_name(text: str) -> Name | None:
     text = text.strip(" ,.;") if not text.rstrip().endswith(".") or "," not in text else text.strip(" ,;")
     if not text or not any(c.isalpha() for c in text):
         return None
+    suffix = ""
+    m = _SUFFIX.search(text)
+    if m and text[:m.start()].strip(" ,"):
+        suffix = m.group(1) + ("." if m.group(1) in ("Jr", "Sr") else "")
+        text = (text[:m.start()] + text[m.end():]).strip(" ,")
+    if "," not in text and is_organisation(text):
+        return Name(literal=text.rstrip("."))
+    nm = _parsed_name(text)
+    if suffix and not nm.literal:
+        nm = dataclasses.replace(nm, suffix=suffix)
+    return nm
+
+
+def _parsed_name(text: str) -> Name:
     if "," not in text:
         m = _VANCOUVER.match(text)
         if m and len(m.group("fam")) > 1:
@@ -125,6 +150,33 @@ def _one_name(text: str) -> Name | None:
     if nm.family and nm.family.isupper() and len(nm.family) > 2:
         nm = Name(family=_decap(nm.family), given=nm.given, particle=nm.particle, suffix=nm.suffix)
     return nm
+
+
+#: ``Jr.``, ``Sr.``, ``II``, ``III``, ``IV`` anywhere in a name (``Fromhold Jr. AT``, ``Doe J Jr.``)
+_SUFFIX = re.compile(r",?\s+(Jr|Sr|II|III|IV)\b\.?(?=\s|,|$)")
+_ORGANISATION_WORDS = frozenset(
+    "team group consortium collaboration committee council association society institute institution "
+    "organization organisation agency foundation university zoo co co. inc inc. ltd ltd. corporation company "
+    "office department ministry bureau commission centre center network project initiative alliance board "
+    "authority service programme program party bank union federation laboratory laboratories lab labs "
+    "hospital museum library administration survey nations forum panel academy press staff".split())
+_PARTICLES = frozenset("van von der den de del della di da dos das du la le ten ter bin al el y".split())
+
+
+def is_organisation(text: str) -> bool:
+    """A name written without a comma that is an organisation's, kept whole as a literal:
+    ``Gemini Team``, ``DeepSeek-AI``, ``UN DESA``, ``Beijing Zoo``, ``A kasernes fællesvirke``
+    (a word from organisations' names, a run of capitals that is no initials, a ``-AI``, or a
+    lower-case word that is no particle)."""
+    words = text.rstrip(".").split()
+    if not words:
+        return False
+    if any(w.lower().strip(".,") in _ORGANISATION_WORDS for w in words[1:]) or text.rstrip(".").endswith("-AI"):
+        return True
+    if len(words) >= 2 and any(w.isupper() and w.isalpha() and len(w) >= 2 for w in words[:-1]) and \
+            not (words[-1].isupper() and len(words[-1]) <= 3):
+        return True
+    return len(words) >= 2 and any(w[:1].islower() and w.isalpha() and w not in _PARTICLES for w in words[1:])
 
 
 def _decap(s: str) -> str:
@@ -158,7 +210,19 @@ def parse_date(value: str) -> tuple[Date | None, str]:
 
 
 def pages_value(value: str) -> str:
-    return _RANGE.sub("\u2013", value.strip())
+    """``1761-1800`` -> ``1761–1800``; words the labeller left before the numbers (``in: n.d.:
+    pp. 165–176``) are dropped."""
+    value = value.strip()
+    if " " in value and not _PAGES_ONLY.match(value):
+        m = _LAST_PAGES.search(value)
+        if m:
+            value = m.group(0)
+    return _RANGE.sub("\u2013", value)
+
+
+_PAGE_NUMBER = r"[A-Za-z]{0,6}\d+[A-Za-z]?"
+_PAGES_ONLY = re.compile(r"^" + _PAGE_NUMBER + r"(?:\s*(?:[-\u2010-\u2015,]|and|&)\s*" + _PAGE_NUMBER + r")*$")
+_LAST_PAGES = re.compile(_PAGE_NUMBER + r"(?:\s*[-\u2010-\u2015]\s*" + _PAGE_NUMBER + r")?$")
 
 
 def edition_value(value: str) -> str:
@@ -214,8 +278,9 @@ def _first(spans: list[Span], label: str) -> Span | None:
 
 
 def build_entry(words: list[str], labels: list[str], probs: list[float], text: str) -> Built:
-    """The entry for one reference whose words the model has labelled."""
-    spans = spans_of(words, labels, probs)
+    """The entry for one reference whose words the model has labelled (labels mended first by
+    :func:`bibkit.reflist.repair.mend`)."""
+    spans = spans_of(words, mend(words, labels), probs)
     entry = Entry(type="document")
     built = Built(entry)
 
@@ -266,6 +331,10 @@ def build_entry(words: list[str], labels: list[str], probs: list[float], text: s
             issue = (m.group("i1") or m.group("i2") or m.group("i3") or "").strip()
             if issue:
                 entry.fields["issue"] = Text(issue)
+        m = _VOLUME_PAGES.match(vol)
+        if m and not _first(spans, "pages"):  # ``vol. 1 3–10``: the volume, then the pages
+            vol = m.group(1)
+            entry.fields["page"] = Text(pages_value(m.group(2)))
         entry.fields["volume"] = Text(vol)
         note_uncertain("volume", s)
     s = _first(spans, "issue")
@@ -281,6 +350,11 @@ def build_entry(words: list[str], labels: list[str], probs: list[float], text: s
     if s:
         entry.fields["page"] = Text(pages_value(s.value))
         note_uncertain("page", s)
+    s = _first(spans, "issue")
+    if s and "page" not in entry.fields and _BARE_RANGE.match(s.raw.strip()):
+        # ``vol. 1 3–10`` (Nature's proceedings): a range with no issue mark is the pages
+        entry.fields["page"] = Text(pages_value(entry.fields.pop("issue", s.value)))
+    _read_compound(text, entry)
     s = _first(spans, "edition")
     if s:
         entry.fields["edition"] = Text(edition_value(s.value))
@@ -297,8 +371,10 @@ def build_entry(words: list[str], labels: list[str], probs: list[float], text: s
     if notes:
         entry.fields["note"] = Text("; ".join(notes))
 
-    if "title" not in entry.fields and entry.fields.get("container-title"):
-        # a reference nearly always has a title; a lone "container" is the title misread
+    if "title" not in entry.fields and entry.fields.get("container-title") and \
+            not ("volume" in entry.fields or "page" in entry.fields):
+        # a reference nearly always has a title; a lone "container" is the title misread (but
+        # a journal with volume and pages is one: some styles print no article titles)
         entry.fields["title"] = marked_text(entry.fields.pop("container-title"), title=True)
         s = _first(spans, "container")
         if s:
@@ -314,6 +390,44 @@ def build_entry(words: list[str], labels: list[str], probs: list[float], text: s
     if "issued" not in entry.dates:
         built.missing.append("date")
     return built
+
+
+_PAGE = r"[A-Za-z]{0,6}\d+[A-Za-z]?(?:\s*[-\u2010-\u2015]\s*[A-Za-z]{0,6}\d+[A-Za-z]?)?"
+#: the numbers of a journal article written as one compound: ``2015 May 28;521(7553):436-44``,
+#: ``2011;105:49–57``, ``1981; 52: 727–32`` (NLM/Vancouver), ``17(1):3–27``, ``59 (1): 29–40``,
+#: ``87:2832–2841`` (Springer, Chicago, Annual Reviews)
+_COMPOUND = re.compile(
+    r"(?<![\w/.:;(\-])(?:(?:1[5-9]|20)\d\d[a-z]?(?:\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{1,2}(?:\s*[-\u2013]\s*\d{1,2})?)?"
+    r"(?:\s*[-\u2013]\s*[A-Z][a-z]{2,8}\.?)?)?\s*;\s*(?P<v1>[A-Za-z]?\d[\w.]*)\s*(?:\((?P<i1>[^()\s]{1,12})\))?"
+    r"(?:\s*:\s*(?P<p1>" + _PAGE + r"))?"
+    r"|(?P<v2>\d{1,5})\s*(?:\((?P<i2>[^()\s]{1,12})\))?\s*:\s*(?P<p2>" + _PAGE + r"))(?=[\s.,;)]|$)")
+_LINKS = re.compile(r"(?:https?://|doi\s*:\s*|10\.\d{4,9}/)\S+", re.IGNORECASE)
+
+
+def _read_compound(text: str, entry: Entry) -> None:
+    """Volume, issue and pages of a compound such as ``2015 May 28;521(7553):436-44``: the
+    labeller gives a word one label (where it starts), so the parts after the first are read
+    here by pattern. Links and DOIs are left out of the search; a number the labeller already
+    read the same way is kept."""
+    plain = _LINKS.sub(lambda m: " " * len(m.group(0)), text)
+    m = None
+    for m in _COMPOUND.finditer(plain):
+        break
+    if m is None:
+        return
+    vol = m.group("v1") or m.group("v2")
+    issue = m.group("i1") or m.group("i2")
+    pages = m.group("p1") or m.group("p2")
+    if m.group("v2") and not issue and "volume" in entry.fields and entry.fields["volume"] != vol:
+        return  # ``12:30`` or a ratio somewhere else: the labelled volume stands
+    entry.fields["volume"] = Text(vol.rstrip("."))
+    if issue:
+        entry.fields["issue"] = Text(issue)
+    elif "issue" in entry.fields and _VOL_ISSUE.match(str(entry.fields["issue"])) is None \
+            and not str(entry.fields["issue"]).isdigit():
+        del entry.fields["issue"]
+    if pages:
+        entry.fields["page"] = Text(pages_value(pages))
 
 
 def _mentions_identifier(value: str, ids: dict) -> bool:

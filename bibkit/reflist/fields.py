@@ -21,7 +21,7 @@ _PREFIX = {
     "container": r"(?:in\s*:|in(?=\s+[A-Z\d\"\u201c])|dans\s*:?|im\s*:|en\s*:)\s*",
     "volume": r"(?:vol(?:ume|s)?\.?|v\.|bd\.?|band|tome|t\.)\s*",
     "issue": r"(?:no\.?|nr\.?|num(?:ber)?\.?|iss(?:ue)?\.?|heft|h\.|#)\s*",
-    "pages": r"(?:pp?\.?|pages?|ss?\.|seiten|art(?:icle)?\.?(?:\s+no\.?)?|e)\s*(?=[\dA-Za-z])",
+    "pages": r"(?:pp?\.?|pages?|ss?\.|seiten|art(?:icle)?\.?(?:\s+no\.?)?)\s*(?=[\dA-Za-z])",
     "edition": r"",
     "date": r"(?:published|pub\.|accessed|retrieved|c\.|ca\.|©)\s*",
     "doi": r"(?:doi\s*:?\s*)",
