@@ -53,7 +53,9 @@ def _collector_paused(age: bool = False) -> Iterator[None]:
             gc.enable()
 
 
-def _choose_importer(text: str, name: str, format: str | None):
+def choose_importer(text: str, name: str, format: str | None):
+    """The importer ``loads`` uses: the one named, else by the name's extension, else by content
+    (None when nobody recognises the text)."""
     if format:
         return registry.importer(format)
     by_ext = registry.importer_for_path(name) if name not in ("-", "<stdin>", "<string>") else None
@@ -64,7 +66,7 @@ def _choose_importer(text: str, name: str, format: str | None):
 
 def loads(text: str, format: str | None = None, *, name: str = "<string>", **options) -> Library:
     """Parse text in ``format`` (detected from the content when None)."""
-    imp = _choose_importer(text, name, format)
+    imp = choose_importer(text, name, format)
     if imp is None:
         lib = Library()
         if text.strip():

@@ -6,7 +6,6 @@ A ``--style`` is a CSL style name, path or URL (see :mod:`bibkit.csl.styles`), o
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 
 import click
 
@@ -15,7 +14,6 @@ from bibkit.cli.common import apply_journal_options, exit_status, journal_option
 from bibkit.cli.extract import read_documents, report_citations
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError, Problem
-from bibkit.model import Entry
 
 #: --to choices mapped to the engine's format names.
 OUTPUT_FORMATS = {"text": "text", "html": "html", "md": "markdown", "markdown": "markdown", "latex": "latex"}
@@ -51,89 +49,14 @@ _LOCALE = click.option(
 )
 
 
-def _locale_available(lang: str) -> bool:
-    """Whether a CSL locale file serves ``lang`` (exactly, or through its language)."""
-    from bibkit.csl.locale import available_locales
-
-    base = lang.split("-")[0]
-    langs = available_locales()
-    return lang in langs or any(n == base or n.startswith(base + "-") for n in langs)
-
-
 def _engine(style: str, locale: str | None):
-    """A CSL processor for ``style`` in ``locale`` (the style's own default-locale if None)."""
-    from bibkit.csl import Processor
-    from bibkit.csl.styles import find_style
+    """The processor for ``style``, warning when no locale file serves the language."""
+    from bibkit.csl.reference_lists import locale_available, processor_for, style_locale
 
-    info = find_style(style)
-    lang = locale or info.default_locale or "en-US"
-    if not _locale_available(lang):
+    lang = style_locale(style, locale)
+    if not locale_available(lang):
         click.echo(f"bibkit: warning: no CSL locale for {lang!r}; terms fall back to en-US", err=True)
-    try:
-        return Processor(info.xml, locale=lang)
-    except BibkitError:
-        raise
-    except ValueError as exc:  # the engine rejects a style it cannot compile: the user's file
-        raise BibkitError(f"cannot use style {style!r}: {exc}") from None
-
-
-def _csl_items(entries: Iterable[Entry], problems: list[Problem] | None = None) -> list[dict]:
-    """CSL-JSON items with unique ids: a repeated key would otherwise drop an entry silently.
-
-    The second ``smith2020`` becomes ``smith2020#2`` and is reported, so both are formatted.
-    """
-    from bibkit.model_csl import entry_to_csl
-
-    items: list[dict] = []
-    seen: dict[str, int] = {}
-    for entry in entries:
-        item = entry_to_csl(entry)
-        ident = str(item["id"])
-        if ident in seen:
-            seen[ident] += 1
-            item["id"] = f"{ident}#{seen[ident]}"
-            if problems is not None:
-                where = entry.source
-                problems.append(Problem(
-                    f"duplicate key {ident!r}: formatted again as {item['id']!r}",
-                    where.file if where else "<input>", where.line if where else None,
-                    "warning", "duplicate-key",
-                ))
-        else:
-            seen[ident] = 1
-        items.append(item)
-    return items
-
-
-def _failure_problems(failures: list, entries: list[Entry], items: list[dict]) -> list[Problem]:
-    """An entry the engine could not render, as an error at the entry's file:line."""
-    where = {str(item["id"]): entry.source for entry, item in zip(entries, items)}
-    out = []
-    for failure in failures:
-        source = where.get(failure.id)
-        out.append(Problem(
-            f"entry {failure.id!r} could not be formatted and is left out of the list "
-            f"({failure.message})",
-            source.file if source else "<input>", source.line if source else None,
-            "error", "format-failed",
-        ))
-    return out
-
-
-def _join(entries: list[str], fmt: str) -> str:
-    """One document from per-entry strings, in the idiom of the output markup."""
-    if not entries:
-        return ""
-    if fmt == "html":
-        body = "\n".join(
-            f"  {e}" if e.lstrip().startswith('<div class="csl-entry"')
-            else f'  <div class="csl-entry">{e}</div>'
-            for e in entries
-        )
-        return f'<div class="csl-bib-body">\n{body}\n</div>\n'
-    if fmt in ("markdown", "latex"):
-        return "\n\n".join(entries) + "\n"
-    return "\n".join(entries) + "\n"
+    return processor_for(style, lang)
 
 
 def _print_problems(problems: list[Problem], quiet: bool = False) -> None:
@@ -181,6 +104,8 @@ def format_command(
     print short journal titles (IEEE, ACS) use the ISO 4 abbreviation with
     --abbreviate-journals when an entry has none of its own.
     """
+    from bibkit.csl.reference_lists import csl_items, failure_problems, join_entries
+
     fmt = OUTPUT_FORMATS[to.lower()]
     undefined = False
     if cited_in:
@@ -203,18 +128,18 @@ def format_command(
             )
         else:
             engine = _engine(style, locale)
-            items = _csl_items(library.entries, problems)
+            items = csl_items(library.entries, problems)
             failures: list = []
             if fmt == "latex":  # a whole thebibliography environment, \bibitem per entry
                 entries = [engine.latex_bibliography(items, failures=failures)] if items else []
             else:
                 entries = engine.bibliography(items, format=fmt, failures=failures)
-            problems.extend(_failure_problems(failures, library.entries, items))
+            problems.extend(failure_problems(failures, library.entries, items))
     except BibkitError as exc:
         _fail(str(exc), 2)
         return
     _print_problems(problems, quiet)
-    write_text_output(_join(entries, fmt), output)
+    write_text_output(join_entries(entries, fmt), output)
     status = exit_status(library)
     if not status and (undefined or any(p.severity == "error" for p in problems)):
         status = 1
@@ -247,6 +172,8 @@ def cite_command(
     """Print one in-text citation of KEY... from FILE in a style."""
     import difflib
 
+    from bibkit.csl.reference_lists import csl_items, failure_problems
+
     fmt = OUTPUT_FORMATS[to.lower()]
     library = load_inputs([file], fmt=from_format, encoding=encoding, quiet=quiet)
     by_key = {e.key: e for e in library.entries if e.key}
@@ -273,10 +200,10 @@ def cite_command(
                 group[-1].update(locator=locator, label=locator_label)
             # every entry of the file is registered, so numeric styles number as the
             # bibliography would; the cite itself is the group of the given keys only
-            items = _csl_items(library.entries)
+            items = csl_items(library.entries)
             failures: list = []
             text = engine.citations([group], items, format=fmt, failures=failures, number_all=True)[0]
-            problems = _failure_problems(failures, library.entries, items)
+            problems = failure_problems(failures, library.entries, items)
             _print_problems(problems, quiet)
             if problems:
                 click.echo(text)

@@ -107,14 +107,9 @@ def load_references(document: MarkdownDocument, settings: Settings) -> tuple[lis
 
 def processor_for(settings: Settings):
     """The CSL processor for the document's style and language."""
-    from bibkit.csl import Processor
-    from bibkit.csl.styles import find_style
+    from bibkit.csl.reference_lists import processor_for as style_processor
 
-    info = find_style(settings.csl or DEFAULT_STYLE)
-    try:
-        return Processor(info.xml, locale=settings.lang or info.default_locale or "en-US")
-    except ValueError as exc:
-        raise BibkitError(f"cannot use style {settings.csl!r}: {exc}") from None
+    return style_processor(settings.csl or DEFAULT_STYLE, settings.lang)
 
 
 def _markup(text: str) -> str:

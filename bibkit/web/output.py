@@ -46,7 +46,7 @@ class _Engines:
 
 def _engine(style: str, locale: str | None):
     """``bibkit format``'s processor for an installed style named by the client, never a path or URL."""
-    from bibkit.cli.format import _engine as engine
+    from bibkit.csl.reference_lists import processor_for as engine
 
     if style.startswith(("http:", "https:", "bibtex:")) or "/" in style or "\\" in style or style.endswith(".csl"):
         raise RequestError(f"style {style!r}: give the name of an installed CSL style, not a path or URL", 422)
@@ -62,7 +62,7 @@ ENGINES = _Engines()
 def format_list(library: Library, style: str, locale: str | None, markup: str) -> tuple[str, str, list[Problem]]:
     """The reference list and a sample citation of the first entries, as ``bibkit format`` and
     ``bibkit cite`` write them."""
-    from bibkit.cli.format import _csl_items, _failure_problems, _join
+    from bibkit.csl.reference_lists import csl_items, failure_problems, join_entries
 
     if markup not in MARKUPS:
         raise RequestError(f"unknown markup {markup!r} (choose from {', '.join(MARKUPS)})")
@@ -70,7 +70,7 @@ def format_list(library: Library, style: str, locale: str | None, markup: str) -
         raise RequestError(f"{locale!r} is not a locale name such as en-US")
     engine, lock = ENGINES.get(style, locale)
     problems: list[Problem] = []
-    items = _csl_items(library.entries, problems)
+    items = csl_items(library.entries, problems)
     failures: list = []
     with lock:
         entries = engine.bibliography(items, format=markup, failures=failures)
@@ -78,8 +78,8 @@ def format_list(library: Library, style: str, locale: str | None, markup: str) -
         if items:  # the first two entries cited together, as ``bibkit cite`` would cite them
             group = [{"id": item["id"]} for item in items[:2]]
             sample = engine.citations([group], items[:2], format=markup, failures=[], number_all=True)[0]
-    problems.extend(_failure_problems(failures, library.entries, items))
-    return _join(entries, markup), sample, problems
+    problems.extend(failure_problems(failures, library.entries, items))
+    return join_entries(entries, markup), sample, problems
 
 
 def tidy_options(payload: Any) -> "TidyOptions":

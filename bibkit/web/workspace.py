@@ -343,7 +343,7 @@ def overview(docs: list[Document], chosen: Choices, model: str = "auto") -> dict
     formats = {}
     for doc in docs:
         # the CLI's choice: the named format, else the name's extension, else the content
-        imp = api._choose_importer(doc.text, doc.name, doc.format) if doc.text.strip() else None
+        imp = api.choose_importer(doc.text, doc.name, doc.format) if doc.text.strip() else None
         formats[doc.name] = imp.name if imp is not None else None
     severities = [f.severity for f in findings]
     return {
