@@ -402,6 +402,25 @@ def csl_to_entry(item: dict, source: Source | None = None, note: Note | None = N
         entry.ids.arxiv, entry.ids.arxiv_version = parse_arxiv(entry.fields["number"])
     for name, value in (bk.get("extra") or {}).items():
         entry.extra[str(name)] = str(value)
+    _split_subtitle(entry)
     if isinstance(bk.get("meta"), dict):
         entry.meta.update(bk["meta"])
     return entry
+
+
+def _split_subtitle(entry: Entry) -> None:
+    """Undo what :func:`entry_to_csl` did to a kept subtitle: CSL has no subtitle variable, so
+    the title it wrote is ``title: subtitle`` while the subtitle itself rides in ``custom``.
+    Reading that item back gives the entry its own title again, so a second conversion does
+    not append the subtitle twice."""
+    subtitle = entry.extra.get("subtitle")
+    title = entry.fields.get("title")
+    if not subtitle or title is None:
+        return
+    from bibkit.latex import decode
+
+    tail = ": " + decode(subtitle)
+    if str(title).endswith(tail):
+        end = len(title) - len(tail)
+        marks = [m for m in getattr(title, "marks", ()) if m.end <= end]
+        entry.fields["title"] = Text(title[:end], marks)

@@ -74,3 +74,16 @@ def test_arxiv_preprints_get_publisher_and_number_for_citation_styles():
 def test_invalid_json_is_reported_with_its_line():
     lib = bibkit.loads('[\n{"id": "a", "type": "book"},\n{"id": oops}\n]', "csljson", name="bad.json")
     assert lib.has_errors and lib.problems[0].line == 3
+
+
+def test_a_subtitle_is_appended_to_the_csl_title_once_however_often_the_item_is_converted():
+    from bibkit.api import dumps, loads
+
+    bib = "@book{a, title={{BERT} Style}, subtitle={In Greek Literature}, year=2000}"
+    once = dumps(loads(bib, "bibtex"), "csljson")
+    twice = dumps(loads(once, "csljson"), "csljson")
+    assert twice == once
+    assert '"title": "<span class=\\"nocase\\">BERT</span> Style: In Greek Literature"' in once
+    back = loads(once, "csljson").entries[0]
+    assert back.fields["title"] == "BERT Style" and back.fields["title"].marks
+    assert back.extra["subtitle"] == "In Greek Literature"
