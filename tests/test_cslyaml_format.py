@@ -85,3 +85,12 @@ def test_a_name_with_undecodable_latex_is_written_as_its_text():
     text = bibkit.dumps(lib, "cslyaml")
     assert "Ragnhei{\\d}ur" in text
     assert bibkit.loads(text, "cslyaml").entries[0].names["author"].names[0].family == "Ragnhei{\\d}ur"
+
+
+def test_an_impossible_date_is_kept_as_written_not_a_traceback():
+    from bibkit.api import dumps, loads
+
+    lib = loads("references:\n- id: a\n  type: book\n  title: T\n  issued: 2020-13-45\n- id: b\n"
+                "  type: book\n  title: U\n  issued: 2021-05-01\n", "cslyaml")
+    assert [e.key for e in lib.entries] == ["a", "b"]
+    assert '"date-parts": [[2021, 5, 1]]' in dumps(lib, "csljson")

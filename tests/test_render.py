@@ -168,3 +168,11 @@ def test_any_metadata_values_give_a_document_or_a_clear_error_never_a_traceback(
     result = CliRunner().invoke(main, ["render", str(doc), "-b", REFS])
     assert result.exit_code in (0, 1, 2), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+def test_a_metadata_date_pyyaml_cannot_build_is_read_as_text():
+    from bibkit.render import render_markdown
+
+    doc = "---\nreferences:\n- id: a\n  type: book\n  title: T\n  issued: 2020-13-45\n---\n\nText [@a].\n"
+    out = render_markdown(doc, "d.md")
+    assert "Text (*T* 2020-13-45)." in out.text  # the date as written, as a literal date prints

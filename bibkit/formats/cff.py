@@ -21,6 +21,7 @@ import yaml
 
 from bibkit.dates import parse_edtf
 from bibkit.diagnostics import Reporter
+from bibkit.formats.yaml_text import load_with_node
 from bibkit.identifiers import normalize_doi
 from bibkit.model import Date, DateParts, Entry, Library, Name, NameList, Source, Text
 
@@ -85,7 +86,7 @@ class CFFReader:
 
     def read(self, text: str) -> Library:
         try:
-            data, node = _load(text)
+            data, node = load_with_node(text)
         except (yaml.YAMLError, ValueError) as exc:
             mark = getattr(exc, "problem_mark", None)
             self.report.error(mark.line + 1 if mark else None, f"not valid YAML: {getattr(exc, 'problem', exc)}", "bad-yaml")
@@ -219,25 +220,6 @@ class CFFReader:
         else:
             entry.fields[slot] = Text(value)
             entry.field_names[slot] = key
-
-
-class _Loader(yaml.SafeLoader):
-    """YAML with dates left as the text written (CFF's schema wants strings; a bad date is not
-    a YAML error to us but a value to keep)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-
-
-def _load(text: str) -> tuple[object, yaml.Node | None]:
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        return (loader.construct_document(node) if node is not None else None), node
-    finally:
-        loader.dispose()
 
 
 def _key_lines(node: yaml.Node | None) -> dict[str, int]:

@@ -10,38 +10,17 @@ both as ``--bibliography refs.yaml`` and pasted into a document's metadata.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import re
 
 import yaml
 
 from bibkit.diagnostics import Reporter
 from bibkit.formats.csljson import add_items
+from bibkit.formats.yaml_text import load_with_node
 from bibkit.model_csl import entry_to_csl
 from bibkit.model import Library
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
-
-
-def _plain(value):
-    """YAML timestamps and other non-JSON scalars -> the strings CSL expects."""
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _load(text: str) -> tuple[object, yaml.Node | None]:
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
-    return data, node
 
 
 def _items_node(node: yaml.Node | None) -> yaml.Node | None:
@@ -74,7 +53,7 @@ class CSLYAMLImporter:
         if front:  # a YAML document between --- and ---/... (pandoc's file, or Markdown front matter)
             body, offset = front.group(1), text.count("\n", 0, front.start(1))
         try:
-            data, node = _load(body)
+            data, node = load_with_node(body)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 + offset if mark is not None else None
@@ -94,7 +73,7 @@ class CSLYAMLImporter:
             return library
         nodes = items_node.value if isinstance(items_node, yaml.SequenceNode) else []
         lines = [node.start_mark.line + 1 + offset for node in nodes]
-        items = [_plain(item) if isinstance(item, dict) else item for item in data]
+        items = list(data)
         add_items(library, items, lines, name, "cslyaml")
         return library
 

@@ -14,6 +14,7 @@ import yaml
 from bibkit.citing.cited import CitedKeys
 from bibkit.citing.markdown import Cluster, Footnote, _header, _header_end, clean, parse_citations
 from bibkit.diagnostics import Problem
+from bibkit.formats import yaml_text
 
 #: pandoc's ``::: {#refs}`` (any number of colons, other attributes allowed) up to its closing fence
 _REFS_DIV = re.compile(r"^(:{3,})[ \t]*\{[^}\n]*#refs\b[^}\n]*\}[ \t]*\n(?:.*?\n)??\1:*[ \t]*$", re.M | re.S)
@@ -86,7 +87,7 @@ def read_document(text: str, name: str = "<string>") -> MarkdownDocument:
     nocite = CitedKeys()
     if head:
         try:
-            loaded = yaml.safe_load("\n".join(lines[1:head - 1]))
+            loaded = yaml_text.load("\n".join(lines[1:head - 1]))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
