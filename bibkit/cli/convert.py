@@ -1,18 +1,23 @@
 """``bibkit convert`` and ``bibkit formats``."""
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 
 import click
 
 from bibkit import registry
 from bibkit.api import dumps
 from bibkit.cli.common import (
-    apply_journal_options, exit_status, journal_options, load_inputs, report_losses, write_text_output,
+    EXIT_INPUT_ERRORS, EXIT_OK, apply_journal_options, exit_status, journal_options, load_inputs, print_problems,
+    report_losses, write_text_output,
 )
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError
+from bibkit.io import atomic_writer
 from bibkit.keys import assign_keys
+from bibkit.streaming import NotStreamable, can_stream, convert_stream
 
 BIB_FORMATS = ("bibtex", "biblatex")
 
@@ -47,6 +52,10 @@ def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year
             registry.importer(from_)
     except BibkitError as exc:
         raise click.UsageError(str(exc))
+    if not (abbreviate_journals or unabbreviate_journals) and can_stream(inputs, from_, to):
+        status = _convert_streaming(inputs, output, to, unicode, report_all, quiet)
+        if status is not None:
+            sys.exit(status)
     options = {"resolve_crossref": resolve_crossref or to not in BIB_FORMATS}
     if year is not None:
         options["year"] = year
@@ -59,6 +68,32 @@ def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year
     if output not in (None, "-") and not quiet:
         click.echo(f"wrote {len(library.entries)} entries to {output}", err=True)
     sys.exit(exit_status(library))
+
+
+def _convert_streaming(inputs, output, to, unicode, report_all, quiet) -> int | None:
+    """The conversion batch by batch (:mod:`bibkit.streaming`): its exit status, or None when
+    the inputs need the whole-file conversion (nothing was printed or written then)."""
+    try:
+        if output in (None, "-"):
+            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as tmp:
+                count, problems, losses = convert_stream(inputs, to, tmp, unicode=unicode, report_all=report_all)
+                print_problems(problems, quiet)
+                print_problems(losses, quiet)
+                tmp.seek(0)
+                shutil.copyfileobj(tmp, sys.stdout)
+                sys.stdout.flush()
+        else:
+            with atomic_writer(output) as handle:
+                count, problems, losses = convert_stream(inputs, to, handle, unicode=unicode, report_all=report_all)
+            print_problems(problems, quiet)
+            print_problems(losses, quiet)
+            if not quiet:
+                click.echo(f"wrote {count} entries to {output}", err=True)
+    except NotStreamable:
+        return None
+    except OSError as exc:  # a full disk or a read-only folder is not a bug: say it plainly
+        raise click.ClickException(f"{output}: cannot write ({exc.strerror or exc})")
+    return EXIT_INPUT_ERRORS if any(p.severity == "error" for p in problems) else EXIT_OK
 
 
 @main.command()

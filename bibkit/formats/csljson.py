@@ -11,6 +11,7 @@ import json
 import re
 
 from bibkit.diagnostics import Reporter
+from bibkit.export_parts import Parts
 from bibkit.model import Library, Source
 from bibkit.model_csl import csl_to_entry, entry_to_csl
 from bibkit.types import CSL_TYPES
@@ -108,8 +109,15 @@ class CSLJSONExporter:
 
     def dump(self, library: Library, **_options) -> str:
         # One item per line: diff-friendly, and json's C encoder (indent= falls back to Python).
-        items = [json.dumps(entry_to_csl(e), ensure_ascii=False) for e in library.entries]
-        return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
+        text = _items(library)
+        return "[\n" + text + "\n]\n" if text else "[]\n"
+
+    def parts(self, **_options) -> Parts:
+        return Parts(_items, ",\n", head="[\n", tail="\n]\n", empty="[]\n")
+
+
+def _items(library: Library) -> str:
+    return ",\n".join(json.dumps(entry_to_csl(e), ensure_ascii=False) for e in library.entries)
 
 
 __all__ = ["CSLJSONImporter", "CSLJSONExporter", "add_items"]

@@ -1,0 +1,94 @@
+"""``convert`` of .bib files batch by batch: read, convert and write without holding the file.
+
+The reading is :mod:`bibkit.formats.bibtex.stream`'s (the serial reading, batch by batch, on
+the worker processes); here each batch is written by the exporter's :class:`~bibkit.export_parts.Parts`
+in the worker, so what comes back to this process is text, and peak memory is a few batches
+whatever the file's size. The output is byte for byte the whole-file conversion's
+(``tests/test_bibtex_stream.py``); what would make it differ (a ``crossref`` to an entry of
+the file, whose fields the child inherits; an entry without a key, whose new key depends on
+every other; a file that is not UTF-8) raises :class:`NotStreamable` before anything is written over
+the output, and the caller converts the whole file instead.
+"""
+from __future__ import annotations
+
+import os
+from typing import Iterable, TextIO
+
+from bibkit import registry
+from bibkit.diagnostics import BibkitError, Problem
+from bibkit.export_parts import PartsWriter
+from bibkit.formats.bibtex.stream import NotStreamable, read_batches
+from bibkit.loss import LossTally
+from bibkit.model import Library
+from bibkit.transforms.crossref import crossref_target, warn_missing_parent
+
+BIB_IMPORTERS = ("bibtex", "biblatex")
+
+__all__ = ["NotStreamable", "can_stream", "convert_stream"]
+
+
+def can_stream(paths: Iterable[str], from_: str | None, to: str) -> bool:
+    """Whether ``convert`` of ``paths`` to ``to`` may try streaming: .bib files on disk (not
+    standard input, which cannot be read twice) and an exporter that writes in parts."""
+    try:
+        exporter = registry.exporter(to)
+    except BibkitError:
+        return False
+    if not hasattr(exporter, "parts"):
+        return False
+    for path in paths:
+        if path == "-" or not os.path.isfile(path):
+            return False
+        importer = registry.importer(from_) if from_ else registry.importer_for_path(path)
+        if importer is None or importer.name not in BIB_IMPORTERS:
+            return False
+    return True
+
+
+def convert_stream(paths: Iterable[str], to: str, out: TextIO, *, unicode: bool = False,
+                   report_all: bool = False, jobs: int | None = None) -> tuple[int, list[Problem], list[Problem]]:
+    """Convert .bib ``paths`` to format ``to`` into ``out``: (entries written, reading problems,
+    loss warnings). Raises :class:`NotStreamable` when the file needs a whole-file conversion."""
+    parts = registry.exporter(to).parts(unicode=unicode)
+    writer = PartsWriter(parts, out)
+    tally = LossTally(to, report_all)
+
+    def job(library: Library):
+        entries = library.entries
+        links = Library()  # the missing-parent warnings, if no parent turns up in the file
+        keys, targets = [], []
+        for entry in entries:
+            if not entry.key:
+                raise NotStreamable("an entry without a key (its new key depends on every other key)")
+            keys.append(entry.key.lower())
+            target = crossref_target(entry)
+            if target:
+                targets.append(target.strip().lower())
+                warn_missing_parent(links, entry, target)
+        losses = LossTally(to, report_all)
+        losses.add(entries)
+        return parts.part(library), len(entries), losses, keys, targets, links.problems
+
+    count, problems = 0, []
+    for path in paths:
+        key_problems: list[Problem] = []
+        link_problems: list[Problem] = []
+        keys: set[str] = set()
+        targets: set[str] = set()
+        for batch in read_batches(path, path, job, jobs):
+            text, n, losses, batch_keys, batch_targets, links = batch.result
+            writer.write(text)
+            count += n
+            tally.merge(losses)
+            keys.update(batch_keys)
+            targets.update(batch_targets)
+            problems.extend(batch.problems)
+            key_problems.extend(batch.key_problems)
+            link_problems.extend(links)
+        if not targets.isdisjoint(keys):
+            raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
+        # as the whole-file reader: after the file's blocks, the key and then the crossref checks
+        problems.extend(key_problems)
+        problems.extend(link_problems)
+    writer.close()
+    return count, problems, tally.problems()
