@@ -73,7 +73,7 @@ class Batch:
 # --------------------------------------------------------------------------- the file in chunks
 
 
-def chunks(path: str, batch_bytes: int = BATCH_BYTES) -> Iterator[Chunk]:
+def chunks(path: str, batch_bytes: int) -> Iterator[Chunk]:
     """The file's text cut before line-start ``@type{`` about every ``batch_bytes`` bytes."""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     line, chars, carry, first = 0, 0, "", True
@@ -129,10 +129,12 @@ class _BatchReader:
         out, problems = _convert(self.options, self.name, chunk.line_offset, blocks, ctx, chunk.text,
                                  chunk.char_offset)
         library = Library(out, early + problems)
-        keyed = Library(out, [])
-        check_keys(keyed, self.name)
+        read = len(library.problems)
+        check_keys(library, self.name)
+        key_problems = library.problems[read:]
+        del library.problems[read:]
         result = self.job(library)
-        return Batch(result, library.problems, keyed.problems)
+        return Batch(result, library.problems, key_problems)
 
 
 def _worker(conn, name: str, job: Job, options: dict) -> None:
@@ -213,10 +215,10 @@ def _mark_last(source: Iterator[Chunk]) -> Iterator[Chunk]:
 
 
 def read_batches(path: str, name: str, job: Job, jobs: int | None = None, keep_raw: bool = False,
-                 batch_bytes: int = BATCH_BYTES) -> Iterator[Batch]:
+                 batch_bytes: int | None = None) -> Iterator[Batch]:
     """The file's batches in order, each with ``job``'s result; raises :class:`NotStreamable`."""
     options = {"keep_raw": keep_raw}
-    source = _mark_last(chunks(path, batch_bytes))
+    source = _mark_last(chunks(path, batch_bytes or BATCH_BYTES))
     workers = job_count(jobs)
     if workers < 2 or not fork_is_safe():
         yield from _serial(source, name, job, options)
