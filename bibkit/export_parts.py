@@ -28,8 +28,9 @@ class PartsWriter:
     def __init__(self, parts: Parts, out: TextIO):
         self.parts, self.out, self.started = parts, out, False
 
-    def write(self, text: str) -> None:
-        if not text:
+    def write(self, text: str, written: bool | None = None) -> None:
+        """Add a part; ``written`` says whether it counts as written (default: it is not empty)."""
+        if not (text if written is None else written):
             return
         self.out.write(self.parts.separator if self.started else self.parts.head)
         self.out.write(text)

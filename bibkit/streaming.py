@@ -15,16 +15,19 @@ import os
 from typing import Iterable, TextIO
 
 from bibkit import registry
+from bibkit.api import _collector_paused
 from bibkit.diagnostics import BibkitError, Problem
-from bibkit.export_parts import PartsWriter
-from bibkit.formats.bibtex.stream import NotStreamable, read_batches
+from bibkit.export_parts import Parts, PartsWriter
+from bibkit.formats.bibtex.blocks import parse_blocks
+from bibkit.formats.bibtex.pieces import ends_clean
+from bibkit.formats.bibtex.stream import NotStreamable, file_chunks, join, read_batches
 from bibkit.loss import LossTally
 from bibkit.model import Library
 from bibkit.transforms.crossref import crossref_target, warn_missing_parent
 
 BIB_IMPORTERS = ("bibtex", "biblatex")
 
-__all__ = ["NotStreamable", "can_stream", "convert_stream"]
+__all__ = ["NotStreamable", "can_stream", "convert_stream", "tidy_stream"]
 
 
 def can_stream(paths: Iterable[str], from_: str | None, to: str) -> bool:
@@ -92,3 +95,37 @@ def convert_stream(paths: Iterable[str], to: str, out: TextIO, *, unicode: bool 
         problems.extend(link_problems)
     writer.close()
     return count, problems, tally.problems()
+
+
+def tidy_stream(path: str, options, out: TextIO, name: str | None = None,
+                batch_bytes: int | None = None) -> tuple[int, list[Problem]]:
+    """``bibkit tidy`` of one .bib file into ``out`` batch by batch: (entries, problems).
+
+    The output is :func:`bibkit.transforms.tidy.tidy_text`'s; sorting and the journal options
+    need every entry at once and raise :class:`NotStreamable`.
+    """
+    from bibkit.transforms.tidy import RawEntry, read_blocks, render_part, tidy_blocks
+
+    if options.sort or options.abbreviate_journals or options.unabbreviate_journals:
+        raise NotStreamable("sorting and journal names need every entry")
+    name = name or path
+    writer = PartsWriter(Parts(render_part, options.layout.separator, tail="\n"), out)
+    keys: dict[str, int] = {}  # lower-cased key -> line of its first use, over the whole file
+    problems: list[Problem] = []
+    entries = 0
+    pending = None
+    for chunk in file_chunks(path, batch_bytes):
+        if pending is not None:
+            chunk, pending = join(pending, chunk), None
+        with _collector_paused():
+            parsed = parse_blocks(chunk.text)
+            if not chunk.last and not ends_clean(parsed):
+                pending = chunk  # a block open at the cut: read it again with the next chunk
+                continue
+            blocks, found = read_blocks(parsed, name, chunk.line_offset, keys)
+            done = tidy_blocks(blocks, options)
+            writer.write(render_part(done, options.layout), bool(done))
+        problems.extend(found)
+        entries += sum(isinstance(b, RawEntry) for b in done)
+    writer.close()
+    return entries, problems

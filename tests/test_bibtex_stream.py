@@ -167,3 +167,34 @@ def test_entries_keep_their_spans_in_batches(tmp_path):
         spans += batch.result
     assert [text[a:b] for _, a, b in spans] == [f"@misc{{k{n}, title = {{T{n}}}}}" for n in range(50)]
     assert dataclasses.is_dataclass(Entry)
+
+
+def _tidy(args, monkeypatch, streaming: bool):
+    monkeypatch.setattr(stream, "BATCH_BYTES", 400)
+    seen = []
+    real = stream.file_chunks
+
+    def spy(*a, **k):
+        seen.append(1)
+        return real(*a, **k)
+    monkeypatch.setattr("bibkit.streaming.file_chunks", spy)
+    if not streaming:
+        monkeypatch.setattr("bibkit.cli.tidy._tidy_streaming", lambda *a: None)
+    result = CliRunner().invoke(main, ["tidy", *args])
+    monkeypatch.undo()
+    return result, bool(seen)
+
+
+@pytest.mark.parametrize("options", [[], ["--align", "14", "--omit", "abstract", "--strip-comments", "--months"]])
+def test_tidy_streamed_writes_what_the_whole_file_tidy_writes(tmp_path, monkeypatch, options):
+    files = [p for p in _files("messy") if p.name.startswith(("bibtex-tidy", "bbt-", "jabref"))][:15]
+    files += _files("corpus", "ordinary")[:15]
+    streamed = 0
+    for path in files:
+        out = tmp_path / "out.bib"
+        got, did = _tidy([str(path), *options, "-o", str(out)], monkeypatch, True)
+        text = out.read_text(encoding="utf-8") if out.exists() else None
+        want, _ = _tidy([str(path), *options, "-o", str(out)], monkeypatch, False)
+        assert (got.exit_code, got.stderr, text) == (want.exit_code, want.stderr, out.read_text(encoding="utf-8")), path
+        streamed += did
+    assert streamed > 20

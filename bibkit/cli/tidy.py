@@ -6,7 +6,9 @@ Every option is also a setting of ``[tool.bibkit.tidy]`` in pyproject.toml or ``
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 
 import click
 
@@ -14,7 +16,8 @@ from bibkit.cli.common import print_problems, write_text_output
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.formats.bibtex.layout import Layout
-from bibkit.io import read_input
+from bibkit.io import atomic_writer, read_input
+from bibkit.streaming import NotStreamable, tidy_stream
 from bibkit.transforms.tidy import DEFAULT_FIELD_ORDER, TidyOptions, tidy_text
 
 #: options whose value may be left out (bibtex-tidy's ``--sort`` alone means "by key"), with
@@ -110,6 +113,10 @@ def tidy_command(files, output, in_place, check, sort, sort_fields, omit, remove
         enclosing_braces=_list(enclosing_braces), max_authors=max_authors, strip_comments=strip_comments,
         abbreviate_journals=abbreviate_journals, unabbreviate_journals=unabbreviate_journals,
         journal_lists=tuple(journal_list), layout=layout)
+    if (len(files) == 1 and not (check or in_place or encoding) and files[0] != "-" and os.path.isfile(files[0])):
+        status = _tidy_streaming(files[0], options, output, quiet)
+        if status is not None:
+            sys.exit(status)
     failed = False
     untidy: list[str] = []
     texts: list[str] = []
@@ -140,3 +147,25 @@ def tidy_command(files, output, in_place, check, sort, sort_fields, omit, remove
         write_text_output(Layout(blank_lines=blank_lines).separator.join(t.rstrip("\n") for t in texts if t)
                           + ("\n" if any(texts) else ""), output)
     sys.exit(1 if (failed or untidy) else 0)
+
+
+def _tidy_streaming(path: str, options: TidyOptions, output: str | None, quiet: bool) -> int | None:
+    """One file tidied batch by batch (:func:`bibkit.streaming.tidy_stream`): the exit status, or
+    None when it needs the whole file (nothing was printed or written then)."""
+    try:
+        if output in (None, "-"):
+            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as tmp:
+                _, problems = tidy_stream(path, options, tmp)
+                print_problems(problems, quiet)
+                tmp.seek(0)
+                shutil.copyfileobj(tmp, sys.stdout)
+                sys.stdout.flush()
+        else:
+            with atomic_writer(output) as handle:
+                _, problems = tidy_stream(path, options, handle)
+            print_problems(problems, quiet)
+    except NotStreamable:
+        return None
+    except OSError as exc:  # a full disk or a read-only folder is not a bug: say it plainly
+        raise click.ClickException(f"{output}: cannot write ({exc.strerror or exc})")
+    return 1 if any(p.severity == "error" for p in problems) else 0

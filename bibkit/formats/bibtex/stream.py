@@ -198,7 +198,13 @@ class _Context:
         return ctx
 
 
-def _join(a: Chunk, b: Chunk) -> Chunk:
+def file_chunks(path: str, batch_bytes: int | None = None) -> Iterator[Chunk]:
+    """:func:`chunks` with ``last`` set on the final one (a batch that ends in a failed block is
+    joined to the next one, unless it is the last)."""
+    return _mark_last(chunks(path, batch_bytes or BATCH_BYTES))
+
+
+def join(a: Chunk, b: Chunk) -> Chunk:
     return Chunk(a.text + b.text, a.line_offset, a.char_offset, b.last)
 
 
@@ -218,7 +224,7 @@ def read_batches(path: str, name: str, job: Job, jobs: int | None = None, keep_r
                  batch_bytes: int | None = None) -> Iterator[Batch]:
     """The file's batches in order, each with ``job``'s result; raises :class:`NotStreamable`."""
     options = {"keep_raw": keep_raw}
-    source = _mark_last(chunks(path, batch_bytes or BATCH_BYTES))
+    source = file_chunks(path, batch_bytes)
     workers = job_count(jobs)
     if workers < 2 or not fork_is_safe():
         yield from _serial(source, name, job, options)
@@ -231,7 +237,7 @@ def _serial(source: Iterator[Chunk], name: str, job: Job, options: dict) -> Iter
     pending: Chunk | None = None
     for chunk in source:
         if pending is not None:
-            chunk = _join(pending, chunk)
+            chunk = join(pending, chunk)
             pending = None
         was_enabled = gc.isenabled()
         gc.disable()
@@ -300,7 +306,7 @@ def _parallel(source: Iterator[Chunk], name: str, job: Job, options: dict, worke
                 for _ in range(len(inflight) - redo):
                     inflight.pop()
                 nxt = again[1] if len(again) > 1 else take()
-                joined = _join(again[0], nxt) if nxt is not None else again[0]
+                joined = join(again[0], nxt) if nxt is not None else again[0]
                 ahead.extendleft(reversed([joined] + again[2:]))
                 if not inflight:
                     continue
