@@ -94,21 +94,27 @@ def test_a_block_open_at_a_cut_is_read_again_with_the_next_batch(tmp_path, jobs)
     assert len(blocks) == len(_serial(path)[0])
 
 
-def _convert(args, monkeypatch, streaming: bool):
+def _run(command: str, args, monkeypatch, streaming: bool):
+    """``bibkit COMMAND ARGS`` with 400-byte batches (or read whole): (result, whether it streamed)."""
+    monkeypatch.setattr(stream, "BATCH_BYTES", 400)
     seen = []
-    real = stream.read_batches
+    real = stream.file_chunks
 
     def spy(*a, **k):
-        k["batch_bytes"] = 500
-        for batch in real(*a, **k):
-            seen.append(1)
-            yield batch
-    monkeypatch.setattr("bibkit.streaming.read_batches", spy)
+        seen.append(1)
+        return real(*a, **k)
+    monkeypatch.setattr(stream, "file_chunks", spy)
+    monkeypatch.setattr("bibkit.streaming.file_chunks", spy)
     if not streaming:
         monkeypatch.setattr("bibkit.cli.convert.can_stream", lambda *a: False)
-    result = CliRunner().invoke(main, ["convert", *args])
+        monkeypatch.setattr("bibkit.cli.tidy._tidy_streaming", lambda *a: None)
+    result = CliRunner().invoke(main, [command, *args])
     monkeypatch.undo()
     return result, bool(seen)
+
+
+def _convert(args, monkeypatch, streaming: bool):
+    return _run("convert", args, monkeypatch, streaming)
 
 
 @pytest.mark.parametrize("to", ["csljson", "biblatex"])
@@ -170,19 +176,7 @@ def test_entries_keep_their_spans_in_batches(tmp_path):
 
 
 def _tidy(args, monkeypatch, streaming: bool):
-    monkeypatch.setattr(stream, "BATCH_BYTES", 400)
-    seen = []
-    real = stream.file_chunks
-
-    def spy(*a, **k):
-        seen.append(1)
-        return real(*a, **k)
-    monkeypatch.setattr("bibkit.streaming.file_chunks", spy)
-    if not streaming:
-        monkeypatch.setattr("bibkit.cli.tidy._tidy_streaming", lambda *a: None)
-    result = CliRunner().invoke(main, ["tidy", *args])
-    monkeypatch.undo()
-    return result, bool(seen)
+    return _run("tidy", args, monkeypatch, streaming)
 
 
 @pytest.mark.parametrize("options", [[], ["--align", "14", "--omit", "abstract", "--strip-comments", "--months"]])

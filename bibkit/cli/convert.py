@@ -1,9 +1,7 @@
 """``bibkit convert`` and ``bibkit formats``."""
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 
 import click
 
@@ -11,11 +9,10 @@ from bibkit import registry
 from bibkit.api import dumps
 from bibkit.cli.common import (
     EXIT_INPUT_ERRORS, EXIT_OK, apply_journal_options, exit_status, journal_options, load_inputs, print_problems,
-    report_losses, write_text_output,
+    report_losses, streamed_output, write_text_output,
 )
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError
-from bibkit.io import atomic_writer
 from bibkit.keys import assign_keys
 from bibkit.streaming import NotStreamable, can_stream, convert_stream
 
@@ -74,25 +71,14 @@ def _convert_streaming(inputs, output, to, unicode, report_all, quiet) -> int | 
     """The conversion batch by batch (:mod:`bibkit.streaming`): its exit status, or None when
     the inputs need the whole-file conversion (nothing was printed or written then)."""
     try:
-        if output in (None, "-"):
-            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as tmp:
-                count, problems, losses = convert_stream(inputs, to, tmp, unicode=unicode, report_all=report_all)
-                print_problems(problems, quiet)
-                print_problems(losses, quiet)
-                tmp.seek(0)
-                shutil.copyfileobj(tmp, sys.stdout)
-                sys.stdout.flush()
-        else:
-            with atomic_writer(output) as handle:
-                count, problems, losses = convert_stream(inputs, to, handle, unicode=unicode, report_all=report_all)
-            print_problems(problems, quiet)
-            print_problems(losses, quiet)
-            if not quiet:
-                click.echo(f"wrote {count} entries to {output}", err=True)
+        with streamed_output(output) as handle:
+            count, problems, losses = convert_stream(inputs, to, handle, unicode=unicode, report_all=report_all)
     except NotStreamable:
         return None
-    except OSError as exc:  # a full disk or a read-only folder is not a bug: say it plainly
-        raise click.ClickException(f"{output}: cannot write ({exc.strerror or exc})")
+    print_problems(problems, quiet)
+    print_problems(losses, quiet)
+    if output not in (None, "-") and not quiet:
+        click.echo(f"wrote {count} entries to {output}", err=True)
     return EXIT_INPUT_ERRORS if any(p.severity == "error" for p in problems) else EXIT_OK
 
 

@@ -6,17 +6,15 @@ Every option is also a setting of ``[tool.bibkit.tidy]`` in pyproject.toml or ``
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 
 import click
 
-from bibkit.cli.common import print_problems, write_text_output
+from bibkit.cli.common import print_problems, streamed_output, write_text_output
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.formats.bibtex.layout import Layout
-from bibkit.io import atomic_writer, read_input
+from bibkit.io import read_input
 from bibkit.streaming import NotStreamable, tidy_stream
 from bibkit.transforms.tidy import DEFAULT_FIELD_ORDER, TidyOptions, tidy_text
 
@@ -153,19 +151,9 @@ def _tidy_streaming(path: str, options: TidyOptions, output: str | None, quiet: 
     """One file tidied batch by batch (:func:`bibkit.streaming.tidy_stream`): the exit status, or
     None when it needs the whole file (nothing was printed or written then)."""
     try:
-        if output in (None, "-"):
-            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as tmp:
-                _, problems = tidy_stream(path, options, tmp)
-                print_problems(problems, quiet)
-                tmp.seek(0)
-                shutil.copyfileobj(tmp, sys.stdout)
-                sys.stdout.flush()
-        else:
-            with atomic_writer(output) as handle:
-                _, problems = tidy_stream(path, options, handle)
-            print_problems(problems, quiet)
+        with streamed_output(output) as handle:
+            _, problems = tidy_stream(path, options, handle)
     except NotStreamable:
         return None
-    except OSError as exc:  # a full disk or a read-only folder is not a bug: say it plainly
-        raise click.ClickException(f"{output}: cannot write ({exc.strerror or exc})")
+    print_problems(problems, quiet)
     return 1 if any(p.severity == "error" for p in problems) else 0
