@@ -12,7 +12,8 @@ the output, and the caller converts the whole file instead.
 from __future__ import annotations
 
 import os
-from typing import Iterable, TextIO
+import re
+from typing import Iterable, Iterator, TextIO
 
 from bibkit import registry
 from bibkit.api import _collector_paused
@@ -72,6 +73,9 @@ def convert_stream(paths: Iterable[str], to: str, out: TextIO, *, unicode: bool 
         losses.add(entries)
         return parts.part(library), len(entries), losses, keys, targets, links.problems
 
+    paths = list(paths)
+    if any(_crossrefs_resolve_in(path) for path in paths):  # known before any work is done
+        raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
     count, problems = 0, []
     for path in paths:
         key_problems: list[Problem] = []
@@ -95,6 +99,38 @@ def convert_stream(paths: Iterable[str], to: str, out: TextIO, *, unicode: bool 
         problems.extend(link_problems)
     writer.close()
     return count, problems, tally.problems()
+
+
+_CROSSREF_FIELD = re.compile(rb"(?im)^[ \t]*crossref[ \t]*=[ \t]*[{\"]?[ \t]*([^,}\"\s]+)")
+_ENTRY_KEY = re.compile(rb"(?m)^[ \t]*@[ \t]*\w+[ \t]*[{(][ \t]*([^,\s]+)")
+
+
+def _crossrefs_resolve_in(path: str) -> bool:
+    """Whether, by a quick look at the bytes, some crossref names an entry of the file.
+
+    A shortcut only: the reader's own keys and crossrefs decide in the end (a file this misses
+    is still found out, after its streamed reading, and converted whole).
+    """
+    targets = {m.lower() for block in _lines_in_blocks(path) for m in _CROSSREF_FIELD.findall(block)}
+    return bool(targets) and any(m.lower() in targets for block in _lines_in_blocks(path)
+                                 for m in _ENTRY_KEY.findall(block))
+
+
+def _lines_in_blocks(path: str, size: int = 8_000_000) -> Iterator[bytes]:
+    """The file's bytes in blocks of whole lines (the patterns above match within a line)."""
+    carry = b""
+    with open(path, "rb") as handle:
+        while True:
+            data = handle.read(size)
+            if not data:
+                if carry:
+                    yield carry
+                return
+            data = carry + data
+            cut = data.rfind(b"\n") + 1
+            carry = data[cut:]
+            if cut:
+                yield data[:cut]
 
 
 def tidy_stream(path: str, options, out: TextIO, name: str | None = None,
