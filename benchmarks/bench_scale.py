@@ -206,8 +206,10 @@ def main() -> None:
             print(table(size, rows, False), flush=True)
     print(f"\nmachine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
     if args.markdown:
-        print("\n" + "\n".join(table(size, rows, True).split("\n")[(0 if n == 0 else 2):]
-                               for n, (size, rows) in enumerate(results)))
+        lines = []
+        for n, (size, rows) in enumerate(results):
+            lines += table(size, rows, True).split("\n")[(0 if n == 0 else 2):]
+        print("\n" + "\n".join(lines))
     print(json.dumps([{"entries": s, **{name: r for name, r in rows}} for s, rows in results]))
 
 
