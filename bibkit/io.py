@@ -10,7 +10,9 @@ import os
 import re
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator, TextIO
 
 from bibkit.diagnostics import BibkitError, Problem
 
@@ -97,14 +99,16 @@ def read_input(path: str, encoding: str | None = None) -> tuple[str, list[Proble
     return decode_bytes(data, path, encoding)
 
 
-def atomic_write(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` atomically (temporary file + fsync + rename)."""
+@contextmanager
+def atomic_writer(path: str | os.PathLike, encoding: str = "utf-8") -> Iterator[TextIO]:
+    """A text handle whose content replaces ``path`` atomically when the block ends normally
+    (temporary file + fsync + rename); an exception leaves ``path`` as it was."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         if target.exists():
@@ -118,3 +122,9 @@ def atomic_write(path: str | os.PathLike, text: str, encoding: str = "utf-8") ->
         except FileNotFoundError:
             pass
         raise
+
+
+def atomic_write(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` atomically (temporary file + fsync + rename)."""
+    with atomic_writer(path, encoding) as handle:
+        handle.write(text)

@@ -105,28 +105,53 @@ def unplaced_values(entries: Iterable[Entry], format: str, **options) -> list[tu
     return [(entry, name) for entry in entries for name in check(entry)]
 
 
+class LossTally:
+    """The values an export to ``format`` leaves out, counted batch by batch (a streamed export
+    never holds every entry): per field name, how many entries lose it and the first few."""
+
+    def __init__(self, format: str, everything: bool = False, **options):
+        self.format, self.everything, self.options = format, everything, options
+        #: field name -> [count, [(key, file, line) of the first SUMMARY_AFTER + 1 (all with everything)]]
+        self.by_field: "OrderedDict[str, list]" = OrderedDict()
+
+    def add(self, entries: Iterable[Entry]) -> None:
+        for entry, name in unplaced_values(entries, self.format, **self.options):
+            tally = self.by_field.setdefault(name, [0, []])
+            tally[0] += 1
+            if self.everything or len(tally[1]) <= SUMMARY_AFTER:
+                tally[1].append((entry.key, entry.source.file if entry.source else "<input>",
+                                 entry.source.line if entry.source else None))
+
+    def merge(self, other: "LossTally") -> None:
+        """Add a later batch's tally (in file order)."""
+        for name, (count, firsts) in other.by_field.items():
+            tally = self.by_field.setdefault(name, [0, []])
+            tally[0] += count
+            room = len(firsts) if self.everything else max(0, SUMMARY_AFTER + 1 - len(tally[1]))
+            tally[1].extend(firsts[:room])
+
+    def problems(self) -> list[Problem]:
+        label = LABELS.get(self.format, self.format)
+        out: list[Problem] = []
+        for name, (count, firsts) in self.by_field.items():
+            if self.everything or count <= SUMMARY_AFTER:
+                for key, file, line in firsts:
+                    out.append(Problem(f"{key or '<no key>'}: field {name!r} has no place in {label}, not written",
+                                       file, line, "warning", "not-written"))
+            else:
+                key, file, line = firsts[0]
+                out.append(Problem(
+                    f"{key or '<no key>'} and {count - 1} more entries: field {name!r} has no place in "
+                    f"{label}, not written (--report lists them all)", file, line, "warning", "not-written"))
+        return out
+
+
 def loss_problems(library: Library, format: str, everything: bool = False, **options) -> list[Problem]:
     """The warnings for an export of ``library`` to ``format``.
 
     One line per entry and field; a field name lost by more than SUMMARY_AFTER entries gets a
     single summary line instead, unless ``everything`` (``--report``).
     """
-    label = LABELS.get(format, format)
-    by_field: "OrderedDict[str, list[Entry]]" = OrderedDict()
-    for entry, name in unplaced_values(library.entries, format, **options):
-        by_field.setdefault(name, []).append(entry)
-    out: list[Problem] = []
-    for name, entries in by_field.items():
-        if everything or len(entries) <= SUMMARY_AFTER:
-            for e in entries:
-                out.append(Problem(f"{e.key or '<no key>'}: field {name!r} has no place in {label}, not written",
-                                   e.source.file if e.source else "<input>", e.source.line if e.source else None,
-                                   "warning", "not-written"))
-        else:
-            first = entries[0]
-            out.append(Problem(
-                f"{first.key or '<no key>'} and {len(entries) - 1} more entries: field {name!r} has no place in "
-                f"{label}, not written (--report lists them all)",
-                first.source.file if first.source else "<input>", first.source.line if first.source else None,
-                "warning", "not-written"))
-    return out
+    tally = LossTally(format, everything, **options)
+    tally.add(library.entries)
+    return tally.problems()

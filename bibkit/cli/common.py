@@ -5,14 +5,17 @@ input had an error (something was skipped or recovered by guessing), 2 for usage
 """
 from __future__ import annotations
 
+import shutil
 import sys
-from typing import Iterable
+import tempfile
+from contextlib import contextmanager
+from typing import Iterable, Iterator, TextIO
 
 import click
 
 from bibkit.api import load
 from bibkit.diagnostics import BibkitError, Problem
-from bibkit.io import atomic_write
+from bibkit.io import atomic_write, atomic_writer
 from bibkit.model import Library
 
 EXIT_OK = 0
@@ -54,6 +57,26 @@ def write_text_output(text: str, output: str | None) -> None:
         return
     try:
         atomic_write(output, text)
+    except OSError as exc:  # a full disk or a read-only folder is not a bug: say it plainly
+        raise click.ClickException(f"{output}: cannot write ({exc.strerror or exc})")
+
+
+@contextmanager
+def streamed_output(output: str | None) -> Iterator[TextIO]:
+    """A handle for output written as it is made (a streamed command). ``output`` is replaced
+    atomically when the block ends normally; standard output (None or ``-``) gets the text
+    then, from a temporary file, so that a block that fails (say, a file that needs the whole
+    conversion after all) has written nothing anywhere."""
+    try:
+        if output in (None, "-"):
+            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as tmp:
+                yield tmp
+                tmp.seek(0)
+                shutil.copyfileobj(tmp, sys.stdout)
+                sys.stdout.flush()
+        else:
+            with atomic_writer(output) as handle:
+                yield handle
     except OSError as exc:  # a full disk or a read-only folder is not a bug: say it plainly
         raise click.ClickException(f"{output}: cannot write ({exc.strerror or exc})")
 

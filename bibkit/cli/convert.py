@@ -8,11 +8,13 @@ import click
 from bibkit import registry
 from bibkit.api import dumps
 from bibkit.cli.common import (
-    apply_journal_options, exit_status, journal_options, load_inputs, report_losses, write_text_output,
+    EXIT_INPUT_ERRORS, EXIT_OK, apply_journal_options, exit_status, journal_options, load_inputs, print_problems,
+    report_losses, streamed_output, write_text_output,
 )
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError
 from bibkit.keys import assign_keys
+from bibkit.streaming import NotStreamable, can_stream, convert_stream
 
 BIB_FORMATS = ("bibtex", "biblatex")
 
@@ -55,6 +57,10 @@ def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year
             raise BibkitError("--columns is for CSV output (--to csv)")
     except BibkitError as exc:
         raise click.UsageError(str(exc))
+    if not (abbreviate_journals or unabbreviate_journals) and can_stream(inputs, from_, to):
+        status = _convert_streaming(inputs, output, to, unicode, report_all, quiet)
+        if status is not None:
+            sys.exit(status)
     options = {"resolve_crossref": resolve_crossref or to not in BIB_FORMATS}
     if year is not None:
         options["year"] = year
@@ -84,6 +90,21 @@ def _column_map(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.UsageError(f"--map {pair!r}: expected FIELD=HEADING, e.g. title=\"Document Title\"")
         out[fieldname.strip()] = heading.strip()
     return out
+
+
+def _convert_streaming(inputs, output, to, unicode, report_all, quiet) -> int | None:
+    """The conversion batch by batch (:mod:`bibkit.streaming`): its exit status, or None when
+    the inputs need the whole-file conversion (nothing was printed or written then)."""
+    try:
+        with streamed_output(output) as handle:
+            count, problems, losses = convert_stream(inputs, to, handle, unicode=unicode, report_all=report_all)
+    except NotStreamable:
+        return None
+    print_problems(problems, quiet)
+    print_problems(losses, quiet)
+    if output not in (None, "-") and not quiet:
+        click.echo(f"wrote {count} entries to {output}", err=True)
+    return EXIT_INPUT_ERRORS if any(p.severity == "error" for p in problems) else EXIT_OK
 
 
 @main.command()

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import click
 
-from bibkit.cli.common import print_problems, write_text_output
+from bibkit.cli.common import print_problems, streamed_output, write_text_output
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.formats.bibtex.layout import Layout
 from bibkit.io import atomic_write, file_encoding, read_input
+from bibkit.streaming import NotStreamable, tidy_stream
 from bibkit.transforms.tidy import DEFAULT_FIELD_ORDER, TidyOptions, tidy_text
 
 #: options whose value may be left out (bibtex-tidy's ``--sort`` alone means "by key"), with
@@ -112,6 +113,10 @@ def tidy_command(files, output, in_place, check, sort, sort_fields, omit, remove
         enclosing_braces=_list(enclosing_braces), max_authors=max_authors, strip_comments=strip_comments,
         abbreviate_journals=abbreviate_journals, unabbreviate_journals=unabbreviate_journals,
         journal_lists=tuple(journal_list), layout=layout)
+    if (len(files) == 1 and not (check or in_place or encoding) and files[0] != "-" and os.path.isfile(files[0])):
+        status = _tidy_streaming(files[0], options, output, quiet)
+        if status is not None:
+            sys.exit(status)
     failed = False
     untidy: list[str] = []
     texts: list[str] = []
@@ -167,3 +172,15 @@ def _write_back(path: str, text: str, encoding: str | None) -> bool:
     except OSError as exc:
         raise click.ClickException(f"{path}: cannot write ({exc.strerror or exc})")
     return True
+
+
+def _tidy_streaming(path: str, options: TidyOptions, output: str | None, quiet: bool) -> int | None:
+    """One file tidied batch by batch (:func:`bibkit.streaming.tidy_stream`): the exit status, or
+    None when it needs the whole file (nothing was printed or written then)."""
+    try:
+        with streamed_output(output) as handle:
+            _, problems = tidy_stream(path, options, handle)
+    except NotStreamable:
+        return None
+    print_problems(problems, quiet)
+    return 1 if any(p.severity == "error" for p in problems) else 0

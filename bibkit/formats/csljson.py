@@ -11,7 +11,8 @@ import json
 import re
 
 from bibkit.diagnostics import Reporter
-from bibkit.model import Library, Source
+from bibkit.export_parts import Parts
+from bibkit.model import Entry, Library, Source
 from bibkit.model_csl import csl_to_entry, entry_to_csl
 from bibkit.types import CSL_TYPES
 
@@ -108,8 +109,16 @@ class CSLJSONExporter:
 
     def dump(self, library: Library, **_options) -> str:
         # One item per line: diff-friendly, and json's C encoder (indent= falls back to Python).
-        items = [json.dumps(entry_to_csl(e), ensure_ascii=False) for e in library.entries]
+        items = _items(library.entries)
         return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
+
+    def parts(self, **_options) -> Parts:
+        return Parts(lambda library: ",\n".join(_items(library.entries)), ",\n", head="[\n", tail="\n]\n",
+                     empty="[]\n")
+
+
+def _items(entries: list[Entry]) -> list[str]:
+    return [json.dumps(entry_to_csl(e), ensure_ascii=False) for e in entries]
 
 
 __all__ = ["CSLJSONImporter", "CSLJSONExporter", "add_items"]

@@ -21,18 +21,28 @@ def _reporter(library: Library, entry: Entry) -> tuple[Reporter, int | None]:
     return Reporter(file, library.problems), (entry.source.line if entry.source else None)
 
 
+def crossref_target(entry: Entry) -> str | None:
+    """The key ``entry`` names in its ``crossref`` field, as written (None without one)."""
+    return entry.extra.get("crossref") or entry.extra.get("Crossref") or entry.extra.get("CROSSREF") or None
+
+
+def warn_missing_parent(library: Library, entry: Entry, target: str) -> None:
+    report, line = _reporter(library, entry)
+    report.warn(line, f"crossref to missing entry {target.strip()!r}", "crossref-missing")
+
+
 def check_crossrefs(library: Library) -> list[tuple[Entry, Entry]]:
     """Report links to missing parents and cycles; return the (child, parent) pairs that resolve."""
     parents = _parents(library)
     pairs = []
     for entry in library.entries:
-        target = entry.extra.get("crossref") or entry.extra.get("Crossref") or entry.extra.get("CROSSREF")
+        target = crossref_target(entry)
         if not target:
             continue
         report, line = _reporter(library, entry)
         parent = parents.get(target.strip().lower())
         if parent is None:
-            report.warn(line, f"crossref to missing entry {target.strip()!r}", "crossref-missing")
+            warn_missing_parent(library, entry, target)
             continue
         seen = {entry.key.lower() if entry.key else ""}
         node = parent

@@ -171,19 +171,26 @@ def read(text: str, name: str = "<input>") -> tuple[list[Block], list[Problem]]:
     """The file's blocks in order, with every value's expression; problems as file:line."""
     from bibkit.formats.bibtex import parse_blocks
 
+    return read_blocks(parse_blocks(text), name)
+
+
+def read_blocks(parsed: list, name: str = "<input>", line_offset: int = 0,
+                keys: dict[str, int] | None = None) -> tuple[list[Block], list[Problem]]:
+    """:func:`read` of bibtexparser's blocks of one batch of a file (a streamed tidy):
+    ``line_offset`` lines come before it, ``keys`` holds the keys used before it (and gets its own)."""
     problems: list[Problem] = []
     report = Reporter(name, problems)
     blocks: list[Block] = []
-    keys: dict[str, int] = {}
-    for block in parse_blocks(text):
-        line = (block.start_line or 0) + 1
+    keys = {} if keys is None else keys
+    for block in parsed:
+        line = (block.start_line or 0) + 1 + line_offset
         if isinstance(block, (bp.DuplicateBlockKeyBlock, bp.DuplicateFieldKeyBlock)):
             if isinstance(block, bp.DuplicateFieldKeyBlock):
                 report.warn(line, f"{block.ignore_error_block.key!r} has the field(s) {', '.join(sorted(block.duplicate_keys))} "
                             "twice; both kept", "duplicate-field")
             block = block.ignore_error_block
         if isinstance(block, bp.Entry):
-            entry = _entry(block, line)
+            entry = _entry(block, line, line_offset)
             first = keys.setdefault(entry.key.lower(), line) if entry.key else line
             if first != line:
                 report.warn(line, f"duplicate key {entry.key!r} (first used at line {first}); both kept",
@@ -202,10 +209,10 @@ def read(text: str, name: str = "<input>") -> tuple[list[Block], list[Problem]]:
     return blocks, problems
 
 
-def _entry(block: bp.Entry, line: int) -> RawEntry:
+def _entry(block: bp.Entry, line: int, line_offset: int = 0) -> RawEntry:
     fields = []
     for f in block.fields:
-        fline = (f.start_line or 0) + 1
+        fline = (f.start_line or 0) + 1 + line_offset
         try:
             parts = parse_value(f.value)
         except _BadValue:
@@ -425,13 +432,19 @@ def tidy_blocks(blocks: list[Block], options: TidyOptions = TidyOptions(),
 
 
 def render(blocks: list[Block], layout: Layout = DEFAULT_LAYOUT) -> str:
+    text = render_part(blocks, layout)
+    return text + "\n" if text else ""
+
+
+def render_part(blocks: list[Block], layout: Layout = DEFAULT_LAYOUT) -> str:
+    """The blocks as written, without the file's final line end (a streamed tidy joins parts)."""
     parts = []
     for block in blocks:
         if isinstance(block, RawEntry):
             parts.append(layout.entry(block.type, block.key, [(f.name, f.render()) for f in block.fields]))
         else:
             parts.append(block.text)
-    return layout.separator.join(parts) + "\n" if parts else ""
+    return layout.separator.join(parts)
 
 
 def tidy_text(text: str, options: TidyOptions = TidyOptions(), name: str = "<input>") -> TidyResult:

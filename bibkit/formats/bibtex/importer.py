@@ -9,6 +9,7 @@ from bibkit.formats.bibtex.citekeys import BAD_KEY_CHARS, safe_key
 from bibkit.formats.bibtex.blocks import parse_blocks
 from bibkit.formats.bibtex import pieces
 from bibkit.formats.bibtex.reader import BlockReader
+from bibkit.diagnostics import Reporter
 from bibkit.model import Library
 
 
@@ -26,7 +27,7 @@ class BibTeXReader(BlockReader):
             for blocks, problems in parts:
                 self.library.blocks.extend(blocks)
                 self.library.problems.extend(problems)
-        self._check_keys()
+        check_keys(self.library, self.name)
         if self.resolve:
             from bibkit.transforms.crossref import resolve_crossrefs
             resolve_crossrefs(self.library)
@@ -35,13 +36,16 @@ class BibTeXReader(BlockReader):
             check_crossrefs(self.library)
         return self.library
 
-    def _check_keys(self) -> None:
-        for entry in self.library.entries:
-            if entry.key and BAD_KEY_CHARS.search(entry.key):
-                line = entry.source.line if entry.source else None
-                if not any(p.code == "bad-key" and p.line == line for p in self.library.problems):
-                    self.report.warn(line, f"key {entry.key!r} has characters BibTeX or biber reject; "
-                                     f"written as {safe_key(entry.key)!r}", "bad-key")
+
+def check_keys(library: Library, name: str) -> None:
+    """Warn (into ``library.problems``) of keys BibTeX or biber reject, once per entry."""
+    report = Reporter(name, library.problems)
+    for entry in library.entries:
+        if entry.key and BAD_KEY_CHARS.search(entry.key):
+            line = entry.source.line if entry.source else None
+            if not any(p.code == "bad-key" and p.line == line for p in library.problems):
+                report.warn(line, f"key {entry.key!r} has characters BibTeX or biber reject; "
+                            f"written as {safe_key(entry.key)!r}", "bad-key")
 
 
 class BibTeXImporter:

@@ -99,11 +99,16 @@ def _split(text: str, offset: int) -> tuple[list[bp.Block], Split]:
         if isinstance(block, (bp.Entry, bp.String)):
             kind = "entry" if isinstance(block, bp.Entry) else "string"
             info.keys.append((kind, block.key, (block.start_line or 0) + offset))
+    info.ends_clean = ends_clean(blocks)
+    return blocks, info
+
+
+def ends_clean(blocks: list[bp.Block]) -> bool:
+    """Whether the last block was read whole: a failed one may be a block still open at a cut."""
     last = blocks[-1] if blocks else None
     # duplicate-key and duplicate-field blocks are failed blocks by class, but whole entries
-    info.ends_clean = not isinstance(last, bp.ParsingFailedBlock) or isinstance(
+    return not isinstance(last, bp.ParsingFailedBlock) or isinstance(
         last, (bp.DuplicateBlockKeyBlock, bp.DuplicateFieldKeyBlock))
-    return blocks, info
 
 
 # --------------------------------------------------------------------------- round two

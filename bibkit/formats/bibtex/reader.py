@@ -136,7 +136,7 @@ class BlockReader:
         """
         out: list[str] = []
         done = 0  # text[:done] is in out
-        number, counted = 1, 0  # the line number of text[counted]
+        number, counted = 1 + self.line_offset, 0  # the line number of text[counted]
         for m in _CONTROL.finditer(text):
             if m.start() < done:
                 continue  # a further character of a line already cleaned

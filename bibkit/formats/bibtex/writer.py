@@ -5,6 +5,7 @@ import re
 
 from bibkit import latex
 from bibkit.dates import MONTHS, format_edtf
+from bibkit.export_parts import Parts
 from bibkit.formats.bibtex.citekeys import safe_key
 from bibkit.formats.bibtex.fields import (
     CONTAINER_FIELD, INFERRED_FIELD, OUT_DATES, OUT_NAMES, OUT_TEXT, PUBLISHER_FIELD, SUBTYPE_FIELD,
@@ -80,6 +81,11 @@ class BibTeXWriter:
             elif isinstance(block, Comment):
                 parts.append(self.comment(block))
         return bool(parts), self.layout.separator.join(p for p in parts if p)
+
+    def parts(self) -> Parts:
+        """This writer's output written batch by batch (a streamed convert); joined, the batches'
+        texts are :meth:`dump`'s."""
+        return Parts(lambda library: self._dump_blocks(library.blocks)[1], self.layout.separator, tail="\n")
 
     def block(self, block) -> str:
         """One block (entry, ``@string``, ``@preamble`` or comment) as written in a file."""
@@ -234,6 +240,9 @@ class BibTeXExporter:
              layout: Layout | None = None, **_options) -> str:
         return BibTeXWriter("bibtex", unicode, jobs=jobs, layout=layout).dump(library)
 
+    def parts(self, unicode: bool = False, layout: Layout | None = None, **_options) -> Parts:
+        return BibTeXWriter("bibtex", unicode, jobs=1, layout=layout).parts()
+
 
 class BibLaTeXExporter:
     name = "biblatex"
@@ -244,3 +253,6 @@ class BibLaTeXExporter:
     def dump(self, library: Library, unicode: bool = False, jobs: int | None = None,
              layout: Layout | None = None, **_options) -> str:
         return BibTeXWriter("biblatex", unicode, jobs=jobs, layout=layout).dump(library)
+
+    def parts(self, unicode: bool = False, layout: Layout | None = None, **_options) -> Parts:
+        return BibTeXWriter("biblatex", unicode, jobs=1, layout=layout).parts()
