@@ -109,6 +109,16 @@ def test_corporate_authors_compared_as_wholes():
 """) == [(["a", "b"], ["fuzzy"])]
 
 
+def test_a_technical_report_and_the_article_it_became_are_two_records():
+    # krr.bib of the corpus: the LERIA report of 1997 and the AI journal article of 1998
+    assert groups(r"""
+@article{art, title={Prolog technology for default reasoning: Proof theory and compilation techniques},
+  author={T. Schaub and S. Br{\"u}ning}, journal={Artificial Intelligence}, volume={109}, pages={1-75}, year={1998}}
+@techreport{rep, title={Prolog technology for default reasoning: Proof theory and compilation techniques},
+  author={S. Br{\"u}ning and T. Schaub}, institution={LERIA}, year={1997}}
+""") == []
+
+
 def test_entries_in_different_scripts():
     # the same Cyrillic title twice matches; two different Chinese titles never collapse to one
     assert groups(r"""

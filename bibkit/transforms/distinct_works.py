@@ -67,9 +67,11 @@ def crossref_key(entry: Entry) -> str:
 _KINDS = {"book": "book", "article-journal": "article", "article-magazine": "article",
           "article-newspaper": "article", "paper-conference": "article", "chapter": "part",
           "entry-encyclopedia": "part", "entry-dictionary": "part", "thesis": "thesis",
-          "dataset": "artifact", "software": "artifact"}
-#: Kinds that are another work than any other kind (a paper and a chapter may be one work).
-_KIND_ALONE = frozenset({"book", "thesis", "artifact"})
+          "report": "report", "dataset": "artifact", "software": "artifact"}
+#: Kinds that are another work than any other kind (a paper and a chapter may be one work; a
+#: technical report and the article it became are two records, as a conference paper and its
+#: journal version are).
+_KIND_ALONE = frozenset({"book", "thesis", "report", "artifact"})
 #: Where a record says it is supplementary material, code or data rather than the paper itself.
 _ARTIFACT_FIELDS = ("medium", "genre")  # BibTeX's howpublished and type
 _ARTIFACT = re.compile(r"(?i)\bsupp(?:l\.?|lement(?:ary|al|s)?)?\b|\bsupp(?=\d)|zenodo|figshare|github\.com|gitlab"
