@@ -8,6 +8,7 @@ import click
 
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError
+from bibkit.streaming import bib_files_on_disk
 
 
 @main.command("check")
@@ -46,10 +47,14 @@ def check_command(files, fmt, fix, strict, model, select, ignore, from_, encodin
             from bibkit.citing import read_cited
 
             cited = read_cited(cited_in, encoding)
-        library = load_for_check(files, from_, encoding)
-        if cited is not None:
-            library.problems.extend(cited.problems)  # an unreadable \input is a finding too
-        findings = run_checks(library, select, ignore, model, cited=cited)
+        findings = None
+        if len(files) == 1 and not (fix or cited_in or encoding) and bib_files_on_disk(files, from_):
+            findings = _check_streaming(files[0], select, ignore, model)
+        if findings is None:
+            library = load_for_check(files, from_, encoding)
+            if cited is not None:
+                library.problems.extend(cited.problems)  # an unreadable \input is a finding too
+            findings = run_checks(library, select, ignore, model, cited=cited)
     except BibkitError as exc:
         raise click.UsageError(str(exc))
     fixed, notes = [], []
@@ -75,6 +80,17 @@ def check_command(files, fmt, fix, strict, model, select, ignore, from_, encodin
         tail = f", {len(fixed)} fixed" if fix else ""
         click.echo(f"{s['errors']} errors, {s['warnings']} warnings in {s['files']} files{tail}", err=True)
     sys.exit(exit_code(findings, strict))
+
+
+def _check_streaming(path: str, select, ignore, model: str):
+    """One .bib file checked batch by batch (:func:`bibkit.check.streamed.check_stream`): its
+    findings, or None when the file or a selected check needs the whole file."""
+    from bibkit.check.streamed import NotStreamable, check_stream
+
+    try:
+        return check_stream(path, select, ignore, model)
+    except NotStreamable:
+        return None
 
 
 def _summary(findings, nfiles: int) -> dict:
