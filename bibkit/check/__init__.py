@@ -125,7 +125,12 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 def exit_code(findings: Iterable[Finding], strict: bool = False) -> int:
     """0 clean; 1 warnings only, with ``strict``; 2 any error."""
-    worst = max((SEVERITY_RANK.get(f.severity, 0) for f in findings), default=0)
+    return exit_status((f.severity for f in findings), strict)
+
+
+def exit_status(severities: Iterable[str], strict: bool = False) -> int:
+    """:func:`exit_code` from the findings' severities alone (a streamed check keeps only those)."""
+    worst = max((SEVERITY_RANK.get(s, 0) for s in severities), default=0)
     if worst >= SEVERITY_RANK["error"]:
         return 2
     if strict and worst >= SEVERITY_RANK["warning"]:
@@ -133,4 +138,4 @@ def exit_code(findings: Iterable[Finding], strict: bool = False) -> int:
     return 0
 
 
-__all__ = ["CHECKS", "Check", "Finding", "Fix", "apply_fixes", "exit_code", "fix_text", "load_for_check", "run_checks"]
+__all__ = ["CHECKS", "Check", "Finding", "Fix", "apply_fixes", "exit_code", "exit_status", "fix_text", "load_for_check", "run_checks"]

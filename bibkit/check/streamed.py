@@ -21,7 +21,9 @@ document raise :class:`NotStreamable` before anything is read; the caller checks
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+import pickle
+import tempfile
+from typing import Iterable, Iterator
 
 from bibkit.check import problem_findings, selected_checks, sort_findings
 from bibkit.check.fields import uses_biblatex
@@ -100,41 +102,84 @@ def _job(name: str, checks: list[Check], model: str):
 
 
 def check_stream(path: str, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None,
-                 model: str = "auto", jobs: int | None = None, batch_bytes: int | None = None) -> list[Finding]:
+                 model: str = "auto", jobs: int | None = None, batch_bytes: int | None = None) -> Iterator[Finding]:
     """:func:`bibkit.check.run_checks` of the .bib file ``path`` (read as :func:`bibkit.check.load_for_check`
-    reads it, without a document), batch by batch. Raises :class:`NotStreamable` when the file
-    or a selected check needs the whole file."""
+    reads it, without a document), batch by batch: the findings in the same order, read back
+    from a scratch file one batch at a time. The whole file is read before this returns, so
+    :class:`NotStreamable` (the file or a selected check needs the whole file) comes before
+    any finding.
+
+    Why batch by batch is the whole sort: every finding of a batch is on a line of that batch,
+    so sorting each batch's findings (in the order the whole-file check finds them) and
+    concatenating them is the whole-file sort; findings without a line sort first, and are
+    kept aside.
+    """
     checks = selected_checks(select, ignore)
     whole = [c.id for c in checks if c.library_fn is not None and c.id not in _COMPACT and c.family != "citations"]
     if whole:
         raise NotStreamable(f"{', '.join(whole)} compares every entry")
     if crossrefs_resolve_in(path):
         raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
-    problems, key_problems, links = [], [], []
-    findings: list[Finding] = []
-    biblatex: list[Finding] = []
+    report_duplicates = any(c.id == "duplicate-key" for c in checks)
+    head: list[tuple[int, int, Finding]] = []  # (kind, batch, finding) of findings without a line
+    head_biblatex: list[tuple[int, int, Finding]] = []
     uses = False
-    index, duplicates = KeyIndex(), []
+    index = KeyIndex()
     targets: set[str] = set()
-    for batch in read_batches(path, path, _job(path, checks, model), jobs, keep_raw=True, batch_bytes=batch_bytes):
-        result: _BatchFindings = batch.result
-        problems.extend(p for p in batch.problems if p.code not in _LINK_CODES)
-        key_problems.extend(p for p in batch.key_problems if p.code not in _LINK_CODES)
-        links.extend(result.links)
-        findings.extend(result.findings)
-        if result.biblatex_findings is not None:
-            biblatex.extend(result.biblatex_findings)
-        uses = uses or result.uses_biblatex
-        targets.update(result.targets)
-        for entry in result.keys:
-            found = index.add(entry)
-            if found is not None:
-                duplicates.append(found)
-    if not targets.isdisjoint(index.first):
-        raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
-    out = problem_findings(problems + key_problems + links, checks)
-    out.extend(biblatex if model == "auto" and uses else findings)
-    for check in checks:
-        if check.id == "duplicate-key":
-            out.extend(duplicates)
-    return sort_findings(out)
+    spill = tempfile.TemporaryFile()
+    try:
+        for n, batch in enumerate(read_batches(path, path, _job(path, checks, model), jobs, keep_raw=True,
+                                               batch_bytes=batch_bytes)):
+            result: _BatchFindings = batch.result
+            # in the whole-file check's order: reading problems, key problems, crossref links,
+            # per-entry findings, duplicate keys
+            common = [(0, problem_findings([p for p in batch.problems if p.code not in _LINK_CODES], checks)),
+                      (1, problem_findings([p for p in batch.key_problems if p.code not in _LINK_CODES], checks)),
+                      (2, problem_findings(result.links, checks))]
+            duplicates = []
+            for entry in result.keys:
+                found = index.add(entry)
+                if found is not None and report_duplicates:
+                    duplicates.append(found)
+            plain = _spill_part(common + [(3, result.findings), (4, duplicates)], n, head)
+            other = None
+            if result.biblatex_findings is not None:
+                other = _spill_part(common + [(3, result.biblatex_findings), (4, duplicates)], n, head_biblatex)
+            pickle.dump((plain, other), spill, protocol=pickle.HIGHEST_PROTOCOL)
+            uses = uses or result.uses_biblatex
+            targets.update(result.targets)
+        if not targets.isdisjoint(index.first):
+            raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
+    except BaseException:
+        spill.close()
+        raise
+    del index, targets
+    biblatex = model == "auto" and uses
+    return _read_back(spill, head_biblatex if biblatex else head, biblatex)
+
+
+def _spill_part(kinds: list[tuple[int, list[Finding]]], batch: int, head: list) -> list[Finding]:
+    """One batch's findings with a line, sorted; those without one go to ``head``."""
+    body = []
+    for kind, findings in kinds:
+        for finding in findings:
+            if finding.line:
+                body.append(finding)
+            else:
+                head.append((kind, batch, finding))
+    return sort_findings(body)
+
+
+def _read_back(spill, head: list, biblatex: bool) -> Iterator[Finding]:
+    head.sort(key=lambda item: (item[0], item[1]))
+    yield from sort_findings([finding for _, _, finding in head])
+    try:
+        spill.seek(0)
+        while True:
+            try:
+                plain, other = pickle.load(spill)
+            except EOFError:
+                return
+            yield from other if biblatex else plain
+    finally:
+        spill.close()
