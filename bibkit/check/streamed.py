@@ -14,15 +14,15 @@ other entries is kept here as a compact record per entry instead of the entry:
   :class:`NotStreamable` and is checked whole, as before.
 
 The findings, their order and so the exit status are the whole-file check's
-(``tests/test_check_streamed.py``). Checks over every entry that have no compact record
+(``tests/test_bibtex_stream.py``, on every messy and corpus file). Checks over every entry that have no compact record
 (``likely-duplicate``, which compares every entry's contents) and the citation checks with a
 document raise :class:`NotStreamable` before anything is read; the caller checks whole.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 import pickle
 import tempfile
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from bibkit.check import problem_findings, selected_checks, sort_findings
