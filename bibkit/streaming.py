@@ -28,7 +28,7 @@ from bibkit.transforms.crossref import crossref_target, warn_missing_parent
 
 BIB_IMPORTERS = ("bibtex", "biblatex")
 
-__all__ = ["NotStreamable", "can_stream", "convert_stream", "tidy_stream"]
+__all__ = ["NotStreamable", "bib_files_on_disk", "can_stream", "convert_stream", "crossrefs_resolve_in", "tidy_stream"]
 
 
 def can_stream(paths: Iterable[str], from_: str | None, to: str) -> bool:
@@ -38,8 +38,12 @@ def can_stream(paths: Iterable[str], from_: str | None, to: str) -> bool:
         exporter = registry.exporter(to)
     except BibkitError:
         return False
-    if not hasattr(exporter, "parts"):
-        return False
+    return hasattr(exporter, "parts") and bib_files_on_disk(paths, from_)
+
+
+def bib_files_on_disk(paths: Iterable[str], from_: str | None) -> bool:
+    """Whether every input is a .bib file on disk (read batch by batch: not standard input,
+    which cannot be read twice when the file turns out to need the whole-file path)."""
     for path in paths:
         if path == "-" or not os.path.isfile(path):
             return False
@@ -74,7 +78,7 @@ def convert_stream(paths: Iterable[str], to: str, out: TextIO, *, unicode: bool 
         return parts.part(library), len(entries), losses, keys, targets, links.problems
 
     paths = list(paths)
-    if any(_crossrefs_resolve_in(path) for path in paths):  # known before any work is done
+    if any(crossrefs_resolve_in(path) for path in paths):  # known before any work is done
         raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
     count, problems = 0, []
     for path in paths:
@@ -105,7 +109,7 @@ _CROSSREF_FIELD = re.compile(rb"(?im)^[ \t]*crossref[ \t]*=[ \t]*[{\"]?[ \t]*([^
 _ENTRY_KEY = re.compile(rb"(?m)^[ \t]*@[ \t]*\w+[ \t]*[{(][ \t]*([^,\s]+)")
 
 
-def _crossrefs_resolve_in(path: str) -> bool:
+def crossrefs_resolve_in(path: str) -> bool:
     """Whether, by a quick look at the bytes, some crossref names an entry of the file.
 
     A shortcut only: the reader's own keys and crossrefs decide in the end (a file this misses

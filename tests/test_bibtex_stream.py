@@ -108,6 +108,7 @@ def _run(command: str, args, monkeypatch, streaming: bool):
     if not streaming:
         monkeypatch.setattr("bibkit.cli.convert.can_stream", lambda *a: False)
         monkeypatch.setattr("bibkit.cli.tidy._tidy_streaming", lambda *a: None)
+        monkeypatch.setattr("bibkit.cli.check._check_streaming", lambda *a: None)
     result = CliRunner().invoke(main, [command, *args])
     monkeypatch.undo()
     return result, bool(seen)
@@ -184,3 +185,69 @@ def test_entries_keep_their_spans_in_batches(tmp_path):
 @pytest.mark.parametrize("options", [[], ["--align", "14", "--omit", "abstract", "--strip-comments", "--months"]])
 def test_tidy_streamed_writes_what_the_whole_file_tidy_writes(tmp_path, monkeypatch, options):
     assert _streamed_equals_whole("tidy", options, tmp_path, monkeypatch) > 20
+
+
+def _check_streamed_equals_whole(files, options: list[str], monkeypatch) -> int:
+    """``bibkit check`` streamed and whole: same findings in the same order, same summary and
+    exit status; return how many files really streamed."""
+    streamed = 0
+    for path in files:
+        got, did = _run("check", [str(path), *options], monkeypatch, True)
+        want, _ = _run("check", [str(path), *options], monkeypatch, False)
+        assert (got.exit_code, got.stdout, got.stderr) == (want.exit_code, want.stdout, want.stderr), path
+        streamed += did
+    return streamed
+
+
+def test_check_streamed_finds_what_the_whole_file_check_finds_on_every_file(monkeypatch):
+    files = _files("messy") + _files("corpus", "ordinary")
+    assert _check_streamed_equals_whole(files, ["--ignore", "likely-duplicate"], monkeypatch) > 200
+
+
+@pytest.mark.parametrize("options", [
+    ["--ignore", "likely-duplicate", "--model", "biblatex", "--format", "json", "--strict"],
+    ["--select", "duplicate-key", "--select", "missing-required-field", "--select", "syntax-error"],
+])
+def test_check_streamed_keeps_its_options(monkeypatch, options):
+    files = _files("messy")[:25] + _files("corpus", "ordinary")[:25]
+    assert _check_streamed_equals_whole(files, options, monkeypatch) > 30
+
+
+DUPLICATES = ("@article{Dup, title = {One}, author = {A. B}, journal = {J}, year = 2001}\n"
+              "@book{other, title = {Two}}\n@misc{dup, title = {Three}}\n"
+              "@article{late, title = {T}, crossref = {nowhere}}\n"
+              "@online{blx, title = {Only biblatex has online}, url = {http://x.org}}\n@misc{Dup, note = {again}}\n")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_check_streamed_sees_keys_models_and_links_across_batches(tmp_path, jobs):
+    """Duplicate keys in other batches, a biblatex entry at the end that makes the whole file
+    biblatex, a crossref to nowhere: the same findings as the whole file's."""
+    from bibkit.check import load_for_check, run_checks
+    from bibkit.check.streamed import check_stream
+
+    path = tmp_path / "dups.bib"
+    path.write_text(DUPLICATES * 3)
+    got = [str(f) for f in check_stream(str(path), None, ["likely-duplicate"], jobs=jobs, batch_bytes=60)]
+    whole = run_checks(load_for_check([str(path)], show_progress=False), None, ["likely-duplicate"],
+                       show_progress=False)
+    assert got == [str(f) for f in whole]
+    text = "\n".join(got)
+    assert "keys differ only in case" in text and "crossref to missing entry 'nowhere'" in text
+    assert "[missing-required-field]" in text
+
+
+@pytest.mark.parametrize("text,options,why", [
+    (CHILD + PARENT, ["--ignore", "likely-duplicate"], "crossref"),  # the child inherits the parent's fields
+    (PARENT, [], "likely-duplicate"),  # compares every entry's contents
+])
+def test_what_check_needs_whole_is_checked_whole(tmp_path, monkeypatch, text, options, why):
+    from bibkit.check.streamed import check_stream
+
+    path = tmp_path / "in.bib"
+    path.write_text(text)
+    with pytest.raises(NotStreamable, match=why):
+        check_stream(str(path), None, [o for o in options if o != "--ignore"])
+    got, _ = _run("check", [str(path), *options], monkeypatch, True)
+    want, _ = _run("check", [str(path), *options], monkeypatch, False)
+    assert (got.exit_code, got.stdout, got.stderr) == (want.exit_code, want.stdout, want.stderr)

@@ -17,7 +17,7 @@ from bibkit.check.fixes import apply_fixes, fix_text
 from bibkit.citing.cited import CitedKeys
 from bibkit.check.registry import CHECKS, SEVERITY_RANK, Check, Context, Finding, Fix
 from bibkit.diagnostics import BibkitError, Problem
-from bibkit.model import Library
+from bibkit.model import Entry, Library
 from bibkit.progress import progress
 
 _BY_CODE = {code: check for check in CHECKS.values() for code in check.codes}
@@ -40,7 +40,8 @@ def load_for_check(paths: Iterable[str], format: str | None = None, encoding: st
     return library
 
 
-def _selected(select: Iterable[str] | None, ignore: Iterable[str] | None) -> list[Check]:
+def selected_checks(select: Iterable[str] | None, ignore: Iterable[str] | None) -> list[Check]:
+    """The checks to run: ``select`` (default: all) less ``ignore``; an unknown id is an error."""
     chosen = set(select) if select else set(CHECKS)
     unknown = (chosen | set(ignore or ())) - set(CHECKS)
     if unknown:
@@ -74,13 +75,25 @@ def run_checks(library: Library, select: Iterable[str] | None = None, ignore: It
                model: str = "auto", show_progress: bool = True, cited: CitedKeys | None = None) -> list[Finding]:
     """Every finding for ``library``, sorted by file and line; with ``cited`` (what a document
     cites, :func:`bibkit.citing.read_cited`) also undefined citations and unused entries."""
-    checks = _selected(select, ignore)
-    ids = {c.id for c in checks}
+    checks = selected_checks(select, ignore)
     files = {e.source.file for e in library.entries if e.source}
     ctx = Context(library, {f: (fields.detect_model(library, f) if model == "auto" else model) for f in files},
                   cited=cited)
+    findings = problem_findings(_problems(library), checks)
+    entries = library.entries
+    findings.extend(entry_findings(progress(entries, label="checking", delay=1.0) if show_progress else entries,
+                                   checks, ctx))
+    for check in checks:
+        if check.library_fn is not None:
+            findings.extend(check.library_fn(ctx))
+    return sort_findings(findings)
+
+
+def problem_findings(problems: Iterable[Problem], checks: list[Check]) -> list[Finding]:
+    """The importers' problems as findings of the checks their codes belong to (in their order)."""
+    ids = {c.id for c in checks}
     findings: list[Finding] = []
-    for problem in _problems(library):
+    for problem in problems:
         check = _BY_CODE.get(problem.code)
         if problem.code in syntax.SUPERSEDED_CODES:
             continue
@@ -91,21 +104,33 @@ def run_checks(library: Library, select: Iterable[str] | None = None, ignore: It
             if problem.severity == "info":  # e.g. a non-UTF-8 file read through its declared encoding
                 finding.severity = "info"
             findings.append(finding)
+    return findings
+
+
+def entry_findings(entries: Iterable[Entry], checks: list[Check], ctx: Context) -> list[Finding]:
+    """The per-entry checks' findings, entry by entry, each entry's in the checks' order."""
     per_entry = [c for c in checks if c.entry_fn is not None]
-    entries = library.entries
-    for entry in progress(entries, label="checking", delay=1.0) if show_progress else entries:
+    findings: list[Finding] = []
+    for entry in entries:
         for check in per_entry:
             findings.extend(check.entry_fn(entry, ctx))
-    for check in checks:
-        if check.library_fn is not None:
-            findings.extend(check.library_fn(ctx))
+    return findings
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """By file and line, the worse first; a stable sort, so ties keep the order they were found in."""
     findings.sort(key=lambda f: (f.file, f.line or 0, -SEVERITY_RANK.get(f.severity, 0), f.check))
     return findings
 
 
 def exit_code(findings: Iterable[Finding], strict: bool = False) -> int:
     """0 clean; 1 warnings only, with ``strict``; 2 any error."""
-    worst = max((SEVERITY_RANK.get(f.severity, 0) for f in findings), default=0)
+    return exit_status((f.severity for f in findings), strict)
+
+
+def exit_status(severities: Iterable[str], strict: bool = False) -> int:
+    """:func:`exit_code` from the findings' severities alone (a streamed check keeps only those)."""
+    worst = max((SEVERITY_RANK.get(s, 0) for s in severities), default=0)
     if worst >= SEVERITY_RANK["error"]:
         return 2
     if strict and worst >= SEVERITY_RANK["warning"]:
@@ -113,4 +138,4 @@ def exit_code(findings: Iterable[Finding], strict: bool = False) -> int:
     return 0
 
 
-__all__ = ["CHECKS", "Check", "Finding", "Fix", "apply_fixes", "exit_code", "fix_text", "load_for_check", "run_checks"]
+__all__ = ["CHECKS", "Check", "Finding", "Fix", "apply_fixes", "exit_code", "exit_status", "fix_text", "load_for_check", "run_checks"]

@@ -20,11 +20,15 @@ from bibkit.model import Entry, Library
 def detect_model(library: Library, file: str) -> str:
     """``biblatex`` when a file uses biblatex-only fields or types, else ``bibtex``."""
     for entry in library.entries:
-        if not entry.source or entry.source.file != file or not is_bibtex(entry):
-            continue
-        if entry.source_type in BIBLATEX_ONLY_TYPES or BIBLATEX_MARKERS.intersection(raw_fields(entry)):
+        if entry.source and entry.source.file == file and uses_biblatex(entry):
             return "biblatex"
     return "bibtex"
+
+
+def uses_biblatex(entry: Entry) -> bool:
+    """Whether this BibTeX entry has a biblatex-only type or field (which makes its file biblatex)."""
+    return is_bibtex(entry) and (entry.source_type in BIBLATEX_ONLY_TYPES
+                                 or bool(BIBLATEX_MARKERS.intersection(raw_fields(entry))))
 
 
 def _present(entry: Entry, model: str) -> set[str]:

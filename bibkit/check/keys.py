@@ -9,21 +9,37 @@ from bibkit.check.registry import Context, Finding, get, library_check
 from bibkit.model import Entry
 
 
+class KeyIndex:
+    """The first entry of each key (compared without case): what the duplicate-key check needs
+    of every entry, a few hundred bytes each, so a file checked batch by batch
+    (:mod:`bibkit.check.streamed`) keeps this instead of the entries."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, tuple[str, str]] = {}  # lower-cased key -> (key as written, where)
+
+    def add(self, entry: Entry) -> Finding | None:
+        """Note ``entry``'s key; the duplicate-key finding when an earlier entry has it."""
+        key = entry.key
+        if not key:
+            return None
+        norm = key.lower()
+        other = self.first.get(norm)
+        if other is None:
+            self.first[norm] = (key, entry.where())
+            return None
+        other_key, where = other
+        how = "" if other_key == key else f" (as {other_key!r}: keys differ only in case)"
+        return get("duplicate-key").at(entry, f"key {key!r} is already used at {where}{how}")
+
+
 @library_check("duplicate-key", "error",
                "two entries share a key (compared without case, as bibtex and biber do); only one can be cited", "keys")
 def duplicate_keys(ctx: Context) -> Iterable[Finding]:
-    check = get("duplicate-key")
-    first: dict[str, Entry] = {}
+    index = KeyIndex()
     for entry in ctx.library.entries:
-        if not entry.key:
-            continue
-        norm = entry.key.lower()
-        if norm not in first:
-            first[norm] = entry
-            continue
-        other = first[norm]
-        how = "" if other.key == entry.key else f" (as {other.key!r}: keys differ only in case)"
-        yield check.at(entry, f"key {entry.key!r} is already used at {other.where()}{how}")
+        finding = index.add(entry)
+        if finding is not None:
+            yield finding
 
 
 def _groups(result) -> list[tuple[list[Entry], str]]:

@@ -8,6 +8,7 @@ import click
 
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError
+from bibkit.streaming import bib_files_on_disk
 
 
 @main.command("check")
@@ -31,7 +32,7 @@ def check_command(files, fmt, fix, strict, model, select, ignore, from_, encodin
 
     Exit status: 0 clean (or warnings only), 1 warnings with --strict, 2 errors.
     """
-    from bibkit.check import CHECKS, apply_fixes, exit_code, load_for_check, run_checks
+    from bibkit.check import CHECKS, apply_fixes, exit_status, load_for_check, run_checks
 
     if list_checks:
         for c in CHECKS.values():
@@ -46,10 +47,14 @@ def check_command(files, fmt, fix, strict, model, select, ignore, from_, encodin
             from bibkit.citing import read_cited
 
             cited = read_cited(cited_in, encoding)
-        library = load_for_check(files, from_, encoding)
-        if cited is not None:
-            library.problems.extend(cited.problems)  # an unreadable \input is a finding too
-        findings = run_checks(library, select, ignore, model, cited=cited)
+        findings = None
+        if len(files) == 1 and not (fix or cited_in or encoding) and bib_files_on_disk(files, from_):
+            findings = _check_streaming(files[0], select, ignore, model)
+        if findings is None:
+            library = load_for_check(files, from_, encoding)
+            if cited is not None:
+                library.problems.extend(cited.problems)  # an unreadable \input is a finding too
+            findings = run_checks(library, select, ignore, model, cited=cited)
     except BibkitError as exc:
         raise click.UsageError(str(exc))
     fixed, notes = [], []
@@ -57,27 +62,42 @@ def check_command(files, fmt, fix, strict, model, select, ignore, from_, encodin
         fixed, notes = apply_fixes(findings, encoding)
         done = {id(f) for f in fixed}
         findings = [f for f in findings if id(f) not in done]
+    severities: list[str] = []  # text output prints a streamed check's findings as they are read back
     if fmt == "json":
-        summary = _summary(findings, len(files))
+        findings = list(findings)
+        severities = [f.severity for f in findings]
+        summary = _summary(severities, len(files))
         doc = {"findings": [f.as_dict() for f in findings], "fixed": [f.as_dict() for f in fixed],
                "summary": summary}
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         for f in findings:
             click.echo(str(f))
+            severities.append(f.severity)
     for f in fixed:
         where = f"{f.file}:{f.fix.line}"
         click.echo(f"{where}: fixed: [{f.check}] {f.fix.description}", err=True)
     for note in notes:
         click.echo(note, err=True)
     if fmt == "text":
-        s = _summary(findings, len(files))
+        s = _summary(severities, len(files))
         tail = f", {len(fixed)} fixed" if fix else ""
         click.echo(f"{s['errors']} errors, {s['warnings']} warnings in {s['files']} files{tail}", err=True)
-    sys.exit(exit_code(findings, strict))
+    sys.exit(exit_status(severities, strict))
 
 
-def _summary(findings, nfiles: int) -> dict:
-    return {"errors": sum(f.severity == "error" for f in findings),
-            "warnings": sum(f.severity == "warning" for f in findings),
+def _check_streaming(path: str, select, ignore, model: str):
+    """One .bib file checked batch by batch (:func:`bibkit.check.streamed.check_stream`): its
+    findings (read back one batch at a time as they are iterated), or None when the file or a selected check needs the whole file."""
+    from bibkit.check.streamed import NotStreamable, check_stream
+
+    try:
+        return check_stream(path, select, ignore, model)
+    except NotStreamable:
+        return None
+
+
+def _summary(severities: list[str], nfiles: int) -> dict:
+    return {"errors": severities.count("error"),
+            "warnings": severities.count("warning"),
             "files": nfiles}
