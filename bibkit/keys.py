@@ -19,14 +19,17 @@ The pattern language lives in :mod:`bibkit.keypattern`.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from bibkit.keypattern import DEFAULT_PATTERN, format_key, parse_pattern
 from bibkit.model import Entry
 
 POLICIES = ("second-a", "second-b", "always")
 
-__all__ = ["DEFAULT_PATTERN", "POLICIES", "generate_key", "assign_keys", "suffix", "add_aliases",
+M = TypeVar("M")
+T = TypeVar("T")
+
+__all__ = ["DEFAULT_PATTERN", "POLICIES", "generate_key", "assign_keys", "unique_keys", "suffix", "add_aliases",
            "aliases_of", "content_order", "canonical_order", "parse_pattern"]
 
 
@@ -154,6 +157,32 @@ def _candidate(base: str, index: int, group_size: int, policy: str) -> str:
     return base + suffix(index + (1 if policy == "second-b" else 0))
 
 
+def unique_keys(groups: Mapping[str, M], taken: set[str], in_order: Callable[[M], tuple[Sequence[T], str]],
+                policy: str = "second-a") -> Iterator[tuple[T, str]]:
+    """(member, key) for every member of ``groups`` (lower-cased base key -> its members), each
+    key unique among themselves and ``taken`` (lower-cased keys already held, which grows).
+
+    ``in_order`` gives a group's members in content order and the first one's base key (the
+    group's spelling). One function for the whole-file assignment and the streamed
+    conversion's plan (:mod:`bibkit.streaming`), which holds compact records, not entries.
+    """
+    fixed_bases = set(taken)
+    # groups in sorted order and members in content order: nothing depends on input position
+    for lower_base in sorted(groups):
+        members, base = in_order(groups[lower_base])
+        held = 1 if lower_base in fixed_bases else 0  # an existing entry already holds the bare key
+        size = len(members) + held
+        index = held
+        for member in members:
+            key = _candidate(base, index, size, policy)
+            while key.lower() in taken:
+                index += 1
+                key = _candidate(base, index, size, policy)
+            index += 1
+            taken.add(key.lower())
+            yield member, key
+
+
 def assign_keys(entries: list[Entry], pattern: str | None = None, rekey: bool = False, *,
                 policy: str = "second-a", aliases: bool = True) -> dict[str, str]:
     """Give every entry without a key (every entry with ``rekey``) a unique key; return old -> new.
@@ -166,30 +195,20 @@ def assign_keys(entries: list[Entry], pattern: str | None = None, rekey: bool = 
     parse_pattern(pattern or DEFAULT_PATTERN)  # a bad pattern fails before any entry changes
     fixed = [] if rekey else [e for e in entries if e.key]
     todo = entries if rekey else [e for e in entries if not e.key]
-    taken = {e.key.lower() for e in fixed}
     groups: dict[str, list[Entry]] = defaultdict(list)
     for entry in todo:
         groups[generate_key(entry, pattern).lower()].append(entry)
-    fixed_bases = {k for k in taken}
     changes: dict[str, str] = {}
-    # groups in sorted order and members in content order: nothing depends on input position
-    for lower_base in sorted(groups):
-        members = sorted(groups[lower_base], key=content_order)
-        base = generate_key(members[0], pattern)
-        held = 1 if lower_base in fixed_bases else 0  # an existing entry already holds the bare key
-        size = len(members) + held
-        index = held
-        for entry in members:
-            key = _candidate(base, index, size, policy)
-            while key.lower() in taken:
-                index += 1
-                key = _candidate(base, index, size, policy)
-            index += 1
-            taken.add(key.lower())
-            old = entry.key
-            entry.key = key
-            if old and old != key:
-                changes[old] = key
-                if aliases:
-                    add_aliases(entry, [old])
+
+    def in_order(members: list[Entry]) -> tuple[list[Entry], str]:
+        members = sorted(members, key=content_order)
+        return members, generate_key(members[0], pattern)
+
+    for entry, key in unique_keys(groups, {e.key.lower() for e in fixed}, in_order, policy):
+        old = entry.key
+        entry.key = key
+        if old and old != key:
+            changes[old] = key
+            if aliases:
+                add_aliases(entry, [old])
     return changes

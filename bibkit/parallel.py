@@ -12,7 +12,8 @@ import multiprocessing
 import os
 import pickle
 import threading
-from typing import Callable, Sequence, TypeVar
+from collections import deque
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 ENV_JOBS = "BIBKIT_JOBS"
 
@@ -92,3 +93,85 @@ def map_forked(func: Callable[[T], R], args: Sequence[T]) -> list[R]:
         proc.join(5)
         results.append(value if status == "ok" else func(arg))
     return results
+
+
+def _serve(conn, func: Callable) -> None:
+    """A worker of :func:`imap_forked`: items until told to stop, each answered in turn."""
+    import gc
+
+    gc.disable()  # a collection would touch (and so copy) the parent's pages
+    try:
+        while True:
+            item = conn.recv()
+            if item is None:
+                return
+            try:
+                reply = ("ok", func(item))
+            except BaseException as exc:  # the parent redoes this item itself
+                reply = ("error", repr(exc))
+            conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+    except (EOFError, OSError):
+        return
+    finally:
+        conn.close()
+
+
+def imap_forked(func: Callable[[T], R], items: Iterable[T], jobs: int | None = None) -> Iterator[R]:
+    """``map(func, items)``, in order, on forked workers, one item per worker at a time.
+
+    For input too large to hold: the items are read as the workers free up, so memory is a few
+    items and results whatever the input's length (:func:`map_forked` takes them all at once).
+    The workers are forked when the first result is asked for, so ``func`` sees what the parent
+    held then. As in :func:`map_forked`, a worker that fails costs time, not correctness: its
+    item is redone here (and an exception it raises is raised here).
+    """
+    workers = job_count(jobs)
+    if workers < 2 or not fork_is_safe():
+        yield from map(func, items)
+        return
+    ctx = multiprocessing.get_context("fork")
+    conns, procs = [], []
+    for _ in range(workers):
+        parent_end, child_end = ctx.Pipe()
+        proc = ctx.Process(target=_serve, args=(child_end, func), daemon=True)
+        proc.start()
+        child_end.close()
+        conns.append(parent_end)
+        procs.append(proc)
+    source = iter(items)
+    pending: deque = deque()  # (worker, item) in the items' order
+
+    def send(conn) -> None:
+        for item in source:
+            conn.send(item)
+            pending.append((conn, item))
+            return
+
+    try:
+        for conn in conns:
+            send(conn)
+        while pending:
+            conn, item = pending.popleft()
+            try:
+                status, value = pickle.loads(conn.recv_bytes())
+            except (EOFError, OSError):  # a worker that died: the rest is done here
+                status, value = "died", None
+            if status == "died":
+                yield func(item)
+                for _, item in pending:
+                    yield func(item)
+                yield from map(func, source)
+                return
+            send(conn)
+            yield value if status == "ok" else func(item)
+    finally:
+        for conn in conns:
+            try:
+                conn.send(None)
+            except (OSError, ValueError):
+                pass
+            conn.close()
+        for proc in procs:
+            proc.join(5)
+            if proc.is_alive():  # pragma: no cover - a stuck child
+                proc.kill()

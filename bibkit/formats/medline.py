@@ -23,6 +23,7 @@ import re
 
 from bibkit.diagnostics import Reporter
 from bibkit.formats.pubmed_fields import name_from_short, parse_pubmed_date, type_from_publication_types
+from bibkit.formats.record_batches import AFTER_BLANK_LINE, Place
 from bibkit.identifiers import normalize_doi, normalize_issn
 from bibkit.model import Entry, Library, Name, NameList, Source, Text
 from bibkit.names import parse_name
@@ -44,13 +45,15 @@ _NAME_TAGS = {"FAU": ("author", True), "AU": ("author", False), "FED": ("editor"
               "ED": ("editor", False)}
 
 
-def scan(text: str, report: Reporter) -> list[tuple[int, list[list]]]:
-    """Records as (first line, [[tag, value, line], ...]); wrapped values joined by a space."""
+def scan(text: str, report: Reporter, first_line: int = 0) -> list[tuple[int, list[list]]]:
+    """Records as (first line, [[tag, value, line], ...]); wrapped values joined by a space.
+
+    ``first_line``: lines before ``text`` in its file (a batch, :mod:`.record_batches`)."""
     records: list[tuple[int, list[list]]] = []
     tags: list[list] | None = None
     last: list | None = None
     has_pmid = False
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(text.splitlines(), first_line + 1):
         if not raw or raw.isspace():
             tags, last = None, None
             continue
@@ -87,14 +90,14 @@ class MedlineReader:
         self.library = Library()
         self.report = Reporter(name, self.library.problems)
 
-    def read(self, text: str) -> Library:
-        for number, (line, tags) in enumerate(scan(text, self.report), 1):
+    def read(self, text: str, place: Place = Place()) -> Library:
+        records = scan(text, self.report, place.line)
+        self.scanned = len(self.library.problems)
+        for number, (line, tags) in enumerate(records, place.record + 1):
             entry = self.entry(line, tags)
             if not entry.title:
                 self.report.warn(line, f"record {number} has no title (TI/BTI)", "medline-no-title")
             self.library.blocks.append(entry)
-        if not self.library.blocks and text.strip():
-            self.report.error(1, "no MEDLINE records found", "medline-empty")
         return self.library
 
     def entry(self, start: int, tags: list[list]) -> Entry:
@@ -202,4 +205,14 @@ class MedlineImporter:
         return 0.95 if _SIGNATURE.search(head) and re.search(r"^(?:TI|AU|FAU|DP) {0,2}- ", text[:20000], re.MULTILINE) else 0.0
 
     def parse(self, text: str, name: str = "<input>", **_options) -> Library:
-        return MedlineReader(name).read(text)
+        library = self.read_batch(text, name)[0]
+        if not library.blocks and text.strip():
+            Reporter(name, library.problems).error(1, "no MEDLINE records found", "medline-empty")
+        return library
+
+    #: after a blank line the reader starts afresh (:mod:`.record_batches`)
+    batch_cut = AFTER_BLANK_LINE
+
+    def read_batch(self, text: str, name: str = "<input>", place: Place = Place(), **_options) -> tuple[Library, int]:
+        reader = MedlineReader(name)
+        return reader.read(text, place), reader.scanned

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from bibkit.formats.endnote_fields import TYPE_TO_CSL, EndNoteReading, Field
+from bibkit.formats.record_batches import AFTER_BLANK_LINE, Place
 from bibkit.model import Library, Source, Text
 
 _TAG = re.compile(r"^%([0-9A-Z@!#$&()*+^<>\[\]=~?|{}:;'\"])(?:[ \t]+(.*)|)$")
@@ -36,13 +37,15 @@ _LIST_TAGS = {"K", "A", "E", "Y", "?", "U", "+"}
 _MULTILINE = {"X", "Z", "<", "+"}
 
 
-def scan(text: str, report: Reporter) -> list[tuple[int, list[list]]]:
-    """Split tagged text into records of [tag, value, line]; report lines that are not tags."""
+def scan(text: str, report: Reporter, first_line: int = 0) -> list[tuple[int, list[list]]]:
+    """Split tagged text into records of [tag, value, line]; report lines that are not tags.
+
+    ``first_line``: lines before ``text`` in its file (a batch, :mod:`.record_batches`)."""
     records: list[tuple[int, list[list]]] = []
     current: list[list] | None = None
     start = 0
     last: list | None = None
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(text.splitlines(), first_line + 1):
         line = raw.rstrip()
         if not line.strip():
             if current:
@@ -89,8 +92,10 @@ def infer_type(tags: set[str]) -> str:
 
 
 class ReferReader(EndNoteReading):
-    def read(self, text: str) -> Library:
-        for start, tags in scan(text, self.report):
+    def read(self, text: str, place: Place = Place()) -> Library:
+        records = scan(text, self.report, place.line)
+        self.scanned = len(self.library.problems)
+        for start, tags in records:
             type_name = next((v for t, v, _ in tags if t == "0"), "")
             if type_name and type_name not in TYPE_TO_CSL:
                 self.report.warn(start, f"unknown reference type {type_name!r}; read as a generic document, type kept",
@@ -133,4 +138,11 @@ class ReferImporter:
         return 0.9 if len(tagged) >= 0.6 * len(lines) else 0.0
 
     def parse(self, text: str, name: str = "<input>", **options) -> Library:
-        return ReferReader(name, **options).read(text)
+        return self.read_batch(text, name, **options)[0]
+
+    #: after a blank line the reader starts afresh (:mod:`.record_batches`)
+    batch_cut = AFTER_BLANK_LINE
+
+    def read_batch(self, text: str, name: str = "<input>", place: Place = Place(), **options) -> tuple[Library, int]:
+        reader = ReferReader(name, **options)
+        return reader.read(text, place), reader.scanned

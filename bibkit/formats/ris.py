@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 
 from bibkit.dates import SEASONS, parse_edtf, parse_free_date
 from bibkit.diagnostics import Reporter
+from bibkit.export_parts import Parts
 from bibkit.formats import ris_tags as T
+from bibkit.formats.record_batches import REST_OF_LINE, Place, after_line
 from bibkit.identifiers import normalize_doi
 from bibkit.model import Date, DateParts, Entry, Library, Name, NameList, Source, Text
 from bibkit.names import parse_name
@@ -38,12 +40,14 @@ class _Record:
 # --------------------------------------------------------------------------- reading
 
 
-def scan(text: str, report: Reporter) -> list[_Record]:
-    """Split RIS text into records of (tag, value, line), reporting what is not RIS."""
+def scan(text: str, report: Reporter, first_line: int = 0) -> list[_Record]:
+    """Split RIS text into records of (tag, value, line), reporting what is not RIS.
+
+    ``first_line``: lines before ``text`` in its file (a batch, :mod:`.record_batches`)."""
     records: list[_Record] = []
     current: _Record | None = None
     last: list | None = None
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(text.splitlines(), first_line + 1):
         line = raw.rstrip()
         if not line.strip():
             continue
@@ -132,8 +136,10 @@ class RISReader:
         self.library = Library()
         self.report = Reporter(name, self.library.problems)
 
-    def read(self, text: str) -> Library:
-        for record in scan(text, self.report):
+    def read(self, text: str, place: Place = Place()) -> Library:
+        records = scan(text, self.report, place.line)
+        self.scanned = len(self.library.problems)
+        for record in records:
             self.library.blocks.append(self.entry(record))
         return self.library
 
@@ -247,7 +253,14 @@ class RISImporter:
         return 0.9 if re.search(r"^TY {1,3}- ?\S", text[:5000], re.MULTILINE) else 0.0
 
     def parse(self, text: str, name: str = "<input>", **options) -> Library:
-        return RISReader(name, **options).read(text)
+        return self.read_batch(text, name, **options)[0]
+
+    #: after an ``ER`` line the reader starts afresh (:mod:`.record_batches`)
+    batch_cut = after_line(rf"ER {{0,3}}-(?:[ \t]{REST_OF_LINE})?")
+
+    def read_batch(self, text: str, name: str = "<input>", place: Place = Place(), **options) -> tuple[Library, int]:
+        reader = RISReader(name, **options)
+        return reader.read(text, place), reader.scanned
 
 
 # --------------------------------------------------------------------------- writing
@@ -369,3 +382,6 @@ class RISExporter:
 
     def dump(self, library: Library, **_options) -> str:
         return RISWriter().dump(library)
+
+    def parts(self, **_options) -> Parts:
+        return Parts(RISWriter().dump, "")

@@ -27,6 +27,7 @@ import re
 
 from bibkit.diagnostics import Reporter
 from bibkit.formats.pubmed_fields import given_from_initials, parse_pubmed_date
+from bibkit.formats.record_batches import REST_OF_LINE, Place, after_line
 from bibkit.identifiers import normalize_doi, normalize_issn
 from bibkit.model import Entry, Library, Name, NameList, Source, Text
 from bibkit.names import parse_name
@@ -50,14 +51,16 @@ TEXT_TAGS = {
 Record = tuple[int, list[tuple[str, list[str]]]]
 
 
-def scan_plain(text: str, report: Reporter) -> list[Record]:
-    """Plain-text records as (line of PT, [(tag, values)]), header and ``EF`` skipped."""
+def scan_plain(text: str, report: Reporter, first_line: int = 0) -> list[Record]:
+    """Plain-text records as (line of PT, [(tag, values)]), header and ``EF`` skipped.
+
+    ``first_line``: lines before ``text`` in its file (a batch, :mod:`.record_batches`)."""
     records: list[Record] = []
     tags: list[tuple[str, list[str]]] | None = None
     start = 0
     last: list[str] | None = None
     last_tag = ""
-    for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), 1):
+    for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), first_line + 1):
         line = raw.rstrip()
         if not line:
             continue
@@ -208,8 +211,8 @@ def entry_from_tags(tags: list[tuple[str, list[str]]], name: str, line: int, rep
     return entry
 
 
-def _read(records: list[Record], name: str, library: Library, report: Reporter) -> Library:
-    for number, (line, tags) in enumerate(records, 1):
+def _read(records: list[Record], name: str, library: Library, report: Reporter, first_record: int = 0) -> Library:
+    for number, (line, tags) in enumerate(records, first_record + 1):
         entry = entry_from_tags(tags, name, line, report)
         if not entry.title:
             report.warn(line, f"record {number} has no title (TI)", "wos-no-title")
@@ -227,12 +230,21 @@ class WoSImporter:
         return 0.95 if _HEADER.match(text[:500]) else 0.0
 
     def parse(self, text: str, name: str = "<input>", **_options) -> Library:
+        library = self.read_batch(text, name)[0]
+        if not library.blocks and text.strip():
+            Reporter(name, library.problems).error(1, "no Web of Science records found (expected PT ... ER)", "wos-empty")
+        return library
+
+    #: after an ``ER`` line the reader starts afresh (:mod:`.record_batches`); a byte-order mark
+    #: is skipped only at the start of the file
+    batch_cut = re.compile(after_line(f"ER(?: {REST_OF_LINE})?").pattern + "(?!\ufeff)")
+
+    def read_batch(self, text: str, name: str = "<input>", place: Place = Place(), **_options) -> tuple[Library, int]:
         library = Library()
         report = Reporter(name, library.problems)
-        _read(scan_plain(text, report), name, library, report)
-        if not library.blocks and text.strip():
-            report.error(1, "no Web of Science records found (expected PT ... ER)", "wos-empty")
-        return library
+        records = scan_plain(text, report, place.line)
+        scanned = len(library.problems)
+        return _read(records, name, library, report, place.record), scanned
 
 
 class WoSTabImporter:

@@ -28,6 +28,7 @@ import codecs
 import gc
 import multiprocessing
 import pickle
+import re
 import traceback
 from collections import deque
 from dataclasses import dataclass
@@ -73,8 +74,9 @@ class Batch:
 # --------------------------------------------------------------------------- the file in chunks
 
 
-def chunks(path: str, batch_bytes: int) -> Iterator[Chunk]:
-    """The file's text cut before line-start ``@type{`` about every ``batch_bytes`` bytes."""
+def chunks(path: str, batch_bytes: int, cut_at: re.Pattern = _CUT) -> Iterator[Chunk]:
+    """The file's text cut before line-start ``@type{`` about every ``batch_bytes`` bytes (or
+    at the end of the last match of ``cut_at``: record-based formats cut between records)."""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     line, chars, carry, first = 0, 0, "", True
     with open(path, "rb") as handle:
@@ -92,7 +94,7 @@ def chunks(path: str, batch_bytes: int) -> Iterator[Chunk]:
                     yield Chunk(text, line, chars, last=True)
                 return
             cut = None
-            for m in _CUT.finditer(text):
+            for m in cut_at.finditer(text):
                 cut = m.end()
             if cut is None:  # no block starts yet: read on
                 carry = text
@@ -198,10 +200,10 @@ class _Context:
         return ctx
 
 
-def file_chunks(path: str, batch_bytes: int | None = None) -> Iterator[Chunk]:
+def file_chunks(path: str, batch_bytes: int | None = None, cut_at: re.Pattern = _CUT) -> Iterator[Chunk]:
     """:func:`chunks` with ``last`` set on the final one (a batch that ends in a failed block is
     joined to the next one, unless it is the last)."""
-    return _mark_last(chunks(path, batch_bytes or BATCH_BYTES))
+    return _mark_last(chunks(path, batch_bytes or BATCH_BYTES, cut_at))
 
 
 def join(a: Chunk, b: Chunk) -> Chunk:
