@@ -157,19 +157,19 @@ def _candidate(base: str, index: int, group_size: int, policy: str) -> str:
     return base + suffix(index + (1 if policy == "second-b" else 0))
 
 
-def unique_keys(groups: Mapping[str, M], taken: set[str], in_order: Callable[[M], tuple[Sequence[T], str]],
+def unique_keys(groups: Mapping[str, M], taken: set[str], in_order: Callable[[str, M], tuple[Sequence[T], str]],
                 policy: str = "second-a") -> Iterator[tuple[T, str]]:
     """(member, key) for every member of ``groups`` (lower-cased base key -> its members), each
     key unique among themselves and ``taken`` (lower-cased keys already held, which grows).
 
-    ``in_order`` gives a group's members in content order and the first one's base key (the
-    group's spelling). One function for the whole-file assignment and the streamed
+    ``in_order(lower_base, group)`` gives the group's members in content order and the first
+    one's base key (the group's spelling). One function for the whole-file assignment and the streamed
     conversion's plan (:mod:`bibkit.streaming`), which holds compact records, not entries.
     """
     fixed_bases = set(taken)
     # groups in sorted order and members in content order: nothing depends on input position
     for lower_base in sorted(groups):
-        members, base = in_order(groups[lower_base])
+        members, base = in_order(lower_base, groups[lower_base])
         held = 1 if lower_base in fixed_bases else 0  # an existing entry already holds the bare key
         size = len(members) + held
         index = held
@@ -200,7 +200,7 @@ def assign_keys(entries: list[Entry], pattern: str | None = None, rekey: bool = 
         groups[generate_key(entry, pattern).lower()].append(entry)
     changes: dict[str, str] = {}
 
-    def in_order(members: list[Entry]) -> tuple[list[Entry], str]:
+    def in_order(_lower: str, members: list[Entry]) -> tuple[list[Entry], str]:
         members = sorted(members, key=content_order)
         return members, generate_key(members[0], pattern)
 

@@ -1,44 +1,67 @@
-"""``convert`` of .bib files batch by batch: read, convert and write without holding the file.
+"""``convert`` batch by batch: read, convert and write without holding the file.
 
-The reading is :mod:`bibkit.formats.bibtex.stream`'s (the serial reading, batch by batch, on
-the worker processes); here each batch is written by the exporter's :class:`~bibkit.export_parts.Parts`
-in the worker, so what comes back to this process is text, and peak memory is a few batches
-whatever the file's size. The output is byte for byte the whole-file conversion's
-(``tests/test_bibtex_stream.py``); what would make it differ (a ``crossref`` to an entry of
-the file, whose fields the child inherits; an entry without a key, whose new key depends on
-every other; a file that is not UTF-8) raises :class:`NotStreamable` before anything is written over
-the output, and the caller converts the whole file instead.
+Two kinds of input stream. A .bib file is read by :mod:`bibkit.formats.bibtex.stream` (the
+serial reading, batch by batch, on the worker processes), and each batch is written by the
+exporter's :class:`~bibkit.export_parts.Parts` in the worker, so what comes back to this
+process is text. What would make its output differ from the whole-file conversion's (a
+``crossref`` to an entry of the file, whose fields the child inherits; an entry without a key,
+whose new key depends on every other) raises :class:`NotStreamable` before anything is written
+over the output, and the caller converts the whole file instead.
+
+A record-based file (RIS, MEDLINE, Web of Science, Refer: :mod:`bibkit.formats.record_batches`)
+is cut between records and its batches read on worker processes (:func:`bibkit.parallel.imap_forked`)
+twice: first for the keys (:mod:`bibkit.key_plan`: its entries seldom have one, and the keys
+they get depend on every entry), then to convert and write. Either way peak memory is a few
+batches whatever the file's size, and the output and messages are byte for byte the whole-file
+conversion's (``tests/test_bibtex_stream.py``, ``tests/test_record_stream.py``). A file that is
+not UTF-8 (or has no record at all) is converted whole, as is any input of another format.
 """
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from typing import Iterable, Iterator, TextIO
 
 from bibkit import registry
-from bibkit.api import _collector_paused
+from bibkit.api import _collector_paused, choose_importer
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.export_parts import Parts, PartsWriter
 from bibkit.formats.bibtex.blocks import parse_blocks
 from bibkit.formats.bibtex.pieces import ends_clean
 from bibkit.formats.bibtex.stream import NotStreamable, file_chunks, join, read_batches
+from bibkit.formats.record_batches import BatchReading, Place, head_text, lines_in, reads_in_batches
+from bibkit.key_plan import KeyPlan, survey
+from bibkit.keys import generate_key
 from bibkit.loss import LossTally
 from bibkit.model import Library
+from bibkit.parallel import imap_forked
 from bibkit.transforms.crossref import crossref_target, warn_missing_parent
 
 BIB_IMPORTERS = ("bibtex", "biblatex")
 
-__all__ = ["NotStreamable", "bib_files_on_disk", "can_stream", "convert_stream", "crossrefs_resolve_in", "tidy_stream"]
+#: set (to anything but "" or "0") to make ``convert`` read every input whole: the benchmark's
+#: comparison of the two paths
+ENV_WHOLE_FILE = "BIBKIT_WHOLE_FILE"
+
+__all__ = ["NotStreamable", "bib_files_on_disk", "can_stream", "convert_stream", "crossrefs_resolve_in",
+           "record_importers", "tidy_stream"]
 
 
-def can_stream(paths: Iterable[str], from_: str | None, to: str) -> bool:
-    """Whether ``convert`` of ``paths`` to ``to`` may try streaming: .bib files on disk (not
-    standard input, which cannot be read twice) and an exporter that writes in parts."""
+def can_stream(paths: Iterable[str], from_: str | None, to: str, encoding: str | None = None) -> bool:
+    """Whether ``convert`` of ``paths`` to ``to`` may try streaming: .bib files, or files of
+    record-based formats, on disk (not standard input, which cannot be read twice), read as
+    UTF-8, to an exporter that writes in parts."""
+    if os.environ.get(ENV_WHOLE_FILE, "") not in ("", "0"):
+        return False
     try:
         exporter = registry.exporter(to)
-    except BibkitError:
+        if encoding and codecs.lookup(encoding).name != "utf-8":
+            return False
+    except (BibkitError, LookupError):
         return False
-    return hasattr(exporter, "parts") and bib_files_on_disk(paths, from_)
+    paths = list(paths)
+    return hasattr(exporter, "parts") and (bib_files_on_disk(paths, from_) or record_importers(paths, from_) is not None)
 
 
 def bib_files_on_disk(paths: Iterable[str], from_: str | None) -> bool:
@@ -53,10 +76,38 @@ def bib_files_on_disk(paths: Iterable[str], from_: str | None) -> bool:
     return True
 
 
+def record_importers(paths: Iterable[str], from_: str | None) -> list[BatchReading] | None:
+    """Each input's importer when every input is a file on disk of a format read in batches
+    (chosen as :func:`bibkit.api.load` chooses, by content from the file's head); else None."""
+    found = []
+    for path in paths:
+        if path == "-" or not os.path.isfile(path):
+            return None
+        importer = choose_importer(head_text(path), path, from_)
+        if importer is None or not reads_in_batches(importer):
+            return None
+        found.append(importer)
+    return found
+
+
 def convert_stream(paths: Iterable[str], to: str, out: TextIO, *, unicode: bool = False,
-                   report_all: bool = False, jobs: int | None = None) -> tuple[int, list[Problem], list[Problem]]:
-    """Convert .bib ``paths`` to format ``to`` into ``out``: (entries written, reading problems,
-    loss warnings). Raises :class:`NotStreamable` when the file needs a whole-file conversion."""
+                   report_all: bool = False, jobs: int | None = None, from_: str | None = None,
+                   options: dict | None = None, batch_bytes: int | None = None,
+                   ) -> tuple[int, list[Problem], list[Problem]]:
+    """Convert ``paths`` to format ``to`` into ``out``: (entries written, reading problems,
+    loss warnings). ``options`` are the importer's. Raises :class:`NotStreamable` when the
+    inputs need a whole-file conversion."""
+    paths = list(paths)
+    if bib_files_on_disk(paths, from_):
+        return _convert_bib(paths, to, out, unicode, report_all, jobs)
+    importers = record_importers(paths, from_)
+    if importers is None:
+        raise NotStreamable("an input that is neither a .bib nor a record-based file on disk")
+    return _convert_records(paths, importers, to, out, unicode, report_all, jobs, options or {}, batch_bytes)
+
+
+def _convert_bib(paths: list[str], to: str, out: TextIO, unicode: bool, report_all: bool,
+                 jobs: int | None) -> tuple[int, list[Problem], list[Problem]]:
     parts = registry.exporter(to).parts(unicode=unicode)
     writer = PartsWriter(parts, out)
     tally = LossTally(to, report_all)
@@ -77,7 +128,6 @@ def convert_stream(paths: Iterable[str], to: str, out: TextIO, *, unicode: bool 
         losses.add(entries)
         return parts.part(library), len(entries), losses, keys, targets, links.problems
 
-    paths = list(paths)
     if any(crossrefs_resolve_in(path) for path in paths):  # known before any work is done
         raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
     count, problems = 0, []
@@ -103,6 +153,87 @@ def convert_stream(paths: Iterable[str], to: str, out: TextIO, *, unicode: bool 
         problems.extend(link_problems)
     writer.close()
     return count, problems, tally.problems()
+
+
+def _convert_records(paths: list[str], importers: list[BatchReading], to: str, out: TextIO, unicode: bool,
+                     report_all: bool, jobs: int | None, options: dict,
+                     batch_bytes: int | None) -> tuple[int, list[Problem], list[Problem]]:
+    """Record-based files, read twice in batches: for the keys, then to convert (see above)."""
+    parts = registry.exporter(to).parts(unicode=unicode)
+    plan = KeyPlan()
+
+    def read(n: int, text: str, place: Place = Place()) -> tuple[Library, int]:
+        with _collector_paused():
+            return importers[n].read_batch(text, paths[n], place, **options)
+
+    def surveyed(item: tuple[int, str]):
+        n, text = item
+        library = read(n, text)[0]
+        return (n, len(library.entries), *survey(library.entries))
+
+    def converted(item: tuple[int, str, Place, int]):
+        n, text, place, number = item
+        library, scanned = read(n, text, place)
+        with _collector_paused():
+            for entry in library.entries:
+                if not entry.key:
+                    entry.key = plan.key(number, generate_key(entry))
+                    number += 1
+            losses = LossTally(to, report_all)
+            losses.add(library.entries)
+            text = parts.part(library)
+        return n, text, len(library.entries), losses, library.problems[:scanned], library.problems[scanned:]
+
+    scanned_by_file: list[list[Problem]] = [[] for _ in paths]
+    records_by_file: list[list[Problem]] = [[] for _ in paths]
+    try:
+        counts: list[list[tuple[int, int]]] = [[] for _ in paths]  # per file, per batch: entries, keyless
+        for n, entries, taken, keyless in imap_forked(surveyed, _batches(paths, importers, batch_bytes), jobs):
+            counts[n].append((entries, len(keyless)))
+            plan.add(taken, keyless)
+        if not all(sum(entries for entries, _ in batches) for batches in counts):
+            raise NotStreamable("a file without records (the whole-file reading says so)")
+        plan.settle()
+        writer = PartsWriter(parts, out)
+        tally = LossTally(to, report_all)
+        total = 0
+        for n, text, entries, losses, scanned, found in imap_forked(
+                converted, _placed(_batches(paths, importers, batch_bytes), counts), jobs):
+            writer.write(text)
+            total += entries
+            tally.merge(losses)
+            scanned_by_file[n].extend(scanned)
+            records_by_file[n].extend(found)
+        writer.close()
+    finally:
+        plan.close()
+    problems: list[Problem] = []
+    for scanned, found in zip(scanned_by_file, records_by_file):  # in the order each file's reading says them
+        problems.extend(scanned)
+        problems.extend(found)
+    return total, problems, tally.problems()
+
+
+def _batches(paths: list[str], importers: list[BatchReading], batch_bytes: int | None) -> Iterator[tuple[int, str]]:
+    """(file number, batch text) for every batch of every file, in order."""
+    for n, (path, importer) in enumerate(zip(paths, importers)):
+        for chunk in file_chunks(path, batch_bytes, importer.batch_cut):
+            yield n, chunk.text
+
+
+def _placed(batches: Iterator[tuple[int, str]], counts: list[list[tuple[int, int]]],
+            ) -> Iterator[tuple[int, str, Place, int]]:
+    """The batches read again (cut as the first time), each with its place in its file and the
+    number of its first keyless entry over every file."""
+    keyless, current, place, index = 0, -1, Place(), 0
+    for n, text in batches:
+        if n != current:
+            current, place, index = n, Place(), 0
+        entries, without_key = counts[n][index]
+        yield n, text, place, keyless
+        place = Place(place.line + lines_in(text), place.record + entries)
+        keyless += without_key
+        index += 1
 
 
 _CROSSREF_FIELD = re.compile(rb"(?im)^[ \t]*crossref[ \t]*=[ \t]*[{\"]?[ \t]*([^,}\"\s]+)")

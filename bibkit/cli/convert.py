@@ -57,15 +57,15 @@ def convert(inputs, output, from_, to, encoding, unicode, resolve_crossref, year
             raise BibkitError("--columns is for CSV output (--to csv)")
     except BibkitError as exc:
         raise click.UsageError(str(exc))
-    if not (abbreviate_journals or unabbreviate_journals) and can_stream(inputs, from_, to):
-        status = _convert_streaming(inputs, output, to, unicode, report_all, quiet)
-        if status is not None:
-            sys.exit(status)
     options = {"resolve_crossref": resolve_crossref or to not in BIB_FORMATS}
     if year is not None:
         options["year"] = year
     if column_map:
         options["column_map"] = _column_map(column_map)
+    if not (abbreviate_journals or unabbreviate_journals) and can_stream(inputs, from_, to, encoding):
+        status = _convert_streaming(inputs, output, to, unicode, report_all, quiet, from_, options)
+        if status is not None:
+            sys.exit(status)
     library = load_inputs(inputs, from_, encoding, quiet, **options)
     apply_journal_options(library, abbreviate_journals, unabbreviate_journals, journal_list)
     assign_keys(library.entries)
@@ -92,12 +92,13 @@ def _column_map(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def _convert_streaming(inputs, output, to, unicode, report_all, quiet) -> int | None:
+def _convert_streaming(inputs, output, to, unicode, report_all, quiet, from_, options) -> int | None:
     """The conversion batch by batch (:mod:`bibkit.streaming`): its exit status, or None when
     the inputs need the whole-file conversion (nothing was printed or written then)."""
     try:
         with streamed_output(output) as handle:
-            count, problems, losses = convert_stream(inputs, to, handle, unicode=unicode, report_all=report_all)
+            count, problems, losses = convert_stream(inputs, to, handle, unicode=unicode, report_all=report_all,
+                                                     from_=from_, options=options)
     except NotStreamable:
         return None
     print_problems(problems, quiet)
