@@ -106,6 +106,21 @@ def test_bad_lines_are_reported_at_their_line_in_every_batch(tmp_path, monkeypat
     assert "entry has no 'ER' before the next 'TY'" in result.stderr
 
 
+MEDLINE = "PMID- {n}\nTI  - Title {n}\nFAU - Doe, Jane\nDP  - 2001\n\nPMID- 9{n}\nFAU - Roe, Rick\nDP  - 2002\n\n"
+WOS = "PT J\nAU Doe, J\nTI Title {n}\nPY 2001\nER\n\nPT J\nAU Roe, R\nPY 2002\nER\n\n"
+
+
+@pytest.mark.parametrize("template,suffix", [(MEDLINE, ".nbib"), (WOS, ".isi")])
+def test_records_are_numbered_across_batches(tmp_path, monkeypatch, template, suffix):
+    path = tmp_path / f"in{suffix}"
+    head = "FN Clarivate Analytics Web of Science\nVR 1.0\n" if suffix == ".isi" else ""
+    path.write_text(head + "".join(template.format(n=n) for n in range(1, 7)) + ("EF\n" if head else ""))
+    out = tmp_path / "out.json"
+    assert _same_both_ways([str(path), "-o", str(out)], out, monkeypatch, batch_bytes=50)
+    result, _ = _run([str(path), "-o", str(out)], monkeypatch, True, batch_bytes=50)
+    assert "record 12 has no title" in result.stderr
+
+
 @pytest.mark.parametrize("text,suffix", [
     ("just some words\n", ".nbib"),  # no record at all: the whole-file reading's error
     ("TY  - JOUR\nTI  - Caf\xe9\nER  - \n", ".ris"),  # not UTF-8 (written as Latin-1)
