@@ -18,6 +18,10 @@ from ``/proc`` every 20 ms. The peers, in the same run, on the same file:
 * citation-js 0.7 (Node; ``benchmarks/citation_js_convert.js``, installed by
   ``npm ci --prefix benchmarks``): BibTeX to CSL-JSON, the peer of ``bibkit convert``.
 
+``convert-ris`` and ``convert-medline`` convert the same entries from RIS and MEDLINE (made from
+the .bib before they are measured: :func:`record_file`) to CSL-JSON, streamed; their ``-whole``
+twins read the input whole (``BIBKIT_WHOLE_FILE=1``), the conversion as it was before.
+
 Ratios are bibkit's time over the peer's. No assertion: this prints a table (Markdown with
 ``--markdown``) that README quotes.
 """
@@ -51,7 +55,14 @@ COMMANDS = {
     "tidy": lambda f, d: ["tidy", f, "-o", str(d / "tidy.bib")],
     "keys": lambda f, d: ["keys", f, "-o", str(d / "keys.bib")],
     "dedupe": lambda f, d: ["dedupe", f, "-o", str(d / "dedupe.bib")],
+    # record-based inputs made from the same entries (see record_file), streamed and read whole
+    "convert-ris": lambda f, d: ["convert", record_file("ris", f, d), "-o", str(d / "out.json")],
+    "convert-ris-whole": lambda f, d: (["convert", record_file("ris", f, d), "-o", str(d / "out.json")], WHOLE),
+    "convert-medline": lambda f, d: ["convert", record_file("nbib", f, d), "-o", str(d / "out.json")],
+    "convert-medline-whole": lambda f, d: (["convert", record_file("nbib", f, d), "-o", str(d / "out.json")], WHOLE),
 }
+#: the environment that makes ``convert`` read its input whole (bibkit.streaming.ENV_WHOLE_FILE)
+WHOLE = {"BIBKIT_WHOLE_FILE": "1"}
 #: commands that still hold the whole file (about 14 KB an entry): run only up to --whole-file-limit
 WHOLE_FILE = ("check", "keys", "dedupe")
 _ODD_MATH = re.compile(r"(?<!\\)\$")
@@ -83,6 +94,51 @@ def make_file(size: int, path: Path) -> dict:
     return {"entries": size, "synthetic": synthetic, "mb": path.stat().st_size / 1e6}
 
 
+def record_file(kind: str, bib: str, folder: Path) -> str:
+    """The .bib's entries as RIS (``kind`` "ris") or MEDLINE ("nbib"), made once per file, before
+    the commands that read it are measured. RIS is bibkit's export without the ``ID`` lines
+    (databases' exports carry no keys, so every key is made, over the whole file); MEDLINE is
+    that RIS with PubMed's tags (PMID, TI, FAU, DP, JT, VI, IP, PG, LID, AB) and layout."""
+    path = folder / f"{Path(bib).stem}.{kind}"
+    if path.exists():
+        return str(path)
+    ris = folder / f"{Path(bib).stem}.ris"
+    if not ris.exists():
+        # status 1 is the corpus's own input errors (entries skipped or recovered), said on stderr
+        subprocess.run([sys.executable, "-m", "bibkit", "convert", bib, "-t", "ris", "-o", str(ris) + ".tmp"],
+                       stderr=subprocess.DEVNULL)
+        with open(str(ris) + ".tmp", encoding="utf-8") as source, open(ris, "w", encoding="utf-8") as out:
+            out.writelines(line for line in source if not line.startswith("ID  - "))
+        os.unlink(str(ris) + ".tmp")
+    if kind == "nbib":
+        with open(ris, encoding="utf-8") as source, open(path, "w", encoding="utf-8") as out:
+            _ris_to_medline(source, out)
+    return str(path)
+
+
+_MEDLINE_TAGS = {"TI": "TI", "AU": "FAU", "PY": "DP", "T2": "JT", "VL": "VI", "IS": "IP", "AB": "AB", "PB": "PB"}
+
+
+def _ris_to_medline(source, out) -> None:
+    number, pages = 0, []
+    for line in source:
+        tag, value = line[:2], line[6:].strip()
+        if tag == "TY":
+            number += 1
+            out.write(f"PMID- {10_000_000 + number}\nPT  - Journal Article\n")
+        elif tag in ("SP", "EP"):
+            pages.append(value)
+        elif tag == "DO":
+            out.write(f"LID - {value} [doi]\n")
+        elif tag == "ER":
+            if pages:
+                out.write(f"PG  - {'-'.join(pages)}\n")
+            out.write("\n")
+            pages = []
+        elif tag in _MEDLINE_TAGS and value:
+            out.write(f"{_MEDLINE_TAGS[tag]:<4}- {value}\n")
+
+
 # ---------------------------------------------------------------------------- runs
 
 
@@ -109,10 +165,11 @@ def _tree_rss_kb(root: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str], timeout: float) -> dict:
+def run_measured(cmd: list[str], timeout: float, env: dict | None = None) -> dict:
     """Wall and CPU seconds and peak tree RSS (MB) of one command; its exit status."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, **env} if env else None)
     peak = 0
     done = threading.Event()
 
@@ -161,9 +218,11 @@ def measure(size: int, folder: Path, commands: list[str], timeout: float, limit:
         if name in WHOLE_FILE and size > limit:
             print(f"bibkit {name}: skipped above {limit:,} entries (reads the whole file)", flush=True)
             continue
-        rows.append((f"bibkit {name}", run_measured([sys.executable, "-m", "bibkit", *COMMANDS[name](str(path), folder)],
-                                                    timeout)))
-    for scratch in ("out.json", "tidy.bib", "keys.bib", "dedupe.bib", "cjs.json"):
+        args, env = COMMANDS[name](str(path), folder), None
+        if isinstance(args, tuple):  # (arguments, environment)
+            args, env = args
+        rows.append((f"bibkit {name}", run_measured([sys.executable, "-m", "bibkit", *args], timeout, env)))
+    for scratch in ("out.json", "tidy.bib", "keys.bib", "dedupe.bib", "cjs.json", f"{path.stem}.ris", f"{path.stem}.nbib"):
         (folder / scratch).unlink(missing_ok=True)
     path.unlink()
     return rows
