@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from bibkit import api
 from bibkit.cli import main
+from bibkit.keys import assign_keys
 from bibkit.formats.bibtex import stream
 from bibkit.streaming import ENV_WHOLE_FILE, NotStreamable, can_stream, convert_stream
 
@@ -146,17 +147,27 @@ def test_what_is_read_whole_is_not_streamed(tmp_path):
                           None, "csljson")
 
 
-_LINES = st.sampled_from([
-    "TY  - JOUR", "TY  - BOOK", "TY  - ZZZ", "ER  - ", "ER  -", "TI  - A title", "TI  - Another",
-    "AU  - Smith, Jane", "AU  - Doe, J.", "PY  - 2020", "PY  - 20x0", "DA  - 2020/05/01/", "ID  - k1",
-    "  wrapped on", "KW  - one", "DO  - 10.1000/x", "DO  - nope", "", "   ", "junk line", "\u2028",
-])
+#: lines of each format, good and bad, from which texts are made up
+_LINES = {
+    ".ris": ["TY  - JOUR", "TY  - BOOK", "TY  - ZZZ", "ER  - ", "ER  -", "ER  -x", "TI  - A title", "TI  - Another",
+             "AU  - Smith, Jane", "AU  - Doe, J.", "PY  - 2020", "PY  - 20x0", "DA  - 2020/05/01/", "ID  - k1",
+             "  wrapped on", "KW  - one", "DO  - 10.1000/x", "DO  - nope", "", "   ", "junk line", "\u2028", "\x0c"],
+    ".nbib": ["PMID- 1", "PMID- 2", "PMC - PMC3", "TI  - A title", "TI  - Another", "FAU - Smith, Jane",
+              "AU  - Doe J", "DP  - 2020 May", "DP  - soon", "JT  - Journal", "LID - 10.1/x [doi]",
+              "      wrapped on", "", "  ", "junk line", "\u2028"],
+    ".isi": ["FN Clarivate Analytics Web of Science", "VR 1.0", "PT J", "AU Smith, J", "AF Smith, Jane",
+             "TI A title", "   wrapped on", "PY 2020", "SO JOURNAL", "ER", "ER x", "EF", "", "junk line", "\ufeffPT J"],
+    ".enw": ["%0 Journal Article", "%0 Book", "%0 Bogus", "%A Smith, Jane", "%T A title", "%T Another", "%D 2020",
+             "%J Journal", "%K one", "more words", "%Q odd", "", " ", "junk line"],
+}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(lines=st.lists(_LINES, max_size=60), ending=st.sampled_from(["\n", "\r\n"]), size=st.integers(5, 200))
-def test_any_ris_text_converts_the_same_in_batches(tmp_path, lines, ending, size):
-    path = tmp_path / "gen.ris"
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), suffix=st.sampled_from(sorted(_LINES)), ending=st.sampled_from(["\n", "\r\n"]),
+       size=st.integers(5, 200))
+def test_any_record_text_converts_the_same_in_batches(tmp_path, data, suffix, ending, size):
+    lines = data.draw(st.lists(st.sampled_from(_LINES[suffix]), max_size=60))
+    path = tmp_path / f"gen{suffix}"
     path.write_bytes(ending.join(lines).encode("utf-8"))
     want = api.load(str(path))
     handle = io.StringIO()
@@ -165,7 +176,6 @@ def test_any_ris_text_converts_the_same_in_batches(tmp_path, lines, ending, size
     except NotStreamable:
         assert not want.entries
         return
-    from bibkit.keys import assign_keys
     assign_keys(want.entries)
     assert handle.getvalue() == api.dumps(want, "csljson")
     assert [str(p) for p in problems] == [str(p) for p in want.problems]
