@@ -69,8 +69,9 @@ def lines_in(text: str) -> int:
     return len(text.splitlines())
 
 
-def head_text(path: str, size: int = 200_000) -> str:
-    """The file's first bytes as text, to choose its importer by content."""
+def head_text(path: str, size: int = 1_000_000) -> str:
+    """The file's first bytes as text, to choose its importer by content as the whole text
+    would (every importer's ``detect`` looks at 100,000 characters at most)."""
     with open(path, "rb") as handle:
         data = handle.read(size)
     if data.startswith(codecs.BOM_UTF8):
