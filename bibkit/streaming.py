@@ -8,8 +8,8 @@ process is text. What would make its output differ from the whole-file conversio
 whose new key depends on every other) raises :class:`NotStreamable` before anything is written
 over the output, and the caller converts the whole file instead.
 
-A record-based file (RIS, MEDLINE, Web of Science, Refer: :mod:`bibkit.formats.record_batches`)
-is cut between records and its batches read on worker processes (:func:`bibkit.parallel.imap_forked`)
+A record-based file (RIS, MEDLINE, Web of Science, Refer, and tables: Scopus, IEEE and generic
+CSV, Web of Science tab-delimited; :mod:`bibkit.formats.record_batches`) is cut between records and its batches read on worker processes (:func:`bibkit.parallel.imap_forked`)
 twice: first for the keys (:mod:`bibkit.key_plan`: its entries seldom have one, and the keys
 they get depend on every entry), then to convert and write. Either way peak memory is a few
 batches whatever the file's size, and the output and messages are byte for byte the whole-file
@@ -19,6 +19,7 @@ not UTF-8 (or has no record at all) is converted whole, as is any input of anoth
 from __future__ import annotations
 
 import codecs
+import csv
 import os
 import re
 from typing import Iterable, Iterator, TextIO
@@ -29,8 +30,11 @@ from bibkit.diagnostics import BibkitError, Problem
 from bibkit.export_parts import Parts, PartsWriter
 from bibkit.formats.bibtex.blocks import parse_blocks
 from bibkit.formats.bibtex.pieces import ends_clean
+from bibkit.formats.bibtex import stream as bib_stream
 from bibkit.formats.bibtex.stream import NotStreamable, file_chunks, join, read_batches
-from bibkit.formats.record_batches import BatchReading, Place, head_text, lines_in, reads_in_batches
+from bibkit.formats.record_batches import (
+    BatchReading, Place, TableBatchReading, head_text, lines_in, reads_in_batches,
+)
 from bibkit.key_plan import KeyPlan, survey
 from bibkit.keys import generate_key
 from bibkit.loss import LossTally
@@ -76,7 +80,7 @@ def bib_files_on_disk(paths: Iterable[str], from_: str | None) -> bool:
     return True
 
 
-def record_importers(paths: Iterable[str], from_: str | None) -> list[BatchReading] | None:
+def record_importers(paths: Iterable[str], from_: str | None) -> list[BatchReading | TableBatchReading] | None:
     """Each input's importer when every input is a file on disk of a format read in batches
     (chosen as :func:`bibkit.api.load` chooses, by content from the file's head); else None."""
     found = []
@@ -155,7 +159,7 @@ def _convert_bib(paths: list[str], to: str, out: TextIO, unicode: bool, report_a
     return count, problems, tally.problems()
 
 
-def _convert_records(paths: list[str], importers: list[BatchReading], to: str, out: TextIO, unicode: bool,
+def _convert_records(paths: list[str], importers: list[BatchReading | TableBatchReading], to: str, out: TextIO, unicode: bool,
                      report_all: bool, jobs: int | None, options: dict,
                      batch_bytes: int | None) -> tuple[int, list[Problem], list[Problem]]:
     """Record-based files, read twice in batches: for the keys, then to convert (see above)."""
@@ -166,9 +170,9 @@ def _convert_records(paths: list[str], importers: list[BatchReading], to: str, o
         with _collector_paused():
             return importers[n].read_batch(text, paths[n], place, **options)
 
-    def surveyed(item: tuple[int, str]):
-        n, text = item
-        library = read(n, text)[0]
+    def surveyed(item: tuple[int, str, int, str]):
+        n, text, _, head = item
+        library = read(n, text, Place(head=head))[0]
         return (n, len(library.entries), *survey(library.entries))
 
     def converted(item: tuple[int, str, Place, int]):
@@ -188,7 +192,7 @@ def _convert_records(paths: list[str], importers: list[BatchReading], to: str, o
     records_by_file: list[list[Problem]] = [[] for _ in paths]
     try:
         counts: list[list[tuple[int, int]]] = [[] for _ in paths]  # per file, per batch: entries, keyless
-        for n, entries, taken, keyless in imap_forked(surveyed, _batches(paths, importers, batch_bytes), jobs):
+        for n, entries, taken, keyless in imap_forked(surveyed, _batches(paths, importers, batch_bytes, options), jobs):
             counts[n].append((entries, len(keyless)))
             plan.add(taken, keyless)
         if not all(sum(entries for entries, _ in batches) for batches in counts):
@@ -198,7 +202,7 @@ def _convert_records(paths: list[str], importers: list[BatchReading], to: str, o
         tally = LossTally(to, report_all)
         total = 0
         for n, text, entries, losses, scanned, found in imap_forked(
-                converted, _placed(_batches(paths, importers, batch_bytes), counts), jobs):
+                converted, _placed(_batches(paths, importers, batch_bytes, options), counts), jobs):
             writer.write(text)
             total += entries
             tally.merge(losses)
@@ -214,24 +218,35 @@ def _convert_records(paths: list[str], importers: list[BatchReading], to: str, o
     return total, problems, tally.problems()
 
 
-def _batches(paths: list[str], importers: list[BatchReading], batch_bytes: int | None) -> Iterator[tuple[int, str]]:
-    """(file number, batch text) for every batch of every file, in order."""
+def _batches(paths: list[str], importers: list, batch_bytes: int | None,
+             options: dict) -> Iterator[tuple[int, str, int, str]]:
+    """(file number, batch text, its lines, the text it is read after) for every batch of
+    every file, in order. A file that is not UTF-8, or a table that :mod:`csv` cannot read, is
+    for the whole-file reading to report."""
     for n, (path, importer) in enumerate(zip(paths, importers)):
-        for chunk in file_chunks(path, batch_bytes, importer.batch_cut):
-            yield n, chunk.text
+        try:
+            if isinstance(importer, TableBatchReading):
+                for text, lines, head in importer.batches(path, batch_bytes or bib_stream.BATCH_BYTES, **options):
+                    yield n, text, lines, head
+            else:
+                for chunk in file_chunks(path, batch_bytes, importer.batch_cut):
+                    yield n, chunk.text, lines_in(chunk.text), ""
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise NotStreamable(f"{path}: {exc}")
 
 
-def _placed(batches: Iterator[tuple[int, str]], counts: list[list[tuple[int, int]]],
+def _placed(batches: Iterator[tuple[int, str, int, str]], counts: list[list[tuple[int, int]]],
             ) -> Iterator[tuple[int, str, Place, int]]:
     """The batches read again (cut as the first time), each with its place in its file and the
     number of its first keyless entry over every file."""
     keyless, current, place, index = 0, -1, Place(), 0
-    for n, text in batches:
+    for n, text, lines, head in batches:
         if n != current:
             current, place, index = n, Place(), 0
         entries, without_key = counts[n][index]
+        place = Place(place.line, place.record, head)
         yield n, text, place, keyless
-        place = Place(place.line + lines_in(text), place.record + entries)
+        place = Place(place.line + lines, place.record + entries)
         keyless += without_key
         index += 1
 

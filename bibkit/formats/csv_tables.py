@@ -19,12 +19,13 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 from bibkit.dates import parse_edtf, parse_free_date
 from bibkit.diagnostics import Reporter
 from bibkit.formats.bibtex.fields import NAME_FIELDS, TEXT_FIELDS
 from bibkit.formats.pubmed_fields import parse_pubmed_date
+from bibkit.formats.record_batches import Place, head_text, table_batches
 from bibkit.formats.signatures import looks_like_table
 from bibkit.identifiers import normalize_doi, normalize_isbn, normalize_issn, normalize_pmid
 from bibkit.model import Entry, Library, Name, NameList, Source, Text
@@ -149,10 +150,14 @@ GENERIC = Layout("csv", "CSV with BibTeX/CSL field names as headings (others: --
                  {}, frozenset(), listed_names, keyword_separators=";,")
 
 
+def delimiter_of(first_line: str) -> str:
+    """The cell separator a table's first line uses most: ``,``, ``;`` or tab."""
+    return max(",;\t", key=first_line.count)
+
+
 def _header_and_rows(text: str) -> tuple[list[str], csv.reader, str]:
     text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)
+    delimiter = delimiter_of(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader, [])
     return [h.strip().lstrip("\ufeff") for h in header], reader, delimiter
@@ -192,15 +197,21 @@ class TableReader:
             out[header.index(heading)] = role
         return out
 
-    def read(self, text: str) -> Library:
-        header, reader, _ = _header_and_rows(text)
+    def read(self, text: str, place: Place = Place()) -> Library:
+        """The rows of ``text`` (a batch read after ``place.head``, the heading row, whose
+        problems its first batch reported: :mod:`.record_batches`)."""
+        shift = place.line - place.head.count("\n")
+        header, reader, _ = _header_and_rows(place.head + text)
+        # the heading row's problems are its first batch's to report
+        report, self.report = self.report, (Reporter(self.name, []) if place.head else self.report)
         roles = self.mapping(header)
         if "title" not in roles.values():
             self.report.error(1, "no column holds the title; name it with --map title=\"HEADING\"", "csv-no-title")
+        self.report = report
         widened: dict[int, tuple[list[str], dict[int, str]]] = {len(header): (header, roles)}
-        line = reader.line_num + 1
+        line = reader.line_num + 1 + shift
         for row in reader:
-            start, line = line, reader.line_num + 1
+            start, line = line, reader.line_num + 1 + shift
             while len(row) > len(header) and not row[-1].strip():
                 row = row[:-1]  # a trailing separator
             if not any(cell.strip() for cell in row):
@@ -353,6 +364,19 @@ class _TableImporter:
     def parse(self, text: str, name: str = "<input>", column_map: dict[str, str] | None = None,
               **_options) -> Library:
         return TableReader(self.layout, name, column_map).read(text)
+
+    def batches(self, path: str, batch_bytes: int, column_map: dict[str, str] | None = None,
+                **_options) -> Iterator[tuple[str, int, str]]:
+        """The file in batches of rows (:func:`.record_batches.table_batches`); in one when the
+        ``--map`` does not fit the headings (the reading reports that once per row width)."""
+        header, _, _ = _header_and_rows(head_text(path))
+        probe = TableReader(self.layout, path, column_map)
+        probe.mapping(header)
+        return table_batches(path, batch_bytes, delimiter_of, whole=bool(probe.library.problems))
+
+    def read_batch(self, text: str, name: str = "<input>", place: Place = Place(),
+                   column_map: dict[str, str] | None = None, **_options) -> tuple[Library, int]:
+        return TableReader(self.layout, name, column_map).read(text, place), 0
 
 
 class ScopusCSVImporter(_TableImporter):

@@ -22,9 +22,10 @@ compares the streamed conversion with the whole-file one on every export in ``..
 from __future__ import annotations
 
 import codecs
+import csv
 import re
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Iterator, Protocol, runtime_checkable
 
 from bibkit.model import Library
 
@@ -46,10 +47,13 @@ REST_OF_LINE = f"[^{LINE_BREAKS}]*"
 
 @dataclass(frozen=True)
 class Place:
-    """Where a batch starts in its file: lines and records before it."""
+    """Where a batch starts in its file: lines and records before it, and the text the batch
+    is read after (a table's heading row, which says what each column holds; its lines are
+    among ``line``)."""
 
     line: int = 0
     record: int = 0
+    head: str = ""
 
 
 @runtime_checkable
@@ -59,9 +63,61 @@ class BatchReading(Protocol):
     def read_batch(self, text: str, name: str, place: Place = Place(), **options) -> tuple[Library, int]: ...
 
 
+@runtime_checkable
+class TableBatchReading(Protocol):
+    """A table (CSV and the like): its rows are found by :mod:`csv` itself, as quoted cells may
+    hold line breaks, and every batch after the first is read after the heading row."""
+
+    def batches(self, path: str, batch_bytes: int, **options) -> Iterator[tuple[str, int, str]]: ...
+
+    def read_batch(self, text: str, name: str, place: Place = Place(), **options) -> tuple[Library, int]: ...
+
+
 def reads_in_batches(importer: object) -> bool:
     """Whether ``importer`` can read a file batch by batch."""
-    return isinstance(importer, BatchReading)
+    return isinstance(importer, (BatchReading, TableBatchReading))
+
+
+def table_batches(path: str, batch_bytes: int, delimiter_of, whole: bool = False,
+                  **dialect) -> Iterator[tuple[str, int, str]]:
+    """A table file's (text, lines, head) batches of whole rows, about ``batch_bytes`` each: the
+    first holds the heading row, the others are read after it (``head``). Lines are the ``\n``
+    lines :class:`io.StringIO` gives :mod:`csv`, as in the whole file's reading; the rows are
+    those :mod:`csv` reads (``delimiter_of(first line)``, ``dialect``). ``whole``: one batch.
+    Raises :class:`UnicodeDecodeError` (not UTF-8) and :class:`csv.Error` as the file's reading would.
+    """
+    with open(path, encoding="utf-8", newline="\n") as handle:
+        taken: list[str] = []  # the lines csv has read since the last row
+
+        def lines() -> Iterator[str]:
+            for number, line in enumerate(handle):
+                taken.append(line.lstrip("\ufeff") if number == 0 else line)
+                yield taken[-1]
+
+        source = lines()
+        first = next(source, "")
+        rows = csv.reader(_again(first, source), delimiter=delimiter_of(first), **dialect)
+        next(rows, None)  # the heading row
+        head = "".join(taken)
+        text, count, size, at_start = list(taken), len(taken), len(head), True
+        taken.clear()
+        for _ in rows:
+            count += len(taken)
+            size += sum(map(len, taken))
+            text.extend(taken)
+            taken.clear()
+            if size >= batch_bytes and not whole:
+                yield "".join(text), count, "" if at_start else head
+                text, count, size, at_start = [], 0, 0, False
+        text.extend(taken)  # blank lines after the last row
+        count += len(taken)
+        if text or at_start:
+            yield "".join(text), count, "" if at_start else head
+
+
+def _again(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
 
 
 def lines_in(text: str) -> int:

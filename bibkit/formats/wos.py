@@ -24,10 +24,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import Iterator
 
 from bibkit.diagnostics import Reporter
 from bibkit.formats.pubmed_fields import given_from_initials, parse_pubmed_date
-from bibkit.formats.record_batches import REST_OF_LINE, Place, after_line
+from bibkit.formats.record_batches import REST_OF_LINE, Place, after_line, table_batches
 from bibkit.identifiers import normalize_doi, normalize_issn
 from bibkit.model import Entry, Library, Name, NameList, Source, Text
 from bibkit.names import parse_name
@@ -98,12 +99,13 @@ def scan_plain(text: str, report: Reporter, first_line: int = 0) -> list[Record]
     return records
 
 
-def scan_tab(text: str, report: Reporter) -> list[Record]:
-    """Tab-delimited rows as records; the header row names the tags."""
-    rows = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter="\t", quoting=csv.QUOTE_NONE)
+def scan_tab(text: str, report: Reporter, place: Place = Place()) -> list[Record]:
+    """Tab-delimited rows as records; the header row names the tags. A batch (``place``:
+    :mod:`.record_batches`) is read after its file's header row."""
+    rows = csv.reader(io.StringIO(place.head + text.lstrip("\ufeff")), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = [h.strip() for h in next(rows, [])]
     records: list[Record] = []
-    for number, row in enumerate(rows, 2):
+    for number, row in enumerate(rows, 2 + place.line - place.head.count("\n")):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
@@ -261,6 +263,15 @@ class WoSTabImporter:
         return 0.95 if {"PT", "AU", "TI", "SO", "UT"} <= set(cells) else 0.0
 
     def parse(self, text: str, name: str = "<input>", **_options) -> Library:
+        return self.read_batch(text, name)[0]
+
+    def batches(self, path: str, batch_bytes: int, **_options) -> Iterator[tuple[str, int, str]]:
+        """The file in batches of rows (:func:`.record_batches.table_batches`)."""
+        return table_batches(path, batch_bytes, lambda _first: "\t", quoting=csv.QUOTE_NONE)
+
+    def read_batch(self, text: str, name: str = "<input>", place: Place = Place(), **_options) -> tuple[Library, int]:
         library = Library()
         report = Reporter(name, library.problems)
-        return _read(scan_tab(text, report), name, library, report)
+        records = scan_tab(text, report, place)
+        scanned = len(library.problems)
+        return _read(records, name, library, report, place.record), scanned
