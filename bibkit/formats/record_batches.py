@@ -1,4 +1,4 @@
-"""Record-based files (RIS, MEDLINE, Web of Science, Refer) read in bounded batches.
+"""Record-based files (RIS, MEDLINE, Web of Science, Refer; CSV tables) read in bounded batches.
 
 Why: a scoping review's exports run to 100,000 records, and held whole as text and as
 canonical entries they cost some 14 KB each. These formats are line readers whose state is
@@ -14,6 +14,10 @@ reads one batch:
   problems; the first ``scanned`` problems are its line reader's, which the whole-file reading
   reports before any record's (so a streamed reading gathers the two kinds apart, and reports
   them in that order).
+
+A table (:class:`TableBatchReading`) gives its batches itself (``batches``): rows are where
+:mod:`csv` finds them (a quoted cell may hold line breaks), and every batch after the first is
+read after the heading row (``Place.head``), whose problems the first batch reports.
 
 Its ``parse`` is ``read_batch`` of the whole text plus what only the whole file can say (no
 records at all), so the two readings cannot drift apart. ``tests/test_record_stream.py``
