@@ -9,8 +9,9 @@ whose new key depends on every other) raises :class:`NotStreamable` before anyth
 over the output, and the caller converts the whole file instead.
 
 A record-based file (RIS, MEDLINE, Web of Science, Refer, and tables: Scopus, IEEE and generic
-CSV, Web of Science tab-delimited; :mod:`bibkit.formats.record_batches`) is cut between records and its batches read on worker processes (:func:`bibkit.parallel.imap_forked`)
-twice: first for the keys (:mod:`bibkit.key_plan`: its entries seldom have one, and the keys
+CSV, Web of Science tab-delimited; :mod:`bibkit.formats.record_batches`) is cut between records
+and its batches read on worker processes (:func:`bibkit.parallel.imap_forked`) twice: first
+for the keys (:mod:`bibkit.key_plan`: its entries seldom have one, and the keys
 they get depend on every entry), then to convert and write. Either way peak memory is a few
 batches whatever the file's size, and the output and messages are byte for byte the whole-file
 conversion's (``tests/test_bibtex_stream.py``, ``tests/test_record_stream.py``). A file that is
@@ -159,8 +160,8 @@ def _convert_bib(paths: list[str], to: str, out: TextIO, unicode: bool, report_a
     return count, problems, tally.problems()
 
 
-def _convert_records(paths: list[str], importers: list[BatchReading | TableBatchReading], to: str, out: TextIO, unicode: bool,
-                     report_all: bool, jobs: int | None, options: dict,
+def _convert_records(paths: list[str], importers: list[BatchReading | TableBatchReading], to: str, out: TextIO,
+                     unicode: bool, report_all: bool, jobs: int | None, options: dict,
                      batch_bytes: int | None) -> tuple[int, list[Problem], list[Problem]]:
     """Record-based files, read twice in batches: for the keys, then to convert (see above)."""
     parts = registry.exporter(to).parts(unicode=unicode)
