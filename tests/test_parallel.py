@@ -74,3 +74,30 @@ def test_the_writer_output_of_empty_and_comment_only_libraries_is_unchanged(monk
     assert BibTeXWriter(jobs=2).dump(bibkit.loads("", "bibtex")) == ""
     lib = bibkit.loads("@comment{one}\n\n@comment{two}\n", "bibtex")
     assert BibTeXWriter(jobs=2).dump(lib) == BibTeXWriter(jobs=1).dump(lib) == "@comment{one}\n\n@comment{two}\n"
+
+
+def _square_or_fail(n):
+    if n == 5 and os.getpid() != _PARENT[0]:
+        raise RuntimeError("only in a worker")
+    return n * n, os.getpid()
+
+
+_PARENT = [os.getpid()]
+
+
+def test_imap_forked_keeps_order_reads_lazily_and_redoes_a_failed_item(monkeypatch):
+    monkeypatch.setattr(parallel, "fork_is_safe", lambda: True)
+    _PARENT[0] = os.getpid()
+    handed = []
+
+    def items():
+        for n in range(12):
+            handed.append(n)
+            yield n
+    results = parallel.imap_forked(_square_or_fail, items(), jobs=2)
+    first = next(results)
+    assert first[0] == 0 and len(handed) <= 3  # one item per worker, and the next one
+    rest = list(results)
+    assert [v for v, _ in [first, *rest]] == [n * n for n in range(12)]
+    pids = {pid for _, pid in [first, *rest]}
+    assert os.getpid() in pids and len(pids) == 3  # item 5 was redone here
