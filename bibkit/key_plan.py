@@ -36,7 +36,8 @@ class KeyPlan:
     """Keyless entries numbered in input order (0, 1, ...): the key each gets.
 
     Use: :meth:`add` each batch's :func:`survey` in input order, :meth:`settle`, then
-    :meth:`key` for each keyless entry (with its base key, recomputed where it is converted).
+    :meth:`batch_keys` for each batch: the keys that are not their entry's base key (which the
+    batch's reader recomputes).
     """
 
     def __init__(self):
@@ -80,9 +81,11 @@ class KeyPlan:
         self.close()
         self.groups, self.spelled, self.taken, self.where = {}, {}, set(), array("q")
 
-    def key(self, number: int, base: str) -> str:
-        """The key of keyless entry ``number`` (in input order), whose base key is ``base``."""
-        return self.keys.get(number, base)
+    def batch_keys(self, first: int, count: int) -> dict[int, str]:
+        """The keys of keyless entries ``first`` to ``first + count - 1`` that are not their base
+        key, by their place among them (0 for ``first``): what one batch needs to be told."""
+        keys = self.keys
+        return {number - first: keys[number] for number in range(first, first + count) if number in keys}
 
     def close(self) -> None:
         self.scratch.close()

@@ -116,62 +116,84 @@ def _serve(conn, func: Callable) -> None:
         conn.close()
 
 
-def imap_forked(func: Callable[[T], R], items: Iterable[T], jobs: int | None = None) -> Iterator[R]:
-    """``map(func, items)``, in order, on forked workers, one item per worker at a time.
+class ForkedWorkers:
+    """Worker processes, forked once, that run ``func`` on the items :meth:`imap` hands them.
 
     For input too large to hold: the items are read as the workers free up, so memory is a few
     items and results whatever the input's length (:func:`map_forked` takes them all at once).
-    The workers are forked when the first result is asked for, so ``func`` sees what the parent
-    held then. As in :func:`map_forked`, a worker that fails costs time, not correctness: its
-    item is redone here (and an exception it raises is raised here).
+    The workers are forked when the pool is made, so ``func`` sees what the parent held then,
+    and nothing made later: a pool made before the parent builds something large (a streamed conversion's
+    key plan) does not count it again in each worker's resident memory. Several :meth:`imap`
+    runs may share the pool. As in :func:`map_forked`, a worker that fails costs time, not
+    correctness: its item is redone here (and an exception it raises is raised here).
     """
-    workers = job_count(jobs)
-    if workers < 2 or not fork_is_safe():
-        yield from map(func, items)
-        return
-    ctx = multiprocessing.get_context("fork")
-    conns, procs = [], []
-    for _ in range(workers):
-        parent_end, child_end = ctx.Pipe()
-        proc = ctx.Process(target=_serve, args=(child_end, func), daemon=True)
-        proc.start()
-        child_end.close()
-        conns.append(parent_end)
-        procs.append(proc)
-    source = iter(items)
-    pending: deque = deque()  # (worker, item) in the items' order
 
-    def send(conn) -> None:
-        for item in source:
-            conn.send(item)
-            pending.append((conn, item))
+    def __init__(self, func: Callable[[T], R], jobs: int | None = None):
+        self.func = func
+        self.conns: list = []
+        self.procs: list = []
+        workers = job_count(jobs)
+        if workers < 2 or not fork_is_safe():
             return
+        ctx = multiprocessing.get_context("fork")
+        for _ in range(workers):
+            parent_end, child_end = ctx.Pipe()
+            proc = ctx.Process(target=_serve, args=(child_end, func), daemon=True)
+            proc.start()
+            child_end.close()
+            self.conns.append(parent_end)
+            self.procs.append(proc)
 
-    try:
-        for conn in conns:
-            send(conn)
-        while pending:
-            conn, item = pending.popleft()
-            try:
-                status, value = pickle.loads(conn.recv_bytes())
-            except (EOFError, OSError):  # a worker that died: the rest is done here
-                status, value = "died", None
-            if status == "died":
-                yield func(item)
-                for _, item in pending:
-                    yield func(item)
-                yield from map(func, source)
+    def __enter__(self) -> "ForkedWorkers":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def imap(self, items: Iterable[T]) -> Iterator[R]:
+        """``map(func, items)`` in order, one item per worker at a time."""
+        func, source = self.func, iter(items)
+        if not self.conns:
+            yield from map(func, source)
+            return
+        pending: deque = deque()  # (worker, item) in the items' order
+
+        def send(conn) -> None:
+            for item in source:
+                conn.send(item)
+                pending.append((conn, item))
                 return
-            send(conn)
-            yield value if status == "ok" else func(item)
-    finally:
-        for conn in conns:
+
+        try:
+            for conn in self.conns:
+                send(conn)
+            while pending:
+                conn, item = pending.popleft()
+                try:
+                    status, value = pickle.loads(conn.recv_bytes())
+                except (EOFError, OSError):  # a worker that died: the rest is done here
+                    self.close()
+                    yield func(item)
+                    for _, item in pending:
+                        yield func(item)
+                    pending.clear()
+                    yield from map(func, source)
+                    return
+                send(conn)
+                yield value if status == "ok" else func(item)
+        finally:
+            if pending:  # left before the end: the workers' answers would be taken for the next run's
+                self.close()
+
+    def close(self) -> None:
+        for conn in self.conns:
             try:
                 conn.send(None)
             except (OSError, ValueError):
                 pass
             conn.close()
-        for proc in procs:
+        for proc in self.procs:
             proc.join(5)
             if proc.is_alive():  # pragma: no cover - a stuck child
                 proc.kill()
+        self.conns, self.procs = [], []

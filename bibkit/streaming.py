@@ -10,7 +10,7 @@ over the output, and the caller converts the whole file instead.
 
 A record-based file (RIS, MEDLINE, Web of Science, Refer, and tables: Scopus, IEEE and generic
 CSV, Web of Science tab-delimited; :mod:`bibkit.formats.record_batches`) is cut between records
-and its batches read on worker processes (:func:`bibkit.parallel.imap_forked`) twice: first
+and its batches read on worker processes (:class:`bibkit.parallel.ForkedWorkers`) twice: first
 for the keys (:mod:`bibkit.key_plan`: its entries seldom have one, and the keys
 they get depend on every entry), then to convert and write. Either way peak memory is a few
 batches whatever the file's size, and the output and messages are byte for byte the whole-file
@@ -40,7 +40,7 @@ from bibkit.key_plan import KeyPlan, survey
 from bibkit.keys import generate_key
 from bibkit.loss import LossTally
 from bibkit.model import Library
-from bibkit.parallel import imap_forked
+from bibkit.parallel import ForkedWorkers
 from bibkit.transforms.crossref import crossref_target, warn_missing_parent
 
 BIB_IMPORTERS = ("bibtex", "biblatex")
@@ -171,19 +171,19 @@ def _convert_records(paths: list[str], importers: list[BatchReading | TableBatch
         with _collector_paused():
             return importers[n].read_batch(text, paths[n], place, **options)
 
-    def surveyed(item: tuple[int, str, int, str]):
-        n, text, _, head = item
-        library = read(n, text, Place(head=head))[0]
-        return (n, len(library.entries), *survey(library.entries))
-
-    def converted(item: tuple[int, str, Place, int]):
-        n, text, place, number = item
+    def work(item: tuple):
+        """In a worker: ("survey", n, text, head) -> what the key plan needs of the batch;
+        ("convert", n, text, place, keys) -> the batch's text, count, losses and problems."""
+        if item[0] == "survey":
+            _, n, text, head = item
+            library = read(n, text, Place(head=head))[0]
+            return (n, len(library.entries), *survey(library.entries))
+        _, n, text, place, keys = item
         library, scanned = read(n, text, place)
         with _collector_paused():
-            for entry in library.entries:
-                if not entry.key:
-                    entry.key = plan.key(number, generate_key(entry))
-                    number += 1
+            keyless = (entry for entry in library.entries if not entry.key)
+            for index, entry in enumerate(keyless):
+                entry.key = keys.get(index) or generate_key(entry)
             losses = LossTally(to, report_all)
             losses.add(library.entries)
             text = parts.part(library)
@@ -191,27 +191,30 @@ def _convert_records(paths: list[str], importers: list[BatchReading | TableBatch
 
     scanned_by_file: list[list[Problem]] = [[] for _ in paths]
     records_by_file: list[list[Problem]] = [[] for _ in paths]
-    try:
-        counts: list[list[tuple[int, int]]] = [[] for _ in paths]  # per file, per batch: entries, keyless
-        for n, entries, taken, keyless in imap_forked(surveyed, _batches(paths, importers, batch_bytes, options), jobs):
-            counts[n].append((entries, len(keyless)))
-            plan.add(taken, keyless)
-        if not all(sum(entries for entries, _ in batches) for batches in counts):
-            raise NotStreamable("a file without records (the whole-file reading says so)")
-        plan.settle()
-        writer = PartsWriter(parts, out)
-        tally = LossTally(to, report_all)
-        total = 0
-        for n, text, entries, losses, scanned, found in imap_forked(
-                converted, _placed(_batches(paths, importers, batch_bytes, options), counts), jobs):
-            writer.write(text)
-            total += entries
-            tally.merge(losses)
-            scanned_by_file[n].extend(scanned)
-            records_by_file[n].extend(found)
-        writer.close()
-    finally:
-        plan.close()
+    # the workers are forked before the plan grows, so that none of them holds a copy of it
+    with ForkedWorkers(work, jobs) as workers:
+        try:
+            counts: list[list[tuple[int, int]]] = [[] for _ in paths]  # per file, per batch: entries, keyless
+            surveys = (("survey", n, text, head) for n, text, _, head in _batches(paths, importers, batch_bytes, options))
+            for n, entries, taken, keyless in workers.imap(surveys):
+                counts[n].append((entries, len(keyless)))
+                plan.add(taken, keyless)
+            if not all(sum(entries for entries, _ in batches) for batches in counts):
+                raise NotStreamable("a file without records (the whole-file reading says so)")
+            plan.settle()
+            writer = PartsWriter(parts, out)
+            tally = LossTally(to, report_all)
+            total = 0
+            batches = _placed(_batches(paths, importers, batch_bytes, options), counts, plan)
+            for n, text, entries, losses, scanned, found in workers.imap(batches):
+                writer.write(text)
+                total += entries
+                tally.merge(losses)
+                scanned_by_file[n].extend(scanned)
+                records_by_file[n].extend(found)
+            writer.close()
+        finally:
+            plan.close()
     problems: list[Problem] = []
     for scanned, found in zip(scanned_by_file, records_by_file):  # in the order each file's reading says them
         problems.extend(scanned)
@@ -237,16 +240,16 @@ def _batches(paths: list[str], importers: list, batch_bytes: int | None,
 
 
 def _placed(batches: Iterator[tuple[int, str, int, str]], counts: list[list[tuple[int, int]]],
-            ) -> Iterator[tuple[int, str, Place, int]]:
-    """The batches read again (cut as the first time), each with its place in its file and the
-    number of its first keyless entry over every file."""
+            plan: KeyPlan) -> Iterator[tuple[str, int, str, Place, dict[int, str]]]:
+    """The batches read again (cut as the first time) to convert, each with its place in its
+    file and the keys of its keyless entries that are not their base key."""
     keyless, current, place, index = 0, -1, Place(), 0
     for n, text, lines, head in batches:
         if n != current:
             current, place, index = n, Place(), 0
         entries, without_key = counts[n][index]
         place = Place(place.line, place.record, head)
-        yield n, text, place, keyless
+        yield "convert", n, text, place, plan.batch_keys(keyless, without_key)
         place = Place(place.line + lines, place.record + entries)
         keyless += without_key
         index += 1

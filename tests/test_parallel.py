@@ -85,7 +85,7 @@ def _square_or_fail(n):
 _PARENT = [os.getpid()]
 
 
-def test_imap_forked_keeps_order_reads_lazily_and_redoes_a_failed_item(monkeypatch):
+def test_forked_workers_keep_order_read_lazily_and_redo_a_failed_item(monkeypatch):
     monkeypatch.setattr(parallel, "fork_is_safe", lambda: True)
     _PARENT[0] = os.getpid()
     handed = []
@@ -94,10 +94,12 @@ def test_imap_forked_keeps_order_reads_lazily_and_redoes_a_failed_item(monkeypat
         for n in range(12):
             handed.append(n)
             yield n
-    results = parallel.imap_forked(_square_or_fail, items(), jobs=2)
-    first = next(results)
-    assert first[0] == 0 and len(handed) <= 3  # one item per worker, and the next one
-    rest = list(results)
-    assert [v for v, _ in [first, *rest]] == [n * n for n in range(12)]
-    pids = {pid for _, pid in [first, *rest]}
-    assert os.getpid() in pids and len(pids) == 3  # item 5 was redone here
+    with parallel.ForkedWorkers(_square_or_fail, jobs=2) as workers:
+        results = workers.imap(items())
+        first = next(results)
+        assert first[0] == 0 and len(handed) <= 3  # one item per worker, and the next one
+        rest = list(results)
+        assert [v for v, _ in [first, *rest]] == [n * n for n in range(12)]
+        pids = {pid for _, pid in [first, *rest]}
+        assert os.getpid() in pids and len(pids) == 3  # item 5 was redone here
+        assert [v for v, _ in workers.imap(range(4))] == [0, 1, 4, 9]  # the same workers, again
