@@ -96,7 +96,7 @@ def map_forked(func: Callable[[T], R], args: Sequence[T]) -> list[R]:
 
 
 def _serve(conn, func: Callable) -> None:
-    """A worker of :func:`imap_forked`: items until told to stop, each answered in turn."""
+    """A worker of :class:`ForkedWorkers`: items until told to stop, each answered in turn."""
     import gc
 
     gc.disable()  # a collection would touch (and so copy) the parent's pages
