@@ -18,8 +18,9 @@ from ``/proc`` every 20 ms. The peers, in the same run, on the same file:
 * citation-js 0.7 (Node; ``benchmarks/citation_js_convert.js``, installed by
   ``npm ci --prefix benchmarks``): BibTeX to CSL-JSON, the peer of ``bibkit convert``.
 
-``convert-ris`` and ``convert-medline`` convert the same entries from RIS and MEDLINE (made from
-the .bib before they are measured: :func:`record_file`) to CSL-JSON, streamed; their ``-whole``
+``convert-ris``, ``convert-medline`` and ``convert-csv`` convert the same entries from RIS,
+MEDLINE and CSV (made from the .bib before they are measured: :func:`record_file`) to CSL-JSON,
+streamed; their ``-whole``
 twins read the input whole (``BIBKIT_WHOLE_FILE=1``), the conversion as it was before.
 
 Ratios are bibkit's time over the peer's. No assertion: this prints a table (Markdown with
@@ -60,6 +61,9 @@ COMMANDS = {
     "convert-ris-whole": lambda f, d: (["convert", record_file("ris", f, d), "-o", str(d / "out.json")], WHOLE),
     "convert-medline": lambda f, d: ["convert", record_file("nbib", f, d), "-o", str(d / "out.json")],
     "convert-medline-whole": lambda f, d: (["convert", record_file("nbib", f, d), "-o", str(d / "out.json")], WHOLE),
+    "convert-csv": lambda f, d: ["convert", record_file("csv", f, d), "--from", "csv", "-o", str(d / "out.json")],
+    "convert-csv-whole": lambda f, d: (["convert", record_file("csv", f, d), "--from", "csv", "-o", str(d / "out.json")],
+                                       WHOLE),
 }
 #: the environment that makes ``convert`` read its input whole (bibkit.streaming.ENV_WHOLE_FILE)
 WHOLE = {"BIBKIT_WHOLE_FILE": "1"}
@@ -95,12 +99,17 @@ def make_file(size: int, path: Path) -> dict:
 
 
 def record_file(kind: str, bib: str, folder: Path) -> str:
-    """The .bib's entries as RIS (``kind`` "ris") or MEDLINE ("nbib"), made once per file, before
-    the commands that read it are measured. RIS is bibkit's export without the ``ID`` lines
-    (databases' exports carry no keys, so every key is made, over the whole file); MEDLINE is
-    that RIS with PubMed's tags (PMID, TI, FAU, DP, JT, VI, IP, PG, LID, AB) and layout."""
+    """The .bib's entries as RIS (``kind`` "ris"), MEDLINE ("nbib") or CSV ("csv"), made once per
+    file, before the commands that read it are measured. RIS is bibkit's export without the
+    ``ID`` lines (databases' exports carry no keys, so every key is made, over the whole file);
+    MEDLINE is that RIS with PubMed's tags (PMID, TI, FAU, DP, JT, VI, IP, PG, LID, AB) and
+    layout; CSV is bibkit's CSV export without the key column."""
     path = folder / f"{Path(bib).stem}.{kind}"
     if path.exists():
+        return str(path)
+    if kind == "csv":
+        subprocess.run([sys.executable, "-m", "bibkit", "convert", bib, "-t", "csv", "-o", str(path), "--columns",
+                        "type,author,title,year,journal,volume,issue,pages,doi,url"], stderr=subprocess.DEVNULL)
         return str(path)
     ris = folder / f"{Path(bib).stem}.ris"
     if not ris.exists():
@@ -222,7 +231,7 @@ def measure(size: int, folder: Path, commands: list[str], timeout: float, limit:
         if isinstance(args, tuple):  # (arguments, environment)
             args, env = args
         rows.append((f"bibkit {name}", run_measured([sys.executable, "-m", "bibkit", *args], timeout, env)))
-    for scratch in ("out.json", "tidy.bib", "keys.bib", "dedupe.bib", "cjs.json", f"{path.stem}.ris", f"{path.stem}.nbib"):
+    for scratch in ("out.json", "tidy.bib", "keys.bib", "dedupe.bib", "cjs.json", f"{path.stem}.ris", f"{path.stem}.nbib", f"{path.stem}.csv"):
         (folder / scratch).unlink(missing_ok=True)
     path.unlink()
     return rows
