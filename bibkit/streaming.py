@@ -28,7 +28,17 @@ from bibkit.transforms.crossref import crossref_target, warn_missing_parent
 
 BIB_IMPORTERS = ("bibtex", "biblatex")
 
-__all__ = ["NotStreamable", "bib_files_on_disk", "can_stream", "convert_stream", "crossrefs_resolve_in", "tidy_stream"]
+__all__ = ["NotStreamable", "bib_files_on_disk", "can_stream", "convert_stream", "crossrefs_resolve_in", "crossref_links", "entry_links",
+           "no_parents_in", "streaming_enabled", "tidy_stream"]
+
+
+#: ``BIBKIT_STREAM=0`` makes a command that could stream read the whole file (to compare the two)
+ENV_STREAM = "BIBKIT_STREAM"
+
+
+def streaming_enabled() -> bool:
+    """Whether commands may read a file batch by batch (unless ``BIBKIT_STREAM=0``)."""
+    return os.environ.get(ENV_STREAM, "").strip() != "0"
 
 
 def can_stream(paths: Iterable[str], from_: str | None, to: str) -> bool:
@@ -63,19 +73,10 @@ def convert_stream(paths: Iterable[str], to: str, out: TextIO, *, unicode: bool 
 
     def job(library: Library):
         entries = library.entries
-        links = Library()  # the missing-parent warnings, if no parent turns up in the file
-        keys, targets = [], []
-        for entry in entries:
-            if not entry.key:
-                raise NotStreamable("an entry without a key (its new key depends on every other key)")
-            keys.append(entry.key.lower())
-            target = crossref_target(entry)
-            if target:
-                targets.append(target.strip().lower())
-                warn_missing_parent(links, entry, target)
+        keys, targets, links = entry_links(entries)
         losses = LossTally(to, report_all)
         losses.add(entries)
-        return parts.part(library), len(entries), losses, keys, targets, links.problems
+        return parts.part(library), len(entries), losses, keys, targets, links
 
     paths = list(paths)
     if any(crossrefs_resolve_in(path) for path in paths):  # known before any work is done
@@ -96,13 +97,47 @@ def convert_stream(paths: Iterable[str], to: str, out: TextIO, *, unicode: bool 
             problems.extend(batch.problems)
             key_problems.extend(batch.key_problems)
             link_problems.extend(links)
-        if not targets.isdisjoint(keys):
-            raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
+        no_parents_in(keys, targets)
         # as the whole-file reader: after the file's blocks, the key and then the crossref checks
         problems.extend(key_problems)
         problems.extend(link_problems)
     writer.close()
     return count, problems, tally.problems()
+
+
+def entry_links(entries: list) -> tuple[list[str], list[str], list[Problem]]:
+    """A batch's keys and crossref targets (lower-cased) and its missing-parent warnings (as
+    the whole-file reader gives them, if no parent turns up in the file: :func:`no_parents_in`).
+    Raises :class:`NotStreamable` for an entry without a key (its new key depends on every other)."""
+    keys, _, children = crossref_links(entries)
+    links = Library()
+    targets = []
+    for entry, target in children:
+        targets.append(target.strip().lower())
+        warn_missing_parent(links, entry, target)
+    return keys, targets, links.problems
+
+
+def crossref_links(entries: list) -> tuple[list[str], list[str | None], list[tuple]]:
+    """What a batch tells of the file's crossrefs: each entry's lower-cased key and ``crossref``
+    field (None without one: all a parent is asked), and the (entry, target) of each child.
+    Raises :class:`NotStreamable` for an entry without a key (its new key depends on every other)."""
+    keys, fields, children = [], [], []
+    for entry in entries:
+        if not entry.key:
+            raise NotStreamable("an entry without a key (its new key depends on every other key)")
+        keys.append(entry.key.lower())
+        fields.append(entry.extra.get("crossref"))
+        target = crossref_target(entry)
+        if target:
+            children.append((entry, target))
+    return keys, fields, children
+
+
+def no_parents_in(keys: set[str], targets: set[str]) -> None:
+    """Raises :class:`NotStreamable` when a crossref names an entry of the file."""
+    if not targets.isdisjoint(keys):
+        raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
 
 
 _CROSSREF_FIELD = re.compile(rb"(?im)^[ \t]*crossref[ \t]*=[ \t]*[{\"]?[ \t]*([^,}\"\s]+)")

@@ -1,0 +1,430 @@
+"""``bibkit format`` of one .bib in batches: a CSL reference list whose memory does not grow
+with the file.
+
+Why: a reference list is the one output whose entries depend on each other -- the style's sort,
+citation numbers, year-suffixes and added names that tell cites apart -- so the whole-file path
+holds every entry, as canonical entries and as CSL items (some 14 KB an entry). Here the
+decisions are taken on a compact record per entry, by the engine's own code
+(:func:`~bibkit.csl.sort.sort_values`, :func:`~bibkit.csl.disambiguate.disambiguate` with the
+precomputed :func:`~bibkit.csl.disambiguate.cite_key`, :meth:`~bibkit.csl.processor.Processor.bibliography_entry`),
+and the items themselves wait in a scratch file:
+
+1. the .bib is read in batches on the worker processes (:func:`bibkit.formats.bibtex.stream.read_batches`);
+   each entry becomes its normalised CSL item, pickled to the scratch file, and the names the
+   global given-name rule (APA, Chicago) looks at;
+2. the items are measured on the workers: sort values, the cite disambiguation compares, and
+   the entry as printed when nothing else changes it (kept in a second scratch file); an item
+   the engine cannot render is a failure here, as it is alone in the whole-file path;
+3. this process numbers and sorts the records and disambiguates the colliding cites (reading
+   only their items back);
+4. the workers render, in output order, what the decisions change (numbered entries, those
+   given a year-suffix or more names, subsequent-author-substitute) and take the rest from
+   the scratch file; this process writes the text in order.
+
+The output is byte for byte the whole-file one (``tests/test_format_stream.py``). What needs
+the whole file (an entry without a key, a file that is not UTF-8, a sort key that prints the
+citation number, numbered cites that are disambiguated, LaTeX output)
+raises :class:`NotStreamable` before anything is written, and the caller formats the whole file.
+"""
+from __future__ import annotations
+
+import dataclasses
+import gc
+import multiprocessing
+import os
+import pickle
+import tempfile
+from array import array
+from typing import Callable, Iterator, TextIO
+
+from bibkit.csl.base import DisState
+from bibkit.csl.disambiguate import (cite_key, disambiguate, disambiguates, global_givenname_rule, key_positions,
+                                     levels_of_families, people_of)
+from bibkit.csl.nodes import prints_variable
+from bibkit.csl.processor import Processor, _record, normalize_item
+from bibkit.csl.reference_lists import entry_pieces, failure_problem
+from bibkit.csl.sort import sort_values, sorted_by_values
+from bibkit.diagnostics import Problem
+from bibkit.formats.bibtex.stream import NotStreamable, read_batches
+from bibkit.model import Library
+from bibkit.model_csl import entry_to_csl
+from bibkit.parallel import fork_is_safe, job_count
+from bibkit.streaming import crossref_links
+from bibkit.transforms.crossref import MISSING, warn_link
+
+__all__ = ["NotStreamable", "format_stream"]
+
+#: items per task of the passes over the scratch file
+CHUNK = 2000
+
+#: what the forked workers of a pass read (set before the pool forks)
+_STATE: dict = {}
+
+
+def format_stream(path: str, proc: Processor, fmt: str, out: TextIO, jobs: int | None = None,
+                  batch_bytes: int | None = None) -> tuple[list[Problem], list[Problem]]:
+    """The reference list of the .bib ``path`` in ``proc``'s style, as ``fmt`` (text, html,
+    markdown) into ``out``: (reading problems, formatting problems), as the whole-file path
+    reports them. Raises :class:`NotStreamable` before writing when the file needs that path."""
+    _check_style(proc, fmt)
+    with tempfile.TemporaryFile(prefix="bibkit-items-") as items, \
+            tempfile.TemporaryFile(prefix="bibkit-texts-") as texts:
+        scratch = _Scratch(items, texts)
+        reading, listed = _read(path, proc, scratch, jobs, batch_bytes)
+        problems, ids, renames, failures, people, lines = listed
+        levels = levels_of_families(proc.style, people.values()) if people is not None else {}
+        del people
+        failed: dict = {}
+        measured = _measure(proc, fmt, scratch, ids, renames, levels, failed, jobs)
+        for found in (failures, failed):  # as the whole-file path: items it cannot read, then render
+            for i in sorted(found):
+                problems.append(failure_problem(found[i], path, lines[i] if lines[i] >= 0 else None))
+        order, numbers, touched = _decide(proc, scratch, measured, renames, levels)
+        del measured
+        gc.collect()
+        texts_in_order = _render(proc, fmt, scratch, order, numbers, renames, touched, levels, jobs)
+        for piece in entry_pieces((t for chunk in texts_in_order for t in chunk if t is not None), fmt):
+            out.write(piece)
+    return reading, problems
+
+
+def _check_style(proc: Processor, fmt: str) -> None:
+    style = proc.style
+    bib = style.bibliography
+    if fmt not in ("text", "html", "markdown"):
+        raise NotStreamable(f"{fmt} output is one environment labelled by every entry's citation")
+    if bib is None or bib.layout is None:
+        raise NotStreamable("a style without a bibliography")
+    for key in bib.sort or ():
+        macro = style.macros.get(key.macro) if key.macro else None
+        if macro is not None and prints_variable(macro, "citation-number", style.macros):
+            raise NotStreamable("a sort key that prints the citation number")
+    if disambiguates(style) and proc._numeric_citations():
+        raise NotStreamable("numbered cites that are disambiguated")
+
+
+class _Scratch:
+    """The items (pickled) and their rendered entries, each read back by its offset."""
+
+    def __init__(self, items, texts):
+        self.items, self.texts = items, texts
+        self.item_at = array("q", [0])  # item i is bytes item_at[i]:item_at[i + 1]
+        self.text_at = array("q")  # entry i's text starts there (-1: no text)
+        self.text_end = array("q")
+        self.guess = array("q")  # the citation number (and place + 1) text i was rendered with
+        self._texts_size = 0
+
+    def add_items(self, blob: bytes, sizes: list[int]) -> None:
+        self.items.write(blob)
+        end = self.item_at[-1]
+        for size in sizes:
+            end += size
+            self.item_at.append(end)
+
+    def item(self, i: int) -> dict:
+        start = self.item_at[i]
+        return pickle.loads(os.pread(self.items.fileno(), self.item_at[i + 1] - start, start))
+
+    def add_text(self, i: int, text: str | None, guess: int) -> None:
+        while len(self.text_at) <= i:
+            self.text_at.append(-1)
+            self.text_end.append(-1)
+            self.guess.append(0)
+        self.guess[i] = guess
+        if text is None:
+            return
+        data = text.encode("utf-8")
+        self.texts.write(data)
+        self.text_at[i], self.text_end[i] = self._texts_size, self._texts_size + len(data)
+        self._texts_size += len(data)
+
+    def text(self, i: int) -> str | None:
+        start = self.text_at[i]
+        if start < 0:
+            return None
+        return os.pread(self.texts.fileno(), self.text_end[i] - start, start).decode("utf-8")
+
+    def flush(self) -> None:
+        self.items.flush()
+        self.texts.flush()
+
+
+# --------------------------------------------------------------------------- 1: reading
+
+
+def _read(path, proc, scratch, jobs, batch_bytes):
+    """Every entry's item into the scratch file; the problems of reading, and of the list so far."""
+    style = proc.style
+    global_rule = global_givenname_rule(style)
+
+    def job(library: Library):
+        keys, links, children = crossref_links(library.entries)
+        idents, lines, failures, people, sizes = [], [], {}, [], []
+        blob = bytearray()
+        for n, entry in enumerate(library.entries):
+            item = entry_to_csl(entry)
+            idents.append(str(item["id"]))
+            lines.append(entry.source.line if entry.source and entry.source.line else -1)
+            try:
+                normal = normalize_item(item)
+            except Exception as exc:  # noqa: BLE001 - as Processor._register reports it
+                found: list = []
+                _record(found, str(item.get("id")), exc)
+                failures[n] = found[0]
+                normal = None
+            if global_rule and normal is not None:
+                people.extend(people_of(style, normal))
+            data = pickle.dumps(normal, protocol=pickle.HIGHEST_PROTOCOL)
+            blob += data
+            sizes.append(len(data))
+        return idents, lines, failures, people, bytes(blob), sizes, keys, links, children
+
+    reading: list[Problem] = []
+    key_problems: list[Problem] = []
+    keys: set[str] = set()
+    parent_links: dict[str, str | None] = {}  # the crossref of the last entry with a key, where one has one
+    children: list[tuple] = []
+    problems: list[Problem] = []  # the list's own: repeated keys, failed items
+    seen: dict[str, int] = {}
+    renames: dict[int, str] = {}
+    failures: dict = {}
+    families: dict | None = {} if global_rule else None
+    lines = array("q")
+    count = 0
+    for batch in read_batches(path, path, job, jobs, batch_bytes=batch_bytes):
+        idents, batch_lines, batch_failures, people, blob, sizes, batch_keys, links, batch_children = batch.result
+        scratch.add_items(blob, sizes)
+        for n, ident in enumerate(idents):  # as csl_items: the second smith2020 is smith2020#2
+            i = count + n
+            line = batch_lines[n]
+            lines.append(line)
+            if ident in seen:
+                seen[ident] += 1
+                renames[i] = f"{ident}#{seen[ident]}"
+                problems.append(Problem(f"duplicate key {ident!r}: formatted again as {renames[i]!r}",
+                                        path, line if line >= 0 else None, "warning", "duplicate-key"))
+            else:
+                seen[ident] = 1
+        for n, failure in batch_failures.items():
+            failures[count + n] = dataclasses.replace(failure, id=renames.get(count + n, failure.id))
+        if families is not None:
+            for family, person in people:
+                families.setdefault(family, set()).add(person)
+        count += len(idents)
+        keys.update(batch_keys)
+        for key, link in zip(batch_keys, links):
+            if link is not None:
+                parent_links[key] = link
+            elif key in parent_links:
+                del parent_links[key]
+        children.extend(batch_children)
+        reading.extend(batch.problems)
+        key_problems.extend(batch.key_problems)
+    if any(new in seen for new in renames.values()):
+        raise NotStreamable("a repeated key renamed to another entry's key")
+    scratch.flush()
+    reading.extend(key_problems)
+    # as the whole-file reader: the crossrefs are checked, not resolved
+    checked = Library()
+    for entry, target in children:
+        warn_link(checked, entry, target, lambda key: parent_links.get(key) if key in keys else MISSING)
+    reading.extend(checked.problems)
+    ids = [i for i in range(count) if i not in failures]
+    return reading, (problems, ids, renames, failures, families, lines)
+
+
+# --------------------------------------------------------------------------- 2: measuring
+
+
+def _item(scratch: _Scratch, renames: dict, i: int, number: int) -> dict:
+    item = scratch.item(i)
+    if i in renames:
+        item["id"] = renames[i]
+    item["citation-number"] = number
+    return item
+
+
+def _plain_dis(levels: dict) -> DisState:
+    """What an entry no cite collides with is rendered with (as :func:`disambiguate` leaves it)."""
+    dis = DisState()
+    if levels:
+        dis.name_levels = levels
+    return dis
+
+
+def _measure_chunk(span: tuple[int, int]) -> list[tuple]:
+    """(item, failure, sort values, cite key, plain text, the number it was rendered with: 0 for
+    none) of the items ``ids[span]`` (in a worker)."""
+    proc, fmt, scratch, renames, levels, ids = (_STATE[k] for k in ("proc", "fmt", "scratch", "renames", "levels",
+                                                                     "ids"))
+    style = proc.style
+    sort = style.bibliography.sort
+    positions = key_positions(style) if disambiguates(style) else None
+    out = []
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        for place in range(*span):
+            # numbered as in an unsorted list where nothing fails: the number the entry most
+            # likely gets (rendered again if not, see _render_chunk)
+            i = ids[place]
+            guess = 0 if sort else place + 1
+            item = _item(scratch, renames, i, guess or 1)
+            try:
+                values = tuple(sort_values(sort, style, proc.locale, item, "bibliography")) if sort else ()
+                key = cite_key(proc, item, levels, positions) if positions else None
+                entry, _ = proc.bibliography_entry(item, _plain_dis(levels), None, max(guess - 1, 0))
+                text = proc._out(entry, fmt, strip=True) if entry is not None else None
+            except Exception as exc:  # noqa: BLE001 - as Processor._isolated reports it
+                found: list = []
+                _record(found, item["id"], exc)
+                out.append((i, found[0], None, None, None, 0))
+                continue
+            out.append((i, None, values, key, text, guess))
+    finally:
+        if was:
+            gc.enable()
+    return out
+
+
+def _measure(proc, fmt, scratch, ids, renames, levels, failures, jobs) -> list[tuple]:
+    """(item, sort values, cite key) of each item the engine renders; plain texts to the scratch."""
+    _STATE.update(proc=proc, fmt=fmt, scratch=scratch, renames=renames, levels=levels, ids=ids)
+    measured = []
+    try:
+        for rows in _pool_map(_measure_chunk, _spans(len(ids)), jobs):
+            for i, failure, values, key, text, guess in rows:
+                if failure is not None:
+                    failures[i] = failure
+                    continue
+                scratch.add_text(i, text, guess)
+                measured.append((i, values, key))
+    finally:
+        _STATE.clear()
+    scratch.flush()
+    return measured
+
+
+# --------------------------------------------------------------------------- 3: deciding
+
+
+class _Items:
+    """Items by index, read from the scratch only when disambiguation needs one."""
+
+    def __init__(self, scratch, renames, numbers):
+        self.scratch, self.renames, self.numbers = scratch, renames, numbers
+        self.cache: dict[int, dict] = {}
+
+    def __getitem__(self, i: int) -> dict:
+        item = self.cache.get(i)
+        if item is None:
+            item = self.cache[i] = _item(self.scratch, self.renames, i, self.numbers[i])
+        return item
+
+
+def _decide(proc, scratch, measured, renames, levels):
+    """The output order, each entry's citation number and the entries disambiguation changed."""
+    style = proc.style
+    sort = style.bibliography.sort
+    numbers = array("q", [0]) * len(scratch.item_at)
+    for n, (i, _, _) in enumerate(measured):  # numbered in the order they are cited: the file's
+        numbers[i] = n + 1
+    order = [i for i, _, _ in measured]
+    if sort:
+        cn = [n for n, key in enumerate(sort) if key.variable == "citation-number"]
+        values = []
+        for i, row, _ in measured:
+            if cn:
+                row = list(row)
+                for n in cn:
+                    row[n] = numbers[i]
+            values.append(row)
+        order = [order[n] for n in sorted_by_values(sort, values)]
+        del values
+        if proc.numbered_by_sort():
+            for n, i in enumerate(order):
+                numbers[i] = n + 1
+    touched: dict[int, DisState] = {}
+    if disambiguates(style):
+        keys = {i: key for i, _, key in measured}
+        dis_map = disambiguate(proc, _Items(scratch, renames, numbers), order, [], keys=keys, levels=levels)
+        for i, dis in dis_map.items():
+            if (dis.add_names or dis.year_suffix is not None or dis.condition or dis.expand_all
+                    or (dis.name_levels and dis.name_levels is not levels)):
+                touched[i] = dis
+    return array("q", order), numbers, touched
+
+
+# --------------------------------------------------------------------------- 4: rendering
+
+
+def _render_chunk(span: tuple[int, int]) -> list[str | None]:
+    """The entries at output places ``span`` (in a worker): rendered where a decision changes
+    them, else as measured."""
+    proc, fmt, scratch, order, numbers, renames, touched, levels, sas = (_STATE[k] for k in (
+        "proc", "fmt", "scratch", "order", "numbers", "renames", "touched", "levels", "sas"))
+    start, stop = span
+    bib = proc.style.bibliography
+    numbered = prints_variable(bib.layout, "citation-number", proc.style.macros)
+    numeric = proc._numeric_citations()  # an entry that prints nothing shows its place
+    prev = None
+    if sas:  # the names the entry before this span ends with (an entry without any passes them on)
+        before, unset = start - 1, object()
+        while before >= 0:
+            i = order[before]
+            _, names = proc.bibliography_entry(_item(scratch, renames, i, numbers[i]),
+                                               touched.get(i) or _plain_dis(levels), unset, before)
+            if names is not unset:
+                prev = names
+                break
+            before -= 1
+    out = []
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        for place in range(start, stop):
+            i = order[place]
+            again = (sas or i in touched or (numbered and numbers[i] != scratch.guess[i])
+                     or (numeric and place + 1 != scratch.guess[i]))
+            text = None if again else scratch.text(i)
+            if again:
+                entry, prev = proc.bibliography_entry(_item(scratch, renames, i, numbers[i]),
+                                                      touched.get(i) or _plain_dis(levels), prev, place)
+                text = proc._out(entry, fmt, strip=True) if entry is not None else None
+            out.append(text)
+    finally:
+        if was:
+            gc.enable()
+    return out
+
+
+def _render(proc, fmt, scratch, order, numbers, renames, touched, levels, jobs) -> Iterator[list[str | None]]:
+    """Each span's entries, in output order."""
+    sas = proc.style.bibliography.attrs.get("subsequent-author-substitute") is not None
+    _STATE.update(proc=proc, fmt=fmt, scratch=scratch, order=order, numbers=numbers, renames=renames,
+                  touched=touched, levels=levels, sas=sas)
+    try:
+        yield from _pool_map(_render_chunk, _spans(len(order)), jobs)
+    except NotStreamable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the whole-file path isolates what fails together
+        raise NotStreamable(f"an entry failed in the list ({exc})") from None
+    finally:
+        _STATE.clear()
+
+
+# --------------------------------------------------------------------------- the workers
+
+
+def _spans(count: int) -> list[tuple[int, int]]:
+    return [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+
+
+def _pool_map(func: Callable, args: list, jobs: int | None) -> Iterator:
+    """``func`` over ``args`` in order, on forked workers that inherit :data:`_STATE`."""
+    workers = min(job_count(jobs), len(args))
+    if workers < 2 or not fork_is_safe():
+        yield from map(func, args)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(func, args)
