@@ -51,6 +51,10 @@ COMMANDS = {
     "tidy": lambda f, d: ["tidy", f, "-o", str(d / "tidy.bib")],
     "keys": lambda f, d: ["keys", f, "-o", str(d / "keys.bib")],
     "dedupe": lambda f, d: ["dedupe", f, "-o", str(d / "dedupe.bib")],
+    # an APA reference list (sorted, year-suffixes, added names): streamed batch by batch
+    "format": lambda f, d: ["format", f, "--style", "apa", "-o", str(d / "format.txt")],
+    # the same list with the file read whole, as before streaming (--encoding reads it whole)
+    "format-whole": lambda f, d: ["format", f, "--style", "apa", "--encoding", "utf-8", "-o", str(d / "format.txt")],
 }
 #: commands that still hold the whole file (about 14 KB an entry): run only up to --whole-file-limit
 WHOLE_FILE = ("check", "keys", "dedupe")

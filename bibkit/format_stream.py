@@ -159,6 +159,8 @@ def _read(path, proc, scratch, jobs, batch_bytes):
 
     def job(library: Library):
         keys, links, children = crossref_links(library.entries)
+        children = [(entry.key, entry.source.file if entry.source else "<input>",
+                     entry.source.line if entry.source else None, target) for entry, target in children]
         idents, lines, failures, people, sizes = [], [], {}, [], []
         blob = bytearray()
         for n, entry in enumerate(library.entries):
@@ -183,7 +185,7 @@ def _read(path, proc, scratch, jobs, batch_bytes):
     key_problems: list[Problem] = []
     keys: set[str] = set()
     parent_links: dict[str, str | None] = {}  # the crossref of the last entry with a key, where one has one
-    children: list[tuple] = []
+    children: list[tuple] = []  # (key, file, line, target) of each entry with a crossref
     problems: list[Problem] = []  # the list's own: repeated keys, failed items
     seen: dict[str, int] = {}
     renames: dict[int, str] = {}
@@ -226,8 +228,8 @@ def _read(path, proc, scratch, jobs, batch_bytes):
     reading.extend(key_problems)
     # as the whole-file reader: the crossrefs are checked, not resolved
     checked = Library()
-    for entry, target in children:
-        warn_link(checked, entry, target, lambda key: parent_links.get(key) if key in keys else MISSING)
+    for key, file, line, target in children:
+        warn_link(checked, key, file, line, target, lambda key: parent_links.get(key) if key in keys else MISSING)
     reading.extend(checked.problems)
     ids = [i for i in range(count) if i not in failures]
     return reading, (problems, ids, renames, failures, families, lines)

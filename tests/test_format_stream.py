@@ -29,6 +29,7 @@ TRICKY = r"""
 @article{smith2020, author = {Smith, John and Doe, Anne and Roe, Bob}, title = {Alpha}, journal = {J}, year = 2020}
 @article{smith2020b, author = {Smith, John and Doe, Anne and Poe, Carl}, title = {Beta}, journal = {J}, year = 2020}
 @article{smith2020c, author = {Smith, Jane}, title = {Gamma}, journal = {J}, year = 2020}
+@article{smithk, author = {Smith, Karl}, title = {Kappa}, journal = {J}, year = 2020}
 @article{smith2020d, author = {Smith, John}, title = {Delta}, journal = {J}, year = 2020}
 @article{smith2020d, author = {Smith, John}, title = {Delta again}, journal = {J}, year = 2020}
 @book{parent, editor = {Lee, Ann}, title = {Proceedings}, year = 2019, crossref = {child}}

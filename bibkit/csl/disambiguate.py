@@ -1,6 +1,8 @@
 """Disambiguation of cites: add-names, add-givenname, disambiguate condition, year-suffix."""
 from __future__ import annotations
 
+from collections import ChainMap
+
 from .base import DisState
 from .names import name_key
 from .richtext import plain
@@ -243,9 +245,15 @@ def _expand_shared_initials(items, dis, group, opts) -> bool:
             for person, ks in people.items():
                 for k in ks:
                     if dis[k].name_levels.get(person, 0) < 2:
-                        dis[k].name_levels = {**dis[k].name_levels, person: 2}
+                        dis[k].name_levels = _with_level(dis[k].name_levels, person, 2)
                         changed = True
     return changed
+
+
+def _with_level(levels, person, level):
+    """``levels`` with ``person`` at ``level``, the global levels shared rather than copied
+    (a copy per colliding item and step is the whole list's levels many times over)."""
+    return ChainMap({person: level}, levels)
 
 
 def _givenname_group(proc, items, dis, group, keys, recompute, collisions):
@@ -266,9 +274,8 @@ def _givenname_group(proc, items, dis, group, keys, recompute, collisions):
                 if i >= len(names):
                     continue
                 nk = name_key(names[i])
-                nl = dict(dis[k].name_levels)
-                nl[nk] = max(nl.get(nk, 0), level)
-                dis[k].name_levels = nl
+                nl = dis[k].name_levels
+                dis[k].name_levels = _with_level(nl, nk, max(nl.get(nk, 0), level))
             recompute(live)
             after = sum(collisions(k) for k in group)
             if after < before:

@@ -28,6 +28,10 @@ def crossref_target(entry: Entry) -> str | None:
 
 def warn_missing_parent(library: Library, entry: Entry, target: str) -> None:
     report, line = _reporter(library, entry)
+    _warn_missing(report, line, target)
+
+
+def _warn_missing(report: Reporter, line: int | None, target: str) -> None:
     report.warn(line, f"crossref to missing entry {target.strip()!r}", "crossref-missing")
 
 
@@ -43,7 +47,9 @@ def check_crossrefs(library: Library) -> list[tuple[Entry, Entry]]:
         target = crossref_target(entry)
         if not target:
             continue
-        if warn_link(library, entry, target, link_of):
+        where = entry.source
+        if warn_link(library, entry.key, where.file if where else "<input>", where.line if where else None,
+                     target, link_of):
             pairs.append((entry, parents[target.strip().lower()]))
     return pairs
 
@@ -52,27 +58,28 @@ def check_crossrefs(library: Library) -> list[tuple[Entry, Entry]]:
 MISSING = object()
 
 
-def warn_link(library: Library, entry: Entry, target: str, link_of) -> bool:
-    """Warn (into ``library.problems``) of ``entry``'s crossref to ``target`` if its parent is
-    missing or the chain of parents loops; whether it resolves. ``link_of(key)`` is the
-    ``crossref`` field of the entry whose lower-cased key is ``key`` (:data:`MISSING` when no
-    entry has it): all a check needs of the parents, so a streamed reading keeps only that."""
-    report, line = _reporter(library, entry)
-    key = target.strip().lower()
-    nxt = link_of(key)
+def warn_link(library: Library, key: str | None, file: str, line: int | None, target: str, link_of) -> bool:
+    """Warn (into ``library.problems``) of the crossref to ``target`` of the entry ``key`` at
+    ``file:line`` if its parent is missing or the chain of parents loops; whether it resolves.
+    ``link_of(key)`` is the ``crossref`` field of the entry whose lower-cased key is ``key``
+    (:data:`MISSING` when no entry has it): all a check needs of the parents, so a streamed
+    reading keeps only that."""
+    report = Reporter(file, library.problems)
+    parent = target.strip().lower()
+    nxt = link_of(parent)
     if nxt is MISSING:
-        warn_missing_parent(library, entry, target)
+        _warn_missing(report, line, target)
         return False
-    seen = {entry.key.lower() if entry.key else ""}
+    seen = {key.lower() if key else ""}
     while True:
-        if key and key in seen:
+        if parent and parent in seen:
             report.warn(line, f"crossref cycle through {target.strip()!r}", "crossref-cycle")
             return False
-        seen.add(key)
+        seen.add(parent)
         if not nxt:
             return True
-        key = nxt.strip().lower()
-        nxt = link_of(key)
+        parent = nxt.strip().lower()
+        nxt = link_of(parent)
         if nxt is MISSING:
             return True
 
