@@ -34,14 +34,17 @@ import multiprocessing
 import os
 import pickle
 import tempfile
+import traceback
 from array import array
-from typing import Callable, Iterator, TextIO
+from collections import deque
+from contextlib import contextmanager
+from typing import Iterator, TextIO
 
 from bibkit.csl.base import DisState
 from bibkit.csl.disambiguate import (cite_key, disambiguate, disambiguates, global_givenname_rule, key_positions,
                                      levels_of_families, people_of)
 from bibkit.csl.nodes import prints_variable
-from bibkit.csl.processor import Processor, _record, normalize_item
+from bibkit.csl.processor import Processor, _record, bibliography_dis, normalize_item
 from bibkit.csl.reference_lists import entry_pieces, failure_problem
 from bibkit.csl.sort import sort_values, sorted_by_values
 from bibkit.diagnostics import Problem
@@ -57,8 +60,9 @@ __all__ = ["NotStreamable", "format_stream"]
 #: items per task of the passes over the scratch file
 CHUNK = 2000
 
-#: what the forked workers of a pass read (set before the pool forks)
-_STATE: dict = {}
+#: what a worker needs besides its task: the engine, the markup and the scratch files (set
+#: before the workers fork, so inherited; the serial path uses it as it is)
+_WORKER: dict = {}
 
 
 def format_stream(path: str, proc: Processor, fmt: str, out: TextIO, jobs: int | None = None,
@@ -68,23 +72,32 @@ def format_stream(path: str, proc: Processor, fmt: str, out: TextIO, jobs: int |
     reports them. Raises :class:`NotStreamable` before writing when the file needs that path."""
     _check_style(proc, fmt)
     with tempfile.TemporaryFile(prefix="bibkit-items-") as items, \
-            tempfile.TemporaryFile(prefix="bibkit-texts-") as texts:
+            tempfile.TemporaryFile(prefix="bibkit-texts-") as texts, \
+            tempfile.TemporaryFile(prefix="bibkit-levels-") as levels_file:
         scratch = _Scratch(items, texts)
-        reading, listed = _read(path, proc, scratch, jobs, batch_bytes)
-        problems, ids, renames, failures, people, lines = listed
-        levels = levels_of_families(proc.style, people.values()) if people is not None else {}
-        del people
-        failed: dict = {}
-        measured = _measure(proc, fmt, scratch, ids, renames, levels, failed, jobs)
-        for found in (failures, failed):  # as the whole-file path: items it cannot read, then render
-            for i in sorted(found):
-                problems.append(failure_problem(found[i], path, lines[i] if lines[i] >= 0 else None))
-        order, numbers, touched = _decide(proc, scratch, measured, renames, levels)
-        del measured
-        gc.collect()
-        texts_in_order = _render(proc, fmt, scratch, order, numbers, renames, touched, levels, jobs)
-        for piece in entry_pieces((t for chunk in texts_in_order for t in chunk if t is not None), fmt):
-            out.write(piece)
+        _WORKER.update(proc=proc, fmt=fmt, items=items.fileno(), texts=texts.fileno(),
+                       levels_file=levels_file.fileno(), levels=None)
+        # the workers fork now, while this process is small: what it gathers later (the records
+        # of every entry) is not copied into them
+        with _Workers(job_count(jobs)) as workers:
+            reading, listed = _read(path, proc, scratch, jobs, batch_bytes)
+            problems, ids, renames, failures, people, lines = listed
+            levels = levels_of_families(proc.style, people.values()) if people is not None else {}
+            del people
+            levels_file.write(pickle.dumps(levels, protocol=pickle.HIGHEST_PROTOCOL))
+            levels_file.flush()
+            failed: dict = {}
+            measured = _measure(workers, scratch, ids, renames, failed)
+            for found in (failures, failed):  # as the whole-file path: items it cannot read, then render
+                for i in sorted(found):
+                    problems.append(failure_problem(found[i], path, lines[i] if lines[i] >= 0 else None))
+            order, numbers, touched = _decide(proc, scratch, measured, renames, levels)
+            del measured, levels
+            gc.collect()
+            texts_in_order = _render(workers, proc, scratch, order, numbers, renames, touched)
+            for piece in entry_pieces((t for span in texts_in_order for t in span if t is not None), fmt):
+                out.write(piece)
+        _WORKER.clear()
     return reading, problems
 
 
@@ -238,44 +251,37 @@ def _read(path, proc, scratch, jobs, batch_bytes):
 # --------------------------------------------------------------------------- 2: measuring
 
 
-def _item(scratch: _Scratch, renames: dict, i: int, number: int) -> dict:
-    item = scratch.item(i)
-    if i in renames:
-        item["id"] = renames[i]
+def _load(start: int, end: int, ident: str | None, number: int) -> dict:
+    """An item from the scratch file, with its id in the list and its citation number."""
+    item = pickle.loads(os.pread(_WORKER["items"], end - start, start))
+    if ident is not None:
+        item["id"] = ident
     item["citation-number"] = number
     return item
 
 
-def _plain_dis(levels: dict) -> DisState:
-    """What an entry no cite collides with is rendered with (as :func:`disambiguate` leaves it)."""
-    dis = DisState()
-    if levels:
-        dis.name_levels = levels
-    return dis
-
-
-def _measure_chunk(span: tuple[int, int]) -> list[tuple]:
+def _measure_task(task: tuple[int, list[tuple]]) -> list[tuple]:
     """(item, failure, sort values, cite key, plain text, the number it was rendered with: 0 for
-    none) of the items ``ids[span]`` (in a worker)."""
-    proc, fmt, scratch, renames, levels, ids = (_STATE[k] for k in ("proc", "fmt", "scratch", "renames", "levels",
-                                                                     "ids"))
+    none) of each item of ``task`` (in a worker)."""
+    levels_size, rows = task
+    proc, fmt = _WORKER["proc"], _WORKER["fmt"]
+    if _WORKER["levels"] is None:
+        _WORKER["levels"] = pickle.loads(os.pread(_WORKER["levels_file"], levels_size, 0))
+    levels = _WORKER["levels"]
     style = proc.style
     sort = style.bibliography.sort
     positions = key_positions(style) if disambiguates(style) else None
     out = []
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        for place in range(*span):
+    with _no_gc():
+        for i, start, end, ident, place in rows:
             # numbered as in an unsorted list where nothing fails: the number the entry most
-            # likely gets (rendered again if not, see _render_chunk)
-            i = ids[place]
+            # likely gets (rendered again if not, see _render)
             guess = 0 if sort else place + 1
-            item = _item(scratch, renames, i, guess or 1)
+            item = _load(start, end, ident, guess or 1)
             try:
                 values = tuple(sort_values(sort, style, proc.locale, item, "bibliography")) if sort else ()
                 key = cite_key(proc, item, levels, positions) if positions else None
-                entry, _ = proc.bibliography_entry(item, _plain_dis(levels), None, max(guess - 1, 0))
+                entry, _ = proc.bibliography_entry(item, DisState(), None, max(guess - 1, 0))
                 text = proc._out(entry, fmt, strip=True) if entry is not None else None
             except Exception as exc:  # noqa: BLE001 - as Processor._isolated reports it
                 found: list = []
@@ -283,26 +289,26 @@ def _measure_chunk(span: tuple[int, int]) -> list[tuple]:
                 out.append((i, found[0], None, None, None, 0))
                 continue
             out.append((i, None, values, key, text, guess))
-    finally:
-        if was:
-            gc.enable()
     return out
 
 
-def _measure(proc, fmt, scratch, ids, renames, levels, failures, jobs) -> list[tuple]:
+def _measure(workers, scratch, ids, renames, failures) -> list[tuple]:
     """(item, sort values, cite key) of each item the engine renders; plain texts to the scratch."""
-    _STATE.update(proc=proc, fmt=fmt, scratch=scratch, renames=renames, levels=levels, ids=ids)
+    levels_size = os.fstat(_WORKER["levels_file"]).st_size
+    at = scratch.item_at
+
+    def tasks():
+        for start in range(0, len(ids), CHUNK):
+            yield levels_size, [(i, at[i], at[i + 1], renames.get(i), place)
+                                for place, i in enumerate(ids[start:start + CHUNK], start)]
     measured = []
-    try:
-        for rows in _pool_map(_measure_chunk, _spans(len(ids)), jobs):
-            for i, failure, values, key, text, guess in rows:
-                if failure is not None:
-                    failures[i] = failure
-                    continue
-                scratch.add_text(i, text, guess)
-                measured.append((i, values, key))
-    finally:
-        _STATE.clear()
+    for rows in workers.map("_measure_task", tasks()):
+        for i, failure, values, key, text, guess in rows:
+            if failure is not None:
+                failures[i] = failure
+                continue
+            scratch.add_text(i, text, guess)
+            measured.append((i, values, key))
     scratch.flush()
     return measured
 
@@ -311,7 +317,8 @@ def _measure(proc, fmt, scratch, ids, renames, levels, failures, jobs) -> list[t
 
 
 class _Items:
-    """Items by index, read from the scratch only when disambiguation needs one."""
+    """Items by index, read from the scratch only when disambiguation needs one (the last few
+    kept: a colliding group's are read again and again)."""
 
     def __init__(self, scratch, renames, numbers):
         self.scratch, self.renames, self.numbers = scratch, renames, numbers
@@ -320,12 +327,16 @@ class _Items:
     def __getitem__(self, i: int) -> dict:
         item = self.cache.get(i)
         if item is None:
-            item = self.cache[i] = _item(self.scratch, self.renames, i, self.numbers[i])
+            if len(self.cache) > 4096:
+                self.cache.clear()
+            at = self.scratch.item_at
+            item = self.cache[i] = _load(at[i], at[i + 1], self.renames.get(i), self.numbers[i])
         return item
 
 
 def _decide(proc, scratch, measured, renames, levels):
-    """The output order, each entry's citation number and the entries disambiguation changed."""
+    """The output order, each entry's citation number and the bibliography's disambiguation
+    of the entries whose cites collide."""
     style = proc.style
     sort = style.bibliography.sort
     numbers = array("q", [0]) * len(scratch.item_at)
@@ -350,83 +361,173 @@ def _decide(proc, scratch, measured, renames, levels):
     if disambiguates(style):
         keys = {i: key for i, _, key in measured}
         dis_map = disambiguate(proc, _Items(scratch, renames, numbers), order, [], keys=keys, levels=levels)
+        del keys
         for i, dis in dis_map.items():
             if (dis.add_names or dis.year_suffix is not None or dis.condition or dis.expand_all
                     or (dis.name_levels and dis.name_levels is not levels)):
-                touched[i] = dis
+                touched[i] = bibliography_dis(dis, style)
     return array("q", order), numbers, touched
 
 
 # --------------------------------------------------------------------------- 4: rendering
 
 
-def _render_chunk(span: tuple[int, int]) -> list[str | None]:
-    """The entries at output places ``span`` (in a worker): rendered where a decision changes
-    them, else as measured."""
-    proc, fmt, scratch, order, numbers, renames, touched, levels, sas = (_STATE[k] for k in (
-        "proc", "fmt", "scratch", "order", "numbers", "renames", "touched", "levels", "sas"))
-    start, stop = span
-    bib = proc.style.bibliography
-    numbered = prints_variable(bib.layout, "citation-number", proc.style.macros)
-    numeric = proc._numeric_citations()  # an entry that prints nothing shows its place
+def _render_task(task: tuple[list[tuple], list[tuple]]) -> list[str | None]:
+    """The entries of one span of the list (in a worker): each rendered again (``("render",
+    start, end, id, number, dis, place)``) or read as measured (``("text", start, end)``);
+    ``before``: the entries before the span, nearest first, whose names
+    subsequent-author-substitute compares the first one's with."""
+    rows, before = task
+    proc, fmt = _WORKER["proc"], _WORKER["fmt"]
     prev = None
-    if sas:  # the names the entry before this span ends with (an entry without any passes them on)
-        before, unset = start - 1, object()
-        while before >= 0:
-            i = order[before]
-            _, names = proc.bibliography_entry(_item(scratch, renames, i, numbers[i]),
-                                               touched.get(i) or _plain_dis(levels), unset, before)
-            if names is not unset:
-                prev = names
-                break
-            before -= 1
+    unset = object()
+    for _, start, end, ident, number, dis, place in before:
+        _, names = proc.bibliography_entry(_load(start, end, ident, number), dis or DisState(), unset, place)
+        if names is not unset:  # an entry without names passes the one before it on
+            prev = names
+            break
+    else:
+        if len(before) == _BEFORE:
+            raise NotStreamable("a long run of entries without names before subsequent-author-substitute")
     out = []
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        for place in range(start, stop):
-            i = order[place]
-            again = (sas or i in touched or (numbered and numbers[i] != scratch.guess[i])
-                     or (numeric and place + 1 != scratch.guess[i]))
-            text = None if again else scratch.text(i)
-            if again:
-                entry, prev = proc.bibliography_entry(_item(scratch, renames, i, numbers[i]),
-                                                      touched.get(i) or _plain_dis(levels), prev, place)
-                text = proc._out(entry, fmt, strip=True) if entry is not None else None
-            out.append(text)
-    finally:
-        if was:
-            gc.enable()
+    with _no_gc():
+        for row in rows:
+            if row[0] == "text":
+                _, start, end = row
+                out.append(os.pread(_WORKER["texts"], end - start, start).decode("utf-8") if start >= 0 else None)
+                continue
+            _, start, end, ident, number, dis, place = row
+            entry, prev = proc.bibliography_entry(_load(start, end, ident, number), dis or DisState(), prev, place)
+            out.append(proc._out(entry, fmt, strip=True) if entry is not None else None)
     return out
 
 
-def _render(proc, fmt, scratch, order, numbers, renames, touched, levels, jobs) -> Iterator[list[str | None]]:
-    """Each span's entries, in output order."""
-    sas = proc.style.bibliography.attrs.get("subsequent-author-substitute") is not None
-    _STATE.update(proc=proc, fmt=fmt, scratch=scratch, order=order, numbers=numbers, renames=renames,
-                  touched=touched, levels=levels, sas=sas)
-    try:
-        yield from _pool_map(_render_chunk, _spans(len(order)), jobs)
-    except NotStreamable:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the whole-file path isolates what fails together
-        raise NotStreamable(f"an entry failed in the list ({exc})") from None
-    finally:
-        _STATE.clear()
+#: entries before a span looked at for subsequent-author-substitute's names
+_BEFORE = 32
+
+
+def _render(workers, proc, scratch, order, numbers, renames, touched) -> Iterator[list[str | None]]:
+    """Each span's entries, in output order: rendered again where a decision changes them
+    (a citation number or place other than measured, a disambiguated cite,
+    subsequent-author-substitute), else the measured text."""
+    bib = proc.style.bibliography
+    sas = bib.attrs.get("subsequent-author-substitute") is not None
+    numbered = prints_variable(bib.layout, "citation-number", proc.style.macros)
+    numeric = proc._numeric_citations()  # an entry that prints nothing shows its place
+    at = scratch.item_at
+
+    def job(place: int) -> tuple:
+        i = order[place]
+        guess = scratch.guess[i]
+        if (sas or i in touched or (numbered and numbers[i] != guess)
+                or (numeric and (place + 1 != guess or scratch.text_at[i] < 0))):
+            return "render", at[i], at[i + 1], renames.get(i), numbers[i], touched.get(i), place
+        return "text", scratch.text_at[i], scratch.text_end[i]
+
+    def tasks():
+        for start in range(0, len(order), CHUNK):
+            rows = [job(place) for place in range(start, min(start + CHUNK, len(order)))]
+            before = []
+            if sas:
+                for place in range(start - 1, max(start - 1 - _BEFORE, -1), -1):
+                    i = order[place]
+                    before.append(("render", at[i], at[i + 1], renames.get(i), numbers[i], touched.get(i), place))
+            yield rows, before
+    yield from workers.map("_render_task", tasks())
 
 
 # --------------------------------------------------------------------------- the workers
 
 
-def _spans(count: int) -> list[tuple[int, int]]:
-    return [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+@contextmanager
+def _no_gc():
+    """Rendering makes many short-lived acyclic objects: no cyclic collection meanwhile."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
-def _pool_map(func: Callable, args: list, jobs: int | None) -> Iterator:
-    """``func`` over ``args`` in order, on forked workers that inherit :data:`_STATE`."""
-    workers = min(job_count(jobs), len(args))
-    if workers < 2 or not fork_is_safe():
-        yield from map(func, args)
-        return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(func, args)
+_TASKS = {"_measure_task": _measure_task, "_render_task": _render_task}
+
+
+class _Workers:
+    """Forked processes that run tasks in order (task n on worker n modulo their number, two
+    in flight each); a task carries what it needs besides :data:`_WORKER`. With fewer than two
+    jobs, or where forking is unsafe, the tasks run here."""
+
+    def __init__(self, count: int):
+        self.count = count if count >= 2 and fork_is_safe() else 0
+        self.conns: list = []
+        self.procs: list = []
+
+    def __enter__(self) -> "_Workers":
+        ctx = multiprocessing.get_context("fork")
+        for _ in range(self.count):
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=_serve, args=(child,), daemon=True)
+            proc.start()
+            child.close()
+            self.conns.append(parent)
+            self.procs.append(proc)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for conn in self.conns:
+            try:
+                conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for proc, conn in zip(self.procs, self.conns):
+            proc.join(5)
+            if proc.is_alive():  # pragma: no cover - a stuck child
+                proc.kill()
+            conn.close()
+
+    def map(self, name: str, tasks: Iterator) -> Iterator:
+        if not self.conns:
+            yield from map(_TASKS[name], tasks)
+            return
+        inflight: deque = deque()
+        sent = 0
+
+        def submit() -> None:
+            nonlocal sent
+            task = next(tasks, None)
+            if task is not None:
+                conn = self.conns[sent % len(self.conns)]
+                conn.send((name, task))
+                inflight.append(conn)
+                sent += 1
+        for _ in range(2 * len(self.conns)):
+            submit()
+        while inflight:
+            status, value = inflight.popleft().recv()
+            if status == "not-streamable":
+                raise NotStreamable(value)
+            if status != "ok":
+                raise NotStreamable(f"a worker failed:\n{value}")
+            submit()
+            yield value
+
+
+def _serve(conn) -> None:
+    """A worker: run each task sent until None comes."""
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        name, task = message
+        try:
+            reply = ("ok", _TASKS[name](task))
+        except NotStreamable as exc:
+            reply = ("not-streamable", str(exc))
+        except Exception:  # noqa: BLE001 - the parent reads the file whole instead
+            reply = ("error", traceback.format_exc())
+        conn.send(reply)

@@ -254,7 +254,8 @@ class Processor:
         prev_names = None
         shown = 0
         for k in ids:
-            entry, prev_names = self.bibliography_entry(reg[k], dis_map.get(k), prev_names, shown, split_label)
+            entry, prev_names = self.bibliography_entry(reg[k], bibliography_dis(dis_map.get(k), self.style),
+                                                        prev_names, shown, split_label)
             shown += entry is not None
             entries.append(entry)
         return entries
@@ -263,14 +264,15 @@ class Processor:
         """One entry of the bibliography (see :meth:`bibliography_rich`) and the names that
         subsequent-author-substitute compares the next entry's with: (entry, names).
 
-        What an entry takes from the others comes in: its disambiguation ``dis`` (from
-        :func:`~.disambiguate.disambiguate`), the previous entry's ``prev_names`` and the
-        number of entries ``shown`` before it; so a list may be rendered in parts.
+        What an entry takes from the others comes in: its disambiguation ``dis`` (the cite's,
+        from :func:`~.disambiguate.disambiguate`, through :func:`bibliography_dis`), the
+        previous entry's ``prev_names`` and the number of entries ``shown`` before it; so a
+        list may be rendered in parts.
         """
         bib = self.style.bibliography
         layout = bib.layout
         sas = bib.attrs.get("subsequent-author-substitute")
-        ctx = Context(self.style, self.locale, item, "bibliography", dis=_bib_dis(dis, self.style))
+        ctx = Context(self.style, self.locale, item, "bibliography", dis=dis)
         parts = []
         for c in layout.children:
             r = c.eval(ctx)
@@ -583,7 +585,7 @@ def latex_environment(rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
-def _bib_dis(d, style):
+def bibliography_dis(d, style):
     """What a bibliography entry takes from citation disambiguation: the year-suffix, the
     disambiguate condition and -- as citeproc-js does when the style adds both names and given
     names -- the number of names the disambiguated citation shows, which widens the
