@@ -37,14 +37,13 @@ import tempfile
 import traceback
 from array import array
 from collections import deque
-from contextlib import contextmanager
 from typing import Iterator, TextIO
 
 from bibkit.csl.base import DisState
 from bibkit.csl.disambiguate import (cite_key, disambiguate, disambiguates, global_givenname_rule, key_positions,
                                      levels_of_families, people_of)
 from bibkit.csl.nodes import prints_variable
-from bibkit.csl.processor import Processor, _record, bibliography_dis, normalize_item
+from bibkit.csl.processor import Processor, _no_gc, _record, bibliography_dis, normalize_item
 from bibkit.csl.reference_lists import entry_pieces, failure_problem
 from bibkit.csl.sort import sort_values, sorted_by_values
 from bibkit.diagnostics import Problem
@@ -437,18 +436,6 @@ def _render(workers, proc, scratch, order, numbers, renames, touched) -> Iterato
 
 
 # --------------------------------------------------------------------------- the workers
-
-
-@contextmanager
-def _no_gc():
-    """Rendering makes many short-lived acyclic objects: no cyclic collection meanwhile."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 _TASKS = {"_measure_task": _measure_task, "_render_task": _render_task}
