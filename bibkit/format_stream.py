@@ -237,6 +237,8 @@ def _read(path, proc, scratch, jobs, batch_bytes):
     if any(new in seen for new in renames.values()):
         raise NotStreamable("a repeated key renamed to another entry's key")
     scratch.flush()
+    # as the whole-file reader: control characters are removed (and reported) before reading
+    reading = [p for p in reading if p.code == "control-char"] + [p for p in reading if p.code != "control-char"]
     reading.extend(key_problems)
     # as the whole-file reader: the crossrefs are checked, not resolved
     checked = Library()

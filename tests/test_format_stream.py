@@ -24,7 +24,8 @@ STYLES = [str(ROOT / "styles" / "bibkit-numeric.csl"), "apa", "ieee", "chicago-a
 
 #: entries that make the list's decisions depend on each other: a repeated key, cites that
 #: collide (year-suffixes, added names, given names), crossrefs (resolving, missing, a cycle),
-#: an entry the engine cannot render (from the corpus), one without any printable field
+#: an entry the engine cannot render (from the corpus), one without any printable field, a
+#: control character (reported before every other problem of the file)
 TRICKY = r"""
 @article{smith2020, author = {Smith, John and Doe, Anne and Roe, Bob}, title = {Alpha}, journal = {J}, year = 2020}
 @article{smith2020b, author = {Smith, John and Doe, Anne and Poe, Carl}, title = {Beta}, journal = {J}, year = 2020}
@@ -44,7 +45,7 @@ TRICKY = r"""
  number = {10.21953/researchonline.lse.ac.uk.00137132},
  institution = {{EU Kids Online}},
 }
-@article{zed, author = {Zed, Zoe}, title = {Last}, journal = {K}, year = 2001}
+@article{zed, author = {Zed, Zoe}, title = {La\x0cst}, journal = {K}, year = 2001}
 """
 
 
