@@ -27,7 +27,7 @@ STYLES = [str(ROOT / "styles" / "bibkit-numeric.csl"), "apa", "ieee", "chicago-a
 #: an entry the engine cannot render (from the corpus), one without any printable field, a
 #: control character (reported before every other problem of the file)
 TRICKY = r"""
-@article{smith2020, author = {Smith, John and Doe, Anne and Roe, Bob}, title = {Alpha}, journal = {J}, year = 2020}
+@article{smith2020, author = {Smith, John and Doe, Anne and Roe, Bob}, title = {Alpha}, journal = {J}, year = 2020, publisher = NOMACRO}
 @article{smith2020b, author = {Smith, John and Doe, Anne and Poe, Carl}, title = {Beta}, journal = {J}, year = 2020}
 @article{smith2020c, author = {Smith, Jane}, title = {Gamma}, journal = {J}, year = 2020}
 @article{smithk, author = {Smith, Karl}, title = {Kappa}, journal = {J}, year = 2020}
