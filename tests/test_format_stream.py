@@ -45,8 +45,8 @@ TRICKY = r"""
  number = {10.21953/researchonline.lse.ac.uk.00137132},
  institution = {{EU Kids Online}},
 }
-@article{zed, author = {Zed, Zoe}, title = {La\x0cst}, journal = {K}, year = 2001}
 """
+TRICKY += "@article{zed, author = {Zed, Zoe}, title = {La\x0cst}, journal = {K}, year = 2001}\n"
 
 
 @pytest.fixture
