@@ -76,27 +76,29 @@ def format_stream(path: str, proc: Processor, fmt: str, out: TextIO, jobs: int |
         scratch = _Scratch(items, texts)
         _WORKER.update(proc=proc, fmt=fmt, items=items.fileno(), texts=texts.fileno(),
                        levels_file=levels_file.fileno(), levels=None)
-        # the workers fork now, while this process is small: what it gathers later (the records
-        # of every entry) is not copied into them
-        with _Workers(job_count(jobs)) as workers:
-            reading, listed = _read(path, proc, scratch, jobs, batch_bytes)
-            problems, ids, renames, failures, people, lines = listed
-            levels = levels_of_families(proc.style, people.values()) if people is not None else {}
-            del people
-            levels_file.write(pickle.dumps(levels, protocol=pickle.HIGHEST_PROTOCOL))
-            levels_file.flush()
-            failed: dict = {}
-            measured = _measure(workers, scratch, ids, renames, failed)
-            for found in (failures, failed):  # as the whole-file path: items it cannot read, then render
-                for i in sorted(found):
-                    problems.append(failure_problem(found[i], path, lines[i] if lines[i] >= 0 else None))
-            order, numbers, touched = _decide(proc, scratch, measured, renames, levels)
-            del measured, levels
-            gc.collect()
-            texts_in_order = _render(workers, proc, scratch, order, numbers, renames, touched)
-            for piece in entry_pieces((t for span in texts_in_order for t in span if t is not None), fmt):
-                out.write(piece)
-        _WORKER.clear()
+        try:
+            # the workers fork now, while this process is small: what it gathers later (the records
+            # of every entry) is not copied into them
+            with _Workers(job_count(jobs)) as workers:
+                reading, listed = _read(path, proc, scratch, jobs, batch_bytes)
+                problems, ids, renames, failures, people, lines = listed
+                levels = levels_of_families(proc.style, people.values()) if people is not None else {}
+                del people
+                levels_file.write(pickle.dumps(levels, protocol=pickle.HIGHEST_PROTOCOL))
+                levels_file.flush()
+                failed: dict = {}
+                measured = _measure(workers, scratch, ids, renames, failed)
+                for found in (failures, failed):  # as the whole-file path: items it cannot read, then render
+                    for i in sorted(found):
+                        problems.append(failure_problem(found[i], path, lines[i] if lines[i] >= 0 else None))
+                order, numbers, touched = _decide(proc, scratch, measured, renames, levels)
+                del measured, levels
+                gc.collect()
+                texts_in_order = _render(workers, proc, scratch, order, numbers, renames, touched)
+                for piece in entry_pieces((t for span in texts_in_order for t in span if t is not None), fmt):
+                    out.write(piece)
+        finally:
+            _WORKER.clear()
     return reading, problems
 
 
