@@ -521,4 +521,7 @@ def _serve(conn) -> None:
             reply = ("not-streamable", str(exc))
         except Exception:  # noqa: BLE001 - the parent reads the file whole instead
             reply = ("error", traceback.format_exc())
-        conn.send(reply)
+        try:
+            conn.send(reply)
+        except OSError:  # the parent is gone
+            return
