@@ -28,8 +28,8 @@ from bibkit.transforms.crossref import crossref_target, warn_missing_parent
 
 BIB_IMPORTERS = ("bibtex", "biblatex")
 
-__all__ = ["NotStreamable", "bib_files_on_disk", "can_stream", "convert_stream", "crossref_links", "crossrefs_resolve_in",
-           "entry_links", "no_parents_in", "streaming_enabled", "tidy_stream"]
+__all__ = ["NotStreamable", "bib_files_on_disk", "can_stream", "convert_stream", "crossref_links",
+           "crossrefs_resolve_in", "entry_links", "no_parents_in", "streaming_enabled", "tidy_stream"]
 
 
 #: ``BIBKIT_STREAM=0`` makes a command that could stream read the whole file (to compare the two)
