@@ -17,7 +17,7 @@ from .citations import NO_PRINTED_FORM, render_citations, render_document
 from .dates import normalize_date
 from .disambiguate import disambiguate
 from .locale import LocaleChain
-from .nodes import prints_variable
+from .nodes import eval_children, prints_variable
 from .names import normalize_name
 from .richtext import Quotes, Rich, find_tag, iter_tag, plain
 from .sort import DATE_VARS, NAME_VARS, sort_items
@@ -273,14 +273,7 @@ class Processor:
         layout = bib.layout
         sas = bib.attrs.get("subsequent-author-substitute")
         ctx = Context(self.style, self.locale, item, "bibliography", dis=dis)
-        parts = []
-        for c in layout.children:
-            r = c.eval(ctx)
-            if r is not None:
-                if r.tag == "splice":
-                    parts.extend(r.children)
-                else:
-                    parts.append(r)
+        parts = eval_children(layout.children, ctx)
         if sas is not None and parts:
             names = find_tag(parts, "names")
             if names is not None:
