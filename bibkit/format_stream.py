@@ -383,7 +383,7 @@ def _render_task(task: tuple[list[tuple], list[tuple]]) -> list[str | None]:
     rows, before = task
     proc, fmt = _WORKER["proc"], _WORKER["fmt"]
     prev = None
-    unset = object()
+    unset = ("\x00", ["\x00"])  # names no entry has: substitutes nothing, comes back if passed on
     for _, start, end, ident, number, dis, place in before:
         _, names = proc.bibliography_entry(_load(start, end, ident, number), dis or DisState(), unset, place)
         if names is not unset:  # an entry without names passes the one before it on

@@ -85,6 +85,15 @@ def test_tricky_entries_format_the_same_streamed(tmp_path, tiny_batches, style):
     assert tiny_batches == [str(path)]
 
 
+@pytest.mark.parametrize("style", ["chicago-author-date-16th-edition", "modern-humanities-research-association"])
+def test_subsequent_author_substitute_across_spans_is_the_same_streamed(tmp_path, tiny_batches, monkeypatch, style):
+    monkeypatch.setattr(format_stream, "CHUNK", 1)  # each entry's predecessor in another span
+    path = tmp_path / "tricky.bib"
+    path.write_text(TRICKY, encoding="utf-8")
+    _same(path, style)
+    assert tiny_batches == [str(path)]
+
+
 @pytest.mark.parametrize("to", ["html", "md"])
 def test_html_and_markdown_lists_are_the_same_streamed(tmp_path, tiny_batches, to):
     path = tmp_path / "tricky.bib"
