@@ -21,7 +21,7 @@ from ``/proc`` every 20 ms. The peers, in the same run, on the same file:
 ``convert-ris``, ``convert-medline`` and ``convert-csv`` convert the same entries from RIS,
 MEDLINE and CSV (made from the .bib before they are measured: :func:`record_file`) to CSL-JSON,
 streamed; their ``-whole``
-twins read the input whole (``BIBKIT_WHOLE_FILE=1``), the conversion as it was before.
+twins read the input whole (``BIBKIT_STREAM=0``), the conversion as it was before.
 
 Ratios are bibkit's time over the peer's. No assertion: this prints a table (Markdown with
 ``--markdown``) that README quotes.
@@ -64,11 +64,15 @@ COMMANDS = {
     "convert-csv": lambda f, d: ["convert", record_file("csv", f, d), "--from", "csv", "-o", str(d / "out.json")],
     "convert-csv-whole": lambda f, d: (["convert", record_file("csv", f, d), "--from", "csv", "-o", str(d / "out.json")],
                                        WHOLE),
+    # an APA reference list (sorted, year-suffixes, added names): streamed batch by batch
+    "format": lambda f, d: ["format", f, "--style", "apa", "-o", str(d / "format.txt")],
+    # the same list with the file read whole, as before streaming (--encoding reads it whole)
+    "format-whole": lambda f, d: ["format", f, "--style", "apa", "--encoding", "utf-8", "-o", str(d / "format.txt")],
 }
-#: the environment that makes ``convert`` read its input whole (bibkit.streaming.ENV_WHOLE_FILE)
-WHOLE = {"BIBKIT_WHOLE_FILE": "1"}
+#: the environment that makes a command read its input whole (bibkit.streaming.ENV_STREAM)
+WHOLE = {"BIBKIT_STREAM": "0"}
 #: commands that still hold the whole file (about 14 KB an entry): run only up to --whole-file-limit
-WHOLE_FILE = ("check", "keys", "dedupe")
+WHOLE_FILE = ("check", "keys", "dedupe", "format-whole", "convert-ris-whole", "convert-medline-whole", "convert-csv-whole")
 _ODD_MATH = re.compile(r"(?<!\\)\$")
 
 BARE_PARSE = ("import bibtexparser, logging, sys\n"

@@ -45,19 +45,25 @@ from bibkit.transforms.crossref import crossref_target, warn_missing_parent
 
 BIB_IMPORTERS = ("bibtex", "biblatex")
 
-#: set (to anything but "" or "0") to make ``convert`` read every input whole: the benchmark's
-#: comparison of the two paths
-ENV_WHOLE_FILE = "BIBKIT_WHOLE_FILE"
+__all__ = ["NotStreamable", "bib_files_on_disk", "can_stream", "convert_stream", "crossref_links",
+           "crossrefs_resolve_in", "entry_links", "no_parents_in", "record_importers", "streaming_enabled",
+           "tidy_stream"]
 
-__all__ = ["NotStreamable", "bib_files_on_disk", "can_stream", "convert_stream", "crossrefs_resolve_in",
-           "record_importers", "tidy_stream"]
+
+#: ``BIBKIT_STREAM=0`` makes a command that could stream read the whole file (to compare the two)
+ENV_STREAM = "BIBKIT_STREAM"
+
+
+def streaming_enabled() -> bool:
+    """Whether commands may read a file batch by batch (unless ``BIBKIT_STREAM=0``)."""
+    return os.environ.get(ENV_STREAM, "").strip() != "0"
 
 
 def can_stream(paths: Iterable[str], from_: str | None, to: str, encoding: str | None = None) -> bool:
     """Whether ``convert`` of ``paths`` to ``to`` may try streaming: .bib files, or files of
     record-based formats, on disk (not standard input, which cannot be read twice), read as
     UTF-8, to an exporter that writes in parts."""
-    if os.environ.get(ENV_WHOLE_FILE, "") not in ("", "0"):
+    if not streaming_enabled():
         return False
     try:
         exporter = registry.exporter(to)
@@ -119,19 +125,10 @@ def _convert_bib(paths: list[str], to: str, out: TextIO, unicode: bool, report_a
 
     def job(library: Library):
         entries = library.entries
-        links = Library()  # the missing-parent warnings, if no parent turns up in the file
-        keys, targets = [], []
-        for entry in entries:
-            if not entry.key:
-                raise NotStreamable("an entry without a key (its new key depends on every other key)")
-            keys.append(entry.key.lower())
-            target = crossref_target(entry)
-            if target:
-                targets.append(target.strip().lower())
-                warn_missing_parent(links, entry, target)
+        keys, targets, links = entry_links(entries)
         losses = LossTally(to, report_all)
         losses.add(entries)
-        return parts.part(library), len(entries), losses, keys, targets, links.problems
+        return parts.part(library), len(entries), losses, keys, targets, links
 
     if any(crossrefs_resolve_in(path) for path in paths):  # known before any work is done
         raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
@@ -151,8 +148,7 @@ def _convert_bib(paths: list[str], to: str, out: TextIO, unicode: bool, report_a
             problems.extend(batch.problems)
             key_problems.extend(batch.key_problems)
             link_problems.extend(links)
-        if not targets.isdisjoint(keys):
-            raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
+        no_parents_in(keys, targets)
         # as the whole-file reader: after the file's blocks, the key and then the crossref checks
         problems.extend(key_problems)
         problems.extend(link_problems)
@@ -253,6 +249,41 @@ def _placed(batches: Iterator[tuple[int, str, int, str]], counts: list[list[tupl
         place = Place(place.line + lines, place.record + entries)
         keyless += without_key
         index += 1
+
+
+def entry_links(entries: list) -> tuple[list[str], list[str], list[Problem]]:
+    """A batch's keys and crossref targets (lower-cased) and its missing-parent warnings (as
+    the whole-file reader gives them, if no parent turns up in the file: :func:`no_parents_in`).
+    Raises :class:`NotStreamable` for an entry without a key (its new key depends on every other)."""
+    keys, _, children = crossref_links(entries)
+    links = Library()
+    targets = []
+    for entry, target in children:
+        targets.append(target.strip().lower())
+        warn_missing_parent(links, entry, target)
+    return keys, targets, links.problems
+
+
+def crossref_links(entries: list) -> tuple[list[str], list[str | None], list[tuple]]:
+    """What a batch tells of the file's crossrefs: each entry's lower-cased key and ``crossref``
+    field (None without one: all a parent is asked), and the (entry, target) of each child.
+    Raises :class:`NotStreamable` for an entry without a key (its new key depends on every other)."""
+    keys, fields, children = [], [], []
+    for entry in entries:
+        if not entry.key:
+            raise NotStreamable("an entry without a key (its new key depends on every other key)")
+        keys.append(entry.key.lower())
+        fields.append(entry.extra.get("crossref"))
+        target = crossref_target(entry)
+        if target:
+            children.append((entry, target))
+    return keys, fields, children
+
+
+def no_parents_in(keys: set[str], targets: set[str]) -> None:
+    """Raises :class:`NotStreamable` when a crossref names an entry of the file."""
+    if not targets.isdisjoint(keys):
+        raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
 
 
 _CROSSREF_FIELD = re.compile(rb"(?im)^[ \t]*crossref[ \t]*=[ \t]*[{\"]?[ \t]*([^,}\"\s]+)")

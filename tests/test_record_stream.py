@@ -19,7 +19,7 @@ from bibkit import streaming as streamed_convert
 from bibkit.cli import main
 from bibkit.keys import assign_keys
 from bibkit.formats.bibtex import stream
-from bibkit.streaming import ENV_WHOLE_FILE, NotStreamable, can_stream, convert_stream
+from bibkit.streaming import ENV_STREAM, NotStreamable, can_stream, convert_stream
 
 from .conftest import require_shared
 
@@ -38,9 +38,9 @@ def _run(args, monkeypatch, streaming: bool, batch_bytes: int = 300, jobs: str =
     monkeypatch.setattr(stream, "BATCH_BYTES", batch_bytes)
     monkeypatch.setenv("BIBKIT_JOBS", jobs)
     if streaming:
-        monkeypatch.delenv(ENV_WHOLE_FILE, raising=False)
+        monkeypatch.delenv(ENV_STREAM, raising=False)
     else:
-        monkeypatch.setenv(ENV_WHOLE_FILE, "1")
+        monkeypatch.setenv(ENV_STREAM, "0")
     seen = []
     real = streamed_convert._convert_records
 

@@ -10,10 +10,12 @@ import sys
 import click
 
 from bibkit.citing import resolve
-from bibkit.cli.common import apply_journal_options, exit_status, journal_options, load_inputs, write_text_output
+from bibkit.cli.common import (EXIT_INPUT_ERRORS, EXIT_OK, apply_journal_options, exit_status, journal_options,
+                               load_inputs, print_problems, streamed_output, write_text_output)
 from bibkit.cli.extract import read_documents, report_citations
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError, Problem
+from bibkit.streaming import bib_files_on_disk, streaming_enabled
 
 #: --to choices mapped to the engine's format names.
 OUTPUT_FORMATS = {"text": "text", "html": "html", "md": "markdown", "markdown": "markdown", "latex": "latex"}
@@ -108,6 +110,12 @@ def format_command(
 
     fmt = OUTPUT_FORMATS[to.lower()]
     undefined = False
+    if (len(files) == 1 and not cited_in and not (abbreviate_journals or unabbreviate_journals or journal_list)
+            and encoding is None and not style.startswith(BIBTEX_PREFIX) and fmt != "latex"
+            and streaming_enabled() and bib_files_on_disk(files, from_format)):
+        status = _format_streaming(files[0], style, locale, fmt, output, quiet)
+        if status is not None:
+            sys.exit(status)
     if cited_in:
         cited = read_documents(cited_in, encoding, quiet)
     # a cited entry formats with what it inherits from its crossref parent, as bibtex would
@@ -144,6 +152,31 @@ def format_command(
     if not status and (undefined or any(p.severity == "error" for p in problems)):
         status = 1
     sys.exit(status)
+
+
+def _format_streaming(path: str, style: str, locale: str | None, fmt: str, output: str, quiet: bool) -> int | None:
+    """One .bib formatted batch by batch (:func:`bibkit.format_stream.format_stream`): the exit
+    status, or None when it needs the whole-file path (nothing was printed or written then)."""
+    from bibkit.csl.reference_lists import locale_available, processor_for, style_locale
+    from bibkit.format_stream import NotStreamable, format_stream
+
+    try:
+        lang = style_locale(style, locale)
+        engine = processor_for(style, lang)
+    except BibkitError:
+        return None  # the whole-file path says what is wrong, after the file's own problems
+    try:
+        with streamed_output(output) as handle:
+            reading, problems = format_stream(path, engine, fmt, handle)
+    except NotStreamable:
+        return None
+    print_problems(reading, quiet)
+    if not locale_available(lang):
+        click.echo(f"bibkit: warning: no CSL locale for {lang!r}; terms fall back to en-US", err=True)
+    _print_problems(problems, quiet)
+    if any(p.severity == "error" for p in reading):
+        return EXIT_INPUT_ERRORS
+    return 1 if any(p.severity == "error" for p in problems) else EXIT_OK
 
 
 @main.command("cite")

@@ -1,6 +1,8 @@
 """Disambiguation of cites: add-names, add-givenname, disambiguate condition, year-suffix."""
 from __future__ import annotations
 
+from collections import ChainMap
+
 from .base import DisState
 from .names import name_key
 from .richtext import plain
@@ -58,20 +60,21 @@ def _max_names(item) -> int:
     return m
 
 
-def disambiguate(proc, reg: dict, ids: list, cite_order: list, positions: dict = None) -> dict:
-    """Return {id: DisState}; ids are in bibliography order (year-suffix order)."""
-    style = proc.style
-    dis = {k: DisState() for k in ids}
+def disambiguates(style) -> bool:
+    """Whether the style's citations disambiguate at all (else every item keeps a plain DisState)."""
     if style.citation is None or style.citation.layout is None:
-        return dis
-    if not (style.add_names or style.add_givenname or style.add_year_suffix or _uses_disamb_cond(style)):
-        return dis
-    items = {k: reg[k] for k in ids}
-    global_levels: dict = {}
-    if style.add_givenname and style.gn_rule != "by-cite":
-        _global_givennames(proc, items, dis, global_levels)
-        for d in dis.values():
-            d.name_levels = global_levels
+        return False
+    return bool(style.add_names or style.add_givenname or style.add_year_suffix or _uses_disamb_cond(style))
+
+
+def global_givenname_rule(style) -> bool:
+    """Whether given names are added by a rule over every item (all-names, primary-name...),
+    which makes one set of name levels for the whole list."""
+    return style.add_givenname and style.gn_rule != "by-cite"
+
+
+def key_positions(style, positions: dict = None) -> tuple:
+    """The positions in which every item's cite is compared."""
     # et-al-subsequent-* make a shorter form that must be told apart too, cited again or not
     # (citeproc-js; test-suite disambiguate_BasedOnEtAlSubsequent)
     opts = style.name_opts.get("citation", {})
@@ -82,9 +85,40 @@ def disambiguate(proc, reg: dict, ids: list, cite_order: list, positions: dict =
     # reference must not be mistaken for an item only ever cited in full
     # (test-suite disambiguate_BasedOnSubsequentFormWithBackref2)
     any_subsequent = bool(positions) and any("subsequent" in p for p in positions.values())
-    pos_of = {k: (("first", "subsequent") if always_subsequent or any_subsequent else ("first",))
-              for k in ids}
-    keys = {k: _key(proc, items[k], dis[k], pos_of[k]) for k in ids}
+    return ("first", "subsequent") if always_subsequent or any_subsequent else ("first",)
+
+
+def cite_key(proc, item: dict, levels: dict, positions: tuple) -> tuple:
+    """An item's cite before disambiguation, as :func:`disambiguate` compares it (``levels``:
+    the list's global name levels, :func:`name_levels`)."""
+    dis = DisState()
+    dis.name_levels = levels
+    return _key(proc, item, dis, positions)
+
+
+def disambiguate(proc, reg, ids: list, cite_order: list, positions: dict = None,
+                 keys: dict = None, levels: dict = None) -> dict:
+    """Return {id: DisState}; ids are in bibliography order (year-suffix order).
+
+    ``reg`` maps an id to its item; a streamed list passes the items' ``keys`` (:func:`cite_key`)
+    and global name ``levels`` (:func:`name_levels`) computed beforehand, and a ``reg`` that
+    reads an item only when a collision needs it.
+    """
+    style = proc.style
+    dis = {k: DisState() for k in ids}
+    if not disambiguates(style):
+        return dis
+    items = reg
+    global_levels: dict = {}
+    if global_givenname_rule(style):
+        global_levels = levels if levels is not None else name_levels(
+            style, (people_of(style, reg[k]) for k in ids))
+        for d in dis.values():
+            d.name_levels = global_levels
+    positions_all = key_positions(style, positions)
+    pos_of = {k: positions_all for k in ids} if keys is None else _Same(positions_all)
+    if keys is None:
+        keys = {k: _key(proc, items[k], dis[k], pos_of[k]) for k in ids}
     groups = _groups(keys)
     if not groups:
         return dis
@@ -133,6 +167,7 @@ def disambiguate(proc, reg: dict, ids: list, cite_order: list, positions: dict =
         groups = _groups(keys)
 
     if style.add_givenname and style.add_names and style.gn_rule == "by-cite":
+        opts = style.name_opts.get("citation", {})
         for group in first_groups:
             if _expand_shared_initials(items, dis, group, opts):
                 recompute(group)
@@ -210,9 +245,15 @@ def _expand_shared_initials(items, dis, group, opts) -> bool:
             for person, ks in people.items():
                 for k in ks:
                     if dis[k].name_levels.get(person, 0) < 2:
-                        dis[k].name_levels = {**dis[k].name_levels, person: 2}
+                        dis[k].name_levels = _with_level(dis[k].name_levels, person, 2)
                         changed = True
     return changed
+
+
+def _with_level(levels, person, level):
+    """``levels`` with ``person`` at ``level``, the global levels shared rather than copied
+    (a copy per colliding item and step is the whole list's levels many times over)."""
+    return ChainMap({person: level}, levels)
 
 
 def _givenname_group(proc, items, dis, group, keys, recompute, collisions):
@@ -233,9 +274,8 @@ def _givenname_group(proc, items, dis, group, keys, recompute, collisions):
                 if i >= len(names):
                     continue
                 nk = name_key(names[i])
-                nl = dict(dis[k].name_levels)
-                nl[nk] = max(nl.get(nk, 0), level)
-                dis[k].name_levels = nl
+                nl = dis[k].name_levels
+                dis[k].name_levels = _with_level(nl, nk, max(nl.get(nk, 0), level))
             recompute(live)
             after = sum(collisions(k) for k in group)
             if after < before:
@@ -292,28 +332,53 @@ def _count_dc(style) -> int:
     return max(total, 1)
 
 
-def _global_givennames(proc, items, dis, levels):
-    """all-names / primary-name rules: expand names that collide across different people."""
-    rule = proc.style.gn_rule
-    primary = rule.startswith("primary")
-    with_initials = rule.endswith("with-initials")
-    fam_map: dict = {}
-    for k, it in items.items():
-        for v in ("author", "editor", "translator", "composer", "director", "container-author",
-                  "interviewer", "recipient", "illustrator", "collection-editor"):
-            names = it.get(v)
-            if not names:
+class _Same:
+    """The same positions for every id."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __getitem__(self, key):
+        return self.value
+
+
+def people_of(style, item: dict) -> list[tuple]:
+    """(family, person) of each name the global given-name rule looks at in ``item``: the
+    first names variable it has (only its first name under the primary-name rules)."""
+    primary = style.gn_rule.startswith("primary")
+    out = []
+    for v in ("author", "editor", "translator", "composer", "director", "container-author",
+              "interviewer", "recipient", "illustrator", "collection-editor"):
+        names = item.get(v)
+        if not names:
+            continue
+        for i, n in enumerate(names):
+            if primary and i > 0:
+                break
+            if n.get("literal"):
                 continue
-            for i, n in enumerate(names):
-                if primary and i > 0:
-                    break
-                if n.get("literal"):
-                    continue
-                fk = ((n.get("non-dropping-particle") or ""), n.get("family") or "")
-                fam_map.setdefault(fk, set()).add(name_key(n))
-            break
+            out.append((((n.get("non-dropping-particle") or ""), n.get("family") or ""), name_key(n)))
+        break
+    return out
+
+
+def name_levels(style, people) -> dict:
+    """all-names / primary-name rules: the level each person's names are shown at, from every
+    item's :func:`people_of`: names that collide across different people are expanded."""
+    fam_map: dict = {}
+    for pairs in people:
+        for fk, person in pairs:
+            fam_map.setdefault(fk, set()).add(person)
+    return levels_of_families(style, fam_map.values())
+
+
+def levels_of_families(style, families) -> dict:
+    """:func:`name_levels` from the set of people of each family."""
     from .names import initialize
-    for fk, people in fam_map.items():
+
+    with_initials = style.gn_rule.endswith("with-initials")
+    levels: dict = {}
+    for people in families:
         if len(people) < 2:
             continue
         inits = {}
@@ -328,3 +393,4 @@ def _global_givennames(proc, items, dis, levels):
                         levels[p] = 2
                 else:
                     levels[p] = 1
+    return levels

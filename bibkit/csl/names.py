@@ -433,7 +433,7 @@ def _etal_params(opts, ctx, n):
 
 
 def _with_added_names(use_first: int, dis) -> int:
-    """et-al-use-first widened by disambiguate-add-names (see processor._bib_dis)."""
+    """et-al-use-first widened by disambiguate-add-names (see processor.bibliography_dis)."""
     if dis.names_shown:
         return max(use_first, dis.names_shown)
     return use_first + dis.add_names

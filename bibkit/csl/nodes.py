@@ -377,14 +377,7 @@ class GroupNode(Node):
 
     def eval(self, ctx):
         c0, f0 = ctx.called, ctx.found
-        parts = []
-        for c in self.children:
-            r = c.eval(ctx)
-            if r is not None:
-                if r.tag == "splice":
-                    parts.extend(r.children)
-                else:
-                    parts.append(r)
+        parts = eval_children(self.children, ctx)
         if not parts:
             return None
         if ctx.called > c0 and ctx.found == f0:
@@ -523,14 +516,7 @@ class ChooseNode:
     def eval(self, ctx):
         for cond, children in self.branches:
             if cond is None or cond.check(ctx):
-                out = []
-                for c in children:
-                    r = c.eval(ctx)
-                    if r is not None:
-                        if r.tag == "splice":
-                            out.extend(r.children)
-                        else:
-                            out.append(r)
+                out = eval_children(children, ctx)
                 # the enclosing group's delimiter applies between these outputs
                 return Rich(out, tag="splice") if out else None
         return None
@@ -568,6 +554,19 @@ class LayoutNode(Node):
                 names = find_tag([c.eval(bctx) for c in bib.layout.children], "names")
             return Rich([names]) if names is not None else None
         return Rich(out) if out else None
+
+
+def eval_children(children, ctx) -> list:
+    """The outputs of ``children`` in order, a spliced output's parts in its place."""
+    parts = []
+    for c in children:
+        r = c.eval(ctx)
+        if r is not None:
+            if r.tag == "splice":
+                parts.extend(r.children)
+            else:
+                parts.append(r)
+    return parts
 
 
 def prints_variable(node, variable: str, macros: dict, _seen=None) -> bool:

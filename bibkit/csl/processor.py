@@ -17,7 +17,7 @@ from .citations import NO_PRINTED_FORM, render_citations, render_document
 from .dates import normalize_date
 from .disambiguate import disambiguate
 from .locale import LocaleChain
-from .nodes import prints_variable
+from .nodes import eval_children, prints_variable
 from .names import normalize_name
 from .richtext import Quotes, Rich, find_tag, iter_tag, plain
 from .sort import DATE_VARS, NAME_VARS, sort_items
@@ -218,11 +218,16 @@ class Processor:
         if bib is not None and bib.sort:
             items = sort_items(bib.sort, self.style, self.locale, [reg[k] for k in ids], "bibliography")
             ids = [it["id"] for it in items]
-            uses_cn = any(k.variable == "citation-number" for k in bib.sort)
-            if not uses_cn:
+            if self.numbered_by_sort():
                 for i, k in enumerate(ids):
                     reg[k]["citation-number"] = i + 1
         return ids
+
+    def numbered_by_sort(self) -> bool:
+        """Whether the bibliography's sort numbers the entries (their citation numbers are
+        their places in the sorted list), rather than the order they are cited in."""
+        bib = self.style.bibliography
+        return bool(bib is not None and bib.sort) and not any(k.variable == "citation-number" for k in bib.sort)
 
     # ------------------------------------------------------------------ rendering
 
@@ -246,56 +251,61 @@ class Processor:
         if bib is None or bib.layout is None:
             return []
         entries = []
-        layout = bib.layout
-        sas = bib.attrs.get("subsequent-author-substitute")
-        sas_rule = bib.attrs.get("subsequent-author-substitute-rule", "complete-all")
         prev_names = None
-        sfa = bib.attrs.get("second-field-align")
-        numeric = self._numeric_citations()
+        shown = 0
         for k in ids:
-            item = reg[k]
-            ctx = Context(self.style, self.locale, item, "bibliography", dis=_bib_dis(dis_map.get(k), self.style))
-            parts = []
-            for c in layout.children:
-                r = c.eval(ctx)
-                if r is not None:
-                    if r.tag == "splice":
-                        parts.extend(r.children)
-                    else:
-                        parts.append(r)
-            if sas is not None and parts:
-                names = find_tag(parts, "names")
-                if names is not None:
-                    lists = list(iter_tag(names, "namelist"))
-                    key_rich = lists[0] if lists else names
-                    txt = plain(key_rich)
-                    cur_names = _name_texts(key_rich) if lists else [txt]
-                    if prev_names is not None:
-                        _substitute_names(key_rich, sas, sas_rule, prev_names, txt, cur_names)
-                    prev_names = (txt, cur_names)
-                else:
-                    prev_names = None
-            if split_label:
-                label = None
-                if parts and (sfa or _leading_number(parts[0])):
-                    label, parts = parts[0], parts[1:]
-                entries.append((label, Rich(_layout_wrap(layout, parts)) if parts else None))
-                continue
-            if sfa and len(parts) > 0:
-                first = parts[0]
-                rest = parts[1:]
-                body = [Rich([first], display="left-margin")]
-                if rest:
-                    body.append(Rich(_layout_wrap(layout, rest), display="right-inline"))
-                entry = Rich(body)
-            else:
-                entry = Rich(_layout_wrap(layout, parts)) if parts else None
-            if entry is None and numeric:
-                # a numeric style keeps its numbers in step: the entry is shown, as an error
-                # (citeproc-js; test-suite sort_OmittedBibRefMixedNumericStyle)
-                entry = Rich([f"{sum(e is not None for e in entries) + 1}. {NO_PRINTED_FORM}"])
+            entry, prev_names = self.bibliography_entry(reg[k], bibliography_dis(dis_map.get(k), self.style),
+                                                        prev_names, shown, split_label)
+            shown += entry is not None
             entries.append(entry)
         return entries
+
+    def bibliography_entry(self, item: dict, dis, prev_names=None, shown: int = 0, split_label: bool = False):
+        """One entry of the bibliography (see :meth:`bibliography_rich`) and the names that
+        subsequent-author-substitute compares the next entry's with: (entry, names).
+
+        What an entry takes from the others comes in: its disambiguation ``dis`` (the cite's,
+        from :func:`~.disambiguate.disambiguate`, through :func:`bibliography_dis`), the
+        previous entry's ``prev_names`` and the number of entries ``shown`` before it; so a
+        list may be rendered in parts.
+        """
+        bib = self.style.bibliography
+        layout = bib.layout
+        sas = bib.attrs.get("subsequent-author-substitute")
+        ctx = Context(self.style, self.locale, item, "bibliography", dis=dis)
+        parts = eval_children(layout.children, ctx)
+        if sas is not None and parts:
+            names = find_tag(parts, "names")
+            if names is not None:
+                lists = list(iter_tag(names, "namelist"))
+                key_rich = lists[0] if lists else names
+                txt = plain(key_rich)
+                cur_names = _name_texts(key_rich) if lists else [txt]
+                if prev_names is not None:
+                    sas_rule = bib.attrs.get("subsequent-author-substitute-rule", "complete-all")
+                    _substitute_names(key_rich, sas, sas_rule, prev_names, txt, cur_names)
+                prev_names = (txt, cur_names)
+            else:
+                prev_names = None
+        if split_label:
+            label = None
+            if parts and (bib.attrs.get("second-field-align") or _leading_number(parts[0])):
+                label, parts = parts[0], parts[1:]
+            return (label, Rich(_layout_wrap(layout, parts)) if parts else None), prev_names
+        if bib.attrs.get("second-field-align") and len(parts) > 0:
+            first = parts[0]
+            rest = parts[1:]
+            body = [Rich([first], display="left-margin")]
+            if rest:
+                body.append(Rich(_layout_wrap(layout, rest), display="right-inline"))
+            entry = Rich(body)
+        else:
+            entry = Rich(_layout_wrap(layout, parts)) if parts else None
+        if entry is None and self._numeric_citations():
+            # a numeric style keeps its numbers in step: the entry is shown, as an error
+            # (citeproc-js; test-suite sort_OmittedBibRefMixedNumericStyle)
+            entry = Rich([f"{shown + 1}. {NO_PRINTED_FORM}"])
+        return entry, prev_names
 
     def bibliography(self, items, format: str = "text", cite_order: Optional[list] = None,
                      failures: Optional[list] = None) -> list[str]:
@@ -568,7 +578,7 @@ def latex_environment(rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
-def _bib_dis(d, style):
+def bibliography_dis(d, style):
     """What a bibliography entry takes from citation disambiguation: the year-suffix, the
     disambiguate condition and -- as citeproc-js does when the style adds both names and given
     names -- the number of names the disambiguated citation shows, which widens the

@@ -8,7 +8,7 @@ formats, and reports, exactly alike.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.model import Entry
@@ -76,26 +76,38 @@ def failure_problems(failures: list, entries: list[Entry], items: list[dict]) ->
     out = []
     for failure in failures:
         source = where.get(failure.id)
-        out.append(Problem(
-            f"entry {failure.id!r} could not be formatted and is left out of the list "
-            f"({failure.message})",
-            source.file if source else "<input>", source.line if source else None,
-            "error", "format-failed",
-        ))
+        out.append(failure_problem(failure, source.file if source else None, source.line if source else None))
     return out
+
+
+def failure_problem(failure, file: str | None, line: int | None) -> Problem:
+    """One :class:`~.processor.RenderFailure` of the entry at ``file:line`` as an error."""
+    return Problem(
+        f"entry {failure.id!r} could not be formatted and is left out of the list "
+        f"({failure.message})",
+        file or "<input>", line, "error", "format-failed",
+    )
 
 
 def join_entries(entries: list[str], fmt: str) -> str:
     """One document from per-entry strings, in the idiom of the output markup."""
-    if not entries:
-        return ""
-    if fmt == "html":
-        body = "\n".join(
-            f"  {e}" if e.lstrip().startswith('<div class="csl-entry"')
-            else f'  <div class="csl-entry">{e}</div>'
-            for e in entries
-        )
-        return f'<div class="csl-bib-body">\n{body}\n</div>\n'
-    if fmt in ("markdown", "latex"):
-        return "\n\n".join(entries) + "\n"
-    return "\n".join(entries) + "\n"
+    return "".join(entry_pieces(entries, fmt))
+
+
+def entry_pieces(entries: Iterable[str], fmt: str) -> Iterator[str]:
+    """:func:`join_entries`'s document piece by piece, so a long list is written as it is made."""
+    sep = "\n\n" if fmt in ("markdown", "latex") else "\n"
+    first = True
+    for e in entries:
+        if first:
+            if fmt == "html":
+                yield '<div class="csl-bib-body">\n'
+        else:
+            yield sep
+        first = False
+        if fmt == "html":
+            yield f"  {e}" if e.lstrip().startswith('<div class="csl-entry"') else f'  <div class="csl-entry">{e}</div>'
+        else:
+            yield e
+    if not first:
+        yield "\n</div>\n" if fmt == "html" else "\n"

@@ -105,18 +105,26 @@ def sort_items(keys, style, locale, items: list, mode, dis_map=None) -> list:
     """Stable sort of items by the cs:sort keys."""
     if not keys:
         return list(items)
-    vals = {}
-    for it in items:
-        d = dis_map.get(it["id"]) if dis_map else None
-        vals[id(it)] = [key_value(k, style, locale, it, mode, d) for k in keys]
+    values = [sort_values(keys, style, locale, it, mode, dis_map.get(it["id"]) if dis_map else None)
+              for it in items]
+    return [items[i] for i in sorted_by_values(keys, values)]
 
+
+def sort_values(keys, style, locale, item: dict, mode, dis=None) -> list:
+    """One item's value for each cs:sort key: all that sorting needs of it (a streamed
+    bibliography keeps these, not the items)."""
+    return [key_value(k, style, locale, item, mode, dis) for k in keys]
+
+
+def sorted_by_values(keys, values: list) -> list[int]:
+    """The positions of ``values`` (one :func:`sort_values` list per item) in sorted order;
+    stable, so items that tie keep their order."""
     def cmp(x, y):
-        vx, vy = vals[id(x)], vals[id(y)]
-        for k, a, b in zip(keys, vx, vy):
+        for k, a, b in zip(keys, values[x], values[y]):
             c = _cmp(a, b)
             if c:
                 if a is None or b is None:
                     return c
                 return -c if k.descending else c
         return 0
-    return sorted(items, key=functools.cmp_to_key(cmp))
+    return sorted(range(len(values)), key=functools.cmp_to_key(cmp))

@@ -28,37 +28,60 @@ def crossref_target(entry: Entry) -> str | None:
 
 def warn_missing_parent(library: Library, entry: Entry, target: str) -> None:
     report, line = _reporter(library, entry)
+    _warn_missing(report, line, target)
+
+
+def _warn_missing(report: Reporter, line: int | None, target: str) -> None:
     report.warn(line, f"crossref to missing entry {target.strip()!r}", "crossref-missing")
 
 
 def check_crossrefs(library: Library) -> list[tuple[Entry, Entry]]:
     """Report links to missing parents and cycles; return the (child, parent) pairs that resolve."""
     parents = _parents(library)
+
+    def link_of(key: str):
+        parent = parents.get(key)
+        return MISSING if parent is None else parent.extra.get("crossref")
     pairs = []
     for entry in library.entries:
         target = crossref_target(entry)
         if not target:
             continue
-        report, line = _reporter(library, entry)
-        parent = parents.get(target.strip().lower())
-        if parent is None:
-            warn_missing_parent(library, entry, target)
-            continue
-        seen = {entry.key.lower() if entry.key else ""}
-        node = parent
-        cycle = False
-        while node is not None:
-            if node.key and node.key.lower() in seen:
-                cycle = True
-                break
-            seen.add(node.key.lower() if node.key else "")
-            nxt = node.extra.get("crossref")
-            node = parents.get(nxt.strip().lower()) if nxt else None
-        if cycle:
-            report.warn(line, f"crossref cycle through {target.strip()!r}", "crossref-cycle")
-            continue
-        pairs.append((entry, parent))
+        where = entry.source
+        if warn_link(library, entry.key, where.file if where else "<input>", where.line if where else None,
+                     target, link_of):
+            pairs.append((entry, parents[target.strip().lower()]))
     return pairs
+
+
+#: what ``link_of`` answers for a key no entry has
+MISSING = object()
+
+
+def warn_link(library: Library, key: str | None, file: str, line: int | None, target: str, link_of) -> bool:
+    """Warn (into ``library.problems``) of the crossref to ``target`` of the entry ``key`` at
+    ``file:line`` if its parent is missing or the chain of parents loops; whether it resolves.
+    ``link_of(key)`` is the ``crossref`` field of the entry whose lower-cased key is ``key``
+    (:data:`MISSING` when no entry has it): all a check needs of the parents, so a streamed
+    reading keeps only that."""
+    report = Reporter(file, library.problems)
+    parent = target.strip().lower()
+    nxt = link_of(parent)
+    if nxt is MISSING:
+        _warn_missing(report, line, target)
+        return False
+    seen = {key.lower() if key else ""}
+    while True:
+        if parent and parent in seen:
+            report.warn(line, f"crossref cycle through {target.strip()!r}", "crossref-cycle")
+            return False
+        seen.add(parent)
+        if not nxt:
+            return True
+        parent = nxt.strip().lower()
+        nxt = link_of(parent)
+        if nxt is MISSING:
+            return True
 
 
 def inherit(child: Entry, parent: Entry) -> list[str]:
