@@ -65,7 +65,25 @@ def _to_pybtex(library: Library, problems: list[Problem]):
         data = parse_string(text, "bibtex")
     for error in captured:
         problems.append(Problem(f"pybtex: {error}", "<bibtex export>", None, "warning", "bst-parse"))
+    _cut_crossref_cycles(data)
     return data
+
+
+def _cut_crossref_cycles(data) -> None:
+    """pybtex follows ``crossref`` without end on a cycle (a RecursionError); bibkit's reader
+    has already reported the cycle, so here each entry on one simply stops inheriting."""
+    entries = data.entries
+    for key, entry in entries.items():
+        seen, current = {key.lower()}, entry
+        while "crossref" in current.fields:
+            parent = current.fields["crossref"].strip().lower()
+            if parent in seen:
+                del entry.fields["crossref"]
+                break
+            seen.add(parent)
+            current = entries.get(parent)
+            if current is None:
+                break
 
 
 def _has_template(formatter, entry_type: str) -> bool:

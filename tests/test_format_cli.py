@@ -192,6 +192,16 @@ def test_format_bibtex_style_warns_about_incomplete_entry_and_keeps_it(run, tmp_
     assert "incomplete.bib:1: nojournal: bibtex:unsrt needs field 'journal'" in _stderr(result)
 
 
+def test_format_bibtex_style_formats_a_crossref_cycle_without_following_it(run, tmp_path):
+    path = tmp_path / "cycle.bib"
+    path.write_text("@inproceedings{a, title={A}, author={X, Y}, crossref={b}, year=2000}\n"
+                    "@proceedings{b, title={B}, editor={Z, W}, crossref={a}, year=2000}\n")
+    result = run("format", str(path), "--style", "bibtex:plain")
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert _stdout(result).strip().splitlines() == ["[1] W Z, editor. B, 2000.", "[2] Y X. A. 2000."]
+    assert "cycle.bib:1: crossref cycle through 'b'" in _stderr(result)
+
+
 def test_format_unknown_bibtex_style_lists_available_ones(run, bib):
     result = run("format", bib, "--style", "bibtex:nosuch")
     assert result.exit_code == 2
