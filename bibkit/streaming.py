@@ -23,7 +23,7 @@ from bibkit.formats.bibtex.blocks import parse_blocks
 from bibkit.formats.bibtex.pieces import ends_clean
 from bibkit.formats.bibtex.stream import NotStreamable, file_chunks, join, read_batches
 from bibkit.loss import LossTally
-from bibkit.model import Library
+from bibkit.model import Entry, Library
 from bibkit.transforms.crossref import crossref_target, warn_missing_parent
 
 BIB_IMPORTERS = ("bibtex", "biblatex")
@@ -63,19 +63,10 @@ def convert_stream(paths: Iterable[str], to: str, out: TextIO, *, unicode: bool 
 
     def job(library: Library):
         entries = library.entries
-        links = Library()  # the missing-parent warnings, if no parent turns up in the file
-        keys, targets = [], []
-        for entry in entries:
-            if not entry.key:
-                raise NotStreamable("an entry without a key (its new key depends on every other key)")
-            keys.append(entry.key.lower())
-            target = crossref_target(entry)
-            if target:
-                targets.append(target.strip().lower())
-                warn_missing_parent(links, entry, target)
+        keys, targets, links = batch_links(entries)
         losses = LossTally(to, report_all)
         losses.add(entries)
-        return parts.part(library), len(entries), losses, keys, targets, links.problems
+        return parts.part(library), len(entries), losses, keys, targets, links
 
     paths = list(paths)
     if any(crossrefs_resolve_in(path) for path in paths):  # known before any work is done
@@ -103,6 +94,24 @@ def convert_stream(paths: Iterable[str], to: str, out: TextIO, *, unicode: bool 
         problems.extend(link_problems)
     writer.close()
     return count, problems, tally.problems()
+
+
+def batch_links(entries: Iterable[Entry]) -> tuple[list[str], list[str], list[Problem]]:
+    """A batch's keys and crossref targets (lower-cased) and its missing-parent warnings, for a
+    command that writes entries as read: a crossref to an entry of the file (whose fields the
+    child inherits) or an entry without a key (whose new key depends on every other) make it
+    read the file whole."""
+    links = Library()  # the missing-parent warnings, if no parent turns up in the file
+    keys, targets = [], []
+    for entry in entries:
+        if not entry.key:
+            raise NotStreamable("an entry without a key (its new key depends on every other key)")
+        keys.append(entry.key.lower())
+        target = crossref_target(entry)
+        if target:
+            targets.append(target.strip().lower())
+            warn_missing_parent(links, entry, target)
+    return keys, targets, links.problems
 
 
 _CROSSREF_FIELD = re.compile(rb"(?im)^[ \t]*crossref[ \t]*=[ \t]*[{\"]?[ \t]*([^,}\"\s]+)")

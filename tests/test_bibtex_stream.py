@@ -276,3 +276,76 @@ def test_what_check_needs_whole_is_checked_whole(tmp_path, monkeypatch, text, op
     got, _ = _run("check", [str(path), *options], monkeypatch, True)
     want, _ = _run("check", [str(path), *options], monkeypatch, False)
     assert (got.exit_code, got.stdout, got.stderr) == (want.exit_code, want.stdout, want.stderr)
+
+
+def _dedupe(path, out, report, monkeypatch, streaming: bool, options=()):
+    """``bibkit dedupe`` of ``path`` (streamed or whole): (status, stdout, stderr, output, report), and
+    whether it streamed."""
+    import bibkit.transforms.dedupe_file as dedupe_file
+
+    seen = []
+    real = dedupe_file.dedupe_file
+
+    def spy(*a, **k):
+        done = real(*a, **k)
+        seen.append(1)
+        return done
+    monkeypatch.setattr(dedupe_file, "dedupe_file", spy)
+    if not streaming:
+        monkeypatch.setattr("bibkit.cli.merge._dedupe_streaming", lambda *a: None)
+    for old in (out, report):
+        if old.exists():
+            old.unlink()
+    result = CliRunner().invoke(main, ["dedupe", str(path), "-o", str(out), "--report", str(report), *options])
+    monkeypatch.undo()
+    written = out.read_text(encoding="utf-8") if out.exists() else None
+    reported = report.read_text(encoding="utf-8") if report.exists() else None
+    return (result.exit_code, result.stdout, result.stderr, written, reported), bool(seen)
+
+
+def _dedupe_streamed_equals_whole(files, tmp_path, monkeypatch, options=()) -> tuple[int, int]:
+    """Streamed and whole ``dedupe``: same output, report, messages and status; (files that
+    streamed, entries merged away in them)."""
+    streamed = merged = 0
+    out, report = tmp_path / "out.bib", tmp_path / "report.json"
+    for path in files:
+        monkeypatch.setattr(stream, "BATCH_BYTES", 50_000)  # several batches on the larger files
+        got, did = _dedupe(path, out, report, monkeypatch, True, options)
+        want, _ = _dedupe(path, out, report, monkeypatch, False, options)
+        assert got == want, path
+        assert not got[0] or "Traceback" not in got[2]
+        streamed += did
+        if did and got[4]:
+            merged += int(got[4].split('"merged_away": ')[1].split(",")[0])
+    return streamed, merged
+
+
+def test_dedupe_streamed_writes_what_the_whole_file_dedupe_writes(tmp_path, monkeypatch):
+    files = _files("messy") + _files("corpus", "ordinary")
+    streamed, merged = _dedupe_streamed_equals_whole(files, tmp_path, monkeypatch)
+    assert streamed > 200 and merged > 100
+
+
+@pytest.mark.parametrize("options", [["--strategy", "first", "--threshold", "85"], ["--dry-run"]])
+def test_dedupe_streamed_keeps_its_options(tmp_path, monkeypatch, options):
+    files = [p for p in _files("corpus", "ordinary") if p.stat().st_size > 150_000][:4]
+    streamed, merged = _dedupe_streamed_equals_whole(files, tmp_path, monkeypatch, options)
+    assert streamed == len(files) and merged > 20
+
+
+@pytest.mark.parametrize("text,why", [
+    (CHILD + PARENT, "crossref"),  # the child inherits the parent's venue and year
+    ("% a line outside any block\n@misc{x, title = {T}}\n", "belongs to none"),  # the file gets rewritten
+    ("@misc{x, title = {T}}\n@misc{title = {No key}}\n", "without a key"),  # its new key depends on every other
+])
+def test_what_dedupe_needs_whole_is_deduplicated_whole(tmp_path, monkeypatch, text, why):
+    from bibkit.transforms.dedupe_file import dedupe_file
+    import io
+
+    path = tmp_path / "in.bib"
+    path.write_text(text)
+    with pytest.raises(NotStreamable, match=why):
+        dedupe_file(str(path), io.StringIO())
+    got, did = _dedupe(path, tmp_path / "out.bib", tmp_path / "r.json", monkeypatch, True)
+    want, _ = _dedupe(path, tmp_path / "out.bib", tmp_path / "r.json", monkeypatch, False)
+    assert got == want and not did

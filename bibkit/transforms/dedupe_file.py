@@ -1,0 +1,234 @@
+"""``bibkit dedupe`` of one .bib file without holding it: three passes over the file.
+
+Why: the whole-file path holds every entry (some 14 KB each) and the file's text, so a
+million-entry file needs more memory than a laptop has. Here:
+
+1. the file is read in batches on the worker processes (:mod:`bibkit.formats.bibtex.stream`),
+   which send back each entry's compact dedupe record and the place of every block, never the
+   entries; the groups are found on the records by the whole-file code
+   (:mod:`bibkit.transforms.dedupe_stream`);
+2. the members of the groups (a small share of the file) are read again and merged by the merge
+   code of the whole-file path (:func:`bibkit.transforms.merge.merged_group`);
+3. the output is the file's own text copied through, a merged-away entry cut out, a kept entry
+   edited into the merged one (:func:`bibkit.formats.bibtex.preserve.written_block`): what
+   :func:`bibkit.formats.bibtex.preserve.write_preserving` writes for the whole file, block by block.
+
+The output, the report, the messages and the exit status are the whole-file path's
+(``tests/test_dedupe_file.py`` compares them on every corpus and messy file). What this does not
+cover raises :class:`NotStreamable` before anything is written, and the caller reads the file
+whole: a crossref to an entry of the file, entries without keys, text between blocks that belongs
+to none (the preserving writer then rewrites the file), control characters the reader drops
+(offsets of the cleaned text), and merged entries with values the output has no place for.
+"""
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence, TextIO
+
+from bibkit.diagnostics import Problem
+from bibkit.formats.bibtex.preserve import flavour_of, flavour_votes, written_block
+from bibkit.formats.bibtex.reader import BlockReader
+from bibkit.formats.bibtex.stream import NotStreamable, file_chunks, read_batches
+from bibkit.formats.bibtex.writer import BibTeXWriter
+from bibkit.keys import assign_keys
+from bibkit.loss import LossTally, unplaced_values
+from bibkit.model import Entry, Library
+from bibkit.streaming import batch_links, crossrefs_resolve_in
+from bibkit.transforms.dedupe import DEFAULT_THRESHOLD, duplicate_groups
+from bibkit.transforms.dedupe_stream import BatchRecords, FileRecords, batch_records, entries_at
+from bibkit.transforms.merge import MergeResult, finish_aliases, member_order, merged_group
+
+_BIBTEX_FORMATS = ("bibtex", "biblatex")
+
+__all__ = ["NotStreamable", "DedupedFile", "dedupe_file"]
+
+
+@dataclass
+class _FirstPass:
+    """What one batch of the first pass sends back."""
+
+    records: BatchRecords
+    spans: array  # (start, end) of every block, flat
+    keys: list[str]
+    targets: list[str]
+    links: list[Problem]
+    losses: LossTally
+    lossy: list[int]  # where entries with a value the output has no place for start
+    votes: Counter  # BibTeX or BibLaTeX spellings (for the writer of merged entries)
+
+
+def _first_job(fmt: str):
+    def job(library: Library) -> _FirstPass:
+        entries = library.entries
+        keys, targets, links = batch_links(entries)
+        spans = array("q")
+        for block in library.blocks:
+            if block.span is not None:
+                spans.extend(block.span[1:])
+        losses = LossTally(fmt)
+        losses.add(entries)
+        lossy = sorted({entry.span[1] for entry, _ in unplaced_values(entries, fmt) if entry.span})
+        name = entries[0].span[0] if entries and entries[0].span else ""
+        return _FirstPass(batch_records(entries), spans, keys, targets, links, losses, lossy,
+                          flavour_votes(entries, name))
+    return job
+
+
+class _StandIns(Sequence):
+    """Every entry of the file as a key-and-place stand-in (what the report names entries by),
+    made when asked for."""
+
+    def __init__(self, records: FileRecords):
+        self.records = records
+
+    def __len__(self) -> int:
+        return len(self.records.keys)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.records.stand_in(i) for i in range(len(self))[index]]
+        return self.records.stand_in(index)
+
+
+@dataclass
+class DedupedFile:
+    """A file deduplicated batch by batch: the merge result (whose ``entries_in`` are stand-ins),
+    the reading problems and the loss warnings, in the whole-file path's order."""
+
+    result: MergeResult
+    problems: list[Problem]
+    losses: list[Problem]
+
+
+def dedupe_file(path: str, out: TextIO | None, fmt: str = "bibtex", *, to: str | None = None, unicode: bool = False,
+                strategy: str = "combine", threshold: float = DEFAULT_THRESHOLD, pattern: str | None = None,
+                policy: str = "second-a", jobs: int | None = None, batch_bytes: int | None = None) -> DedupedFile:
+    """Merge the duplicates of the .bib file ``path`` and write the result, preserving the file's
+    text, to ``out`` (nothing with None: a dry run). Raises :class:`NotStreamable` (before
+    writing anything) when the file needs the whole-file path."""
+    assign_keys([], pattern, policy=policy)  # a bad pattern fails before any work, as in the whole path
+    if crossrefs_resolve_in(path):
+        raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
+    records = FileRecords(path)
+    spans = array("q")
+    problems: list[Problem] = []
+    key_problems: list[Problem] = []
+    link_problems: list[Problem] = []
+    keys: set[str] = set()
+    targets: set[str] = set()
+    losses = LossTally(fmt)
+    lossy: set[int] = set()
+    votes: Counter = Counter()
+    for batch in read_batches(path, path, _first_job(fmt), jobs, batch_bytes=batch_bytes):
+        part: _FirstPass = batch.result
+        records.add(part.records)
+        spans.extend(part.spans)
+        keys.update(part.keys)
+        targets.update(part.targets)
+        losses.merge(part.losses)
+        lossy.update(part.lossy)
+        votes.update(part.votes)
+        problems.extend(batch.problems)
+        key_problems.extend(batch.key_problems)
+        link_problems.extend(part.links)
+    if not targets.isdisjoint(keys):
+        raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
+    if not spans:
+        raise NotStreamable("no blocks")
+    del keys, targets
+    problems += key_problems + link_problems  # as the whole-file reader: after the file's blocks
+
+    order = records.order(jobs, batch_bytes=batch_bytes)
+    groups = duplicate_groups(records.records, order, threshold)
+    wanted = {i for g in groups for i in g.indices}
+    position = {i: p for p, i in enumerate(order) if i in wanted}
+    del order
+    records.records = []  # the matching is done: only keys and places are needed from here on
+    starts = records.starts
+    full = entries_at(path, {starts[i] for i in wanted}, None, jobs, batch_bytes=batch_bytes)
+    del wanted
+    merged = []
+    replaced: dict[int, tuple[Entry, Entry]] = {}  # kept entry's start -> (it as read, the merged entry)
+    dropped: set[int] = set()
+    for g in groups:
+        if any(starts[i] in lossy for i in g.indices):
+            raise NotStreamable("a merged entry with values the output has no place for")
+        members = sorted(g.indices, key=lambda i: member_order(0, full[starts[i]].ids.doi, position[i]))
+        done = merged_group([full[starts[i]] for i in members], g.matches, strategy)
+        if unplaced_values([done.entry], fmt):
+            raise NotStreamable("a merged entry with values the output has no place for")
+        replaced[starts[members[0]]] = (full[starts[members[0]]], done.entry)
+        dropped.update(starts[i] for i in members[1:])
+        merged.append(done)
+    finish_aliases(merged, {k.lower() for k, s in zip(records.keys, starts) if s not in dropped and k})
+    result = MergeResult(Library(), strategy, merged, _StandIns(records), written=len(starts) - len(dropped))
+    if out is not None:
+        writer = BibTeXWriter(to if to in _BIBTEX_FORMATS else flavour_of(votes), unicode)
+        _write(path, spans, replaced, dropped, writer, out, batch_bytes)
+    return DedupedFile(result, problems, losses.problems())
+
+
+class _Text:
+    """The file's text (as the reader saw it) by offsets, read forward in chunks and let go behind."""
+
+    def __init__(self, path: str, batch_bytes: int | None):
+        self.source = file_chunks(path, batch_bytes)
+        self.reader = BlockReader(path)
+        self.text, self.base, self.done = "", 0, False
+
+    def get(self, start: int, end: int | None) -> str:
+        """``text[start:end]`` (to the end with None); ``start`` never goes back before a
+        :meth:`release`d offset."""
+        while not self.done and (end is None or self.base + len(self.text) < end):
+            chunk = next(self.source, None)
+            if chunk is None:
+                self.done = True
+                break
+            if self.reader._strip_control_characters(chunk.text) is not chunk.text:
+                raise NotStreamable("control characters (the reader drops them)")
+            self.text += chunk.text
+        return self.text[start - self.base:None if end is None else end - self.base]
+
+    def release(self, offset: int) -> None:
+        """Forget the text before ``offset``."""
+        if offset - self.base > 1_000_000:
+            self.text = self.text[offset - self.base:]
+            self.base = offset
+
+
+def _write(path: str, spans: array, replaced: dict[int, tuple[Entry, Entry]], dropped: set[int],
+           writer: BibTeXWriter, out: TextIO, batch_bytes: int | None) -> None:
+    """The file's text with ``dropped`` blocks cut out and ``replaced`` ones edited, as
+    :func:`~bibkit.formats.bibtex.preserve.write_preserving` writes it (each block's own text,
+    the whitespace after the block before it; the file's head and tail)."""
+    text = _Text(path, batch_bytes)
+    out.write(text.get(0, spans[0]))
+    previous_end = 0
+    last = None  # the index of the block written last
+    gap = ""  # the whitespace after it
+    count = len(spans) // 2
+    for n in range(count):
+        start, end = spans[2 * n], spans[2 * n + 1]
+        between = text.get(previous_end, start)
+        if start < previous_end or between.strip():
+            raise NotStreamable("text between blocks that belongs to none")
+        if last == n - 1:
+            gap = between
+        previous_end = end
+        if start in dropped:
+            continue
+        if last is not None:
+            out.write(gap)
+        source = text.get(start, end)
+        if start in replaced:
+            old, new = replaced[start]
+            source = written_block(source, old, new, writer)
+        out.write(source)
+        last = n
+        text.release(end)
+    tail = text.get(previous_end, None)
+    if tail.strip():
+        raise NotStreamable("text after the last block that belongs to none")
+    out.write(tail if "\n" in tail or last == count - 1 else "\n")
