@@ -303,13 +303,14 @@ def _dedupe(path, out, report, monkeypatch, streaming: bool, options=()):
     return (result.exit_code, result.stdout, result.stderr, written, reported), bool(seen)
 
 
-def _dedupe_streamed_equals_whole(files, tmp_path, monkeypatch, options=()) -> tuple[int, int]:
+def _dedupe_streamed_equals_whole(files, tmp_path, monkeypatch, options=(), jobs: int = 2) -> tuple[int, int]:
     """Streamed and whole ``dedupe``: same output, report, messages and status; (files that
     streamed, entries merged away in them)."""
     streamed = merged = 0
     out, report = tmp_path / "out.bib", tmp_path / "report.json"
     for path in files:
         monkeypatch.setattr(stream, "BATCH_BYTES", 50_000)  # several batches on the larger files
+        monkeypatch.setenv("BIBKIT_JOBS", str(jobs))
         got, did = _dedupe(path, out, report, monkeypatch, True, options)
         want, _ = _dedupe(path, out, report, monkeypatch, False, options)
         assert got == want, path
@@ -322,20 +323,21 @@ def _dedupe_streamed_equals_whole(files, tmp_path, monkeypatch, options=()) -> t
 
 def test_dedupe_streamed_writes_what_the_whole_file_dedupe_writes(tmp_path, monkeypatch):
     files = _files("messy") + _files("corpus", "ordinary")
-    streamed, merged = _dedupe_streamed_equals_whole(files, tmp_path, monkeypatch)
+    streamed, merged = _dedupe_streamed_equals_whole(files, tmp_path, monkeypatch, jobs=1)
     assert streamed > 200 and merged > 100
 
 
 @pytest.mark.parametrize("options", [["--strategy", "first", "--threshold", "85"], ["--dry-run"]])
 def test_dedupe_streamed_keeps_its_options(tmp_path, monkeypatch, options):
-    files = [p for p in _files("corpus", "ordinary") if p.stat().st_size > 150_000][:4]
+    """On two worker processes, the largest files (one with crossrefs, deduplicated whole)."""
+    files = sorted(_files("corpus", "ordinary"), key=lambda p: p.stat().st_size)[-4:]
     streamed, merged = _dedupe_streamed_equals_whole(files, tmp_path, monkeypatch, options)
-    assert streamed == len(files) and merged > 20
+    assert streamed >= 2 and merged > 10
 
 
 @pytest.mark.parametrize("text,why", [
     (CHILD + PARENT, "crossref"),  # the child inherits the parent's venue and year
-    ("% a line outside any block\n@misc{x, title = {T}}\n", "belongs to none"),  # the file gets rewritten
+    ("@misc{x, title = {T\x01}}\n", "control characters"),  # warned of first, offsets of the cleaned text
     ("@misc{x, title = {T}}\n@misc{title = {No key}}\n", "without a key"),  # its new key depends on every other
 ])
 def test_what_dedupe_needs_whole_is_deduplicated_whole(tmp_path, monkeypatch, text, why):

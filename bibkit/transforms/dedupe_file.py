@@ -29,7 +29,6 @@ from typing import Sequence, TextIO
 
 from bibkit.diagnostics import Problem
 from bibkit.formats.bibtex.preserve import flavour_of, flavour_votes, written_block
-from bibkit.formats.bibtex.reader import BlockReader
 from bibkit.formats.bibtex.stream import NotStreamable, file_chunks, read_batches
 from bibkit.formats.bibtex.writer import BibTeXWriter
 from bibkit.keys import assign_keys
@@ -130,6 +129,9 @@ def dedupe_file(path: str, out: TextIO | None, fmt: str = "bibtex", *, to: str |
         losses.merge(part.losses)
         lossy.update(part.lossy)
         votes.update(part.votes)
+        if any(p.code == "control-char" for p in batch.problems):
+            # the whole-file reader warns of them first, and its offsets are of the cleaned text
+            raise NotStreamable("control characters (the reader drops them)")
         problems.extend(batch.problems)
         key_problems.extend(batch.key_problems)
         link_problems.extend(part.links)
@@ -175,7 +177,6 @@ class _Text:
 
     def __init__(self, path: str, batch_bytes: int | None):
         self.source = file_chunks(path, batch_bytes)
-        self.reader = BlockReader(path)
         self.text, self.base, self.done = "", 0, False
 
     def get(self, start: int, end: int | None) -> str:
@@ -186,8 +187,6 @@ class _Text:
             if chunk is None:
                 self.done = True
                 break
-            if self.reader._strip_control_characters(chunk.text) is not chunk.text:
-                raise NotStreamable("control characters (the reader drops them)")
             self.text += chunk.text
         return self.text[start - self.base:None if end is None else end - self.base]
 
