@@ -181,7 +181,7 @@ class _Features:
     tokens: tuple[str, ...]
     numbers: frozenset
     year: int | None
-    families: frozenset
+    families: tuple  # distinct, sorted (a record holds tuples: a set costs 216 bytes or more)
     doi: str  # publisher DOI
     preprint_doi: str
     arxiv: str
@@ -218,7 +218,7 @@ def _features(entry: Entry, parent: Entry | None = None) -> _Features:
                 continue
             family_list.append(f)
             tokens_of_names |= _name_tokens(n.literal or n.family, n.given, n.particle)
-    families = frozenset(family_list) or _EMPTY
+    families = tuple(sorted(set(family_list)))
     corporate = bool(family_list) and all(is_corporate(n) for n in people.names)
     doi = entry.ids.doi.lower()
     arxiv = entry.ids.arxiv.lower()
@@ -467,7 +467,7 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
         elif _names_swapped(a, b):
             who = "author (name order differs)"
         else:
-            return 0.0, "no shared author" if not (a.families & b.families) else \
+            return 0.0, "no shared author" if set(a.families).isdisjoint(b.families) else \
                 "too few shared authors (first authors differ)"
     if kinds_differ(a.kind, b.kind):
         return 0.0, f"a {a.kind} and a {b.kind}"
@@ -618,7 +618,7 @@ def _review_similarity(a: _Features, b: _Features) -> float:
     similar = fuzz.ratio(a.title, b.title)
     if _same_place(a, b):
         return similar
-    strangers = a.families and b.families and not (a.families & b.families) and not _names_swapped(a, b)
+    strangers = a.families and b.families and set(a.families).isdisjoint(b.families) and not _names_swapped(a, b)
     if similar >= (AUTHORLESS_THRESHOLD if strangers else _REVIEW_TITLE):
         return similar
     return 0.0
