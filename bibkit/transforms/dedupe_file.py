@@ -17,22 +17,22 @@ The output, the report, the messages and the exit status are the whole-file path
 (``tests/test_dedupe_file.py`` compares them on every corpus and messy file). What this does not
 cover raises :class:`NotStreamable` before anything is written, and the caller reads the file
 whole: a crossref to an entry of the file, entries without keys, text between blocks that belongs
-to none (the preserving writer then rewrites the file), control characters the reader drops
-(offsets of the cleaned text), and merged entries with values the output has no place for.
+to none (the preserving writer then rewrites the file).
 """
 from __future__ import annotations
 
 from array import array
 from collections import Counter
 from dataclasses import dataclass
-from typing import Sequence, TextIO
+from typing import Callable, Sequence, TextIO
 
 from bibkit.diagnostics import Problem
 from bibkit.formats.bibtex.preserve import flavour_of, flavour_votes, written_block
+from bibkit.formats.bibtex.reader import BlockReader
 from bibkit.formats.bibtex.stream import NotStreamable, file_chunks, read_batches
 from bibkit.formats.bibtex.writer import BibTeXWriter
 from bibkit.keys import assign_keys
-from bibkit.loss import LossTally, unplaced_values
+from bibkit.loss import LossTally, unplaced_values, where_lost
 from bibkit.model import Entry, Library
 from bibkit.streaming import batch_links, crossrefs_resolve_in
 from bibkit.transforms.dedupe import DEFAULT_THRESHOLD, duplicate_groups
@@ -53,8 +53,7 @@ class _FirstPass:
     keys: list[str]
     targets: list[str]
     links: list[Problem]
-    losses: LossTally
-    lossy: list[int]  # where entries with a value the output has no place for start
+    lossy: list[tuple]  # (start, key, file, line, field names) of entries with values the output cannot hold
     votes: Counter  # BibTeX or BibLaTeX spellings (for the writer of merged entries)
 
 
@@ -66,13 +65,21 @@ def _first_job(fmt: str):
         for block in library.blocks:
             if block.span is not None:
                 spans.extend(block.span[1:])
-        losses = LossTally(fmt)
-        losses.add(entries)
-        lossy = sorted({entry.span[1] for entry, _ in unplaced_values(entries, fmt) if entry.span})
         name = entries[0].span[0] if entries and entries[0].span else ""
-        return _FirstPass(batch_records(entries), spans, keys, targets, links, losses, lossy,
+        return _FirstPass(batch_records(entries), spans, keys, targets, links, _lost(entries, fmt),
                           flavour_votes(entries, name))
     return job
+
+
+def _lost(entries: Sequence[Entry], fmt: str) -> list[tuple]:
+    """(start, key, file, line, field names) of each entry with values ``fmt`` has no place for."""
+    lost: dict[int, tuple] = {}
+    for entry, name in unplaced_values(entries, fmt):
+        start = entry.span[1]
+        if start not in lost:
+            lost[start] = (start, *where_lost(entry), [])
+        lost[start][4].append(name)
+    return list(lost.values())
 
 
 class _StandIns(Sequence):
@@ -113,12 +120,12 @@ def dedupe_file(path: str, out: TextIO | None, fmt: str = "bibtex", *, to: str |
     records = FileRecords(path)
     spans = array("q")
     problems: list[Problem] = []
+    cleaned: list[Problem] = []  # control characters removed
     key_problems: list[Problem] = []
     link_problems: list[Problem] = []
     keys: set[str] = set()
     targets: set[str] = set()
-    losses = LossTally(fmt)
-    lossy: set[int] = set()
+    lossy: list[tuple] = []
     votes: Counter = Counter()
     for batch in read_batches(path, path, _first_job(fmt), jobs, batch_bytes=batch_bytes):
         part: _FirstPass = batch.result
@@ -126,13 +133,10 @@ def dedupe_file(path: str, out: TextIO | None, fmt: str = "bibtex", *, to: str |
         spans.extend(part.spans)
         keys.update(part.keys)
         targets.update(part.targets)
-        losses.merge(part.losses)
-        lossy.update(part.lossy)
+        lossy.extend(part.lossy)
         votes.update(part.votes)
-        if any(p.code == "control-char" for p in batch.problems):
-            # the whole-file reader warns of them first, and its offsets are of the cleaned text
-            raise NotStreamable("control characters (the reader drops them)")
-        problems.extend(batch.problems)
+        for problem in batch.problems:  # the whole-file reader removes them before it reads a block
+            (cleaned if problem.code == "control-char" else problems).append(problem)
         key_problems.extend(batch.key_problems)
         link_problems.extend(part.links)
     if not targets.isdisjoint(keys):
@@ -140,7 +144,7 @@ def dedupe_file(path: str, out: TextIO | None, fmt: str = "bibtex", *, to: str |
     if not spans:
         raise NotStreamable("no blocks")
     del keys, targets
-    problems += key_problems + link_problems  # as the whole-file reader: after the file's blocks
+    problems = cleaned + problems + key_problems + link_problems  # as the whole-file reader orders them
 
     order = records.order(jobs, batch_bytes=batch_bytes)
     groups = duplicate_groups(records.records, order, threshold)
@@ -155,16 +159,18 @@ def dedupe_file(path: str, out: TextIO | None, fmt: str = "bibtex", *, to: str |
     replaced: dict[int, tuple[Entry, Entry]] = {}  # kept entry's start -> (it as read, the merged entry)
     dropped: set[int] = set()
     for g in groups:
-        if any(starts[i] in lossy for i in g.indices):
-            raise NotStreamable("a merged entry with values the output has no place for")
         members = sorted(g.indices, key=lambda i: member_order(0, full[starts[i]].ids.doi, position[i]))
         done = merged_group([full[starts[i]] for i in members], g.matches, strategy)
-        if unplaced_values([done.entry], fmt):
-            raise NotStreamable("a merged entry with values the output has no place for")
         replaced[starts[members[0]]] = (full[starts[members[0]]], done.entry)
         dropped.update(starts[i] for i in members[1:])
         merged.append(done)
     finish_aliases(merged, {k.lower() for k, s in zip(records.keys, starts) if s not in dropped and k})
+    losses = LossTally(fmt)  # what the output loses, in its order: merged entries where the kept ones were
+    merged_lost = _lost([new for _, new in replaced.values()], fmt)
+    for _, key, file, line, names in sorted([x for x in lossy if x[0] not in dropped and x[0] not in replaced]
+                                            + merged_lost, key=lambda x: x[0]):
+        for name in names:
+            losses.note(name, key, file, line)
     result = MergeResult(Library(), strategy, merged, _StandIns(records), written=len(starts) - len(dropped))
     if out is not None:
         writer = BibTeXWriter(to if to in _BIBTEX_FORMATS else flavour_of(votes), unicode)
@@ -173,28 +179,60 @@ def dedupe_file(path: str, out: TextIO | None, fmt: str = "bibtex", *, to: str |
 
 
 class _Text:
-    """The file's text (as the reader saw it) by offsets, read forward in chunks and let go behind."""
+    """The file's text as the batches' reader saw it, by the offsets it gave: each chunk's text
+    (control characters removed) from the chunk's offset in the file. Read forward; let go behind.
 
-    def __init__(self, path: str, batch_bytes: int | None):
+    A batch the reader joined to the next (a block open at the cut) was cleaned as one text, so
+    after a chunk that lost characters the next chunk must start a block where the reader
+    started one (``starts``): otherwise the offsets would not agree, and the file is read whole.
+    """
+
+    def __init__(self, path: str, batch_bytes: int | None, starts: Callable[[int], bool]):
         self.source = file_chunks(path, batch_bytes)
-        self.text, self.base, self.done = "", 0, False
+        self.path, self.starts = path, starts
+        self.segments: list[tuple[int, str]] = []  # (offset, text), in file order
+        self.done = self.shifted = False
+
+    def _end(self, n: int) -> int:
+        offset, text = self.segments[n]
+        return offset + len(text)
 
     def get(self, start: int, end: int | None) -> str:
-        """``text[start:end]`` (to the end with None); ``start`` never goes back before a
-        :meth:`release`d offset."""
-        while not self.done and (end is None or self.base + len(self.text) < end):
+        """The text from ``start`` to ``end`` (to the end of the file with None)."""
+        while not self.done and (end is None or not self.segments or self._end(-1) < end):
             chunk = next(self.source, None)
             if chunk is None:
                 self.done = True
                 break
-            self.text += chunk.text
-        return self.text[start - self.base:None if end is None else end - self.base]
+            if self.shifted and not self.starts(chunk.char_offset):
+                raise NotStreamable("control characters in a batch read together with the next")
+            text = BlockReader(self.path, line_offset=chunk.line_offset)._strip_control_characters(chunk.text)
+            self.shifted = len(text) != len(chunk.text)
+            self.segments.append((chunk.char_offset, text))
+        out = []
+        for offset, text in self.segments:
+            if end is not None and offset >= end:
+                break
+            if offset + len(text) > start:
+                out.append(text[max(0, start - offset):None if end is None else end - offset])
+        return "".join(out)
 
     def release(self, offset: int) -> None:
-        """Forget the text before ``offset``."""
-        if offset - self.base > 1_000_000:
-            self.text = self.text[offset - self.base:]
-            self.base = offset
+        """Forget the chunks wholly before ``offset``."""
+        while len(self.segments) > 1 and self._end(0) <= offset:
+            self.segments.pop(0)
+
+
+def _starts_block(spans: array, offset: int) -> bool:
+    """Whether a block starts at ``offset`` (``spans``: sorted (start, end) pairs, flat)."""
+    low, high = 0, len(spans) // 2
+    while low < high:
+        mid = (low + high) // 2
+        if spans[2 * mid] < offset:
+            low = mid + 1
+        else:
+            high = mid
+    return low < len(spans) // 2 and spans[2 * low] == offset
 
 
 def _write(path: str, spans: array, replaced: dict[int, tuple[Entry, Entry]], dropped: set[int],
@@ -202,7 +240,7 @@ def _write(path: str, spans: array, replaced: dict[int, tuple[Entry, Entry]], dr
     """The file's text with ``dropped`` blocks cut out and ``replaced`` ones edited, as
     :func:`~bibkit.formats.bibtex.preserve.write_preserving` writes it (each block's own text,
     the whitespace after the block before it; the file's head and tail)."""
-    text = _Text(path, batch_bytes)
+    text = _Text(path, batch_bytes, lambda offset: _starts_block(spans, offset))
     out.write(text.get(0, spans[0]))
     previous_end = 0
     last = None  # the index of the block written last
