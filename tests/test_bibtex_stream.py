@@ -374,3 +374,42 @@ def test_control_characters_are_removed_as_the_whole_file_reader_removes_them(tm
         want, _ = _dedupe(path, tmp_path / "out.bib", tmp_path / "r.json", monkeypatch, False)
         assert got == want and did == streams
         assert "control characters removed" in got[2] and "merged b" not in got[2] and "merged" in got[2]
+
+
+def test_an_entry_read_alone_is_the_entry_its_batch_reads(tmp_path):
+    """A streamed dedupe reads the members of its groups each from its own text (where the file
+    has no @string): every entry of the messy files so read equals the batches' reading of it,
+    duplicate keys included."""
+    from array import array
+
+    from bibkit.transforms.dedupe_file import _members
+    from bibkit.transforms.dedupe_stream import FileRecords, batch_records, entries_at
+
+    def job(library):
+        spans = array("q")
+        for block in library.blocks:
+            if block.span is not None:
+                spans.extend(block.span[1:])
+        return batch_records(library.entries), spans, bool(library.strings)
+
+    compared = 0
+    for path in _files("messy") + [tmp_path / "dups.bib"]:
+        if path.name == "dups.bib":
+            path.write_text(DUPLICATES * 3)
+        name = str(path)
+        records, spans, strings = FileRecords(name), array("q"), False
+        try:
+            for batch in read_batches(name, name, job, 1, batch_bytes=300):
+                part, found, defined = batch.result
+                records.add(part)
+                spans.extend(found)
+                strings = strings or defined
+        except NotStreamable:
+            continue
+        if strings or not records.keys:
+            continue
+        alone = _members(name, records, spans, set(range(len(records.keys))), 300)
+        batched = entries_at(name, set(records.starts), None, 1, batch_bytes=300)
+        assert {k: repr(v) for k, v in alone.items()} == {k: repr(v) for k, v in batched.items()}, path
+        compared += 1
+    assert compared > 10

@@ -7,8 +7,9 @@ million-entry file needs more memory than a laptop has. Here:
    which send back each entry's compact dedupe record and the place of every block, never the
    entries; the groups are found on the records by the whole-file code
    (:mod:`bibkit.transforms.dedupe_stream`);
-2. the members of the groups (a small share of the file) are read again and merged by the merge
-   code of the whole-file path (:func:`bibkit.transforms.merge.merged_group`);
+2. the members of the groups (a small share of the file) are read again, each from its own
+   text (or, in a file that defines ``@string`` macros, in their batches), and merged by the
+   merge code of the whole-file path (:func:`bibkit.transforms.merge.merged_group`);
 3. the output is the file's own text copied through, a merged-away entry cut out, a kept entry
    edited into the merged one (:func:`bibkit.formats.bibtex.preserve.written_block`): what
    :func:`bibkit.formats.bibtex.preserve.write_preserving` writes for the whole file, block by block.
@@ -28,6 +29,7 @@ from typing import Callable, Sequence, TextIO
 
 from bibkit.diagnostics import Problem
 from bibkit.formats.bibtex.preserve import flavour_of, flavour_votes, written_block
+from bibkit.formats.bibtex.pieces import Context, _convert, _split
 from bibkit.formats.bibtex.reader import BlockReader
 from bibkit.formats.bibtex.stream import NotStreamable, file_chunks, read_batches
 from bibkit.formats.bibtex.writer import BibTeXWriter
@@ -55,6 +57,7 @@ class _FirstPass:
     links: list[Problem]
     lossy: list[tuple]  # (start, key, file, line, field names) of entries with values the output cannot hold
     votes: Counter  # BibTeX or BibLaTeX spellings (for the writer of merged entries)
+    strings: bool  # the batch defines @string macros (later entries' values depend on them)
 
 
 def _first_job(fmt: str):
@@ -67,7 +70,7 @@ def _first_job(fmt: str):
                 spans.extend(block.span[1:])
         name = entries[0].span[0] if entries and entries[0].span else ""
         return _FirstPass(batch_records(entries), spans, keys, targets, links, _lost(entries, fmt),
-                          flavour_votes(entries, name))
+                          flavour_votes(entries, name), bool(library.strings))
     return job
 
 
@@ -126,6 +129,7 @@ def dedupe_file(path: str, out: TextIO | None, fmt: str = "bibtex", *, to: str |
     keys: set[str] = set()
     targets: set[str] = set()
     lossy: list[tuple] = []
+    strings = False
     votes: Counter = Counter()
     for batch in read_batches(path, path, _first_job(fmt), jobs, batch_bytes=batch_bytes):
         part: _FirstPass = batch.result
@@ -134,6 +138,7 @@ def dedupe_file(path: str, out: TextIO | None, fmt: str = "bibtex", *, to: str |
         keys.update(part.keys)
         targets.update(part.targets)
         lossy.extend(part.lossy)
+        strings = strings or part.strings
         votes.update(part.votes)
         for problem in batch.problems:  # the whole-file reader removes them before it reads a block
             (cleaned if problem.code == "control-char" else problems).append(problem)
@@ -153,7 +158,10 @@ def dedupe_file(path: str, out: TextIO | None, fmt: str = "bibtex", *, to: str |
     del order
     records.records = []  # the matching is done: only keys and places are needed from here on
     starts = records.starts
-    full = entries_at(path, {starts[i] for i in wanted}, None, jobs, batch_bytes=batch_bytes)
+    if strings:  # a member's values may use the macros defined before it: read it in its batch
+        full = entries_at(path, {starts[i] for i in wanted}, None, jobs, batch_bytes=batch_bytes)
+    else:
+        full = _members(path, records, spans, wanted, batch_bytes)
     del wanted
     merged = []
     replaced: dict[int, tuple[Entry, Entry]] = {}  # kept entry's start -> (it as read, the merged entry)
@@ -223,8 +231,8 @@ class _Text:
             self.segments.pop(0)
 
 
-def _starts_block(spans: array, offset: int) -> bool:
-    """Whether a block starts at ``offset`` (``spans``: sorted (start, end) pairs, flat)."""
+def _block_at(spans: array, offset: int) -> int | None:
+    """The index of the block that starts at ``offset`` (``spans``: sorted (start, end) pairs, flat)."""
     low, high = 0, len(spans) // 2
     while low < high:
         mid = (low + high) // 2
@@ -232,7 +240,44 @@ def _starts_block(spans: array, offset: int) -> bool:
             low = mid + 1
         else:
             high = mid
-    return low < len(spans) // 2 and spans[2 * low] == offset
+    return low if low < len(spans) // 2 and spans[2 * low] == offset else None
+
+
+def _starts_block(spans: array, offset: int) -> bool:
+    return _block_at(spans, offset) is not None
+
+
+def _members(path: str, records: FileRecords, spans: array, members: set[int],
+             batch_bytes: int | None) -> dict[int, Entry]:
+    """The entries ``members`` (indices), each read from its own text, as their batch read them.
+
+    Why not read the file again in batches: converting every entry to keep a few is as slow as
+    the first pass. An entry's value depends on the blocks before it only through ``@string``
+    macros (a file with some is read in batches instead) and its key's first use (an entry whose
+    key an earlier entry has is a duplicate, kept): that first use is given as the batch's
+    context would give it.
+    """
+    keys, lines, starts = records.keys, records.lines, records.starts
+    wanted = {keys[i] for i in members if keys[i]}
+    first: dict[str, int] = {}  # key -> 0-based line of its first use
+    for key, line in zip(keys, lines):
+        if key in wanted and key not in first:
+            first[key] = line - 1
+    text = _Text(path, batch_bytes, lambda offset: _starts_block(spans, offset))
+    found: dict[int, Entry] = {}
+    for i in sorted(members, key=starts.__getitem__):
+        start, key, line0 = starts[i], keys[i], lines[i] - 1
+        n = _block_at(spans, start)
+        source = text.get(start, spans[2 * n + 1])
+        text.release(start)
+        earlier = {key: first[key]} if key and first.get(key, line0) < line0 else {}
+        blocks, _ = _split(source, line0)
+        read, _ = _convert({"keep_raw": False}, path, line0, blocks, Context({}, earlier, {}), source, start)
+        entries = [b for b in read if isinstance(b, Entry)]
+        if len(entries) != 1 or (entries[0].key or "") != key:
+            raise NotStreamable("an entry that does not read alone")
+        found[start] = entries[0]
+    return found
 
 
 def _write(path: str, spans: array, replaced: dict[int, tuple[Entry, Entry]], dropped: set[int],
