@@ -53,7 +53,7 @@ COMMANDS = {
     "dedupe": lambda f, d: ["dedupe", f, "-o", str(d / "dedupe.bib")],
 }
 #: commands that still hold the whole file (about 14 KB an entry): run only up to --whole-file-limit
-WHOLE_FILE = ("check", "keys", "dedupe")
+WHOLE_FILE = ("keys",)
 _ODD_MATH = re.compile(r"(?<!\\)\$")
 
 BARE_PARSE = ("import bibtexparser, logging, sys\n"

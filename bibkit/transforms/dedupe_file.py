@@ -15,7 +15,7 @@ million-entry file needs more memory than a laptop has. Here:
    :func:`bibkit.formats.bibtex.preserve.write_preserving` writes for the whole file, block by block.
 
 The output, the report, the messages and the exit status are the whole-file path's
-(``tests/test_dedupe_file.py`` compares them on every corpus and messy file). What this does not
+(``tests/test_bibtex_stream.py`` compares them on every corpus and messy file). What this does not
 cover raises :class:`NotStreamable` before anything is written, and the caller reads the file
 whole: a crossref to an entry of the file, entries without keys, text between blocks that belongs
 to none (the preserving writer then rewrites the file).
