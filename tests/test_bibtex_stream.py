@@ -283,6 +283,7 @@ def _dedupe(path, out, report, monkeypatch, streaming: bool, options=()):
     whether it streamed."""
     import bibkit.transforms.dedupe_file as dedupe_file
 
+    monkeypatch.setattr(dedupe_file, "STREAM_FROM_BYTES", 0)  # small files are deduplicated whole
     seen = []
     real = dedupe_file.dedupe_file
 

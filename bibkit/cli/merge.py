@@ -28,6 +28,7 @@ from bibkit.formats.bibtex.preserve import Original
 from bibkit.model import Library
 from bibkit.streaming import bib_files_on_disk
 from bibkit.transforms.dedupe import DEFAULT_THRESHOLD
+from bibkit.transforms import dedupe_file
 from bibkit.transforms.merge import STRATEGIES, MergeResult, dedupe_library, merge_libraries
 from bibkit.transforms.review import Decision, read_decisions, review_csv
 
@@ -183,7 +184,7 @@ def dedupe_command(files, output, strategy, report_path, dry_run, threshold, pat
     paths = list(deduplicated) + list(files)
     if len(paths) == 1 and not (review_path or decisions_path or prisma_path) and fmt in BIBTEX_FORMATS \
             and not (normalize or (normalize is None and (to is not None or unicode))) \
-            and bib_files_on_disk(paths, from_):
+            and bib_files_on_disk(paths, from_) and os.path.getsize(paths[0]) >= dedupe_file.STREAM_FROM_BYTES:
         _dedupe_streaming(paths[0], output, strategy, report_path, dry_run, threshold, pattern, policy, fmt, to,
                           unicode, quiet)
     parts = [load_inputs([path], from_, quiet=quiet) for path in paths]
@@ -218,17 +219,17 @@ def _dedupe_streaming(path, output, strategy, report_path, dry_run, threshold, p
     """One .bib file deduplicated batch by batch (:mod:`bibkit.transforms.dedupe_file`), its text
     preserved: exits as the whole-file path would, or returns, having printed and written
     nothing, when the file needs the whole-file path."""
-    from bibkit.transforms.dedupe_file import NotStreamable, dedupe_file
+    from bibkit.transforms.dedupe_file import NotStreamable
 
     options = dict(to=to, unicode=unicode, strategy=strategy, threshold=threshold, pattern=pattern, policy=policy)
     try:
         if dry_run:
-            done = dedupe_file(path, None, fmt, **options)
+            done = dedupe_file.dedupe_file(path, None, fmt, **options)
         else:
             with streamed_output(output) as handle:
                 if starts_with_bom(path):
                     handle.write(BOM)
-                done = dedupe_file(path, handle, fmt, **options)
+                done = dedupe_file.dedupe_file(path, handle, fmt, **options)
     except NotStreamable:
         return
     except (PatternError, ValueError) as exc:

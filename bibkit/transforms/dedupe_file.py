@@ -42,8 +42,12 @@ from bibkit.transforms.dedupe_stream import BatchRecords, FileRecords, batch_rec
 from bibkit.transforms.merge import MergeResult, finish_aliases, member_order, merged_group
 
 _BIBTEX_FORMATS = ("bibtex", "biblatex")
+#: files smaller than this are deduplicated whole: they fit in memory (some 600 MB at 16 MB),
+#: and the passes, the worker processes and the records cost a fifth more CPU time on a
+#: search export of 2,000 records (``benchmarks/bench_dedupe_sr.py``)
+STREAM_FROM_BYTES = 16_000_000
 
-__all__ = ["NotStreamable", "DedupedFile", "dedupe_file"]
+__all__ = ["NotStreamable", "STREAM_FROM_BYTES", "DedupedFile", "dedupe_file"]
 
 
 @dataclass
