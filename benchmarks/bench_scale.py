@@ -72,7 +72,7 @@ COMMANDS = {
 #: the environment that makes a command read its input whole (bibkit.streaming.ENV_STREAM)
 WHOLE = {"BIBKIT_STREAM": "0"}
 #: commands that still hold the whole file (about 14 KB an entry): run only up to --whole-file-limit
-WHOLE_FILE = ("check", "keys", "dedupe", "format-whole", "convert-ris-whole", "convert-medline-whole", "convert-csv-whole")
+WHOLE_FILE = ("keys", "format-whole", "convert-ris-whole", "convert-medline-whole", "convert-csv-whole")
 _ODD_MATH = re.compile(r"(?<!\\)\$")
 
 BARE_PARSE = ("import bibtexparser, logging, sys\n"

@@ -30,7 +30,8 @@ M = TypeVar("M")
 T = TypeVar("T")
 
 __all__ = ["DEFAULT_PATTERN", "POLICIES", "generate_key", "assign_keys", "unique_keys", "suffix", "add_aliases",
-           "aliases_of", "content_order", "canonical_order", "parse_pattern"]
+           "aliases_of", "content_order", "canonical_order", "quick_order", "settle_ties",
+           "sort_quick", "parse_pattern"]
 
 
 def generate_key(entry: Entry, pattern: str | None = None) -> str:
@@ -77,7 +78,9 @@ def content_order(entry: Entry) -> tuple:
     )
 
 
-def _quick_order(entry: Entry) -> tuple:
+def quick_order(entry: Entry) -> tuple:
+    """A short content key (year, title, first author, identifiers, key) that orders almost every
+    entry; entries that tie on it are ordered by :func:`content_order`."""
     first = entry.authors.names[0] if entry.authors.names else None
     return (
         entry.year if entry.year is not None else 10**6,
@@ -92,24 +95,36 @@ def _quick_order(entry: Entry) -> tuple:
 def canonical_order(entries: Sequence[Entry]) -> list[int]:
     """Indices of ``entries`` in a content-derived order, computed cheaply.
 
-    A short content key (year, title, first author, identifiers) sorts almost everything; only
-    runs of entries that tie on it are ordered by the full :func:`content_order`. Like it, the
-    result depends on the entries' content only, never on their positions.
+    A short content key (:func:`quick_order`) sorts almost everything; only runs of entries
+    that tie on it are ordered by the full :func:`content_order`. Like it, the result depends on
+    the entries' content only, never on their positions.
     """
-    quick = [_quick_order(e) for e in entries]
-    order = sorted(range(len(entries)), key=quick.__getitem__)
-    out: list[int] = []
+    order, ties = sort_quick([quick_order(e) for e in entries])
+    return settle_ties(order, ties, lambda k: content_order(entries[k]))
+
+
+def sort_quick(quick: Sequence[tuple]) -> tuple[list[int], list[tuple[int, int]]]:
+    """Indices sorted by their :func:`quick_order` keys, and the runs (start, end in that list)
+    that tie on them. Apart from :func:`settle_ties` so that a file read in batches, which keeps
+    only the keys, can fetch just the tied entries for their :func:`content_order`."""
+    order = sorted(range(len(quick)), key=quick.__getitem__)
+    ties: list[tuple[int, int]] = []
     i = 0
     while i < len(order):
         j = i + 1
         while j < len(order) and quick[order[j]] == quick[order[i]]:
             j += 1
-        run = order[i:j]
-        if len(run) > 1:
-            run.sort(key=lambda k: content_order(entries[k]))
-        out.extend(run)
+        if j - i > 1:
+            ties.append((i, j))
         i = j
-    return out
+    return order, ties
+
+
+def settle_ties(order: list[int], ties: Sequence[tuple[int, int]], content: Callable[[int], tuple]) -> list[int]:
+    """``order`` with each tied run sorted by ``content`` (an index's :func:`content_order`)."""
+    for i, j in ties:
+        order[i:j] = sorted(order[i:j], key=content)
+    return order
 
 
 # ---------------------------------------------------------------------------- ids aliases

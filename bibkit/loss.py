@@ -105,6 +105,11 @@ def unplaced_values(entries: Iterable[Entry], format: str, **options) -> list[tu
     return [(entry, name) for entry in entries for name in check(entry)]
 
 
+def where_lost(entry: Entry) -> tuple[str | None, str, int | None]:
+    """How a loss warning names an entry: (key, file, line)."""
+    return entry.key, entry.source.file if entry.source else "<input>", entry.source.line if entry.source else None
+
+
 class LossTally:
     """The values an export to ``format`` leaves out, counted batch by batch (a streamed export
     never holds every entry): per field name, how many entries lose it and the first few."""
@@ -116,11 +121,14 @@ class LossTally:
 
     def add(self, entries: Iterable[Entry]) -> None:
         for entry, name in unplaced_values(entries, self.format, **self.options):
-            tally = self.by_field.setdefault(name, [0, []])
-            tally[0] += 1
-            if self.everything or len(tally[1]) <= SUMMARY_AFTER:
-                tally[1].append((entry.key, entry.source.file if entry.source else "<input>",
-                                 entry.source.line if entry.source else None))
+            self.note(name, *where_lost(entry))
+
+    def note(self, name: str, key: str | None, file: str, line: int | None) -> None:
+        """One entry (named by :func:`where_lost`) loses field ``name``."""
+        tally = self.by_field.setdefault(name, [0, []])
+        tally[0] += 1
+        if self.everything or len(tally[1]) <= SUMMARY_AFTER:
+            tally[1].append((key, file, line))
 
     def merge(self, other: "LossTally") -> None:
         """Add a later batch's tally (in file order)."""

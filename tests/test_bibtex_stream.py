@@ -201,7 +201,7 @@ def _check_streamed_equals_whole(files, options: list[str], monkeypatch) -> int:
 
 def test_check_streamed_finds_what_the_whole_file_check_finds_on_every_file(monkeypatch):
     files = _files("messy") + _files("corpus", "ordinary")
-    assert _check_streamed_equals_whole(files, ["--ignore", "likely-duplicate"], monkeypatch) > 200
+    assert _check_streamed_equals_whole(files, [], monkeypatch) > 200
 
 
 @pytest.mark.parametrize("options", [
@@ -237,9 +237,34 @@ def test_check_streamed_sees_keys_models_and_links_across_batches(tmp_path, jobs
     assert "[missing-required-field]" in text
 
 
+LOOKALIKES = ("@article{a1, title = {Deep learning for the detection of graph anomalies}, author = {Smith, Ann and Li, Bo},"
+              " journal = {J. Graphs}, year = 2019, volume = 3, pages = {1--9}}\n"
+              "@misc{filler, title = {Nothing alike}}\n"
+              "@article{a2, title = {Deep Learning for the Detection of Graph Anomalies.}, author = {Smith, A. and Li, B.},"
+              " journal = {Journal of Graphs}, year = 2019, volume = 3, pages = {1-9}}\n"
+              "@article{d1, title = {Other}, doi = {10.1/x}, year = 2000}\n@misc{d2, title = {Another}, doi = {10.1/X}}\n"
+              "@article{A1, title = {Deep learning for the detection of graph anomalies}, author = {Smith, Ann and Li, Bo},"
+              " journal = {J. Graphs}, year = 2019, volume = 3, pages = {1--9}}\n")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_check_streamed_finds_likely_duplicates_across_batches(tmp_path, jobs):
+    """Fuzzy and DOI duplicates in other batches, and entries that tie on key, title, year and
+    first author (re-read for their full content order): the whole file's findings, in order."""
+    from bibkit.check import load_for_check, run_checks
+    from bibkit.check.streamed import check_stream
+
+    path = tmp_path / "dups.bib"
+    path.write_text(LOOKALIKES * 3)
+    got = [str(f) for f in check_stream(str(path), jobs=jobs, batch_bytes=100)]
+    whole = run_checks(load_for_check([str(path)], show_progress=False), show_progress=False)
+    assert got == [str(f) for f in whole]
+    assert sum("looks like a duplicate" in f for f in got) >= 3
+
+
 @pytest.mark.parametrize("text,options,why", [
     (CHILD + PARENT, ["--ignore", "likely-duplicate"], "crossref"),  # the child inherits the parent's fields
-    (PARENT, [], "likely-duplicate"),  # compares every entry's contents
+    (CHILD + PARENT, [], "crossref"),  # and its likely duplicates are found with the parent's venue
 ])
 def test_what_check_needs_whole_is_checked_whole(tmp_path, monkeypatch, text, options, why):
     from bibkit.check.streamed import check_stream
@@ -251,3 +276,141 @@ def test_what_check_needs_whole_is_checked_whole(tmp_path, monkeypatch, text, op
     got, _ = _run("check", [str(path), *options], monkeypatch, True)
     want, _ = _run("check", [str(path), *options], monkeypatch, False)
     assert (got.exit_code, got.stdout, got.stderr) == (want.exit_code, want.stdout, want.stderr)
+
+
+def _dedupe(path, out, report, monkeypatch, streaming: bool, options=()):
+    """``bibkit dedupe`` of ``path`` (streamed or whole): (status, stdout, stderr, output, report), and
+    whether it streamed."""
+    import bibkit.transforms.dedupe_file as dedupe_file
+
+    monkeypatch.setattr(dedupe_file, "STREAM_FROM_BYTES", 0)  # small files are deduplicated whole
+    seen = []
+    real = dedupe_file.dedupe_file
+
+    def spy(*a, **k):
+        done = real(*a, **k)
+        seen.append(1)
+        return done
+    monkeypatch.setattr(dedupe_file, "dedupe_file", spy)
+    if not streaming:
+        monkeypatch.setattr("bibkit.cli.merge._dedupe_streaming", lambda *a: None)
+    for old in (out, report):
+        if old.exists():
+            old.unlink()
+    result = CliRunner().invoke(main, ["dedupe", str(path), "-o", str(out), "--report", str(report), *options])
+    monkeypatch.undo()
+    written = out.read_text(encoding="utf-8") if out.exists() else None
+    reported = report.read_text(encoding="utf-8") if report.exists() else None
+    return (result.exit_code, result.stdout, result.stderr, written, reported), bool(seen)
+
+
+def _dedupe_streamed_equals_whole(files, tmp_path, monkeypatch, options=(), jobs: int = 2) -> tuple[int, int]:
+    """Streamed and whole ``dedupe``: same output, report, messages and status; (files that
+    streamed, entries merged away in them)."""
+    streamed = merged = 0
+    out, report = tmp_path / "out.bib", tmp_path / "report.json"
+    for path in files:
+        monkeypatch.setattr(stream, "BATCH_BYTES", 50_000)  # several batches on the larger files
+        monkeypatch.setenv("BIBKIT_JOBS", str(jobs))
+        got, did = _dedupe(path, out, report, monkeypatch, True, options)
+        want, _ = _dedupe(path, out, report, monkeypatch, False, options)
+        assert got == want, path
+        assert not got[0] or "Traceback" not in got[2]
+        streamed += did
+        if did and got[4]:
+            merged += int(got[4].split('"merged_away": ')[1].split(",")[0])
+    return streamed, merged
+
+
+def test_dedupe_streamed_writes_what_the_whole_file_dedupe_writes(tmp_path, monkeypatch):
+    files = _files("messy") + _files("corpus", "ordinary")
+    streamed, merged = _dedupe_streamed_equals_whole(files, tmp_path, monkeypatch, jobs=1)
+    assert streamed > 200 and merged > 100
+
+
+@pytest.mark.parametrize("options", [["--strategy", "first", "--threshold", "85"], ["--dry-run"]])
+def test_dedupe_streamed_keeps_its_options(tmp_path, monkeypatch, options):
+    """On two worker processes, the largest files (one with crossrefs, deduplicated whole)."""
+    files = sorted(_files("corpus", "ordinary"), key=lambda p: p.stat().st_size)[-4:]
+    streamed, merged = _dedupe_streamed_equals_whole(files, tmp_path, monkeypatch, options)
+    assert streamed >= 2 and merged > 10
+
+
+@pytest.mark.parametrize("text,why", [
+    (CHILD + PARENT, "crossref"),  # the child inherits the parent's venue and year
+    ("@misc{x, title = {T}}\n@misc{title = {No key}}\n", "without a key"),  # its new key depends on every other
+])
+def test_what_dedupe_needs_whole_is_deduplicated_whole(tmp_path, monkeypatch, text, why):
+    from bibkit.transforms.dedupe_file import dedupe_file
+    import io
+
+    path = tmp_path / "in.bib"
+    path.write_text(text)
+    with pytest.raises(NotStreamable, match=why):
+        dedupe_file(str(path), io.StringIO())
+    got, did = _dedupe(path, tmp_path / "out.bib", tmp_path / "r.json", monkeypatch, True)
+    want, _ = _dedupe(path, tmp_path / "out.bib", tmp_path / "r.json", monkeypatch, False)
+    assert got == want and not did
+
+
+def test_control_characters_are_removed_as_the_whole_file_reader_removes_them(tmp_path, monkeypatch):
+    """The whole-file reader warns of them first and its offsets are those of the cleaned text:
+    a streamed dedupe says and writes the same; where a batch with one was read together with
+    the next (a block open at the cut), the offsets cannot agree and the file is read whole."""
+    from bibkit.transforms.dedupe_file import dedupe_file
+    import io
+
+    text = ("@misc{a, title = {One\x01 title}, author = {Li, Bo}, year = 2001}\n\n@misc{b, note = {x\x02}}\n"
+            "@misc{c, title = {One title}, author = {Li, Bo}, year = 2001}\n")
+    joined = "@misc{j, title = {T\x01}, abstract = {x\n@misc{inside, title = {I}}\n y}}\n" + text
+    for body, streams in ((text, True), (joined, False)):
+        path = tmp_path / "in.bib"
+        path.write_text(body)
+        monkeypatch.setattr(stream, "BATCH_BYTES", 30)
+        if not streams:
+            with pytest.raises(NotStreamable, match="control characters"):
+                dedupe_file(str(path), io.StringIO(), batch_bytes=30)
+        got, did = _dedupe(path, tmp_path / "out.bib", tmp_path / "r.json", monkeypatch, True)
+        monkeypatch.setattr(stream, "BATCH_BYTES", 30)
+        want, _ = _dedupe(path, tmp_path / "out.bib", tmp_path / "r.json", monkeypatch, False)
+        assert got == want and did == streams
+        assert "control characters removed" in got[2] and "merged b" not in got[2] and "merged" in got[2]
+
+
+def test_an_entry_read_alone_is_the_entry_its_batch_reads(tmp_path):
+    """A streamed dedupe reads the members of its groups each from its own text (where the file
+    has no @string): every entry of the messy files so read equals the batches' reading of it,
+    duplicate keys included."""
+    from array import array
+
+    from bibkit.transforms.dedupe_file import _members
+    from bibkit.transforms.dedupe_stream import FileRecords, batch_records, entries_at
+
+    def job(library):
+        spans = array("q")
+        for block in library.blocks:
+            if block.span is not None:
+                spans.extend(block.span[1:])
+        return batch_records(library.entries), spans, bool(library.strings)
+
+    compared = 0
+    for path in _files("messy") + [tmp_path / "dups.bib"]:
+        if path.name == "dups.bib":
+            path.write_text(DUPLICATES * 3)
+        name = str(path)
+        records, spans, strings = FileRecords(name), array("q"), False
+        try:
+            for batch in read_batches(name, name, job, 1, batch_bytes=300):
+                part, found, defined = batch.result
+                records.add(part)
+                spans.extend(found)
+                strings = strings or defined
+        except NotStreamable:
+            continue
+        if strings or not records.keys:
+            continue
+        alone = _members(name, records, spans, set(range(len(records.keys))), 300)
+        batched = entries_at(name, set(records.starts), None, 1, batch_bytes=300)
+        assert {k: repr(v) for k, v in alone.items()} == {k: repr(v) for k, v in batched.items()}, path
+        compared += 1
+    assert compared > 10

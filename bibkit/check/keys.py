@@ -3,7 +3,7 @@ and different keys for what is likely the same work (the dedupe rules of
 :mod:`bibkit.transforms.dedupe`)."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from bibkit.check.registry import Context, Finding, get, library_check
 from bibkit.model import Entry
@@ -67,8 +67,15 @@ def likely_duplicates(ctx: Context) -> Iterable[Finding]:
         from bibkit.transforms.dedupe import find_duplicates
     except ImportError:  # the dedupe engine is not installed in this tree: nothing to compare with
         return
+    yield from likely_duplicate_findings(_groups(find_duplicates(ctx.library.entries)))
+
+
+def likely_duplicate_findings(groups: Iterable[tuple[list[Entry], str]]) -> Iterator[Finding]:
+    """The findings for groups of duplicates (members, the rules that joined them): each member
+    but the first in the file, pointed at the first. The members need only a key and a place,
+    so a file checked batch by batch (:mod:`bibkit.check.streamed`) passes stand-ins."""
     check = get("likely-duplicate")
-    for members, reason in _groups(find_duplicates(ctx.library.entries)):
+    for members, reason in groups:
         members = sorted(members, key=_position)
         head = members[0]
         for entry in members[1:]:

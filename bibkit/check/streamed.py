@@ -11,12 +11,15 @@ other entries is kept here as a compact record per entry instead of the entry:
   findings of the one the whole file calls for are kept;
 * crossref: the keys and the crossref targets. A child whose parent is in the file inherits
   its fields (required fields) and may close a cycle, so such a file raises
-  :class:`NotStreamable` and is checked whole, as before.
+  :class:`NotStreamable` and is checked whole, as before;
+* likely duplicates: each entry's dedupe record (:mod:`bibkit.transforms.dedupe_stream`); the
+  groups are found once the file is read, by the code the whole-file check runs, and each
+  finding joins the findings of the batch its entry was read in.
 
 The findings, their order and so the exit status are the whole-file check's
-(``tests/test_bibtex_stream.py``, on every messy and corpus file). Checks over every entry that have no compact record
-(``likely-duplicate``, which compares every entry's contents) and the citation checks with a
-document raise :class:`NotStreamable` before anything is read; the caller checks whole.
+(``tests/test_bibtex_stream.py``, on every messy and corpus file). A check over every entry
+without a compact record here, and the citation checks with a document, raise
+:class:`NotStreamable` before anything is read; the caller checks whole.
 """
 from __future__ import annotations
 
@@ -27,15 +30,16 @@ from typing import Iterable, Iterator
 
 from bibkit.check import problem_findings, selected_checks, sort_findings
 from bibkit.check.fields import uses_biblatex
-from bibkit.check.keys import KeyIndex
+from bibkit.check.keys import KeyIndex, likely_duplicate_findings
 from bibkit.check.registry import Check, Context, Finding
 from bibkit.formats.bibtex.stream import NotStreamable, read_batches
 from bibkit.model import Entry, Library
 from bibkit.streaming import crossrefs_resolve_in
+from bibkit.transforms.dedupe_stream import BatchRecords, FileRecords, batch_records
 from bibkit.transforms.crossref import crossref_target, warn_missing_parent
 
 #: checks over every entry whose streamed form is here (citation checks find nothing without a document)
-_COMPACT = {"duplicate-key"}
+_COMPACT = {"duplicate-key", "likely-duplicate"}
 _LINK_CODES = ("crossref-missing", "crossref-cycle")
 
 __all__ = ["NotStreamable", "check_stream"]
@@ -62,6 +66,7 @@ class _BatchFindings:
     keys: list[Entry]  # key-only stand-ins (key and source) for the duplicate-key index
     targets: list[str]  # lower-cased crossref targets
     links: list  # crossref-missing problems, as the whole-file check_crossrefs gives them
+    records: BatchRecords | None  # dedupe records, when likely-duplicate is checked
 
 
 def _stand_in(entry: Entry) -> Entry:
@@ -71,6 +76,7 @@ def _stand_in(entry: Entry) -> Entry:
 def _job(name: str, checks: list[Check], model: str):
     per_entry = [c for c in checks if c.entry_fn is not None]
     auto = model == "auto"
+    duplicates = any(c.id == "likely-duplicate" for c in checks)
 
     def job(library: Library) -> _BatchFindings:
         # no parents: a file where a crossref resolves is checked whole (see the module's doc)
@@ -97,7 +103,8 @@ def _job(name: str, checks: list[Check], model: str):
             for value in (target, entry.extra.get("crossref")):
                 if value:
                     targets.append(value.strip().lower())
-        return _BatchFindings(findings, biblatex, uses, keys, targets, links.problems)
+        records = batch_records(library.entries) if duplicates else None
+        return _BatchFindings(findings, biblatex, uses, keys, targets, links.problems, records)
     return job
 
 
@@ -121,6 +128,7 @@ def check_stream(path: str, select: Iterable[str] | None = None, ignore: Iterabl
     if crossrefs_resolve_in(path):
         raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
     report_duplicates = any(c.id == "duplicate-key" for c in checks)
+    records = FileRecords(path) if any(c.id == "likely-duplicate" for c in checks) else None
     head: list[tuple[int, int, Finding]] = []  # (kind, batch, finding) of findings without a line
     head_biblatex: list[tuple[int, int, Finding]] = []
     uses = False
@@ -148,14 +156,36 @@ def check_stream(path: str, select: Iterable[str] | None = None, ignore: Iterabl
             pickle.dump((plain, other), spill, protocol=pickle.HIGHEST_PROTOCOL)
             uses = uses or result.uses_biblatex
             targets.update(result.targets)
+            if records is not None:
+                records.add(result.records)
         if not targets.isdisjoint(index.first):
             raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
+        del index, targets
+        later = _likely_duplicates(records, head, head_biblatex, jobs, batch_bytes) if records is not None else {}
     except BaseException:
         spill.close()
         raise
-    del index, targets
     biblatex = model == "auto" and uses
-    return _read_back(spill, head_biblatex if biblatex else head, biblatex)
+    return _read_back(spill, head_biblatex if biblatex else head, biblatex, later)
+
+
+def _likely_duplicates(records: FileRecords, head: list, head_biblatex: list, jobs: int | None,
+                       batch_bytes: int | None) -> dict[int, list[Finding]]:
+    """The likely-duplicate findings by the batch their entry was read in (after every other
+    finding of the batch, as the whole-file check finds them last); those without a line go to
+    the heads."""
+    groups = records.groups(jobs=jobs, keep_raw=True, batch_bytes=batch_bytes)
+    members = [([records.stand_in(i) for i in g.indices], ", ".join(g.rules)) for g in groups]
+    # entries on one line are read in one batch (batches are cut at the start of a line)
+    by_line = {records.lines[i]: i for g in groups for i in g.indices}
+    later: dict[int, list[Finding]] = {}
+    for finding in likely_duplicate_findings(members):
+        if finding.line:
+            later.setdefault(records.batch_of(by_line[finding.line]), []).append(finding)
+        else:  # in the order found, after the other findings without a line
+            head.append((5, 0, finding))
+            head_biblatex.append((5, 0, finding))
+    return later
 
 
 def _spill_part(kinds: list[tuple[int, list[Finding]]], batch: int, head: list) -> list[Finding]:
@@ -170,16 +200,22 @@ def _spill_part(kinds: list[tuple[int, list[Finding]]], batch: int, head: list) 
     return sort_findings(body)
 
 
-def _read_back(spill, head: list, biblatex: bool) -> Iterator[Finding]:
+def _read_back(spill, head: list, biblatex: bool, later: dict[int, list[Finding]]) -> Iterator[Finding]:
+    """The findings, batch by batch; ``later``: findings known only at the end, by batch."""
     head.sort(key=lambda item: (item[0], item[1]))
     yield from sort_findings([finding for _, _, finding in head])
     try:
         spill.seek(0)
+        batch = 0
         while True:
             try:
                 plain, other = pickle.load(spill)
             except EOFError:
                 return
-            yield from other if biblatex else plain
+            found = other if biblatex else plain
+            if batch in later:  # a stable sort: they stay after the batch's own findings on their line
+                found = sort_findings(found + later.pop(batch))
+            batch += 1
+            yield from found
     finally:
         spill.close()

@@ -8,7 +8,7 @@ import click
 
 from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError
-from bibkit.streaming import bib_files_on_disk
+from bibkit.streaming import bib_files_on_disk, streaming_enabled
 
 
 @main.command("check")
@@ -48,7 +48,8 @@ def check_command(files, fmt, fix, strict, model, select, ignore, from_, encodin
 
             cited = read_cited(cited_in, encoding)
         findings = None
-        if len(files) == 1 and not (fix or cited_in or encoding) and bib_files_on_disk(files, from_):
+        if len(files) == 1 and not (fix or cited_in or encoding) and streaming_enabled() \
+                and bib_files_on_disk(files, from_):
             findings = _check_streaming(files[0], select, ignore, model)
         if findings is None:
             library = load_for_check(files, from_, encoding)

@@ -16,16 +16,19 @@ import sys
 
 import click
 
-from bibkit.cli.common import exit_status, load_inputs, print_problems, report_losses, write_text_output
+from bibkit.cli.common import (exit_status, load_inputs, print_problems, report_losses, streamed_output,
+                               write_text_output)
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.cli.keys import output_format
-from bibkit.cli.preserve import normalize_option_bibtex, plan, render
+from bibkit.cli.preserve import BIBTEX_FORMATS, BOM, normalize_option_bibtex, plan, render, starts_with_bom
 from bibkit.cli.main import main
 from bibkit.keypattern import PatternError
 from bibkit.keys import DEFAULT_PATTERN, POLICIES
 from bibkit.formats.bibtex.preserve import Original
 from bibkit.model import Library
+from bibkit.streaming import bib_files_on_disk, streaming_enabled
 from bibkit.transforms.dedupe import DEFAULT_THRESHOLD
+from bibkit.transforms import dedupe_file
 from bibkit.transforms.merge import STRATEGIES, MergeResult, dedupe_library, merge_libraries
 from bibkit.transforms.review import Decision, read_decisions, review_csv
 
@@ -73,7 +76,9 @@ def report_json(report: dict) -> str:
 
 def _finish(result: MergeResult, problems_source: Library, output, report_path, dry_run, to, unicode, quiet,
             original: Original | None = None, to_given: str | None = None, extra_report: dict | None = None,
-            review_path: str | None = None) -> None:
+            review_path: str | None = None, losses: list[Problem] | None = None) -> None:
+    """Report, then write the output (``losses``: it was written already, streamed, with these
+    loss warnings), summarise, and exit."""
     if report_path:
         report = result.as_dict()
         if extra_report:
@@ -90,13 +95,16 @@ def _finish(result: MergeResult, problems_source: Library, output, report_path, 
         wrote = f"; report written to {report_path}" if report_path and report_path != "-" else ""
         click.echo(f"(dry run: nothing written{' but the report' if wrote else ''}{wrote})", err=True)
         sys.exit(exit_status(problems_source))
-    write_text_output(render(original, result.library, to, to_given, unicode), output)
-    report_losses(result.library, to, quiet=quiet)
+    if losses is None:
+        write_text_output(render(original, result.library, to, to_given, unicode), output)
+        report_losses(result.library, to, quiet=quiet)
+    else:
+        print_problems(losses, quiet)
     if not quiet:
         click.echo(result.summary(limit=SUMMARY_GROUPS), err=True)
         if output not in (None, "-"):
-            how = " (unchanged entries kept as written)" if original is not None else ""
-            click.echo(f"wrote {len(result.library.entries)} entries to {output}{how}", err=True)
+            how = " (unchanged entries kept as written)" if original is not None or losses is not None else ""
+            click.echo(f"wrote {result.entries_out} entries to {output}{how}", err=True)
     sys.exit(exit_status(problems_source))
 
 
@@ -174,6 +182,11 @@ def dedupe_command(files, output, strategy, report_path, dry_run, threshold, pat
     """
     fmt = output_format(to, output)
     paths = list(deduplicated) + list(files)
+    if len(paths) == 1 and not (review_path or decisions_path or prisma_path) and fmt in BIBTEX_FORMATS \
+            and not (normalize or (normalize is None and (to is not None or unicode))) \
+            and streaming_enabled() and bib_files_on_disk(paths, from_) and os.path.getsize(paths[0]) >= dedupe_file.STREAM_FROM_BYTES:
+        _dedupe_streaming(paths[0], output, strategy, report_path, dry_run, threshold, pattern, policy, fmt, to,
+                          unicode, quiet)
     parts = [load_inputs([path], from_, quiet=quiet) for path in paths]
     original = None if dry_run else plan(parts[0], paths[0], output, fmt, normalize, to, unicode, any_bibtex=True)
     for lib in parts:
@@ -199,6 +212,31 @@ def dedupe_command(files, output, strategy, report_path, dry_run, threshold, pat
             click.echo(prisma_text(counts), err=True)
     _finish(result, result.library, output, report_path, dry_run, fmt, unicode, quiet, original, to,
             extra_report=extra, review_path=review_path)
+
+
+def _dedupe_streaming(path, output, strategy, report_path, dry_run, threshold, pattern, policy, fmt, to, unicode,
+                      quiet) -> None:
+    """One .bib file deduplicated batch by batch (:mod:`bibkit.transforms.dedupe_file`), its text
+    preserved: exits as the whole-file path would, or returns, having printed and written
+    nothing, when the file needs the whole-file path."""
+    from bibkit.transforms.dedupe_file import NotStreamable
+
+    options = dict(to=to, unicode=unicode, strategy=strategy, threshold=threshold, pattern=pattern, policy=policy)
+    try:
+        if dry_run:
+            done = dedupe_file.dedupe_file(path, None, fmt, **options)
+        else:
+            with streamed_output(output) as handle:
+                if starts_with_bom(path):
+                    handle.write(BOM)
+                done = dedupe_file.dedupe_file(path, handle, fmt, **options)
+    except NotStreamable:
+        return
+    except (PatternError, ValueError) as exc:
+        raise click.UsageError(str(exc))
+    print_problems(done.problems, quiet)
+    _finish(done.result, Library(problems=done.problems), output, report_path, dry_run, fmt, unicode, quiet,
+            losses=done.losses)
 
 
 def mark_sources(result: MergeResult, fmt: str) -> None:

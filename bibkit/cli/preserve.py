@@ -19,7 +19,7 @@ from bibkit.formats.bibtex import BibTeXWriter
 from bibkit.formats.bibtex.preserve import Original, capture, detect_flavour, write_preserving
 from bibkit.model import Library
 
-_BIBTEX_FORMATS = ("bibtex", "biblatex")
+BIBTEX_FORMATS = ("bibtex", "biblatex")
 
 normalize_option = click.option(
     "--normalize/--preserve", "normalize", default=None,
@@ -58,7 +58,7 @@ def plan(library: Library, source: str, output: str | None, fmt: str, normalize:
     """
     original = None
     rewrite = to is not None or unicode or not (any_bibtex or same_file(source, output))
-    if not normalize and fmt in _BIBTEX_FORMATS and not (normalize is None and rewrite):
+    if not normalize and fmt in BIBTEX_FORMATS and not (normalize is None and rewrite):
         original = capture(library, source)  # None when the input was not read as BibTeX
     library.sources.clear()
     return original
@@ -69,19 +69,19 @@ def render(original: Original | None, library: Library, fmt: str, to: str | None
     """The output text: ``original``'s text with the library's changes, or a canonical rewrite."""
     if original is None:
         return dumps(library, fmt, unicode=unicode)
-    flavour = to if to in _BIBTEX_FORMATS else detect_flavour_of(original, library)
+    flavour = to if to in BIBTEX_FORMATS else detect_flavour_of(original, library)
     text = write_preserving(original, library, BibTeXWriter(flavour, unicode))
-    return _BOM + text if _starts_with_bom(original.name) else text
+    return BOM + text if starts_with_bom(original.name) else text
 
 
-_BOM = "\ufeff"
+BOM = "\ufeff"
 
 
-def _starts_with_bom(path: str) -> bool:
+def starts_with_bom(path: str) -> bool:
     """The reader drops a UTF-8 byte order mark; a file written back keeps the one it had."""
     try:
         with open(path, "rb") as handle:
-            return handle.read(3) == _BOM.encode("utf-8")
+            return handle.read(3) == BOM.encode("utf-8")
     except OSError:
         return False
 

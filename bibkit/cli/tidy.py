@@ -17,7 +17,7 @@ from bibkit.cli.main import main
 from bibkit.diagnostics import BibkitError, Problem
 from bibkit.formats.bibtex.layout import Layout
 from bibkit.io import atomic_write, file_encoding, read_input
-from bibkit.streaming import NotStreamable, tidy_stream
+from bibkit.streaming import NotStreamable, streaming_enabled, tidy_stream
 from bibkit.transforms.tidy import DEFAULT_FIELD_ORDER, TidyOptions, tidy_text
 
 #: options whose value may be left out (bibtex-tidy's ``--sort`` alone means "by key"), with
@@ -113,7 +113,8 @@ def tidy_command(files, output, in_place, check, sort, sort_fields, omit, remove
         enclosing_braces=_list(enclosing_braces), max_authors=max_authors, strip_comments=strip_comments,
         abbreviate_journals=abbreviate_journals, unabbreviate_journals=unabbreviate_journals,
         journal_lists=tuple(journal_list), layout=layout)
-    if (len(files) == 1 and not (check or in_place or encoding) and files[0] != "-" and os.path.isfile(files[0])):
+    if (len(files) == 1 and not (check or in_place or encoding) and files[0] != "-" and os.path.isfile(files[0])
+            and streaming_enabled()):
         status = _tidy_streaming(files[0], options, output, quiet)
         if status is not None:
             sys.exit(status)

@@ -59,6 +59,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import re
+from sys import intern
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -103,6 +104,7 @@ _NOT_ISBN = re.compile(r"[^0-9X]")
 _DIGITS = re.compile(r"\d+")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _ROMAN_CHARS = frozenset("ivxlc")
+_EMPTY: frozenset = frozenset()  # one empty set for every record (each new one costs 216 bytes)
 _THESIS_ABSTRACTS = ("dissertation abstracts", "diss abstr", "masters abstracts")
 _REVIEW_TITLE = 80.0  # unmatched pairs this similar go to the review queue
 _CUT_MIN = 90  # characters: shorter titles are never taken as cut short
@@ -125,7 +127,7 @@ def _family(name) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _fold_name(text: str) -> str:
-    return _NON_ALNUM.sub("", (text if text.isascii() else anyascii(text)).lower())
+    return intern(_NON_ALNUM.sub("", (text if text.isascii() else anyascii(text)).lower()))
 
 
 @contextmanager
@@ -169,15 +171,17 @@ class DuplicateGroup:
         return sorted({m.rule for m in self.matches})
 
 
-@dataclass
+@dataclass(slots=True)
 class _Features:
-    """What matching needs from one entry, computed once."""
+    """What matching needs from one entry, computed once: a compact record (slots, interned
+    strings; a few hundred bytes) that pickles, so a file read in batches
+    (:mod:`bibkit.transforms.dedupe_stream`) keeps these instead of its entries."""
 
     title: str
     tokens: tuple[str, ...]
     numbers: frozenset
     year: int | None
-    families: frozenset
+    families: tuple  # distinct, sorted (a record holds tuples: a set costs 216 bytes or more)
     doi: str  # publisher DOI
     preprint_doi: str
     arxiv: str
@@ -191,7 +195,7 @@ class _Features:
     in_venue: bool = False  # a paper or chapter: its container names where it was published
     venue_ref: str = ""  # the key its ``crossref`` names (a proceedings entry of the same file)
     serial: bool = False  # a journal (magazine, newspaper) article rather than a conference paper
-    name_tokens: frozenset = frozenset()  # every word of every name, folded (swapped names meet)
+    name_tokens: tuple = ()  # every word of every name, folded, sorted (swapped names meet)
     corporate: bool = False  # every author is an organisation (a trial sponsor says little)
     last_page: str = ""  # the last page's number, when the pages are a range of more than one
 
@@ -214,7 +218,7 @@ def _features(entry: Entry, parent: Entry | None = None) -> _Features:
                 continue
             family_list.append(f)
             tokens_of_names |= _name_tokens(n.literal or n.family, n.given, n.particle)
-    families = frozenset(family_list)
+    families = tuple(sorted(set(family_list)))
     corporate = bool(family_list) and all(is_corporate(n) for n in people.names)
     doi = entry.ids.doi.lower()
     arxiv = entry.ids.arxiv.lower()
@@ -240,30 +244,30 @@ def _features(entry: Entry, parent: Entry | None = None) -> _Features:
     parts = (part_number(fields.get("volume", "")), issue if plausible_issue(issue) else "",
              _part(fields.get("edition", "")))
     web_url = entry.ids.url.rstrip("/").lower() if entry.type in WEB_TYPES else ""
-    container = container_key(container) if container else ""
+    container = intern(container_key(container)) if container else ""
     kind = work_kind(entry)
     if container.startswith(_THESIS_ABSTRACTS):
         kind = "thesis"  # a dissertation abstract is the thesis, as a database records it
     return _Features(title, _title_tokens(title), _title_numbers(title), year, families, doi, preprint_doi, arxiv,
                      isbn, page, container, parts, web_url,
                      family_list[0] if family_list else "", kind, entry.type in IN_VENUE_TYPES and kind != "thesis",
-                     crossref_key(entry), entry.type in SERIAL_TYPES, frozenset(tokens_of_names), corporate, last)
+                     crossref_key(entry), entry.type in SERIAL_TYPES, tuple(sorted(tokens_of_names)), corporate, last)
 
 
 def _title_tokens(title: str) -> tuple[str, ...]:
-    return tuple(t for t in title.split() if t not in FUNCTION_WORDS)
+    return tuple(intern(t) for t in title.split() if t not in FUNCTION_WORDS)
 
 
 def _title_numbers(title: str) -> frozenset:
     """The numbers a title names (digits, number words, ordinals, roman numerals): "Part II"."""
     return frozenset(_ORDINAL.sub(r"\1", _NUMBER_WORDS.get(t, t)) for t in title.split()
                      if t.isdigit() or t in _NUMBER_WORDS or _ORDINAL.match(t)
-                     or (len(t) < 6 and _ROMAN_CHARS.issuperset(t) and _ROMAN.match(t)))
+                     or (len(t) < 6 and _ROMAN_CHARS.issuperset(t) and _ROMAN.match(t))) or _EMPTY
 
 
 @lru_cache(maxsize=1 << 16)
 def _name_tokens(family: str, given: str, particle: str) -> frozenset:
-    return frozenset(name_tokens(family, given, particle))
+    return frozenset(intern(t) for t in name_tokens(family, given, particle))
 
 
 def hard_conflict(a: "_Features", b: "_Features") -> str:
@@ -335,10 +339,10 @@ class _UnionFind:
     def __init__(self, feats: Sequence[_Features], apart: Sequence[Hashable | None] | None = None,
                  different: Iterable[tuple[int, int]] = ()):
         self.parent = list(range(len(feats)))
-        self.dois = [frozenset([f.doi]) if f.doi else frozenset() for f in feats]
-        self.arxivs = [frozenset([f.arxiv]) if f.arxiv else frozenset() for f in feats]
+        self.dois = [frozenset([f.doi]) if f.doi else _EMPTY for f in feats]
+        self.arxivs = [frozenset([f.arxiv]) if f.arxiv else _EMPTY for f in feats]
         # what the user said: labels of searches whose records stay apart, pairs marked different
-        self.labels = [frozenset([x]) if x is not None else frozenset() for x in (apart or [None] * len(feats))]
+        self.labels = [frozenset([x]) if x is not None else _EMPTY for x in (apart or [None] * len(feats))]
         self.members: dict[int, list[int]] = {}
         self.different: dict[int, set[int]] = defaultdict(set)
         for x, y in different:
@@ -463,7 +467,7 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
         elif _names_swapped(a, b):
             who = "author (name order differs)"
         else:
-            return 0.0, "no shared author" if not (a.families & b.families) else \
+            return 0.0, "no shared author" if set(a.families).isdisjoint(b.families) else \
                 "too few shared authors (first authors differ)"
     if kinds_differ(a.kind, b.kind):
         return 0.0, f"a {a.kind} and a {b.kind}"
@@ -614,7 +618,7 @@ def _review_similarity(a: _Features, b: _Features) -> float:
     similar = fuzz.ratio(a.title, b.title)
     if _same_place(a, b):
         return similar
-    strangers = a.families and b.families and not (a.families & b.families) and not _names_swapped(a, b)
+    strangers = a.families and b.families and set(a.families).isdisjoint(b.families) and not _names_swapped(a, b)
     if similar >= (AUTHORLESS_THRESHOLD if strangers else _REVIEW_TITLE):
         return similar
     return 0.0
@@ -641,9 +645,17 @@ def _blocks(feats: Sequence[_Features], order: Sequence[int]) -> dict[tuple, lis
     return blocks
 
 
+def _ranks(order: Sequence[int]) -> list[int]:
+    """Each index's place in ``order`` (a list: a dict of a million ints is a hundred MB)."""
+    rank = [0] * len(order)
+    for r, i in enumerate(order):
+        rank[i] = r
+    return rank
+
+
 def _candidate_pairs(feats: Sequence[_Features], order: Sequence[int]):
     """Pairs (in the canonical order) sharing a block and with years within one."""
-    rank = {i: r for r, i in enumerate(order)}
+    rank = _ranks(order)
     seen: set[tuple[int, int]] = set()
     for members in _blocks(feats, order).values():
         if len(members) < 2:
@@ -687,21 +699,41 @@ def find_duplicates(entries: Sequence[Entry], threshold: float = DEFAULT_THRESHO
     not even through a third entry; pairs in ``same`` are joined (rule ``decision``) unless that
     would put such entries together. ``review``, when given, receives the pairs with some but not
     enough evidence (rule ``review``), in content order, for a person to decide.
+
+    The finding itself is :func:`duplicate_groups` on the entries' records, which is what a file
+    read in batches calls with records made in the workers: the two cannot drift apart.
     """
     with paused_gc():
-        return _find_duplicates(entries, threshold, order, apart, different, same, review)
+        parents = crossref_parents(entries)
+        feats = [_features(e, parents.get(i)) for i, e in enumerate(entries)]
+        if order is None:
+            order = canonical_order(entries)
+        groups = _duplicate_groups(feats, threshold, order, apart, different, same, review)
+    for group in groups:
+        group.entries = [entries[i] for i in group.indices]
+    return groups
 
 
-def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence[int] | None,
-                     apart: Sequence[Hashable | None] | None = None, different: Iterable[tuple[int, int]] = (),
-                     same: Iterable[tuple[int, int]] = (), review: list[Match] | None = None) -> list[DuplicateGroup]:
-    parents = crossref_parents(entries)
-    feats = [_features(e, parents.get(i)) for i, e in enumerate(entries)]
+def record(entry: Entry) -> _Features:
+    """The compact record duplicate finding needs of ``entry`` (one without a ``crossref``
+    parent in the file; :func:`find_duplicates` gives children their parent's venue and year)."""
+    return _features(entry)
+
+
+def duplicate_groups(feats: Sequence[_Features], order: Sequence[int], threshold: float = DEFAULT_THRESHOLD,
+                     review: list[Match] | None = None) -> list[DuplicateGroup]:
+    """:func:`find_duplicates` on records (:func:`record`) in ``order`` (the entries'
+    :func:`bibkit.keys.canonical_order`); the groups' ``entries`` are left empty."""
+    with paused_gc():
+        return _duplicate_groups(feats, threshold, order, review=review)
+
+
+def _duplicate_groups(feats: Sequence[_Features], threshold: float, order: Sequence[int],
+                      apart: Sequence[Hashable | None] | None = None, different: Iterable[tuple[int, int]] = (),
+                      same: Iterable[tuple[int, int]] = (), review: list[Match] | None = None) -> list[DuplicateGroup]:
     if _issues_are_record_numbers(feats):
         feats = [dataclasses.replace(f, parts=(f.parts[0], "", f.parts[2])) for f in feats]
-    if order is None:
-        order = canonical_order(entries)
-    rank = {i: r for r, i in enumerate(order)}
+    rank = _ranks(order)
     uf = _UnionFind(feats, apart, different)
     matches: list[Match] = []
 
@@ -729,10 +761,15 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
                 link(j, i, named, 100.0, f"same {attr.replace('_', ' ')} {value}", force=(rule == "doi"))
             else:
                 first[value] = i
+    # each group's atoms; a group of one entry is not stored ([[i]], by far the most groups)
+    shared = {uf.find(i) for i in range(len(feats)) if uf.find(i) != i}
     atoms: dict[int, list[int]] = defaultdict(list)
     for i in order:
-        atoms[uf.find(i)].append(i)
+        root = uf.find(i)
+        if root in shared:
+            atoms[root].append(i)
     groups: dict[int, list[list[int]]] = {root: [members] for root, members in atoms.items()}
+    del atoms, shared
     evidence_cache: dict[tuple[int, int], bool] = {}
     conflict_cache: dict[tuple[int, int], bool] = {}
     version: dict[int, int] = defaultdict(int)  # bumped when a group grows
@@ -770,8 +807,8 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
         tried = (ra, version[ra], rb, version[rb]) if ra < rb else (rb, version[rb], ra, version[ra])
         if tried in refused:
             return False
-        for atom_a in groups[ra]:
-            for atom_b in groups[rb]:
+        for atom_a in groups.get(ra) or [[ra]]:
+            for atom_b in groups.get(rb) or [[rb]]:
                 if any(conflict(x, y) for x in atom_a for y in atom_b) \
                         or not any(evidence(x, y) for x in atom_a for y in atom_b):
                     refused.add(tried)
@@ -791,7 +828,7 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
             return
         link(a, b, rule, score, detail)
         root = uf.find(a)
-        merged = groups.pop(ra) + groups.pop(rb)
+        merged = (groups.pop(ra, None) or [[ra]]) + (groups.pop(rb, None) or [[rb]])
         groups[root] = merged
         version[root] = version.get(ra, 0) + version.get(rb, 0) + 1
 
@@ -841,7 +878,7 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
                 review.append(Match(min(a, b), max(a, b), "review", float(round(similar, 1)), why))
 
     members: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(entries)):
+    for i in range(len(feats)):
         members[uf.find(i)].append(i)
     by_root: dict[int, list[Match]] = defaultdict(list)
     for m in matches:
@@ -849,6 +886,6 @@ def _find_duplicates(entries: Sequence[Entry], threshold: float, order: Sequence
     result = []
     for root, idx in members.items():
         if len(idx) > 1:
-            result.append(DuplicateGroup(idx, [entries[i] for i in idx], sorted(by_root[root], key=lambda m: (m.a, m.b))))
+            result.append(DuplicateGroup(idx, [], sorted(by_root[root], key=lambda m: (m.a, m.b))))
     result.sort(key=lambda g: g.indices[0])
     return result

@@ -25,7 +25,7 @@ from bibkit.model import Entry
 class Features(Protocol):
     """What these rules read of an entry (dedupe's per-entry features)."""
 
-    families: frozenset
+    families: tuple  # distinct folded family names, sorted (a tuple: a set costs 216 bytes or more)
     first_family: str
     kind: str
     in_venue: bool
@@ -114,7 +114,7 @@ def authors_agree(a: Features, b: Features) -> bool:
     One shared name is not enough: "Deep learning" by LeCun, Bengio and Hinton (Nature 2015) and
     "Deep Learning" by Goodfellow, Bengio and Courville (MIT Press 2016) share only Bengio.
     """
-    shared = len(a.families & b.families)
+    shared = len(set(a.families).intersection(b.families))
     if not shared:
         return False
     if a.first_family and a.first_family == b.first_family:

@@ -125,6 +125,12 @@ class MergeResult:
     review: list[Match] = field(default_factory=list)
     #: each input record's name in review files (file, key), taken before keys were given
     record_ids: list[tuple[str, str]] = field(default_factory=list)
+    #: entries written, when ``library`` does not hold them (a file deduplicated batch by batch)
+    written: int | None = None
+
+    @property
+    def entries_out(self) -> int:
+        return len(self.library.entries) if self.written is None else self.written
 
     def prisma(self, sources: Sequence[tuple[str, Library]]) -> dict:
         """The counts a PRISMA 2020 flow diagram needs: records identified per source,
@@ -132,8 +138,8 @@ class MergeResult:
         per_source = {name: len(lib.entries) for name, lib in sources}
         identified = len(self.entries_in)
         return {"records_identified": identified, "records_per_source": per_source,
-                "duplicate_records_removed": identified - len(self.library.entries),
-                "records_after_duplicates_removed": len(self.library.entries)}
+                "duplicate_records_removed": identified - self.entries_out,
+                "records_after_duplicates_removed": self.entries_out}
 
     @property
     def conflicts(self) -> list[Conflict]:
@@ -144,7 +150,7 @@ class MergeResult:
             "strategy": self.strategy,
             "summary": {
                 "entries_in": len(self.entries_in),
-                "entries_out": len(self.library.entries),
+                "entries_out": self.entries_out,
                 "groups": len(self.groups),
                 "merged_away": sum(len(g.merged) for g in self.groups),
                 "conflicts": len(self.conflicts),
@@ -159,7 +165,7 @@ class MergeResult:
     def summary(self, limit: int | None = None) -> str:
         """The human-readable report (what the CLI prints on standard error); ``limit`` groups at most."""
         lines = [
-            f"{len(self.entries_in)} entries in, {len(self.library.entries)} out: "
+            f"{len(self.entries_in)} entries in, {self.entries_out} out: "
             f"{len(self.groups)} duplicate group(s), {sum(len(g.merged) for g in self.groups)} entr(ies) merged away, "
             f"{len(self.conflicts)} conflict(s) (strategy {self.strategy})"
         ]
@@ -446,6 +452,32 @@ def merge_group(members: Sequence[Entry], strategy: str = "combine") -> tuple[En
     return entry, merger.conflicts, aliases
 
 
+def member_order(rank: int, doi: str, position: int) -> tuple:
+    """Where a member goes in its group: the existing file's first (``rank`` 0), then within one
+    file the published version (a publisher DOI) before the rest, then content order
+    (``position`` in :func:`bibkit.keys.canonical_order`). The first member is kept."""
+    return (rank, 0 if doi and not is_preprint_doi(doi) else 1, position)
+
+
+def merged_group(members: Sequence[Entry], matches: list[Match], strategy: str) -> MergedGroup:
+    """One group's members (in :func:`member_order`) merged; the entry takes the kept one's place."""
+    merged, conflicts, aliases = merge_group(members, strategy)
+    merged.span = members[0].span  # it takes the kept entry's place (in its file, too)
+    return MergedGroup(merged, members[0], list(members[1:]), matches, conflicts, aliases)
+
+
+def finish_aliases(groups: Iterable[MergedGroup], output_keys: set[str]) -> None:
+    """Give each merged entry its members' other keys as ``ids`` aliases, never a key that names
+    another entry of the output (``output_keys``: lower-cased); name conflicts by the final key."""
+    for mg in groups:
+        mg.aliases = [a for a in mg.aliases if a.lower() not in output_keys]
+        if mg.aliases:
+            add_aliases(mg.entry, mg.aliases)
+        for c in mg.conflicts:
+            if c.key == "(new)":
+                c.key = mg.entry.key
+
+
 # ---------------------------------------------------------------------------- whole libraries
 
 
@@ -471,8 +503,7 @@ def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: floa
     # within one file the published version (publisher DOI) leads, then content order
     canonical = canonical_order(entries)
     position = {i: p for p, i in enumerate(canonical)}
-    order_key = {id(e): (rank[i], 0 if e.ids.doi and not is_preprint_doi(e.ids.doi) else 1, position[i])
-                 for i, e in enumerate(entries)}
+    order_key = {id(e): member_order(rank[i], e.ids.doi, position[i]) for i, e in enumerate(entries)}
     apart = set(apart)
     record_ids = [record_id(e) for e in entries]  # before keyless records get keys
     same, different, decision_problems = decision_pairs(entries, decisions, decisions_path) if decisions else ([], [], [])
@@ -497,11 +528,10 @@ def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: floa
             matches = [m for m in g.matches if not (m.a in inside and m.b in inside)]
             if len(members) == 1:
                 continue
-        merged, conflicts, aliases = merge_group(members, strategy)
-        merged.span = members[0].span  # it takes the kept entry's place (in its file, too)
-        replaced[id(members[0])] = merged
+        done = merged_group(members, matches, strategy)
+        replaced[id(members[0])] = done.entry
         dropped.update(id(m) for m in members[1:])
-        merged_groups.append(MergedGroup(merged, members[0], members[1:], matches, conflicts, aliases))
+        merged_groups.append(done)
 
     # the output: the existing file's blocks in place, then what the new files add
     base = parts[0]
@@ -547,14 +577,7 @@ def _merge_ranked_inner(parts: Sequence[Library], strategy: str, threshold: floa
         r["new"] = r.pop("entry").key
     new_keys = {_where(e): e.key for e in keyless}
     # aliases: never a key that names another entry of the output
-    all_keys = {e.key.lower() for e in library.entries if e.key}
-    for mg in merged_groups:
-        mg.aliases = [a for a in mg.aliases if a.lower() not in all_keys]
-        if mg.aliases:
-            add_aliases(mg.entry, mg.aliases)
-        for c in mg.conflicts:
-            if c.key == "(new)":
-                c.key = mg.entry.key
+    finish_aliases(merged_groups, {e.key.lower() for e in library.entries if e.key})
     return MergeResult(library, strategy, merged_groups, entries, renamed, new_keys, left_alone, pairs or [],
                        record_ids)
 

@@ -394,8 +394,14 @@ def _insertion(text: str, src: _Source, style: _Style, added: list[tuple[str, st
 def detect_flavour(library: Library, name: str) -> str:
     """``biblatex`` when the file's entries mostly spell fields the BibLaTeX way (``journaltitle``,
     ``date``, ``location``), so that the fields bibkit adds to it are spelled alike."""
-    votes = Counter()
-    for e in library.entries:
+    return flavour_of(flavour_votes(library.entries, name))
+
+
+def flavour_votes(entries, name: str) -> Counter:
+    """How many of the entries read from ``name`` spell fields the BibLaTeX way, and how many
+    the BibTeX way (counted batch by batch for a file read in batches, then added up)."""
+    votes: Counter = Counter()
+    for e in entries:
         if e.span is None or e.span[0] != name:
             continue
         names = e.field_names
@@ -404,6 +410,10 @@ def detect_flavour(library: Library, name: str) -> str:
             votes["biblatex"] += 1
         elif names.get("container-title") == "journal" or names.get("issued") == "year":
             votes["bibtex"] += 1
+    return votes
+
+
+def flavour_of(votes: Counter) -> str:
     return "biblatex" if votes["biblatex"] > votes["bibtex"] else "bibtex"
 
 
@@ -450,6 +460,16 @@ def _placed(original: Original, blocks: list[Block], index_of) -> list[Block]:
     return out
 
 
+def written_block(source: str, old: Block, block: Block, writer: BibTeXWriter) -> str:
+    """``block`` (read as ``old`` from the text ``source``) as written back: the text itself when
+    unchanged, a changed entry edited field by field, anything else written anew."""
+    if _unchanged(old, block):
+        return source
+    if isinstance(block, Entry) and isinstance(old, Entry):
+        return edit_entry(source, old, block, writer)
+    return writer.block(block)
+
+
 def write_preserving(original: Original, library: Library, writer: BibTeXWriter) -> str:
     """``library`` written as edits to ``original``'s text (see the module docstring)."""
     text = original.text
@@ -485,13 +505,7 @@ def write_preserving(original: Original, library: Library, writer: BibTeXWriter)
             out.append(writer.block(block))
         else:
             start, end = original.spans[n]
-            old = original.blocks[start]
-            if _unchanged(old, block):
-                out.append(text[start:end])
-            elif isinstance(block, Entry) and isinstance(old, Entry):
-                out.append(edit_entry(text[start:end], old, block, writer))
-            else:
-                out.append(writer.block(block))
+            out.append(written_block(text[start:end], original.blocks[start], block, writer))
         previous = n
     tail = text[original.spans[-1][1]:] if original.spans else ""
     if not first:

@@ -1,0 +1,157 @@
+"""Duplicate finding over a .bib file read in batches: a compact record per entry, never the entries.
+
+Why: finding duplicates compares every entry with every other (through blocking), so it needs
+something of each entry at once; holding the entries themselves costs some 14 KB each (a
+million-entry file would not fit in a laptop's memory). What the finding reads of an entry is
+its :func:`bibkit.transforms.dedupe.record` (title tokens, names, year, identifiers, venue,
+numbers; a few hundred bytes) and its place in the content order
+(:func:`bibkit.keys.quick_order`). The workers of :func:`bibkit.formats.bibtex.stream.read_batches`
+make these from each batch (:func:`batch_records`); :class:`FileRecords` keeps them, and
+:func:`bibkit.transforms.dedupe.duplicate_groups` finds the groups on them: the same code the
+whole-file path runs on records of the entries in memory, so the two cannot drift apart.
+
+What a record cannot settle is fetched again from the file: entries that tie on the quick order
+(the same key, title, year and first author) are re-read for their full content order, and
+:mod:`bibkit.transforms.dedupe_file` re-reads the members of each group to merge them. Entries
+are named by where their text starts in the file (``Entry.span``), which the batched reading
+gives exactly as the whole-file reading does.
+"""
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from sys import intern
+from typing import Callable, Iterable, Sequence
+
+from bibkit.formats.bibtex.stream import NotStreamable, read_batches
+from bibkit.keys import content_order, quick_order, settle_ties, sort_quick
+from bibkit.model import Entry, Library, Source
+from bibkit.transforms.dedupe import DEFAULT_THRESHOLD, DuplicateGroup, Match, duplicate_groups, record
+
+
+@dataclass
+class BatchRecords:
+    """One batch's records, in file order (made in the worker; pickled back)."""
+
+    records: list  # dedupe records
+    quick: list[str]  # quick_order keys, packed (:func:`packed_order`)
+    keys: list[str]  # keys as written ("" when none)
+    lines: list[int]  # first line of each entry (0 when unknown)
+    starts: list[int]  # where each entry's text starts in the file (Entry.span)
+
+
+def batch_records(entries: Sequence[Entry]) -> BatchRecords:
+    """The records of one batch's entries; raises :class:`NotStreamable` for an entry the batched
+    reading cannot name (no span in the file)."""
+    out = BatchRecords([], [], [], [], [])
+    for entry in entries:
+        if entry.span is None:
+            raise NotStreamable("an entry without a place in the file")
+        out.records.append(record(entry))
+        out.quick.append(packed_order(quick_order(entry)))
+        out.keys.append(entry.key or "")
+        out.lines.append(entry.source.line or 0 if entry.source else 0)
+        out.starts.append(entry.span[1])
+    return out
+
+
+_YEAR_BASE = 10 ** 7  # years from -10**7 on sort as fixed-width digits
+
+
+def packed_order(quick: tuple) -> str:
+    """A :func:`bibkit.keys.quick_order` key as one string that sorts and compares as the tuple
+    does (half the memory): the year as fixed-width digits, the words joined by NUL, which sorts
+    before any character (the reader removes NULs from the text)."""
+    year, *words = quick
+    if not 0 <= year + _YEAR_BASE < 10 * _YEAR_BASE or any("\0" in w for w in words):
+        raise NotStreamable("a year or title that does not pack")
+    return "\0".join([f"{year + _YEAR_BASE:08d}", *words])
+
+
+_INTS: dict[int, int] = {}
+
+
+def _shared(value):
+    return intern(value) if type(value) is str else value  # not a str subclass (Text): intern refuses
+
+
+def _interned(rec):
+    """A record whose words and numbers are the process's shared objects again (unpickling makes
+    a copy of each per batch; a million records share a few hundred thousand words)."""
+    rec.tokens = tuple(map(_shared, rec.tokens))
+    rec.name_tokens = tuple(map(_shared, rec.name_tokens))
+    rec.families = tuple(map(_shared, rec.families))
+    rec.parts = tuple(map(_shared, rec.parts))
+    for name in ("first_family", "container", "kind", "first_page", "last_page"):
+        value = getattr(rec, name)
+        if value:
+            setattr(rec, name, _shared(value))
+    if rec.year is not None:
+        rec.year = _INTS.setdefault(rec.year, rec.year)
+    return rec
+
+
+class FileRecords:
+    """The records of every entry of one file, in file order, and what the finding needs of them."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.records: list = []
+        self.quick: list[str] = []
+        self.keys: list[str] = []
+        self.lines = array("q")
+        self.starts = array("q")
+        self.batch_ends: list[int] = []  # entries read up to the end of each batch
+
+    def add(self, part: BatchRecords) -> None:
+        self.records.extend(_interned(r) for r in part.records)
+        self.quick.extend(part.quick)
+        self.keys.extend(part.keys)
+        self.lines.extend(part.lines)
+        self.starts.extend(part.starts)
+        self.batch_ends.append(len(self.records))
+
+    def batch_of(self, index: int) -> int:
+        """The batch (0-based) entry ``index`` was read in."""
+        from bisect import bisect_right
+        return bisect_right(self.batch_ends, index)
+
+    def order(self, jobs: int | None = None, keep_raw: bool = False, batch_bytes: int | None = None) -> list[int]:
+        """:func:`bibkit.keys.canonical_order` of the file's entries: the quick keys sort; the
+        entries that tie on them are re-read for their full content order."""
+        order, ties = sort_quick(self.quick)
+        if ties:
+            tied = {self.starts[i] for a, b in ties for i in order[a:b]}
+            full = entries_at(self.path, tied, content_order, jobs, keep_raw, batch_bytes)
+            index = {start: i for i, start in enumerate(self.starts) if start in tied}
+            by_index = {index[start]: value for start, value in full.items()}
+            order = settle_ties(order, ties, by_index.__getitem__)
+        self.quick = []  # no longer needed: let it go before the matching
+        return order
+
+    def groups(self, threshold: float = DEFAULT_THRESHOLD, review: list[Match] | None = None, *,
+               jobs: int | None = None, keep_raw: bool = False, batch_bytes: int | None = None) -> list[DuplicateGroup]:
+        """The duplicate groups, as :func:`bibkit.transforms.dedupe.find_duplicates` of the whole
+        file gives them (with ``entries`` left empty: see :meth:`stand_in`)."""
+        order = self.order(jobs, keep_raw, batch_bytes)
+        return duplicate_groups(self.records, order, threshold, review)
+
+    def stand_in(self, index: int) -> Entry:
+        """A key-and-place stand-in for entry ``index`` (what reports and findings name it by)."""
+        return Entry(type="", key=self.keys[index] or None, source=Source(self.path, self.lines[index] or None))
+
+
+def entries_at(path: str, starts: Iterable[int], job: Callable[[Entry], object] | None = None,
+               jobs: int | None = None, keep_raw: bool = False, batch_bytes: int | None = None) -> dict[int, object]:
+    """The entries of ``path`` whose text starts at ``starts`` (or ``job`` of each, computed in the
+    worker), read again batch by batch: start -> entry. Only those come back from the workers."""
+    wanted = frozenset(starts)
+
+    def pick(library: Library) -> list:
+        return [(e.span[1], job(e) if job else e) for e in library.entries
+                if e.span is not None and e.span[1] in wanted]
+
+    found: dict[int, object] = {}
+    for batch in read_batches(path, path, pick, jobs, keep_raw=keep_raw, batch_bytes=batch_bytes):
+        found.update(batch.result)
+    return found
