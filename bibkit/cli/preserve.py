@@ -45,6 +45,13 @@ def same_file(a: str | None, b: str | None) -> bool:
         return False
 
 
+def preserves(source: str, output: str | None, fmt: str, normalize: bool | None, to: str | None = None,
+              unicode: bool = False, any_bibtex: bool = False) -> bool:
+    """Whether the output keeps the input's text (see :func:`plan`), the file permitting."""
+    rewrite = to is not None or unicode or not (any_bibtex or same_file(source, output))
+    return not normalize and fmt in _BIBTEX_FORMATS and not (normalize is None and rewrite)
+
+
 def plan(library: Library, source: str, output: str | None, fmt: str, normalize: bool | None,
          to: str | None = None, unicode: bool = False, any_bibtex: bool = False) -> Original | None:
     """The source to write back piecewise, captured now (before the command changes the
@@ -57,8 +64,7 @@ def plan(library: Library, source: str, output: str | None, fmt: str, normalize:
     needs): in a 100k-entry merge they are hundreds of megabytes the merge has no use for.
     """
     original = None
-    rewrite = to is not None or unicode or not (any_bibtex or same_file(source, output))
-    if not normalize and fmt in _BIBTEX_FORMATS and not (normalize is None and rewrite):
+    if preserves(source, output, fmt, normalize, to, unicode, any_bibtex):
         original = capture(library, source)  # None when the input was not read as BibTeX
     library.sources.clear()
     return original
@@ -71,17 +77,17 @@ def render(original: Original | None, library: Library, fmt: str, to: str | None
         return dumps(library, fmt, unicode=unicode)
     flavour = to if to in _BIBTEX_FORMATS else detect_flavour_of(original, library)
     text = write_preserving(original, library, BibTeXWriter(flavour, unicode))
-    return _BOM + text if _starts_with_bom(original.name) else text
+    return BOM + text if starts_with_bom(original.name) else text
 
 
-_BOM = "\ufeff"
+BOM = "\ufeff"
 
 
-def _starts_with_bom(path: str) -> bool:
+def starts_with_bom(path: str) -> bool:
     """The reader drops a UTF-8 byte order mark; a file written back keeps the one it had."""
     try:
         with open(path, "rb") as handle:
-            return handle.read(3) == _BOM.encode("utf-8")
+            return handle.read(3) == BOM.encode("utf-8")
     except OSError:
         return False
 

@@ -30,6 +30,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from typing import Iterable
 
 from bibkit.formats.bibtex.citekeys import safe_key
 from bibkit.formats.bibtex.fields import NAME_FIELDS, TEXT_FIELDS
@@ -58,7 +59,7 @@ class Original:
         return self.text[end:nxt]
 
 
-def _copy_block(block: Block) -> Block:
+def copy_block(block: Block) -> Block:
     """A copy whose containers the commands may change without touching the original."""
     if not isinstance(block, Entry):
         return dataclasses.replace(block)
@@ -88,7 +89,7 @@ def capture(library: Library, name: str) -> Original | None:
                 return None  # read from this file but not locatable in it
             continue
         spans.append((span[1], span[2]))
-        blocks[span[1]] = _copy_block(block)
+        blocks[span[1]] = copy_block(block)
     previous = 0
     for start, end in spans:
         if start < previous or text[previous:start].strip():
@@ -394,8 +395,18 @@ def _insertion(text: str, src: _Source, style: _Style, added: list[tuple[str, st
 def detect_flavour(library: Library, name: str) -> str:
     """``biblatex`` when the file's entries mostly spell fields the BibLaTeX way (``journaltitle``,
     ``date``, ``location``), so that the fields bibkit adds to it are spelled alike."""
-    votes = Counter()
-    for e in library.entries:
+    return flavour_of(flavour_votes(library.entries, name))
+
+
+def flavour_of(votes: Counter) -> str:
+    """The flavour :func:`flavour_votes` counted (summed over a file's batches when streamed)."""
+    return "biblatex" if votes["biblatex"] > votes["bibtex"] else "bibtex"
+
+
+def flavour_votes(entries: Iterable[Entry], name: str) -> Counter:
+    """How many of the entries read from ``name`` spell their fields the BibLaTeX or the BibTeX way."""
+    votes: Counter = Counter()
+    for e in entries:
         if e.span is None or e.span[0] != name:
             continue
         names = e.field_names
@@ -404,7 +415,7 @@ def detect_flavour(library: Library, name: str) -> str:
             votes["biblatex"] += 1
         elif names.get("container-title") == "journal" or names.get("issued") == "year":
             votes["bibtex"] += 1
-    return "biblatex" if votes["biblatex"] > votes["bibtex"] else "bibtex"
+    return votes
 
 
 def _separator(original: Original) -> str:
@@ -450,6 +461,16 @@ def _placed(original: Original, blocks: list[Block], index_of) -> list[Block]:
     return out
 
 
+def written_back(text: str, old: Block, new: Block, writer: BibTeXWriter) -> str:
+    """One block read as ``old`` from ``text``, written back as ``new``: the same text when
+    unchanged, an entry edited field by field, anything else rewritten."""
+    if _unchanged(old, new):
+        return text
+    if isinstance(new, Entry) and isinstance(old, Entry):
+        return edit_entry(text, old, new, writer)
+    return writer.block(new)
+
+
 def write_preserving(original: Original, library: Library, writer: BibTeXWriter) -> str:
     """``library`` written as edits to ``original``'s text (see the module docstring)."""
     text = original.text
@@ -485,13 +506,7 @@ def write_preserving(original: Original, library: Library, writer: BibTeXWriter)
             out.append(writer.block(block))
         else:
             start, end = original.spans[n]
-            old = original.blocks[start]
-            if _unchanged(old, block):
-                out.append(text[start:end])
-            elif isinstance(block, Entry) and isinstance(old, Entry):
-                out.append(edit_entry(text[start:end], old, block, writer))
-            else:
-                out.append(writer.block(block))
+            out.append(written_back(text[start:end], original.blocks[start], block, writer))
         previous = n
     tail = text[original.spans[-1][1]:] if original.spans else ""
     if not first:

@@ -1,0 +1,128 @@
+"""``bibkit keys`` streamed (two passes over a .bib on disk) writes what the whole-file path writes.
+
+Every comparison runs the command twice, streamed in 400-byte batches and read whole, and
+compares the output, the key map, the messages and the exit status byte for byte, on messy and
+ordinary corpus files, with their keys as they are and with every third key removed.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from bibkit.cli import main
+from bibkit.formats.bibtex import stream
+from bibkit.keys_stream import keys_stream
+from bibkit.streaming import NotStreamable
+
+from .conftest import require_shared
+
+_KEY = re.compile(r"(?m)^(@\w+\s*\{)([^,\s]+)(\s*,)")
+
+
+def _files():
+    messy = sorted(require_shared("messy").rglob("*.bib"))
+    ordinary = sorted(require_shared("corpus", "ordinary").rglob("*.bib"))
+    return [p for p in messy if p.name.startswith(("bibtex-tidy", "bbt-", "jabref"))][:10] + ordinary[:12]
+
+
+def _without_some_keys(text: str) -> str:
+    """Every third entry's key removed: keys to generate, colliding with the kept ones."""
+    count = iter(range(10**9))
+    return _KEY.sub(lambda m: m.group(0) if next(count) % 3 else m.group(1) + m.group(3), text)
+
+
+def _keys(args: list[str], monkeypatch, streaming: bool):
+    """``bibkit keys ARGS`` streamed in 400-byte batches or read whole: (result, streamed?)."""
+    monkeypatch.setattr(stream, "BATCH_BYTES", 400)
+    seen = []
+    real = stream.read_batches
+
+    def spy(*a, **k):
+        seen.append(1)
+        return real(*a, **k)
+    monkeypatch.setattr("bibkit.keys_stream.read_batches", spy)
+    if not streaming:
+        monkeypatch.setattr("bibkit.cli.keys._keys_streaming", lambda *a, **k: None)
+    result = CliRunner().invoke(main, ["keys", *args])
+    monkeypatch.undo()
+    return result, bool(seen)
+
+
+def _outputs(tmp_path) -> tuple:
+    return tuple((p.name, p.read_bytes()) for p in sorted(tmp_path.glob("out*")))
+
+
+def _same_streamed_and_whole(path, options: list[str], tmp_path, monkeypatch, output: str = "out.bib") -> bool:
+    args = [str(path), *options, "-o", str(tmp_path / output), "--map", str(tmp_path / "out-map.tsv")]
+    got, did = _keys(args, monkeypatch, True)
+    got_files = _outputs(tmp_path)
+    for p in tmp_path.glob("out*"):
+        p.unlink()
+    want, _ = _keys(args, monkeypatch, False)
+    assert want.exception is None or isinstance(want.exception, SystemExit), want.exception
+    assert (got.exit_code, got.stderr, got_files) == (want.exit_code, want.stderr, _outputs(tmp_path)), path
+    for p in tmp_path.glob("out*"):
+        p.unlink()
+    return did
+
+
+@pytest.mark.parametrize("options", [
+    [],
+    ["--rekey"],
+    ["--rekey", "--pattern", "[auth:lower][year]", "--policy", "always", "--no-aliases"],
+    ["--pattern", "[auth:lower]", "--policy", "second-b", "--normalize"],
+])
+def test_streamed_keys_write_what_the_whole_file_keys_write(tmp_path, monkeypatch, options):
+    streamed = 0
+    for n, path in enumerate(_files()):
+        copy = tmp_path / "in" / path.name
+        copy.parent.mkdir(exist_ok=True)
+        data = path.read_bytes()
+        try:
+            copy.write_text(_without_some_keys(data.decode("utf-8")) if n % 2 else data.decode("utf-8"),
+                            encoding="utf-8")
+        except UnicodeDecodeError:
+            copy.write_bytes(data)
+        streamed += _same_streamed_and_whole(copy, options, tmp_path, monkeypatch)
+    assert streamed > 15
+
+
+def test_streamed_keys_to_csl_json_write_what_the_whole_file_keys_write(tmp_path, monkeypatch):
+    files = _files()[::3]
+    assert sum(_same_streamed_and_whole(p, ["--rekey"], tmp_path, monkeypatch, "out.json") for p in files) > 5
+
+
+CHILD = "@inproceedings{child, title = {Paper}, crossref = {proc}}\n"
+PARENT = "@proceedings{proc, title = {Proceedings of Tests}, year = 2001, publisher = {P}}\n"
+
+
+@pytest.mark.parametrize("text,why", [
+    ((CHILD + PARENT).encode(), "crossref"),
+    ("@misc{a, title = {Café}}\n".encode("latin-1"), "UTF-8"),
+])
+def test_what_keys_needs_whole_is_keyed_whole(tmp_path, monkeypatch, text, why):
+    path = tmp_path / "in.bib"
+    path.write_bytes(text)
+    with pytest.raises(NotStreamable, match=why), open(tmp_path / "scratch", "w") as handle:
+        keys_stream(str(path), handle, fmt="bibtex", preserve=True, rekey=True)
+    _same_streamed_and_whole(path, ["--rekey"], tmp_path, monkeypatch)
+
+
+_name = st.sampled_from(["Smith, John", "Smith, Jane", "Doe, A.", "{World Health Organization}", "Müller, K."])
+_title = st.sampled_from(["On Keys", "On keys", "Keys", "A Study of Keys", "Ключи", ""])
+_entry = st.tuples(st.sampled_from(["", "k1", "K1", "smith2020", "Smith2020on"]), _name, _title,
+                   st.sampled_from(["2020", "2021", ""]))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(_entry, min_size=1, max_size=12), rekey=st.booleans(),
+       policy=st.sampled_from(["second-a", "second-b", "always"]))
+def test_streamed_keys_equal_whole_keys_on_generated_entries(tmp_path, monkeypatch, entries, rekey, policy):
+    path = tmp_path / "gen.bib"
+    path.write_text("".join(f"@article{{{key},\n  author = {{{name}}},\n  title = {{{title}}},\n  year = {{{year}}}\n}}\n\n"
+                            for key, name, title, year in entries), encoding="utf-8")
+    options = ["--policy", policy, "--pattern", "[auth:lower][year]"] + (["--rekey"] if rekey else [])
+    assert _same_streamed_and_whole(path, options, tmp_path, monkeypatch)
