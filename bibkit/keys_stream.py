@@ -16,8 +16,10 @@ collision group gets which suffix). So:
    (:func:`bibkit.formats.bibtex.preserve.written_back`, as the whole-file write-back), or the
    exporter's parts (:class:`bibkit.export_parts.Parts`) for a canonical rewrite.
 
-Entries are named by where their text starts in the file (the same in both readings), never by
-a position in a list held in memory. The output, the key map and the messages are the whole-file
+Without ``--rekey``, pass 1 also writes each batch as it is while no entry has needed a key,
+so a file whose entries all have keys (the common case) is read once, as ``convert`` reads it.
+In pass 2, entries are named by where their text starts in the file (the same in both
+readings), never by a position in a list of every entry. The output, the key map and the messages are the whole-file
 path's, byte for byte (``tests/test_keys_stream.py``). What the whole-file path does differently
 raises :class:`NotStreamable` before anything is written: a crossref to an entry of the file, a
 block the reader could not locate in the text, text between blocks that belongs to none, a file
@@ -27,7 +29,10 @@ from __future__ import annotations
 
 import pickle
 import tempfile
+from array import array
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -60,16 +65,24 @@ def keys_stream(path: str, out: TextIO, *, fmt: str, preserve: bool, pattern: st
                 unicode: bool = False, bom: bool = False, jobs: int | None = None,
                 batch_bytes: int | None = None) -> KeysResult:
     """Give every entry of .bib ``path`` a unique key (every entry with ``rekey``) and write the
-    file to ``out``: its own text with only the keys (and ``ids``) changed when ``preserve``,
-    else the ``fmt`` exporter's output. ``bom``: start the preserved text with a byte order mark,
-    as the file did. Raises :class:`NotStreamable` when the file needs the whole-file path."""
+    file to ``out`` (a seekable handle): its own text with only the keys (and ``ids``) changed
+    when ``preserve``, else the ``fmt`` exporter's output. ``bom``: start the preserved text with
+    a byte order mark, as the file did. Raises :class:`NotStreamable` when the file needs the
+    whole-file path.
+
+    Without ``rekey``, the first pass also writes each batch as it is, on the chance that no
+    entry lacks a key (a file that has them all is then read once); the first batch with an
+    entry to key stops that, and the output is written again in the second pass.
+    """
     if not preserve and not hasattr(registry.exporter(fmt), "parts"):
         raise NotStreamable(f"the {fmt} exporter writes whole files only")
     if crossrefs_resolve_in(path):
         raise NotStreamable("a crossref to an entry of the file")
+    parts = None if preserve else registry.exporter(fmt).parts(unicode=unicode)
 
     def survey(library: Library, chunk: Chunk):
-        """Pass 1, in the worker: what key assignment needs of each entry of the batch."""
+        """Pass 1, in the worker: what key assignment needs of each entry of the batch, and
+        the batch written as it is when no entry of it is to be keyed."""
         if preserve:
             _check_located(library, chunk, path)
         records, orders, missing = [], [], 0
@@ -80,68 +93,80 @@ def keys_stream(path: str, out: TextIO, *, fmt: str, preserve: bool, pattern: st
             if rekey or not entry.key:
                 records.append((entry.span[1], entry.key, generate_key(entry, pattern)))
                 orders.append(pickle.dumps(content_order(entry), protocol=pickle.HIGHEST_PROTOCOL))
+        as_is = None
+        if not records and not rekey:
+            as_is = (chunk.text if preserve else parts.part(library)), _losses(fmt, library.entries)
         return (records, orders, missing, len(library.blocks), flavour_votes(library.entries, path),
-                Links.of(library.entries))
+                Links.of(library.entries), as_is)
 
     problems: list[Problem] = []
+    controls: list[Problem] = []
     links = FileLinks()
     votes: Counter = Counter()
-    bases: dict[int, str] = {}  # span start -> base key, in file order
-    old_keys: dict[int, str] = {}  # span start -> the key it had (re-keyed entries with one)
-    where: dict[int, tuple[int, int]] = {}  # span start -> its content order in the scratch file
+    starts = array("q")  # n-th entry to key: where its text starts in the file (its name in pass 2)
+    bases: list[str] = []  # its base key (then its new key)
+    old_keys: list[str | None] = []  # the key it had
+    offsets = array("q", [0])  # its content order is scratch[offsets[n]:offsets[n + 1]]
     missing = blocks = 0
+    tally = LossTally(fmt)
+    written = _Output(out, parts, bom)
     with tempfile.TemporaryFile() as scratch:
         for batch in read_batches(path, path, survey, jobs, batch_bytes=batch_bytes, with_chunk=True):
-            records, orders, batch_missing, batch_blocks, batch_votes, found = batch.result
-            problems.extend(batch.problems)
+            records, orders, batch_missing, batch_blocks, batch_votes, found, as_is = batch.result
+            for problem in batch.problems:
+                (controls if problem.code == "control-char" else problems).append(problem)
             links.add(batch, found)
             votes.update(batch_votes)
             missing += batch_missing
             blocks += batch_blocks
             for (start, old, base), order in zip(records, orders):
-                bases[start] = base
-                if old:
-                    old_keys[start] = old
-                where[start] = (scratch.tell(), len(order))
+                starts.append(start)
+                old_keys.append(old)
+                bases.append(base)
                 scratch.write(order)
-        problems.extend(links.problems())
+                offsets.append(scratch.tell())
+            if as_is is not None and written.open:
+                written.write(as_is[0])
+                tally.merge(as_is[1])
+            else:
+                written.open = False
+        # as the whole-file reader: the control characters it removes first, the blocks'
+        # problems, then the key and crossref checks
+        problems = controls + problems + links.problems()
+        if written.open:  # no entry had to be keyed: the output is written
+            written.close(blocks)
+            return KeysResult(missing, {}, problems, tally.problems())
 
-        def content_of(start: int):
-            offset, size = where[start]
-            scratch.seek(offset)
-            return pickle.loads(scratch.read(size))
+        def content_of(n: int):
+            scratch.seek(offsets[n])
+            return pickle.loads(scratch.read(offsets[n + 1] - offsets[n]))
 
-        assigned = unique_keys(() if rekey else links.keys, bases, policy,
+        assigned = unique_keys(() if rekey else links.keys, _ListMap(bases), policy,
                                lambda group: sorted(group, key=content_of))
-    del bases, where
+    del offsets
     changes: dict[str, str] = {}
-    new_keys: dict[int, str] = {}  # span start -> its new key (changed entries only)
-    for start, key in assigned:
-        old = old_keys.get(start)
-        if old != key:
-            new_keys[start] = key
-            if old:
-                changes[old] = key
+    for n, key in assigned:
+        old = old_keys[n]
+        bases[n] = key
+        if old and old != key:
+            changes[old] = key
     del assigned, old_keys
+    new_keys = bases  # n-th entry to key -> its key
 
     tally = LossTally(fmt)
-    if preserve:
-        writer = BibTeXWriter(to if to in _BIBTEX_FORMATS else flavour_of(votes), unicode)
-    else:
-        parts = registry.exporter(fmt).parts(unicode=unicode)
+    writer = BibTeXWriter(to if to in _BIBTEX_FORMATS else flavour_of(votes), unicode) if preserve else None
 
     def write(library: Library, chunk: Chunk):
         """Pass 2, in the worker: the batch's entries with their keys, written."""
         entries = library.entries
         changed = []
         for entry in entries:
-            key = new_keys.get(entry.span[1])
-            if key is not None:
+            n = bisect_left(starts, entry.span[1])
+            if n < len(starts) and starts[n] == entry.span[1] and new_keys[n] != entry.key:
                 old = copy_block(entry) if preserve else None
-                rename(entry, key, aliases)
+                rename(entry, new_keys[n], aliases)
                 changed.append((old, entry))
-        losses = LossTally(fmt)
-        losses.add(entries)
+        losses = _losses(fmt, entries)
         if not preserve:
             return parts.part(library), losses
         text, base, pieces, pos = chunk.text, chunk.char_offset, [], 0
@@ -152,22 +177,68 @@ def keys_stream(path: str, out: TextIO, *, fmt: str, preserve: bool, pattern: st
         pieces.append(text[pos:])
         return "".join(pieces), losses
 
-    if preserve:
-        if bom:
-            out.write("\ufeff")
-        for batch in (read_batches(path, path, write, jobs, batch_bytes=batch_bytes, with_chunk=True)
-                      if blocks else ()):  # a file without blocks is written back empty
-            text, losses = batch.result
-            out.write(text)
-            tally.merge(losses)
-    else:
-        parts_out = PartsWriter(parts, out)
-        for batch in read_batches(path, path, write, jobs, batch_bytes=batch_bytes, with_chunk=True):
-            text, losses = batch.result
-            parts_out.write(text)
-            tally.merge(losses)
-        parts_out.close()
+    written.restart()
+    for batch in read_batches(path, path, write, jobs, batch_bytes=batch_bytes, with_chunk=True):
+        text, losses = batch.result
+        written.write(text)
+        tally.merge(losses)
+    written.close(blocks)
     return KeysResult(missing, changes, problems, tally.problems())
+
+
+def _losses(fmt: str, entries) -> LossTally:
+    tally = LossTally(fmt)
+    tally.add(entries)
+    return tally
+
+
+class _ListMap(Mapping):
+    """A list seen as the mapping index -> item (what :func:`unique_keys` takes), without a dict."""
+
+    def __init__(self, items: list):
+        self.items_ = items
+
+    def __getitem__(self, n: int):
+        return self.items_[n]
+
+    def __iter__(self):
+        return iter(range(len(self.items_)))
+
+    def __len__(self) -> int:
+        return len(self.items_)
+
+
+class _Output:
+    """The output as batches come: the file's text (written back) or the exporter's parts."""
+
+    def __init__(self, out: TextIO, parts, bom: bool):
+        self.out, self.parts, self.bom = out, parts, bom
+        self.open = True  # still writing (pass 1 writes only while no entry needs a key)
+        self.restart()
+
+    def restart(self) -> None:
+        """Start again from an empty output (the first pass's batches were not the output)."""
+        self.out.seek(0)
+        self.out.truncate()
+        self.open = True
+        self.writer = PartsWriter(self.parts, self.out) if self.parts is not None else None
+        if self.writer is None and self.bom:
+            self.out.write("\ufeff")
+
+    def write(self, text: str) -> None:
+        if self.writer is not None:
+            self.writer.write(text)
+        else:
+            self.out.write(text)
+
+    def close(self, blocks: int) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        elif not blocks:  # a file without blocks is written back empty (its blank space goes)
+            self.out.seek(0)
+            self.out.truncate()
+            if self.bom:
+                self.out.write("\ufeff")
 
 
 def _check_located(library: Library, chunk: Chunk, path: str) -> None:

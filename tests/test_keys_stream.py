@@ -90,9 +90,24 @@ def test_streamed_keys_write_what_the_whole_file_keys_write(tmp_path, monkeypatc
     assert streamed > 15
 
 
-def test_streamed_keys_to_csl_json_write_what_the_whole_file_keys_write(tmp_path, monkeypatch):
+@pytest.mark.parametrize("options", [[], ["--rekey"]])
+def test_streamed_keys_to_csl_json_write_what_the_whole_file_keys_write(tmp_path, monkeypatch, options):
     files = _files()[::3]
-    assert sum(_same_streamed_and_whole(p, ["--rekey"], tmp_path, monkeypatch, "out.json") for p in files) > 5
+    assert sum(_same_streamed_and_whole(p, options, tmp_path, monkeypatch, "out.json") for p in files) > 5
+
+
+@pytest.mark.parametrize("data", [
+    b"\xef\xbb\xbf@misc{a, title = {With a byte order mark}}\n\n@misc{, title = {No key}}\n",
+    b"\xef\xbb\xbf@misc{a, title = {All keyed}}\n",
+    b"\n\n   \n",
+    b"\xef\xbb\xbf\n",
+    b"@misc{a,\n  title = {Bad\x01 control}}\n@misc{,\n  title = {After}}\n" * 40,
+])
+def test_odd_files_are_keyed_streamed_as_whole(tmp_path, monkeypatch, data):
+    path = tmp_path / "odd.bib"
+    path.write_bytes(data)
+    for options in ([], ["--rekey"], ["-t", "csljson"]):
+        _same_streamed_and_whole(path, options, tmp_path, monkeypatch)
 
 
 CHILD = "@inproceedings{child, title = {Paper}, crossref = {proc}}\n"
