@@ -196,8 +196,10 @@ def tidy_stream(path: str, options, out: TextIO, name: str | None = None,
     return entries, problems
 
 
-def _raw_batches(path: str, name: str, batch_bytes: int | None) -> Iterator[tuple[list, list[Problem]]]:
-    """The file's tidy blocks (:func:`bibkit.transforms.tidy.read_blocks`) and problems, batch by batch."""
+def _raw_batches(path: str, name: str, batch_bytes: int | None,
+                 then=None) -> Iterator[tuple[list, list[Problem]]]:
+    """The file's tidy blocks (:func:`bibkit.transforms.tidy.read_blocks`), passed through
+    ``then`` if given, and problems, batch by batch."""
     from bibkit.transforms.tidy import read_blocks
 
     keys: dict[str, int] = {}  # lower-cased key -> line of its first use, over the whole file
@@ -211,6 +213,8 @@ def _raw_batches(path: str, name: str, batch_bytes: int | None) -> Iterator[tupl
                 pending = chunk  # a block open at the cut: read it again with the next chunk
                 continue
             blocks, found = read_blocks(parsed, name, chunk.line_offset, keys)
+            if then is not None:
+                blocks = then(blocks)
         yield blocks, found
 
 
@@ -218,10 +222,7 @@ def _tidied_batches(path: str, options, name: str, batch_bytes: int | None,
                     journals) -> Iterator[tuple[list, list[Problem]]]:
     from bibkit.transforms.tidy import tidy_blocks
 
-    for blocks, found in _raw_batches(path, name, batch_bytes):
-        with _collector_paused():
-            done = tidy_blocks(blocks, options, journals)
-        yield done, found
+    return _raw_batches(path, name, batch_bytes, lambda blocks: tidy_blocks(blocks, options, journals))
 
 
 def _journal_mapper(path: str, options, batch_bytes: int | None):

@@ -109,6 +109,7 @@ def _run(command: str, args, monkeypatch, streaming: bool):
         monkeypatch.setattr("bibkit.cli.convert.can_stream", lambda *a: False)
         monkeypatch.setattr("bibkit.cli.tidy._tidy_streaming", lambda *a: None)
         monkeypatch.setattr("bibkit.cli.check._check_streaming", lambda *a: None)
+        monkeypatch.setattr("bibkit.cli.keys._keys_streaming", lambda *a, **k: None)
     result = CliRunner().invoke(main, [command, *args])
     monkeypatch.undo()
     return result, bool(seen)

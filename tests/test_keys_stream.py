@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bibkit.cli import main
-from bibkit.formats.bibtex import stream
 from bibkit.keys_stream import keys_stream
 from bibkit.streaming import NotStreamable
 
 from .conftest import require_shared
+from .test_bibtex_stream import _run
 
 _KEY = re.compile(r"(?m)^(@\w+\s*\{)([^,\s]+)(\s*,)")
 
@@ -36,19 +36,7 @@ def _without_some_keys(text: str) -> str:
 
 def _keys(args: list[str], monkeypatch, streaming: bool):
     """``bibkit keys ARGS`` streamed in 400-byte batches or read whole: (result, streamed?)."""
-    monkeypatch.setattr(stream, "BATCH_BYTES", 400)
-    seen = []
-    real = stream.read_batches
-
-    def spy(*a, **k):
-        seen.append(1)
-        return real(*a, **k)
-    monkeypatch.setattr("bibkit.keys_stream.read_batches", spy)
-    if not streaming:
-        monkeypatch.setattr("bibkit.cli.keys._keys_streaming", lambda *a, **k: None)
-    result = CliRunner().invoke(main, ["keys", *args])
-    monkeypatch.undo()
-    return result, bool(seen)
+    return _run("keys", args, monkeypatch, streaming)
 
 
 def _outputs(tmp_path) -> tuple:

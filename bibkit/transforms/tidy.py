@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Union
+from typing import Callable, Iterable, NamedTuple, Union
 
 from bibtexparser import model as bp
 
@@ -364,9 +364,9 @@ def _sort_value(entry: RawEntry, key: str):
     return (1, text.lower())
 
 
-@dataclass(frozen=True, slots=True)
-class SortRecord:
-    """What sorting needs of one entry: a streamed ``tidy --sort`` keeps only this per entry."""
+class SortRecord(NamedTuple):
+    """What sorting needs of one entry: a streamed ``tidy --sort`` keeps only this per entry
+    (a tuple of strings and numbers, which the garbage collector stops tracking)."""
 
     values: tuple  # the entry's sort value for each sort field (None: missing), in field order
     key: str  # lower-cased
