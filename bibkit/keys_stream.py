@@ -1,4 +1,4 @@
-"""``bibkit keys`` of a .bib on disk in two streamed passes, so memory does not grow with the file.
+"""``bibkit keys`` of a .bib on disk in two streamed readings, so memory does not grow with the file.
 
 Unique keys need every entry at once, but only a little of each: the keys the file already
 uses, and, for each entry that gets a key, the key its pattern makes (its base) and, when that
@@ -10,7 +10,9 @@ collision group gets which suffix). So:
    key and, for an entry to be (re)keyed, its base key and its content order, pickled. The
    content orders go to a scratch file at once (they are as large as the entries) and are read
    back only for the members of a collision group;
-2. :func:`bibkit.keys.unique_keys`, the code the whole-file path uses, hands out the keys;
+2. :func:`bibkit.keys.unique_keys`, the code the whole-file path uses, hands out the keys
+   (passes 1 and 2 run in a forked child, so that their records and garbage are gone before
+   pass 3's workers are forked: what pass 3 gets is where each changed entry starts and its key);
 3. the file is read again batch by batch, each entry gets its key (and ``ids`` alias) in the
    worker, and the batch is written: the file's own text with only the changed entries edited
    (:func:`bibkit.formats.bibtex.preserve.written_back`, as the whole-file write-back), or the
@@ -18,9 +20,9 @@ collision group gets which suffix). So:
 
 Without ``--rekey``, pass 1 also writes each batch as it is while no entry has needed a key,
 so a file whose entries all have keys (the common case) is read once, as ``convert`` reads it.
-In pass 2, entries are named by where their text starts in the file (the same in both
-readings), never by a position in a list of every entry. The output, the key map and the messages are the whole-file
-path's, byte for byte (``tests/test_keys_stream.py``). What the whole-file path does differently
+In pass 3, entries are named by where their text starts in the file (the same in both
+readings), never by a position in a list of every entry. The output, the key map and the
+messages are the whole-file path's, byte for byte (``tests/test_keys_stream.py``). What the whole-file path does differently
 raises :class:`NotStreamable` before anything is written: a crossref to an entry of the file, a
 block the reader could not locate in the text, text between blocks that belongs to none, a file
 that is not UTF-8, an exporter that cannot write in parts.
@@ -45,6 +47,7 @@ from bibkit.formats.bibtex.writer import BibTeXWriter
 from bibkit.keys import content_order, generate_key, rename, unique_keys
 from bibkit.loss import LossTally
 from bibkit.model import Library
+from bibkit.parallel import in_child
 from bibkit.streaming import FileLinks, Links, crossrefs_resolve_in
 
 _BIBTEX_FORMATS = ("bibtex", "biblatex")
@@ -65,24 +68,83 @@ def keys_stream(path: str, out: TextIO, *, fmt: str, preserve: bool, pattern: st
                 unicode: bool = False, bom: bool = False, jobs: int | None = None,
                 batch_bytes: int | None = None) -> KeysResult:
     """Give every entry of .bib ``path`` a unique key (every entry with ``rekey``) and write the
-    file to ``out`` (a seekable handle): its own text with only the keys (and ``ids``) changed
-    when ``preserve``, else the ``fmt`` exporter's output. ``bom``: start the preserved text with
-    a byte order mark, as the file did. Raises :class:`NotStreamable` when the file needs the
-    whole-file path.
+    file to ``out`` (a seekable file): its own text with only the keys (and ``ids``) changed
+    when ``preserve``, else the ``fmt`` exporter's output. ``bom``: start the preserved text
+    with a byte order mark, as the file did. Raises :class:`NotStreamable` when the file needs
+    the whole-file path.
 
-    Without ``rekey``, the first pass also writes each batch as it is, on the chance that no
-    entry lacks a key (a file that has them all is then read once); the first batch with an
-    entry to key stops that, and the output is written again in the second pass.
+    Pass 1 and the assignment run in a forked child (:func:`bibkit.parallel.in_child`): the
+    records of every entry and their garbage go with it, so pass 2's workers, forked after
+    it, start small. Without ``rekey``, pass 1 also writes each batch as it is while no entry
+    has needed a key, so a file whose entries all have keys is read once.
     """
     if not preserve and not hasattr(registry.exporter(fmt), "parts"):
         raise NotStreamable(f"the {fmt} exporter writes whole files only")
     if crossrefs_resolve_in(path):
         raise NotStreamable("a crossref to an entry of the file")
     parts = None if preserve else registry.exporter(fmt).parts(unicode=unicode)
+    with tempfile.TemporaryFile() as changes_file:
+        plan = in_child(lambda: _plan(path, out, changes_file, parts, fmt=fmt, preserve=preserve, pattern=pattern,
+                                      rekey=rekey, policy=policy, bom=bom, jobs=jobs, batch_bytes=batch_bytes))
+        if plan.done:
+            return KeysResult(plan.missing, {}, plan.problems, plan.losses)
+        starts, new_keys = plan.starts, plan.new_keys
+        writer = BibTeXWriter(to if to in _BIBTEX_FORMATS else flavour_of(plan.votes), unicode) if preserve else None
+
+        def write(library: Library, chunk: Chunk):
+            """Pass 2, in the worker: the batch's entries with their keys, written."""
+            entries = library.entries
+            changed = []
+            for entry in entries:
+                n = bisect_left(starts, entry.span[1])
+                if n < len(starts) and starts[n] == entry.span[1]:
+                    old = copy_block(entry) if preserve else None
+                    rename(entry, new_keys[n], aliases)
+                    changed.append((old, entry))
+            losses = _losses(fmt, entries)
+            if not preserve:
+                return parts.part(library), losses
+            text, base, pieces, pos = chunk.text, chunk.char_offset, [], 0
+            for old, entry in changed:
+                start, end = entry.span[1] - base, entry.span[2] - base
+                pieces += [text[pos:start], written_back(text[start:end], old, entry, writer)]
+                pos = end
+            pieces.append(text[pos:])
+            return "".join(pieces), losses
+
+        tally = LossTally(fmt)
+        written = _Output(out, parts, bom)
+        for batch in read_batches(path, path, write, jobs, batch_bytes=batch_bytes, with_chunk=True):
+            text, losses = batch.result
+            written.write(text)
+            tally.merge(losses)
+        written.close(plan.blocks)
+        changes_file.seek(0)
+        changes = pickle.load(changes_file)
+    return KeysResult(plan.missing, changes, plan.problems, tally.problems())
+
+
+@dataclass
+class _Plan:
+    """What pass 1 and the assignment hand to pass 2: compact, whatever the file's size."""
+
+    missing: int
+    problems: list[Problem]
+    blocks: int
+    done: bool  # pass 1 wrote the output (no entry needed a key)
+    losses: list[Problem]  # when done
+    votes: Counter
+    starts: array  # where each changed entry's text starts, ascending
+    new_keys: list[str]  # its new key
+
+
+def _plan(path: str, out: TextIO, changes_file, parts, *, fmt: str, preserve: bool, pattern: str | None,
+          rekey: bool, policy: str, bom: bool, jobs: int | None, batch_bytes: int | None) -> _Plan:
+    """Pass 1 and the assignment (see the module docstring); old -> new into ``changes_file``."""
 
     def survey(library: Library, chunk: Chunk):
-        """Pass 1, in the worker: what key assignment needs of each entry of the batch, and
-        the batch written as it is when no entry of it is to be keyed."""
+        """In the worker: what key assignment needs of each entry of the batch, and the batch
+        written as it is when no entry of it is to be keyed."""
         if preserve:
             _check_located(library, chunk, path)
         records, orders, missing = [], [], 0
@@ -104,7 +166,7 @@ def keys_stream(path: str, out: TextIO, *, fmt: str, preserve: bool, pattern: st
     links = FileLinks()
     votes: Counter = Counter()
     starts = array("q")  # n-th entry to key: where its text starts in the file (its name in pass 2)
-    bases: list[str] = []  # its base key (then its new key)
+    bases: list[str] = []  # its base key
     old_keys: list[str | None] = []  # the key it had
     offsets = array("q", [0])  # its content order is scratch[offsets[n]:offsets[n + 1]]
     missing = blocks = 0
@@ -135,7 +197,10 @@ def keys_stream(path: str, out: TextIO, *, fmt: str, preserve: bool, pattern: st
         problems = controls + problems + links.problems()
         if written.open:  # no entry had to be keyed: the output is written
             written.close(blocks)
-            return KeysResult(missing, {}, problems, tally.problems())
+            out.flush()
+            pickle.dump({}, changes_file)
+            changes_file.flush()
+            return _Plan(missing, problems, blocks, True, tally.problems(), votes, array("q"), [])
 
         def content_of(n: int):
             scratch.seek(offsets[n])
@@ -143,47 +208,19 @@ def keys_stream(path: str, out: TextIO, *, fmt: str, preserve: bool, pattern: st
 
         assigned = unique_keys(() if rekey else links.keys, _ListMap(bases), policy,
                                lambda group: sorted(group, key=content_of))
-    del offsets
     changes: dict[str, str] = {}
+    changed: list[tuple[int, str]] = []
     for n, key in assigned:
         old = old_keys[n]
-        bases[n] = key
-        if old and old != key:
-            changes[old] = key
-    del assigned, old_keys
-    new_keys = bases  # n-th entry to key -> its key
-
-    tally = LossTally(fmt)
-    writer = BibTeXWriter(to if to in _BIBTEX_FORMATS else flavour_of(votes), unicode) if preserve else None
-
-    def write(library: Library, chunk: Chunk):
-        """Pass 2, in the worker: the batch's entries with their keys, written."""
-        entries = library.entries
-        changed = []
-        for entry in entries:
-            n = bisect_left(starts, entry.span[1])
-            if n < len(starts) and starts[n] == entry.span[1] and new_keys[n] != entry.key:
-                old = copy_block(entry) if preserve else None
-                rename(entry, new_keys[n], aliases)
-                changed.append((old, entry))
-        losses = _losses(fmt, entries)
-        if not preserve:
-            return parts.part(library), losses
-        text, base, pieces, pos = chunk.text, chunk.char_offset, [], 0
-        for old, entry in changed:
-            start, end = entry.span[1] - base, entry.span[2] - base
-            pieces += [text[pos:start], written_back(text[start:end], old, entry, writer)]
-            pos = end
-        pieces.append(text[pos:])
-        return "".join(pieces), losses
-
-    written.restart()
-    for batch in read_batches(path, path, write, jobs, batch_bytes=batch_bytes, with_chunk=True):
-        text, losses = batch.result
-        written.write(text)
-        tally.merge(losses)
-    written.close(blocks)
-    return KeysResult(missing, changes, problems, tally.problems())
+        if old != key:
+            changed.append((starts[n], key))
+            if old:
+                changes[old] = key
+    pickle.dump(changes, changes_file, protocol=pickle.HIGHEST_PROTOCOL)
+    changes_file.flush()
+    changed.sort()
+    return _Plan(missing, problems, blocks, False, [], votes, array("q", (start for start, _ in changed)),
+                 [key for _, key in changed])
 
 
 def _losses(fmt: str, entries) -> LossTally:

@@ -36,7 +36,16 @@ def _without_some_keys(text: str) -> str:
 
 def _keys(args: list[str], monkeypatch, streaming: bool):
     """``bibkit keys ARGS`` streamed in 400-byte batches or read whole: (result, streamed?)."""
-    return _run("keys", args, monkeypatch, streaming)
+    done = []
+    real = keys_stream
+
+    def spy(*a, **k):
+        result = real(*a, **k)
+        done.append(1)
+        return result
+    monkeypatch.setattr("bibkit.cli.keys.keys_stream", spy)
+    result, _ = _run("keys", args, monkeypatch, streaming)
+    return result, bool(done)
 
 
 def _outputs(tmp_path) -> tuple:
