@@ -103,7 +103,7 @@ def test_streamed_keys_to_csl_json_write_what_the_whole_file_keys_write(tmp_path
 def test_odd_files_are_keyed_streamed_as_whole(tmp_path, monkeypatch, data):
     path = tmp_path / "odd.bib"
     path.write_bytes(data)
-    for options in ([], ["--rekey"], ["-t", "csljson"]):
+    for options in ([], ["--rekey"], ["-t", "csljson"], ["--unicode"], ["--preserve", "-t", "biblatex"]):
         _same_streamed_and_whole(path, options, tmp_path, monkeypatch)
 
 
