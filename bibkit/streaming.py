@@ -11,6 +11,7 @@ the output, and the caller converts the whole file instead.
 """
 from __future__ import annotations
 
+import gc
 import os
 import re
 import tempfile
@@ -261,7 +262,9 @@ def _write_sorted(batches: Iterable[tuple[list, list[Problem]]], options, out: T
     problems: list[Problem] = []
     with tempfile.TemporaryFile() as scratch, tempfile.TemporaryFile() as head:
         start, open_group, heads = 0, False, 0
+        thaw = gc.get_freeze_count() == 0  # never thaw what the program itself froze
         for done, found in batches:
+            gc.freeze()  # the records so far live to the end: no collection need traverse them again
             problems.extend(found)
             for block in done:
                 text = render_part([block], layout).encode("utf-8")
@@ -276,6 +279,8 @@ def _write_sorted(batches: Iterable[tuple[list, list[Problem]]], options, out: T
                     bounds.extend((start, scratch.tell()))
                     start, open_group = scratch.tell(), False
         trailing = scratch.tell() if open_group else None
+        if thaw:
+            gc.unfreeze()
         order = sorted_order(records, fields)
         del records
         pieces = [(head, 0, head.tell())] if heads else []
