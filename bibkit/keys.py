@@ -19,16 +19,18 @@ The pattern language lives in :mod:`bibkit.keypattern`.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from bibkit.keypattern import DEFAULT_PATTERN, format_key, parse_pattern
 from bibkit.model import Entry
 
 POLICIES = ("second-a", "second-b", "always")
 
-__all__ = ["DEFAULT_PATTERN", "POLICIES", "generate_key", "assign_keys", "suffix", "add_aliases",
-           "aliases_of", "content_order", "canonical_order", "parse_pattern", "rename", "unique_keys",
-           "check_key_options"]
+M = TypeVar("M")
+T = TypeVar("T")
+
+__all__ = ["DEFAULT_PATTERN", "POLICIES", "generate_key", "assign_keys", "unique_keys", "suffix", "add_aliases",
+           "aliases_of", "content_order", "canonical_order", "parse_pattern"]
 
 
 def generate_key(entry: Entry, pattern: str | None = None) -> str:
@@ -155,56 +157,30 @@ def _candidate(base: str, index: int, group_size: int, policy: str) -> str:
     return base + suffix(index + (1 if policy == "second-b" else 0))
 
 
-def rename(entry: Entry, key: str, aliases: bool = True) -> str | None:
-    """Give ``entry`` the key ``key``; its old key (returned) becomes an ``ids`` alias when
-    ``aliases`` is true and it changed."""
-    old = entry.key
-    entry.key = key
-    if aliases and old and old != key:
-        add_aliases(entry, [old])
-    return old
+def unique_keys(groups: Mapping[str, M], taken: set[str], in_order: Callable[[str, M], tuple[Sequence[T], str]],
+                policy: str = "second-a") -> Iterator[tuple[T, str]]:
+    """(member, key) for every member of ``groups`` (lower-cased base key -> its members), each
+    key unique among themselves and ``taken`` (lower-cased keys already held, which grows).
 
-
-def unique_keys(fixed: Iterable[str], bases: Mapping[Hashable, str], policy: str,
-                order: Callable[[list[Hashable]], list[Hashable]]) -> list[tuple[Hashable, str]]:
-    """The keys for the entries named in ``bases`` (id -> base key, in input order), unique
-    among themselves and against the ``fixed`` keys: ``(id, key)`` in the order assigned.
-
-    The one place suffixes are handed out, shared by :func:`assign_keys` (entries in memory)
-    and the streamed ``keys`` (:mod:`bibkit.keys_stream`, compact records per entry). ``order``
-    puts the ids of one collision group in content order (:func:`content_order`).
+    ``in_order(lower_base, group)`` gives the group's members in content order and the first
+    one's base key (the group's spelling). One function for the whole-file assignment and the streamed
+    conversion's plan (:mod:`bibkit.streaming`), which holds compact records, not entries.
     """
-    taken = {k.lower() for k in fixed}
-    groups: dict[str, list[Hashable]] = defaultdict(list)
-    for ident, base in bases.items():
-        groups[base.lower()].append(ident)
     fixed_bases = set(taken)
-    out: list[tuple[Hashable, str]] = []
     # groups in sorted order and members in content order: nothing depends on input position
     for lower_base in sorted(groups):
-        members = groups[lower_base]
-        if len(members) > 1:
-            members = order(members)
-        base = bases[members[0]]
+        members, base = in_order(lower_base, groups[lower_base])
         held = 1 if lower_base in fixed_bases else 0  # an existing entry already holds the bare key
         size = len(members) + held
         index = held
-        for ident in members:
+        for member in members:
             key = _candidate(base, index, size, policy)
             while key.lower() in taken:
                 index += 1
                 key = _candidate(base, index, size, policy)
             index += 1
             taken.add(key.lower())
-            out.append((ident, key))
-    return out
-
-
-def check_key_options(pattern: str | None, policy: str) -> None:
-    """Raise ValueError (PatternError) for an unknown policy or a bad pattern, before any entry changes."""
-    if policy not in POLICIES:
-        raise ValueError(f"unknown key policy {policy!r} (choose from {', '.join(POLICIES)})")
-    parse_pattern(pattern or DEFAULT_PATTERN)
+            yield member, key
 
 
 def assign_keys(entries: list[Entry], pattern: str | None = None, rekey: bool = False, *,
@@ -214,13 +190,25 @@ def assign_keys(entries: list[Entry], pattern: str | None = None, rekey: bool = 
     Keys already present are kept and reserved. With ``rekey``, every changed entry's old key
     is returned in the map and, when ``aliases`` is true, added to its ``ids``.
     """
-    check_key_options(pattern, policy)
-    fixed = [] if rekey else [e.key for e in entries if e.key]
-    bases = {n: generate_key(e, pattern) for n, e in enumerate(entries) if rekey or not e.key}
+    if policy not in POLICIES:
+        raise ValueError(f"unknown key policy {policy!r} (choose from {', '.join(POLICIES)})")
+    parse_pattern(pattern or DEFAULT_PATTERN)  # a bad pattern fails before any entry changes
+    fixed = [] if rekey else [e for e in entries if e.key]
+    todo = entries if rekey else [e for e in entries if not e.key]
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for entry in todo:
+        groups[generate_key(entry, pattern).lower()].append(entry)
     changes: dict[str, str] = {}
-    for n, key in unique_keys(fixed, bases, policy,
-                              lambda group: sorted(group, key=lambda m: content_order(entries[m]))):
-        old = rename(entries[n], key, aliases)
+
+    def in_order(_lower: str, members: list[Entry]) -> tuple[list[Entry], str]:
+        members = sorted(members, key=content_order)
+        return members, generate_key(members[0], pattern)
+
+    for entry, key in unique_keys(groups, {e.key.lower() for e in fixed}, in_order, policy):
+        old = entry.key
+        entry.key = key
         if old and old != key:
             changes[old] = key
+            if aliases:
+                add_aliases(entry, [old])
     return changes

@@ -34,7 +34,6 @@ import tempfile
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -44,7 +43,7 @@ from bibkit.export_parts import PartsWriter
 from bibkit.formats.bibtex.preserve import copy_block, flavour_of, flavour_votes, written_back
 from bibkit.formats.bibtex.stream import Chunk, NotStreamable, read_batches
 from bibkit.formats.bibtex.writer import BibTeXWriter
-from bibkit.keys import content_order, generate_key, rename, unique_keys
+from bibkit.keys import add_aliases, content_order, generate_key, unique_keys
 from bibkit.loss import LossTally
 from bibkit.model import Library
 from bibkit.parallel import in_child
@@ -97,10 +96,12 @@ def keys_stream(path: str, out: TextIO, *, fmt: str, preserve: bool, pattern: st
             changed = []
             for entry in entries:
                 n = bisect_left(starts, entry.span[1])
+                original = copy_block(entry) if preserve and n < len(starts) and starts[n] == entry.span[1] else None
                 if n < len(starts) and starts[n] == entry.span[1]:
-                    old = copy_block(entry) if preserve else None
-                    rename(entry, new_keys[n], aliases)
-                    changed.append((old, entry))
+                    old, entry.key = entry.key, new_keys[n]
+                    if aliases and old and old != entry.key:  # as assign_keys
+                        add_aliases(entry, [old])
+                    changed.append((original, entry))
             losses = _losses(fmt, entries)
             if not preserve:
                 return parts.part(library), losses
@@ -206,8 +207,16 @@ def _plan(path: str, out: TextIO, changes_file, parts, *, fmt: str, preserve: bo
             scratch.seek(offsets[n])
             return pickle.loads(scratch.read(offsets[n + 1] - offsets[n]))
 
-        assigned = unique_keys(() if rekey else links.keys, _ListMap(bases), policy,
-                               lambda group: sorted(group, key=content_of))
+        groups: dict[str, list[int]] = {}  # lower-cased base -> its entries' numbers, in file order
+        for n, base in enumerate(bases):
+            groups.setdefault(base.lower(), []).append(n)
+
+        def in_order(_lower: str, members: list[int]) -> tuple[list[int], str]:
+            members = sorted(members, key=content_of) if len(members) > 1 else members
+            return members, bases[members[0]]
+
+        assigned = list(unique_keys(groups, set() if rekey else links.keys, in_order, policy))
+        del groups
     changes: dict[str, str] = {}
     changed: list[tuple[int, str]] = []
     for n, key in assigned:
@@ -227,22 +236,6 @@ def _losses(fmt: str, entries) -> LossTally:
     tally = LossTally(fmt)
     tally.add(entries)
     return tally
-
-
-class _ListMap(Mapping):
-    """A list seen as the mapping index -> item (what :func:`unique_keys` takes), without a dict."""
-
-    def __init__(self, items: list):
-        self.items_ = items
-
-    def __getitem__(self, n: int):
-        return self.items_[n]
-
-    def __iter__(self):
-        return iter(range(len(self.items_)))
-
-    def __len__(self) -> int:
-        return len(self.items_)
 
 
 class _Output:

@@ -15,7 +15,7 @@ from bibkit.cli.main import main
 from bibkit.cli.preserve import normalize_option_bibtex, plan, preserves, render, starts_with_bom
 from bibkit.diagnostics import BibkitError
 from bibkit.keypattern import PatternError
-from bibkit.keys import DEFAULT_PATTERN, POLICIES, assign_keys, check_key_options
+from bibkit.keys import DEFAULT_PATTERN, POLICIES, assign_keys, parse_pattern
 from bibkit.keys_stream import keys_stream
 from bibkit.streaming import NotStreamable, bib_files_on_disk
 
@@ -96,7 +96,7 @@ def _keys_streaming(file: str, output: str | None, fmt: str, normalize: bool | N
     """``keys`` of a .bib on disk in two streamed passes (:mod:`bibkit.keys_stream`): the exit
     status, or None when it needs the whole-file path (nothing was printed or written then)."""
     try:
-        check_key_options(options["pattern"], options["policy"])
+        parse_pattern(options["pattern"] or DEFAULT_PATTERN)
     except (PatternError, ValueError):
         return None  # the whole-file path reports it, after the file's own problems
     preserve = preserves(file, output, fmt, normalize, to, unicode, any_bibtex=True)
