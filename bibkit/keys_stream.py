@@ -35,7 +35,7 @@ from array import array
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Iterable, TextIO
 
 from bibkit import registry
 from bibkit.diagnostics import Problem
@@ -45,9 +45,10 @@ from bibkit.formats.bibtex.stream import Chunk, NotStreamable, read_batches
 from bibkit.formats.bibtex.writer import BibTeXWriter
 from bibkit.keys import add_aliases, content_order, generate_key, unique_keys
 from bibkit.loss import LossTally
-from bibkit.model import Library
+from bibkit.model import Entry, Library
 from bibkit.parallel import in_child
-from bibkit.streaming import FileLinks, Links, crossrefs_resolve_in
+from bibkit.streaming import crossrefs_resolve_in
+from bibkit.transforms.crossref import crossref_target, warn_missing_parent
 
 _BIBTEX_FORMATS = ("bibtex", "biblatex")
 
@@ -160,11 +161,11 @@ def _plan(path: str, out: TextIO, changes_file, parts, *, fmt: str, preserve: bo
         if not records and not rekey:
             as_is = (chunk.text if preserve else parts.part(library)), _losses(fmt, library.entries)
         return (records, orders, missing, len(library.blocks), flavour_votes(library.entries, path),
-                Links.of(library.entries), as_is)
+                _Links.of(library.entries), as_is)
 
     problems: list[Problem] = []
     controls: list[Problem] = []
-    links = FileLinks()
+    links = _FileLinks()
     votes: Counter = Counter()
     starts = array("q")  # n-th entry to key: where its text starts in the file (its name in pass 2)
     bases: list[str] = []  # its base key
@@ -269,6 +270,53 @@ class _Output:
             self.out.truncate()
             if self.bom:
                 self.out.write("\ufeff")
+
+
+@dataclass
+class _Links:
+    """One batch's keys and crossrefs (lower-cased), and its warnings of missing parents
+    (:func:`bibkit.streaming.entry_links` on main, for entries that may lack a key)."""
+
+    keys: list[str]
+    targets: list[str]
+    missing: list[Problem]  # valid only if no parent turns up elsewhere in the file
+
+    @classmethod
+    def of(cls, entries: Iterable[Entry]) -> "_Links":
+        holder = Library()
+        keys, targets = [], []
+        for entry in entries:
+            if entry.key:
+                keys.append(entry.key.lower())
+            target = crossref_target(entry)
+            if target:
+                targets.append(target.strip().lower())
+                warn_missing_parent(holder, entry, target)
+        return cls(keys, targets, holder.problems)
+
+
+class _FileLinks:
+    """A streamed file's keys and crossrefs, batch by batch: the whole-file reader's key and
+    crossref problems at the end, or :class:`NotStreamable` when a crossref names an entry of
+    the file (the child inherits from it, and a cycle may need reporting)."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.targets: set[str] = set()
+        self.key_problems: list[Problem] = []
+        self.missing: list[Problem] = []
+
+    def add(self, batch, links: _Links) -> None:
+        self.keys.update(links.keys)
+        self.targets.update(links.targets)
+        self.key_problems.extend(batch.key_problems)
+        self.missing.extend(links.missing)
+
+    def problems(self) -> list[Problem]:
+        """As the whole-file reader: after the file's blocks, the key and then the crossref checks."""
+        if not self.targets.isdisjoint(self.keys):
+            raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
+        return self.key_problems + self.missing
 
 
 def _check_located(library: Library, chunk: Chunk, path: str) -> None:

@@ -15,7 +15,6 @@ import gc
 import os
 import re
 import tempfile
-from dataclasses import dataclass
 from typing import Iterable, Iterator, TextIO
 
 from bibkit import registry
@@ -26,7 +25,7 @@ from bibkit.formats.bibtex.blocks import parse_blocks
 from bibkit.formats.bibtex.pieces import ends_clean
 from bibkit.formats.bibtex.stream import NotStreamable, file_chunks, join, read_batches
 from bibkit.loss import LossTally
-from bibkit.model import Entry, Library
+from bibkit.model import Library
 from bibkit.transforms.crossref import crossref_target, warn_missing_parent
 
 BIB_IMPORTERS = ("bibtex", "biblatex")
@@ -66,74 +65,46 @@ def convert_stream(paths: Iterable[str], to: str, out: TextIO, *, unicode: bool 
 
     def job(library: Library):
         entries = library.entries
-        if any(not entry.key for entry in entries):
-            raise NotStreamable("an entry without a key (its new key depends on every other key)")
+        links = Library()  # the missing-parent warnings, if no parent turns up in the file
+        keys, targets = [], []
+        for entry in entries:
+            if not entry.key:
+                raise NotStreamable("an entry without a key (its new key depends on every other key)")
+            keys.append(entry.key.lower())
+            target = crossref_target(entry)
+            if target:
+                targets.append(target.strip().lower())
+                warn_missing_parent(links, entry, target)
         losses = LossTally(to, report_all)
         losses.add(entries)
-        return parts.part(library), len(entries), losses, Links.of(entries)
+        return parts.part(library), len(entries), losses, keys, targets, links.problems
 
     paths = list(paths)
     if any(crossrefs_resolve_in(path) for path in paths):  # known before any work is done
         raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
     count, problems = 0, []
     for path in paths:
-        links = FileLinks()
+        key_problems: list[Problem] = []
+        link_problems: list[Problem] = []
+        keys: set[str] = set()
+        targets: set[str] = set()
         for batch in read_batches(path, path, job, jobs):
-            text, n, losses, found = batch.result
+            text, n, losses, batch_keys, batch_targets, links = batch.result
             writer.write(text)
             count += n
             tally.merge(losses)
+            keys.update(batch_keys)
+            targets.update(batch_targets)
             problems.extend(batch.problems)
-            links.add(batch, found)
-        problems.extend(links.problems())
+            key_problems.extend(batch.key_problems)
+            link_problems.extend(links)
+        if not targets.isdisjoint(keys):
+            raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
+        # as the whole-file reader: after the file's blocks, the key and then the crossref checks
+        problems.extend(key_problems)
+        problems.extend(link_problems)
     writer.close()
     return count, problems, tally.problems()
-
-
-@dataclass
-class Links:
-    """One batch's keys and crossrefs (lower-cased), and its warnings of missing parents."""
-
-    keys: list[str]
-    targets: list[str]
-    missing: list[Problem]  # valid only if no parent turns up elsewhere in the file
-
-    @classmethod
-    def of(cls, entries: Iterable[Entry]) -> "Links":
-        holder = Library()
-        keys, targets = [], []
-        for entry in entries:
-            if entry.key:
-                keys.append(entry.key.lower())
-            target = crossref_target(entry)
-            if target:
-                targets.append(target.strip().lower())
-                warn_missing_parent(holder, entry, target)
-        return cls(keys, targets, holder.problems)
-
-
-class FileLinks:
-    """A streamed file's keys and crossrefs, batch by batch: the whole-file reader's key and
-    crossref problems at the end, or :class:`NotStreamable` when a crossref names an entry of
-    the file (the child inherits from it, and a cycle may need reporting)."""
-
-    def __init__(self) -> None:
-        self.keys: set[str] = set()
-        self.targets: set[str] = set()
-        self.key_problems: list[Problem] = []
-        self.missing: list[Problem] = []
-
-    def add(self, batch, links: Links) -> None:
-        self.keys.update(links.keys)
-        self.targets.update(links.targets)
-        self.key_problems.extend(batch.key_problems)
-        self.missing.extend(links.missing)
-
-    def problems(self) -> list[Problem]:
-        """As the whole-file reader: after the file's blocks, the key and then the crossref checks."""
-        if not self.targets.isdisjoint(self.keys):
-            raise NotStreamable("a crossref to an entry of the file (the child inherits from it)")
-        return self.key_problems + self.missing
 
 
 _CROSSREF_FIELD = re.compile(rb"(?im)^[ \t]*crossref[ \t]*=[ \t]*[{\"]?[ \t]*([^,}\"\s]+)")
