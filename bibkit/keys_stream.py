@@ -15,7 +15,7 @@ collision group gets which suffix). So:
    pass 3's workers are forked: what pass 3 gets is where each changed entry starts and its key);
 3. the file is read again batch by batch, each entry gets its key (and ``ids`` alias) in the
    worker, and the batch is written: the file's own text with only the changed entries edited
-   (:func:`bibkit.formats.bibtex.preserve.written_back`, as the whole-file write-back), or the
+   (:func:`bibkit.formats.bibtex.preserve.written_block`, as the whole-file write-back), or the
    exporter's parts (:class:`bibkit.export_parts.Parts`) for a canonical rewrite.
 
 Without ``--rekey``, pass 1 also writes each batch as it is while no entry has needed a key,
@@ -40,7 +40,7 @@ from typing import Iterable, TextIO
 from bibkit import registry
 from bibkit.diagnostics import Problem
 from bibkit.export_parts import PartsWriter
-from bibkit.formats.bibtex.preserve import copy_block, flavour_of, flavour_votes, written_back
+from bibkit.formats.bibtex.preserve import copy_block, flavour_of, flavour_votes, written_block
 from bibkit.formats.bibtex.stream import Chunk, NotStreamable, read_batches
 from bibkit.formats.bibtex.writer import BibTeXWriter
 from bibkit.keys import add_aliases, content_order, generate_key, unique_keys
@@ -109,7 +109,7 @@ def keys_stream(path: str, out: TextIO, *, fmt: str, preserve: bool, pattern: st
             text, base, pieces, pos = chunk.text, chunk.char_offset, [], 0
             for old, entry in changed:
                 start, end = entry.span[1] - base, entry.span[2] - base
-                pieces += [text[pos:start], written_back(text[start:end], old, entry, writer)]
+                pieces += [text[pos:start], written_block(text[start:end], old, entry, writer)]
                 pos = end
             pieces.append(text[pos:])
             return "".join(pieces), losses

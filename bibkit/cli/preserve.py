@@ -19,7 +19,7 @@ from bibkit.formats.bibtex import BibTeXWriter
 from bibkit.formats.bibtex.preserve import Original, capture, detect_flavour, write_preserving
 from bibkit.model import Library
 
-_BIBTEX_FORMATS = ("bibtex", "biblatex")
+BIBTEX_FORMATS = ("bibtex", "biblatex")
 
 normalize_option = click.option(
     "--normalize/--preserve", "normalize", default=None,
@@ -49,7 +49,7 @@ def preserves(source: str, output: str | None, fmt: str, normalize: bool | None,
               unicode: bool = False, any_bibtex: bool = False) -> bool:
     """Whether the output keeps the input's text (see :func:`plan`), the file permitting."""
     rewrite = to is not None or unicode or not (any_bibtex or same_file(source, output))
-    return not normalize and fmt in _BIBTEX_FORMATS and not (normalize is None and rewrite)
+    return not normalize and fmt in BIBTEX_FORMATS and not (normalize is None and rewrite)
 
 
 def plan(library: Library, source: str, output: str | None, fmt: str, normalize: bool | None,
@@ -75,7 +75,7 @@ def render(original: Original | None, library: Library, fmt: str, to: str | None
     """The output text: ``original``'s text with the library's changes, or a canonical rewrite."""
     if original is None:
         return dumps(library, fmt, unicode=unicode)
-    flavour = to if to in _BIBTEX_FORMATS else detect_flavour_of(original, library)
+    flavour = to if to in BIBTEX_FORMATS else detect_flavour_of(original, library)
     text = write_preserving(original, library, BibTeXWriter(flavour, unicode))
     return BOM + text if starts_with_bom(original.name) else text
 

@@ -30,7 +30,6 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable
 
 from bibkit.formats.bibtex.citekeys import safe_key
 from bibkit.formats.bibtex.fields import NAME_FIELDS, TEXT_FIELDS
@@ -398,13 +397,9 @@ def detect_flavour(library: Library, name: str) -> str:
     return flavour_of(flavour_votes(library.entries, name))
 
 
-def flavour_of(votes: Counter) -> str:
-    """The flavour :func:`flavour_votes` counted (summed over a file's batches when streamed)."""
-    return "biblatex" if votes["biblatex"] > votes["bibtex"] else "bibtex"
-
-
-def flavour_votes(entries: Iterable[Entry], name: str) -> Counter:
-    """How many of the entries read from ``name`` spell their fields the BibLaTeX or the BibTeX way."""
+def flavour_votes(entries, name: str) -> Counter:
+    """How many of the entries read from ``name`` spell fields the BibLaTeX way, and how many
+    the BibTeX way (counted batch by batch for a file read in batches, then added up)."""
     votes: Counter = Counter()
     for e in entries:
         if e.span is None or e.span[0] != name:
@@ -416,6 +411,10 @@ def flavour_votes(entries: Iterable[Entry], name: str) -> Counter:
         elif names.get("container-title") == "journal" or names.get("issued") == "year":
             votes["bibtex"] += 1
     return votes
+
+
+def flavour_of(votes: Counter) -> str:
+    return "biblatex" if votes["biblatex"] > votes["bibtex"] else "bibtex"
 
 
 def _separator(original: Original) -> str:
@@ -461,14 +460,14 @@ def _placed(original: Original, blocks: list[Block], index_of) -> list[Block]:
     return out
 
 
-def written_back(text: str, old: Block, new: Block, writer: BibTeXWriter) -> str:
-    """One block read as ``old`` from ``text``, written back as ``new``: the same text when
-    unchanged, an entry edited field by field, anything else rewritten."""
-    if _unchanged(old, new):
-        return text
-    if isinstance(new, Entry) and isinstance(old, Entry):
-        return edit_entry(text, old, new, writer)
-    return writer.block(new)
+def written_block(source: str, old: Block, block: Block, writer: BibTeXWriter) -> str:
+    """``block`` (read as ``old`` from the text ``source``) as written back: the text itself when
+    unchanged, a changed entry edited field by field, anything else written anew."""
+    if _unchanged(old, block):
+        return source
+    if isinstance(block, Entry) and isinstance(old, Entry):
+        return edit_entry(source, old, block, writer)
+    return writer.block(block)
 
 
 def write_preserving(original: Original, library: Library, writer: BibTeXWriter) -> str:
@@ -506,7 +505,7 @@ def write_preserving(original: Original, library: Library, writer: BibTeXWriter)
             out.append(writer.block(block))
         else:
             start, end = original.spans[n]
-            out.append(written_back(text[start:end], original.blocks[start], block, writer))
+            out.append(written_block(text[start:end], original.blocks[start], block, writer))
         previous = n
     tail = text[original.spans[-1][1]:] if original.spans else ""
     if not first:
