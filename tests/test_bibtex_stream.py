@@ -257,27 +257,3 @@ def test_what_check_needs_whole_is_checked_whole(tmp_path, monkeypatch, text, op
     got, _ = _run("check", [str(path), *options], monkeypatch, True)
     want, _ = _run("check", [str(path), *options], monkeypatch, False)
     assert (got.exit_code, got.stdout, got.stderr) == (want.exit_code, want.stdout, want.stderr)
-
-
-def test_tidy_sorted_in_batches_writes_what_the_whole_file_tidy_writes_on_every_file():
-    """Every messy and ordinary file, cut into 300-byte batches, sorted three ways in turn:
-    the same text and problems."""
-    import io
-
-    from bibkit.streaming import tidy_stream
-    from bibkit.transforms.tidy import TidyOptions, tidy_text
-
-    sorts = [("key",), ("-year", "author"), ("type", "-title", "month")]
-    compared = 0
-    for n, path in enumerate(_files("messy") + _files("corpus", "ordinary")):
-        options = TidyOptions(sort=sorts[n % 3])
-        out = io.StringIO()
-        try:
-            _, problems = tidy_stream(str(path), options, out, path.name, batch_bytes=300)
-        except NotStreamable:
-            continue
-        text, _ = read_input(str(path))
-        want = tidy_text(text, options, path.name)
-        assert (out.getvalue(), [str(p) for p in problems]) == (want.text, [str(p) for p in want.problems]), path
-        compared += 1
-    assert compared > 200
