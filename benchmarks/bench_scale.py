@@ -54,7 +54,10 @@ COMMANDS = {
     # every check but likely-duplicate (which compares every entry's contents): read in batches
     "check-streamed": lambda f, d: ["check", f, "--ignore", "likely-duplicate"],
     "tidy": lambda f, d: ["tidy", f, "-o", str(d / "tidy.bib")],
+    "tidy-sort": lambda f, d: ["tidy", f, "--sort=-year,author", "-o", str(d / "tidy.bib")],
     "keys": lambda f, d: ["keys", f, "-o", str(d / "keys.bib")],
+    # every entry gets a new key: collision groups, content orders, an ids alias in every entry
+    "keys-rekey": lambda f, d: ["keys", f, "--rekey", "-o", str(d / "keys.bib")],
     "dedupe": lambda f, d: ["dedupe", f, "-o", str(d / "dedupe.bib")],
     # record-based inputs made from the same entries (see record_file), streamed and read whole
     "convert-ris": lambda f, d: ["convert", record_file("ris", f, d), "-o", str(d / "out.json")],
@@ -72,7 +75,7 @@ COMMANDS = {
 #: the environment that makes a command read its input whole (bibkit.streaming.ENV_STREAM)
 WHOLE = {"BIBKIT_STREAM": "0"}
 #: commands that still hold the whole file (about 14 KB an entry): run only up to --whole-file-limit
-WHOLE_FILE = ("keys", "format-whole", "convert-ris-whole", "convert-medline-whole", "convert-csv-whole")
+WHOLE_FILE = ("format-whole", "convert-ris-whole", "convert-medline-whole", "convert-csv-whole")
 _ODD_MATH = re.compile(r"(?<!\\)\$")
 
 BARE_PARSE = ("import bibtexparser, logging, sys\n"

@@ -197,3 +197,42 @@ class ForkedWorkers:
             if proc.is_alive():  # pragma: no cover - a stuck child
                 proc.kill()
         self.conns, self.procs = [], []
+
+
+def in_child(func: Callable[[], R]) -> R:
+    """``func()`` run in a forked child, its result (or exception) pickled back.
+
+    Why: what ``func`` allocates on the way (a pass over a large file, its garbage) goes with
+    the child, so processes forked afterwards do not start with a copy of it, and it is not
+    held while they run. Without a safe fork, ``func`` runs here.
+    """
+    if not fork_is_safe():
+        return func()
+    ctx = multiprocessing.get_context("fork")
+    parent_end, child_end = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_run_in_child, args=(child_end, func))  # not a daemon: it forks workers
+    proc.start()
+    child_end.close()
+    try:
+        status, value = pickle.loads(parent_end.recv_bytes())
+    except (EOFError, OSError):
+        status, value = "error", RuntimeError("the child process died")
+    finally:
+        parent_end.close()
+        proc.join()
+    if status != "ok":
+        raise value
+    return value
+
+
+def _run_in_child(conn, func: Callable) -> None:
+    try:
+        message = ("ok", func())
+    except BaseException as exc:
+        message = ("error", exc)
+    try:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # an exception that does not pickle
+        data = pickle.dumps(("error", RuntimeError(repr(message[1]) if message[0] == "error" else repr(exc))))
+    conn.send_bytes(data)
+    conn.close()

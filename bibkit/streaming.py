@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import os
 import re
+import tempfile
 from typing import Iterable, Iterator, TextIO
 
 from bibkit import registry
@@ -322,18 +324,38 @@ def tidy_stream(path: str, options, out: TextIO, name: str | None = None,
                 batch_bytes: int | None = None) -> tuple[int, list[Problem]]:
     """``bibkit tidy`` of one .bib file into ``out`` batch by batch: (entries, problems).
 
-    The output is :func:`bibkit.transforms.tidy.tidy_text`'s; sorting and the journal options
-    need every entry at once and raise :class:`NotStreamable`.
+    The output is :func:`bibkit.transforms.tidy.tidy_text`'s. The journal options first read
+    the file once for the journal names it spells out (the whole-file tidy learns them from
+    every entry); sorting keeps a :class:`~bibkit.transforms.tidy.SortRecord` per entry and the
+    tidied text in a scratch file (:func:`_write_sorted`).
     """
-    from bibkit.transforms.tidy import RawEntry, read_blocks, render_part, tidy_blocks
+    import dataclasses
 
-    if options.sort or options.abbreviate_journals or options.unabbreviate_journals:
-        raise NotStreamable("sorting and journal names need every entry")
+    from bibkit.transforms.tidy import RawEntry, render_part
+
     name = name or path
+    journals = _journal_mapper(path, options, batch_bytes)
+    batches = _tidied_batches(path, dataclasses.replace(options, sort=()), name, batch_bytes, journals)
+    if options.sort:
+        return _write_sorted(batches, options, out)
     writer = PartsWriter(Parts(render_part, options.layout.separator, tail="\n"), out)
-    keys: dict[str, int] = {}  # lower-cased key -> line of its first use, over the whole file
     problems: list[Problem] = []
     entries = 0
+    for done, found in batches:
+        writer.write(render_part(done, options.layout), bool(done))
+        problems.extend(found)
+        entries += sum(isinstance(b, RawEntry) for b in done)
+    writer.close()
+    return entries, problems
+
+
+def _raw_batches(path: str, name: str, batch_bytes: int | None,
+                 then=None) -> Iterator[tuple[list, list[Problem]]]:
+    """The file's tidy blocks (:func:`bibkit.transforms.tidy.read_blocks`), passed through
+    ``then`` if given, and problems, batch by batch."""
+    from bibkit.transforms.tidy import read_blocks
+
+    keys: dict[str, int] = {}  # lower-cased key -> line of its first use, over the whole file
     pending = None
     for chunk in file_chunks(path, batch_bytes):
         if pending is not None:
@@ -344,9 +366,85 @@ def tidy_stream(path: str, options, out: TextIO, name: str | None = None,
                 pending = chunk  # a block open at the cut: read it again with the next chunk
                 continue
             blocks, found = read_blocks(parsed, name, chunk.line_offset, keys)
-            done = tidy_blocks(blocks, options)
-            writer.write(render_part(done, options.layout), bool(done))
-        problems.extend(found)
-        entries += sum(isinstance(b, RawEntry) for b in done)
-    writer.close()
-    return entries, problems
+            if then is not None:
+                blocks = then(blocks)
+        yield blocks, found
+
+
+def _tidied_batches(path: str, options, name: str, batch_bytes: int | None,
+                    journals) -> Iterator[tuple[list, list[Problem]]]:
+    from bibkit.transforms.tidy import tidy_blocks
+
+    return _raw_batches(path, name, batch_bytes, lambda blocks: tidy_blocks(blocks, options, journals))
+
+
+def _journal_mapper(path: str, options, batch_bytes: int | None):
+    """The journal-name mapper of ``--(un)abbreviate-journals`` (None without them), knowing
+    every journal name the file spells out, as the whole-file tidy does: a first reading."""
+    if not (options.abbreviate_journals or options.unabbreviate_journals):
+        return None
+    from bibkit.journals import JournalNames, bibtex_journal_mapper
+    from bibkit.transforms.tidy import RawEntry
+
+    try:
+        names = JournalNames.from_lists(options.journal_lists)
+    except BibkitError as exc:  # the whole-file tidy reports it as that file's problem
+        raise NotStreamable(str(exc))
+    for blocks, _ in _raw_batches(path, path, batch_bytes):
+        names.learn({f.name.lower(): f.content for f in b.fields} for b in blocks if isinstance(b, RawEntry))
+    return bibtex_journal_mapper(names, abbreviate=options.abbreviate_journals)
+
+
+def _write_sorted(batches: Iterable[tuple[list, list[Problem]]], options, out: TextIO) -> tuple[int, list[Problem]]:
+    """The tidied blocks written in :func:`bibkit.transforms.tidy.sort_blocks`' order.
+
+    Each entry's group (the comments before it and the entry) is rendered as it is read and
+    written to a scratch file; what stays in memory is its :class:`SortRecord` and where its
+    text is. Then the groups are copied out in sorted order: ``@string``/``@preamble`` first,
+    the comments after the last entry last, as the whole-file tidy writes them.
+    """
+    from array import array
+
+    from bibkit.transforms.tidy import RawEntry, is_head, render_part, sort_fields, sort_record, sorted_order
+
+    layout, fields = options.layout, sort_fields(options.sort)
+    sep = layout.separator.encode("utf-8")
+    records = []
+    bounds = array("q")  # group n's text is scratch[bounds[2n]:bounds[2n + 1]]
+    problems: list[Problem] = []
+    with tempfile.TemporaryFile() as scratch, tempfile.TemporaryFile() as head:
+        start, open_group, heads = 0, False, 0
+        thaw = gc.get_freeze_count() == 0  # never thaw what the program itself froze
+        for done, found in batches:
+            gc.freeze()  # the records so far live to the end: no collection need traverse them again
+            problems.extend(found)
+            for block in done:
+                text = render_part([block], layout).encode("utf-8")
+                if is_head(block):
+                    head.write(sep + text if heads else text)
+                    heads += 1
+                    continue
+                scratch.write(sep + text if open_group else text)
+                open_group = True
+                if isinstance(block, RawEntry):
+                    records.append(sort_record(block, fields))
+                    bounds.extend((start, scratch.tell()))
+                    start, open_group = scratch.tell(), False
+        trailing = scratch.tell() if open_group else None
+        if thaw:
+            gc.unfreeze()
+        order = sorted_order(records, fields)
+        del records
+        pieces = [(head, 0, head.tell())] if heads else []
+        pieces += [(scratch, bounds[2 * n], bounds[2 * n + 1]) for n in order]
+        if trailing is not None:
+            pieces.append((scratch, start, trailing))
+        wrote = False
+        for n, (source, a, b) in enumerate(pieces):
+            source.seek(a)
+            data = (sep if n else b"") + source.read(b - a)
+            out.write(data.decode("utf-8"))
+            wrote = wrote or bool(data)
+        if wrote:
+            out.write("\n")
+    return len(order), problems

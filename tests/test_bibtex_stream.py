@@ -109,6 +109,7 @@ def _run(command: str, args, monkeypatch, streaming: bool):
         monkeypatch.setattr("bibkit.cli.convert.can_stream", lambda *a: False)
         monkeypatch.setattr("bibkit.cli.tidy._tidy_streaming", lambda *a: None)
         monkeypatch.setattr("bibkit.cli.check._check_streaming", lambda *a: None)
+        monkeypatch.setattr("bibkit.cli.keys._keys_streaming", lambda *a, **k: None)
     result = CliRunner().invoke(main, [command, *args])
     monkeypatch.undo()
     return result, bool(seen)
@@ -182,7 +183,12 @@ def test_entries_keep_their_spans_in_batches(tmp_path):
     assert dataclasses.is_dataclass(Entry)
 
 
-@pytest.mark.parametrize("options", [[], ["--align", "14", "--omit", "abstract", "--strip-comments", "--months"]])
+@pytest.mark.parametrize("options", [
+    [], ["--align", "14", "--omit", "abstract", "--strip-comments", "--months"],
+    ["--sort=-year,author", "--abbreviate-journals"],
+    ["--sort", "--unabbreviate-journals", "--lowercase", "--no-blank-lines"],
+    ["--sort=type,-title,month", "--strip-comments"],
+])
 def test_tidy_streamed_writes_what_the_whole_file_tidy_writes(tmp_path, monkeypatch, options):
     assert _streamed_equals_whole("tidy", options, tmp_path, monkeypatch) > 20
 

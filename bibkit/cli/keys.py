@@ -7,12 +7,17 @@ import sys
 import click
 
 from bibkit import registry
-from bibkit.cli.common import exit_status, load_inputs, report_losses, write_text_output
+from bibkit.cli.common import (
+    EXIT_INPUT_ERRORS, EXIT_OK, exit_status, load_inputs, print_problems, report_losses, streamed_output,
+    write_text_output,
+)
 from bibkit.cli.main import main
-from bibkit.cli.preserve import normalize_option_bibtex, plan, render
+from bibkit.cli.preserve import normalize_option_bibtex, plan, preserves, render, starts_with_bom
 from bibkit.diagnostics import BibkitError
 from bibkit.keypattern import PatternError
-from bibkit.keys import DEFAULT_PATTERN, POLICIES, assign_keys
+from bibkit.keys import DEFAULT_PATTERN, POLICIES, assign_keys, parse_pattern
+from bibkit.keys_stream import keys_stream
+from bibkit.streaming import NotStreamable, bib_files_on_disk, streaming_enabled
 
 
 def output_format(to: str | None, output: str | None) -> str:
@@ -60,6 +65,11 @@ def keys_command(file, pattern, rekey, policy, map_path, no_aliases, output, fro
     aliases) change; a file whose entries all have keys stays byte for byte the same.
     """
     fmt = output_format(to, output)
+    if streaming_enabled() and bib_files_on_disk([file], from_):
+        status = _keys_streaming(file, output, fmt, normalize, to, unicode, map_path, quiet, pattern=pattern,
+                                 rekey=rekey, policy=policy, aliases=not no_aliases)
+        if status is not None:
+            sys.exit(status)
     library = load_inputs([file], from_, quiet=quiet)
     missing = sum(1 for e in library.entries if not e.key)
     original = plan(library, file, output, fmt, normalize, to, unicode, any_bibtex=True)
@@ -69,9 +79,34 @@ def keys_command(file, pattern, rekey, policy, map_path, no_aliases, output, fro
         raise click.UsageError(str(exc))
     write_text_output(render(original, library, fmt, to, unicode), output)
     report_losses(library, fmt, quiet=quiet)
+    _report(changes, missing, map_path, quiet)
+    sys.exit(exit_status(library))
+
+
+def _report(changes: dict[str, str], missing: int, map_path: str | None, quiet: bool) -> None:
     if map_path:
         write_key_map(map_path, changes)
     if not quiet:
         click.echo(f"{missing} key(s) generated, {len(changes)} key(s) changed"
                    + (f"; map written to {map_path}" if map_path else ""), err=True)
-    sys.exit(exit_status(library))
+
+
+def _keys_streaming(file: str, output: str | None, fmt: str, normalize: bool | None, to: str | None,
+                    unicode: bool, map_path: str | None, quiet: bool, **options) -> int | None:
+    """``keys`` of a .bib on disk in two streamed passes (:mod:`bibkit.keys_stream`): the exit
+    status, or None when it needs the whole-file path (nothing was printed or written then)."""
+    try:
+        parse_pattern(options["pattern"] or DEFAULT_PATTERN)
+    except (PatternError, ValueError):
+        return None  # the whole-file path reports it, after the file's own problems
+    preserve = preserves(file, output, fmt, normalize, to, unicode, any_bibtex=True)
+    try:
+        with streamed_output(output) as handle:
+            result = keys_stream(file, handle, fmt=fmt, preserve=preserve, to=to, unicode=unicode,
+                                 bom=preserve and starts_with_bom(file), **options)
+    except NotStreamable:
+        return None
+    print_problems(result.problems, quiet)
+    print_problems(result.losses, quiet)
+    _report(result.changes, result.missing, map_path, quiet)
+    return EXIT_INPUT_ERRORS if any(p.severity == "error" for p in result.problems) else EXIT_OK

@@ -45,6 +45,13 @@ def same_file(a: str | None, b: str | None) -> bool:
         return False
 
 
+def preserves(source: str, output: str | None, fmt: str, normalize: bool | None, to: str | None = None,
+              unicode: bool = False, any_bibtex: bool = False) -> bool:
+    """Whether the output keeps the input's text (see :func:`plan`), the file permitting."""
+    rewrite = to is not None or unicode or not (any_bibtex or same_file(source, output))
+    return not normalize and fmt in BIBTEX_FORMATS and not (normalize is None and rewrite)
+
+
 def plan(library: Library, source: str, output: str | None, fmt: str, normalize: bool | None,
          to: str | None = None, unicode: bool = False, any_bibtex: bool = False) -> Original | None:
     """The source to write back piecewise, captured now (before the command changes the
@@ -57,8 +64,7 @@ def plan(library: Library, source: str, output: str | None, fmt: str, normalize:
     needs): in a 100k-entry merge they are hundreds of megabytes the merge has no use for.
     """
     original = None
-    rewrite = to is not None or unicode or not (any_bibtex or same_file(source, output))
-    if not normalize and fmt in BIBTEX_FORMATS and not (normalize is None and rewrite):
+    if preserves(source, output, fmt, normalize, to, unicode, any_bibtex):
         original = capture(library, source)  # None when the input was not read as BibTeX
     library.sources.clear()
     return original

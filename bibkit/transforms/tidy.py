@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Union
+from typing import Callable, Iterable, NamedTuple, Union
 
 from bibtexparser import model as bp
 
@@ -364,6 +364,43 @@ def _sort_value(entry: RawEntry, key: str):
     return (1, text.lower())
 
 
+class SortRecord(NamedTuple):
+    """What sorting needs of one entry: a streamed ``tidy --sort`` keeps only this per entry
+    (a tuple of strings and numbers, which the garbage collector stops tracking)."""
+
+    values: tuple  # the entry's sort value for each sort field (None: missing), in field order
+    key: str  # lower-cased
+    parent: str | None  # the lower-cased key its crossref names, if it has one
+
+
+def sort_fields(keys: Iterable[str]) -> list[tuple[str, bool]]:
+    """``--sort`` keys as (field name, descending?), empty names left out."""
+    out = []
+    for key in keys:
+        name = key.lstrip("-+").strip().lower()
+        if name:
+            out.append((name, key.startswith("-")))
+    return out
+
+
+def sort_record(entry: RawEntry, fields: list[tuple[str, bool]]) -> SortRecord:
+    crossref = entry.get("crossref")
+    return SortRecord(tuple(_sort_value(entry, name) for name, _ in fields), entry.key.lower(),
+                      crossref.content.strip().lower() if crossref is not None else None)
+
+
+def sorted_order(records: list[SortRecord], fields: list[tuple[str, bool]]) -> list[int]:
+    """Indices of ``records`` in sorted order (see :func:`sort_blocks`)."""
+    order = list(range(len(records)))
+    for i in reversed(range(len(fields))):
+        present = [n for n in order if records[n].values[i] is not None]
+        missing = [n for n in order if records[n].values[i] is None]
+        present.sort(key=lambda n: records[n].values[i], reverse=fields[i][1])
+        order = present + missing
+    parents = {r.parent for r in records if r.parent is not None}
+    return [n for n in order if records[n].key not in parents] + [n for n in order if records[n].key in parents]
+
+
 def sort_blocks(blocks: list[Block], keys: Iterable[str]) -> list[Block]:
     """Entries sorted by ``keys`` (stable; a missing value sorts last in either direction).
 
@@ -375,30 +412,21 @@ def sort_blocks(blocks: list[Block], keys: Iterable[str]) -> list[Block]:
     groups: list[tuple[RawEntry, list[Block]]] = []
     pending: list[Block] = []
     for block in blocks:
-        if isinstance(block, Verbatim) and block.kind in ("string", "preamble"):
+        if is_head(block):
             head.append(block)
         elif isinstance(block, RawEntry):
             groups.append((block, pending + [block]))
             pending = []
         else:
             pending.append(block)
-    for key in reversed(list(keys)):
-        desc = key.startswith("-")
-        name = key.lstrip("-+").strip().lower()
-        if not name:
-            continue
-        present = [g for g in groups if _sort_value(g[0], name) is not None]
-        missing = [g for g in groups if _sort_value(g[0], name) is None]
-        present.sort(key=lambda g: _sort_value(g[0], name), reverse=desc)
-        groups = present + missing
-    parents = set()
-    for entry, _ in groups:
-        crossref = entry.get("crossref")
-        if crossref is not None:
-            parents.add(crossref.content.strip().lower())
-    groups = [g for g in groups if g[0].key.lower() not in parents] + \
-             [g for g in groups if g[0].key.lower() in parents]
-    return head + [b for _, blocks_ in groups for b in blocks_] + pending
+    fields = sort_fields(keys)
+    order = sorted_order([sort_record(entry, fields) for entry, _ in groups], fields)
+    return head + [b for n in order for b in groups[n][1]] + pending
+
+
+def is_head(block: Block) -> bool:
+    """``@string`` and ``@preamble``, which sorting keeps first."""
+    return isinstance(block, Verbatim) and block.kind in ("string", "preamble")
 
 
 # --------------------------------------------------------------------------- whole files

@@ -58,7 +58,7 @@ class Original:
         return self.text[end:nxt]
 
 
-def _copy_block(block: Block) -> Block:
+def copy_block(block: Block) -> Block:
     """A copy whose containers the commands may change without touching the original."""
     if not isinstance(block, Entry):
         return dataclasses.replace(block)
@@ -88,7 +88,7 @@ def capture(library: Library, name: str) -> Original | None:
                 return None  # read from this file but not locatable in it
             continue
         spans.append((span[1], span[2]))
-        blocks[span[1]] = _copy_block(block)
+        blocks[span[1]] = copy_block(block)
     previous = 0
     for start, end in spans:
         if start < previous or text[previous:start].strip():

@@ -46,8 +46,9 @@ from bibkit.parallel import fork_is_safe, job_count
 BATCH_BYTES = 2_000_000
 
 #: a job: called in the worker with each converted batch (a Library whose ``problems`` are the
-#: batch's reading problems); its return value must pickle
-Job = Callable[[Library], Any]
+#: batch's reading problems; with ``with_chunk``, also the batch's :class:`Chunk`, whose text
+#: the blocks' spans point into, shifted by its ``char_offset``); its return value must pickle
+Job = Callable[..., Any]
 
 
 class NotStreamable(Exception):
@@ -112,6 +113,8 @@ class _BatchReader:
     """Reads batches of one file: split, then (given the context) convert and run the job."""
 
     def __init__(self, name: str, job: Job, options: dict):
+        options = dict(options)
+        self.with_chunk = options.pop("with_chunk", False)
         self.name, self.job, self.options = name, job, options
         self.blocks: list = []
         self.chunk: Chunk | None = None
@@ -135,7 +138,7 @@ class _BatchReader:
         check_keys(library, self.name)
         key_problems = library.problems[read:]
         del library.problems[read:]
-        result = self.job(library)
+        result = self.job(library, chunk) if self.with_chunk else self.job(library)
         return Batch(result, library.problems, key_problems)
 
 
@@ -223,9 +226,12 @@ def _mark_last(source: Iterator[Chunk]) -> Iterator[Chunk]:
 
 
 def read_batches(path: str, name: str, job: Job, jobs: int | None = None, keep_raw: bool = False,
-                 batch_bytes: int | None = None) -> Iterator[Batch]:
-    """The file's batches in order, each with ``job``'s result; raises :class:`NotStreamable`."""
-    options = {"keep_raw": keep_raw}
+                 batch_bytes: int | None = None, with_chunk: bool = False) -> Iterator[Batch]:
+    """The file's batches in order, each with ``job``'s result; raises :class:`NotStreamable`.
+
+    ``with_chunk``: the job is called with the batch's text too (``job(library, chunk)``), for
+    a job that writes the file's own text back (``keys``, :mod:`bibkit.keys_stream`)."""
+    options = {"keep_raw": keep_raw, "with_chunk": with_chunk}
     source = file_chunks(path, batch_bytes)
     workers = job_count(jobs)
     if workers < 2 or not fork_is_safe():
