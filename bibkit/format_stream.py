@@ -47,7 +47,7 @@ from bibkit.csl.processor import Processor, _no_gc, _record, bibliography_dis, n
 from bibkit.csl.reference_lists import entry_pieces, failure_problem
 from bibkit.csl.sort import sort_values, sorted_by_values
 from bibkit.diagnostics import Problem
-from bibkit.formats.bibtex.stream import NotStreamable, read_batches
+from bibkit.formats.bibtex.stream import NotStreamable, control_chars_first, read_batches
 from bibkit.model import Library
 from bibkit.model_csl import entry_to_csl
 from bibkit.parallel import fork_is_safe, job_count
@@ -240,7 +240,7 @@ def _read(path, proc, scratch, jobs, batch_bytes):
         raise NotStreamable("a repeated key renamed to another entry's key")
     scratch.flush()
     # as the whole-file reader: control characters are removed (and reported) before reading
-    reading = [p for p in reading if p.code == "control-char"] + [p for p in reading if p.code != "control-char"]
+    reading = control_chars_first(reading)
     reading.extend(key_problems)
     # as the whole-file reader: the crossrefs are checked, not resolved
     checked = Library()

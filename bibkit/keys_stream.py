@@ -41,7 +41,7 @@ from bibkit import registry
 from bibkit.diagnostics import Problem
 from bibkit.export_parts import PartsWriter
 from bibkit.formats.bibtex.preserve import copy_block, flavour_of, flavour_votes, written_block
-from bibkit.formats.bibtex.stream import Chunk, NotStreamable, read_batches
+from bibkit.formats.bibtex.stream import Chunk, NotStreamable, control_chars_first, read_batches
 from bibkit.formats.bibtex.writer import BibTeXWriter
 from bibkit.keys import add_aliases, content_order, generate_key, unique_keys
 from bibkit.loss import LossTally
@@ -164,7 +164,6 @@ def _plan(path: str, out: TextIO, changes_file, parts, *, fmt: str, preserve: bo
                 _Links.of(library.entries), as_is)
 
     problems: list[Problem] = []
-    controls: list[Problem] = []
     links = _FileLinks()
     votes: Counter = Counter()
     starts = array("q")  # n-th entry to key: where its text starts in the file (its name in pass 2)
@@ -177,8 +176,7 @@ def _plan(path: str, out: TextIO, changes_file, parts, *, fmt: str, preserve: bo
     with tempfile.TemporaryFile() as scratch:
         for batch in read_batches(path, path, survey, jobs, batch_bytes=batch_bytes, with_chunk=True):
             records, orders, batch_missing, batch_blocks, batch_votes, found, as_is = batch.result
-            for problem in batch.problems:
-                (controls if problem.code == "control-char" else problems).append(problem)
+            problems.extend(batch.problems)
             links.add(batch, found)
             votes.update(batch_votes)
             missing += batch_missing
@@ -196,7 +194,7 @@ def _plan(path: str, out: TextIO, changes_file, parts, *, fmt: str, preserve: bo
                 written.open = False
         # as the whole-file reader: the control characters it removes first, the blocks'
         # problems, then the key and crossref checks
-        problems = controls + problems + links.problems()
+        problems = control_chars_first(problems) + links.problems()
         if written.open:  # no entry had to be keyed: the output is written
             written.close(blocks)
             out.flush()

@@ -34,7 +34,7 @@ from bibkit.export_parts import Parts, PartsWriter
 from bibkit.formats.bibtex.blocks import parse_blocks
 from bibkit.formats.bibtex.pieces import ends_clean
 from bibkit.formats.bibtex import stream as bib_stream
-from bibkit.formats.bibtex.stream import NotStreamable, file_chunks, join, read_batches
+from bibkit.formats.bibtex.stream import NotStreamable, control_chars_first, file_chunks, join, read_batches
 from bibkit.formats.record_batches import (
     BatchReading, Place, TableBatchReading, head_text, lines_in, reads_in_batches,
 )
@@ -140,6 +140,7 @@ def _convert_bib(paths: list[str], to: str, out: TextIO, unicode: bool, report_a
         link_problems: list[Problem] = []
         keys: set[str] = set()
         targets: set[str] = set()
+        reading: list[Problem] = []
         for batch in read_batches(path, path, job, jobs):
             text, n, losses, batch_keys, batch_targets, links = batch.result
             writer.write(text)
@@ -147,10 +148,11 @@ def _convert_bib(paths: list[str], to: str, out: TextIO, unicode: bool, report_a
             tally.merge(losses)
             keys.update(batch_keys)
             targets.update(batch_targets)
-            problems.extend(batch.problems)
+            reading.extend(batch.problems)
             key_problems.extend(batch.key_problems)
             link_problems.extend(links)
         no_parents_in(keys, targets)
+        problems.extend(control_chars_first(reading))
         # as the whole-file reader: after the file's blocks, the key and then the crossref checks
         problems.extend(key_problems)
         problems.extend(link_problems)

@@ -106,10 +106,7 @@ def _run(command: str, args, monkeypatch, streaming: bool):
     monkeypatch.setattr(stream, "file_chunks", spy)
     monkeypatch.setattr("bibkit.streaming.file_chunks", spy)
     if not streaming:
-        monkeypatch.setattr("bibkit.cli.convert.can_stream", lambda *a: False)
-        monkeypatch.setattr("bibkit.cli.tidy._tidy_streaming", lambda *a: None)
-        monkeypatch.setattr("bibkit.cli.check._check_streaming", lambda *a: None)
-        monkeypatch.setattr("bibkit.cli.keys._keys_streaming", lambda *a, **k: None)
+        monkeypatch.setenv("BIBKIT_STREAM", "0")  # every command reads the file whole
     result = CliRunner().invoke(main, [command, *args])
     monkeypatch.undo()
     return result, bool(seen)
@@ -117,6 +114,19 @@ def _run(command: str, args, monkeypatch, streaming: bool):
 
 def _convert(args, monkeypatch, streaming: bool):
     return _run("convert", args, monkeypatch, streaming)
+
+
+def test_streamed_convert_reports_control_characters_first_as_the_whole_file_reading(tmp_path, monkeypatch):
+    entry = "@article{{k{n}, title = {{Title {n}}}, author = {{Doe, Jane}}, year = 2001}}\n"
+    lines = [entry.format(n=n) for n in range(30)]
+    lines[2] = "@article{bad, title = {A} year = 2001}\n"  # an error in the first batch
+    path = tmp_path / "controls.bib"
+    path.write_text("".join(lines).replace("Title 25", "Title\x0b 25"))  # a control character in a later one
+    streamed, did = _convert([str(path), "-t", "csljson"], monkeypatch, True)
+    whole, _ = _convert([str(path), "-t", "csljson"], monkeypatch, False)
+    assert did
+    assert streamed.stderr == whole.stderr and streamed.exit_code == whole.exit_code
+    assert streamed.stderr.index("(U+000B)") < streamed.stderr.index("after a complete value")
 
 
 def _streamed_equals_whole(command: str, options: list[str], tmp_path, monkeypatch) -> int:

@@ -31,7 +31,7 @@ from bibkit.diagnostics import Problem
 from bibkit.formats.bibtex.preserve import flavour_of, flavour_votes, written_block
 from bibkit.formats.bibtex.pieces import Context, _convert, _split
 from bibkit.formats.bibtex.reader import BlockReader
-from bibkit.formats.bibtex.stream import NotStreamable, file_chunks, read_batches
+from bibkit.formats.bibtex.stream import NotStreamable, control_chars_first, file_chunks, read_batches
 from bibkit.formats.bibtex.writer import BibTeXWriter
 from bibkit.keys import assign_keys
 from bibkit.loss import LossTally, unplaced_values, where_lost
@@ -127,7 +127,6 @@ def dedupe_file(path: str, out: TextIO | None, fmt: str = "bibtex", *, to: str |
     records = FileRecords(path)
     spans = array("q")
     problems: list[Problem] = []
-    cleaned: list[Problem] = []  # control characters removed
     key_problems: list[Problem] = []
     link_problems: list[Problem] = []
     keys: set[str] = set()
@@ -144,8 +143,7 @@ def dedupe_file(path: str, out: TextIO | None, fmt: str = "bibtex", *, to: str |
         lossy.extend(part.lossy)
         strings = strings or part.strings
         votes.update(part.votes)
-        for problem in batch.problems:  # the whole-file reader removes them before it reads a block
-            (cleaned if problem.code == "control-char" else problems).append(problem)
+        problems.extend(batch.problems)
         key_problems.extend(batch.key_problems)
         link_problems.extend(part.links)
     if not targets.isdisjoint(keys):
@@ -153,7 +151,7 @@ def dedupe_file(path: str, out: TextIO | None, fmt: str = "bibtex", *, to: str |
     if not spans:
         raise NotStreamable("no blocks")
     del keys, targets
-    problems = cleaned + problems + key_problems + link_problems  # as the whole-file reader orders them
+    problems = control_chars_first(problems) + key_problems + link_problems  # as the whole-file reader orders them
 
     order = records.order(jobs, batch_bytes=batch_bytes)
     groups = duplicate_groups(records.records, order, threshold)

@@ -72,6 +72,13 @@ class Batch:
     key_problems: list[Problem]  # bad-key warnings (the serial reader gives them after all blocks)
 
 
+def control_chars_first(problems: list[Problem]) -> list[Problem]:
+    """A file's reading problems gathered batch by batch, in the whole-file reader's order: it
+    removes control characters (and reports them) before it reads any block."""
+    return ([p for p in problems if p.code == "control-char"]
+            + [p for p in problems if p.code != "control-char"])
+
+
 # --------------------------------------------------------------------------- the file in chunks
 
 
