@@ -192,3 +192,13 @@ def test_month_format_flags_exactly_the_months_biber_warns_about(tmp_path):
             if f.line is not None and e.source.line == f.line}
     assert warned == {"c", "d", "e"}
     assert ours == warned
+
+
+def test_duplicate_key_message_names_the_first_spelling_whatever_the_key_holds(tmp_path):
+    """The key index packs a key and its place into one string: keys with digits and colons
+    (what the packing itself uses) come back exactly."""
+    found = [f for f in findings(tmp_path, article("12:Knuth:84") + article("12:KNUTH:84", "Other"))
+             if f.check == "duplicate-key"]
+    assert len(found) == 1
+    assert found[0].message == "key '12:KNUTH:84' is already used at " + str(tmp_path / "refs.bib") + \
+        ":1 (as '12:Knuth:84': keys differ only in case)"
