@@ -18,6 +18,8 @@ gives exactly as the whole-file reading does.
 """
 from __future__ import annotations
 
+import pickle
+import tempfile
 from array import array
 from dataclasses import dataclass
 from sys import intern
@@ -106,7 +108,9 @@ class FileRecords:
     def __init__(self, path: str) -> None:
         self.path = path
         self.records: list = []
-        self.quick: list[bytes] = []
+        # the quick orders wait on disk, batch by batch, until the sort: read back once the
+        # workers are gone (and a check's key index freed) they do not add to the reading's peak
+        self._quick = tempfile.TemporaryFile()
         self.keys: list[str] = []
         self.lines = array("q")
         self.starts = array("q")
@@ -115,7 +119,7 @@ class FileRecords:
 
     def add(self, part: BatchRecords) -> None:
         self.records.extend(_interned(r, self._same) for r in part.records)
-        self.quick.extend(part.quick)
+        pickle.dump(part.quick, self._quick, protocol=pickle.HIGHEST_PROTOCOL)
         self.keys.extend(part.keys)
         self.lines.extend(part.lines)
         self.starts.extend(part.starts)
@@ -129,15 +133,23 @@ class FileRecords:
     def order(self, jobs: int | None = None, keep_raw: bool = False, batch_bytes: int | None = None) -> list[int]:
         """:func:`bibkit.keys.canonical_order` of the file's entries: the quick keys sort; the
         entries that tie on them are re-read for their full content order."""
-        order, ties = sort_quick(self.quick)
+        self._same = {}  # read to the end: the records keep the shared objects, the index may go
+        order, ties = sort_quick(self._quick_orders())
         if ties:
             tied = {self.starts[i] for a, b in ties for i in order[a:b]}
             full = entries_at(self.path, tied, content_order, jobs, keep_raw, batch_bytes)
             index = {start: i for i, start in enumerate(self.starts) if start in tied}
             by_index = {index[start]: value for start, value in full.items()}
             order = settle_ties(order, ties, by_index.__getitem__)
-        self.quick = []  # no longer needed: let it go before the matching
         return order
+
+    def _quick_orders(self) -> list[bytes]:
+        quick: list[bytes] = []
+        with self._quick:
+            self._quick.seek(0)
+            for _ in self.batch_ends:
+                quick.extend(pickle.load(self._quick))
+        return quick
 
     def groups(self, threshold: float = DEFAULT_THRESHOLD, review: list[Match] | None = None, *,
                jobs: int | None = None, keep_raw: bool = False, batch_bytes: int | None = None) -> list[DuplicateGroup]:
