@@ -633,8 +633,8 @@ def _review_similarity(a: _Features, b: _Features) -> float:
 def _blocks(feats: Sequence[_Features], order: Sequence[int]) -> dict[tuple, list[int] | int]:
     """Blocking keys: pairs of the three rarest title tokens (one token for one-word titles).
 
-    A block of one entry (most of them) holds its index, not a list of one: a million entries
-    make some three million blocks, and a list each cost hundreds of MB."""
+    A block of one entry (six in seven of them) holds its index, not a list of one: a million
+    entries make millions of blocks, and a list each cost hundreds of MB."""
     df: Counter = Counter()
     for f in feats:
         df.update(_title_words(f.title))
