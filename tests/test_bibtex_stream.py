@@ -11,6 +11,7 @@ import dataclasses
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings, strategies as st
 
 from bibkit.cli import main
 from bibkit.formats.bibtex import BibTeXReader
@@ -430,3 +431,18 @@ def test_an_entry_read_alone_is_the_entry_its_batch_reads(tmp_path):
         assert {k: repr(v) for k, v in alone.items()} == {k: repr(v) for k, v in batched.items()}, path
         compared += 1
     assert compared > 10
+
+
+_ORDER_TEXT = st.text(st.characters(blacklist_characters="\0"), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(-10**6, 10**6), _ORDER_TEXT, _ORDER_TEXT, _ORDER_TEXT), max_size=8))
+def test_packed_orders_sort_and_tie_as_the_quick_orders_do(quicks):
+    """The packed quick orders a streamed check or dedupe keeps (bytes) sort and tie exactly as
+    the tuples would, whatever the characters (beyond Latin-1, beyond the BMP, lone surrogates)."""
+    from bibkit.keys import sort_quick
+    from bibkit.transforms.dedupe_stream import packed_order
+
+    packed = [packed_order(q) for q in quicks]
+    assert sort_quick(packed) == sort_quick(quicks)

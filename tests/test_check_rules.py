@@ -192,3 +192,31 @@ def test_month_format_flags_exactly_the_months_biber_warns_about(tmp_path):
             if f.line is not None and e.source.line == f.line}
     assert warned == {"c", "d", "e"}
     assert ours == warned
+
+
+def test_duplicate_key_message_names_the_first_spelling_whatever_the_key_holds(tmp_path):
+    """The key index packs a key and its place into one string: keys with digits and colons
+    (what the packing itself uses) come back exactly."""
+    found = [f for f in findings(tmp_path, article("12:Knuth:84") + article("12:KNUTH:84", "Other"))
+             if f.check == "duplicate-key"]
+    assert len(found) == 1
+    assert found[0].message == "key '12:KNUTH:84' is already used at " + str(tmp_path / "refs.bib") + \
+        ":1 (as '12:Knuth:84': keys differ only in case)"
+
+
+def test_key_index_gives_back_each_first_spelling_and_place_exactly():
+    """Places in the first entry's file are packed without its path; others whole."""
+    from bibkit.check.keys import KeyIndex
+    from bibkit.model import Entry, Source
+
+    index = KeyIndex()
+    firsts = [Entry(type="book", key="9=Ab!", source=Source("a:1.bib", 12)),
+              Entry(type="book", key="x", source=Source("other.bib", 3)),
+              Entry(type="book", key="Y2", source=Source("a:1.bib")),
+              Entry(type="book", key="z:", source=None)]
+    assert [index.add(e) for e in firsts] == [None] * 4
+    for first in firsts:
+        again = Entry(type="book", key=first.key.upper(), source=Source("b.bib", 1))
+        message = index.add(again).message
+        assert f"already used at {first.where()}" in message
+        assert (f"(as {first.key!r}" in message) == (first.key != first.key.upper())

@@ -178,7 +178,7 @@ class _Features:
     (:mod:`bibkit.transforms.dedupe_stream`) keeps these instead of its entries."""
 
     title: str
-    tokens: tuple[str, ...]
+    words: int  # how many words of the title are not function words
     numbers: frozenset
     year: int | None
     families: tuple  # distinct, sorted (a record holds tuples: a set costs 216 bytes or more)
@@ -248,14 +248,20 @@ def _features(entry: Entry, parent: Entry | None = None) -> _Features:
     kind = work_kind(entry)
     if container.startswith(_THESIS_ABSTRACTS):
         kind = "thesis"  # a dissertation abstract is the thesis, as a database records it
-    return _Features(title, _title_tokens(title), _title_numbers(title), year, families, doi, preprint_doi, arxiv,
+    return _Features(title, _word_count(title), _title_numbers(title), year, families, doi, preprint_doi, arxiv,
                      isbn, page, container, parts, web_url,
                      family_list[0] if family_list else "", kind, entry.type in IN_VENUE_TYPES and kind != "thesis",
                      crossref_key(entry), entry.type in SERIAL_TYPES, tuple(sorted(tokens_of_names)), corporate, last)
 
 
-def _title_tokens(title: str) -> tuple[str, ...]:
-    return tuple(intern(t) for t in title.split() if t not in FUNCTION_WORDS)
+def _word_count(title: str) -> int:
+    return sum(t not in FUNCTION_WORDS for t in title.split())
+
+
+def _title_words(title: str) -> set[str]:
+    """The distinct title words blocking compares. Computed again when needed rather than kept in
+    each record: a tuple of them was an eighth of a record's size."""
+    return set(map(intern, title.split())).difference(FUNCTION_WORDS)
 
 
 def _title_numbers(title: str) -> frozenset:
@@ -438,7 +444,7 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
     authorless = not a.families or not b.families
     # one word in three decides a short title ("Soar-EpMem Manual" / "Soar-SMem Manual"); an
     # organisation as the only author (a trial sponsor) does not tell its studies apart
-    short = min(len(a.tokens), len(b.tokens)) <= 3
+    short = min(a.words, b.words) <= 3
     cutoff = AUTHORLESS_THRESHOLD if authorless or short or (a.corporate and b.corporate) else threshold
     cutoff = max(cutoff, threshold)
     score = fuzz.ratio(a.title, b.title, score_cutoff=cutoff)
@@ -478,7 +484,7 @@ def fuzzy_score(a: _Features, b: _Features, threshold: float = DEFAULT_THRESHOLD
         return 0.0, f"only one title says {marker!r}"
     if venues_differ(a, b):
         return 0.0, "published in different venues"
-    if len(a.tokens) <= 2 and a.container and b.container and fuzz.ratio(a.container, b.container) < threshold:
+    if a.words <= 2 and a.container and b.container and fuzz.ratio(a.container, b.container) < threshold:
         return 0.0, "short generic title in different containers"
     disagree = [] if _shifted(a, b) or _shifted(b, a) else [
         name for name, x, y in (("volume", a.parts[0], b.parts[0]), ("issue", a.parts[1], b.parts[1]),
@@ -624,24 +630,37 @@ def _review_similarity(a: _Features, b: _Features) -> float:
     return 0.0
 
 
-def _blocks(feats: Sequence[_Features], order: Sequence[int]) -> dict[tuple, list[int]]:
-    """Blocking keys: pairs of the three rarest title tokens (one token for one-word titles)."""
+def _blocks(feats: Sequence[_Features], order: Sequence[int]) -> dict[tuple, list[int] | int]:
+    """Blocking keys: pairs of the three rarest title tokens (one token for one-word titles).
+
+    A block of one entry (six in seven of them) holds its index, not a list of one: a million
+    entries make millions of blocks, and a list each cost hundreds of MB."""
     df: Counter = Counter()
     for f in feats:
-        df.update(set(f.tokens))
-    blocks: dict[tuple, list[int]] = defaultdict(list)
+        df.update(_title_words(f.title))
+    blocks: dict[tuple, list[int] | int] = {}
+
+    def put(key: tuple, i: int) -> None:
+        members = blocks.get(key)
+        if members is None:
+            blocks[key] = i
+        elif type(members) is int:
+            blocks[key] = [members, i]
+        else:
+            members.append(i)
+
     for i in order:
         f = feats[i]
         if f.first_family and f.parts[0] and f.first_page:
-            blocks[("@", f.first_family, f.parts[0], f.first_page)].append(i)  # one article's coordinates
-        tokens = sorted(set(f.tokens), key=lambda t: (df[t], t))[:3]
+            put(("@", f.first_family, f.parts[0], f.first_page), i)  # one article's coordinates
+        tokens = sorted(_title_words(f.title), key=lambda t: (df[t], t))[:3]
         if not tokens:
             continue
         if len(tokens) == 1:
-            blocks[(tokens[0],)].append(i)
+            put((tokens[0],), i)
             continue
         for pair in combinations(sorted(tokens), 2):
-            blocks[pair].append(i)
+            put(pair, i)
     return blocks
 
 
@@ -656,9 +675,10 @@ def _ranks(order: Sequence[int]) -> list[int]:
 def _candidate_pairs(feats: Sequence[_Features], order: Sequence[int]):
     """Pairs (in the canonical order) sharing a block and with years within one."""
     rank = _ranks(order)
-    seen: set[tuple[int, int]] = set()
+    size = len(feats)
+    seen: set[int] = set()  # pairs (i, j) as i * size + j: an int costs half a tuple
     for members in _blocks(feats, order).values():
-        if len(members) < 2:
+        if type(members) is int:
             continue
         by_year = sorted(members, key=lambda i: (feats[i].year if feats[i].year is not None else -1, rank[i]))
         undated = [i for i in by_year if feats[i].year is None]
@@ -670,8 +690,9 @@ def _candidate_pairs(feats: Sequence[_Features], order: Sequence[int]):
                 if feats[j].year - yi > span:
                     break
                 pair = (i, j) if rank[i] < rank[j] else (j, i)
-                if pair not in seen:
-                    seen.add(pair)
+                code = pair[0] * size + pair[1]
+                if code not in seen:
+                    seen.add(code)
                     yield pair
         if len(members) <= _BLOCK_CAP:
             for i in undated:
@@ -679,8 +700,9 @@ def _candidate_pairs(feats: Sequence[_Features], order: Sequence[int]):
                     if j == i:
                         continue
                     pair = (i, j) if rank[i] < rank[j] else (j, i)
-                    if pair not in seen:
-                        seen.add(pair)
+                    code = pair[0] * size + pair[1]
+                    if code not in seen:
+                        seen.add(code)
                         yield pair
 
 
