@@ -51,7 +51,7 @@ import bench_merge  # noqa: E402  (the corpus pool and its synthetic entries: on
 COMMANDS = {
     "convert": lambda f, d: ["convert", f, "-o", str(d / "out.json")],
     "check": lambda f, d: ["check", f],
-    # every check but likely-duplicate (which compares every entry's contents): read in batches
+    # every check but likely-duplicate (the one that compares every entry's contents)
     "check-streamed": lambda f, d: ["check", f, "--ignore", "likely-duplicate"],
     "tidy": lambda f, d: ["tidy", f, "-o", str(d / "tidy.bib")],
     "tidy-sort": lambda f, d: ["tidy", f, "--sort=-year,author", "-o", str(d / "tidy.bib")],
@@ -69,12 +69,12 @@ COMMANDS = {
                                        WHOLE),
     # an APA reference list (sorted, year-suffixes, added names): streamed batch by batch
     "format": lambda f, d: ["format", f, "--style", "apa", "-o", str(d / "format.txt")],
-    # the same list with the file read whole, as before streaming (--encoding reads it whole)
-    "format-whole": lambda f, d: ["format", f, "--style", "apa", "--encoding", "utf-8", "-o", str(d / "format.txt")],
+    # the same list with the file read whole, as before streaming
+    "format-whole": lambda f, d: (["format", f, "--style", "apa", "-o", str(d / "format.txt")], WHOLE),
 }
 #: the environment that makes a command read its input whole (bibkit.streaming.ENV_STREAM)
 WHOLE = {"BIBKIT_STREAM": "0"}
-#: commands that still hold the whole file (about 14 KB an entry): run only up to --whole-file-limit
+#: the whole-file twins (about 14-24 KB an entry): run only up to --whole-file-limit
 WHOLE_FILE = ("format-whole", "convert-ris-whole", "convert-medline-whole", "convert-csv-whole")
 _ODD_MATH = re.compile(r"(?<!\\)\$")
 
