@@ -50,7 +50,7 @@ from bibkit.diagnostics import Problem
 from bibkit.formats.bibtex.stream import NotStreamable, control_chars_first, read_batches
 from bibkit.model import Library
 from bibkit.model_csl import entry_to_csl
-from bibkit.parallel import fork_is_safe, job_count
+from bibkit.parallel import fork_is_safe, job_count, started
 from bibkit.streaming import crossref_links
 from bibkit.transforms.crossref import MISSING, warn_link
 
@@ -460,7 +460,10 @@ class _Workers:
         for _ in range(self.count):
             parent, child = ctx.Pipe()
             proc = ctx.Process(target=_serve, args=(child,), daemon=True)
-            proc.start()
+            if not started(proc):  # the tasks go to the workers there are, or run here
+                parent.close()
+                child.close()
+                break
             child.close()
             self.conns.append(parent)
             self.procs.append(proc)

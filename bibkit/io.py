@@ -99,6 +99,22 @@ def read_input(path: str, encoding: str | None = None) -> tuple[str, list[Proble
     return decode_bytes(data, path, encoding)
 
 
+#: bytes a scratch file keeps in memory before it moves to disk
+SCRATCH_IN_MEMORY = 8_000_000
+
+
+def scratch_file(mode: str = "w+b", **options):
+    """A temporary file for what a streamed command sets aside (findings, sort records, key
+    orders), in memory until it outgrows :data:`SCRATCH_IN_MEMORY`.
+
+    Why: most files are small, and their command should not need a writable temporary folder
+    (a read-only sandbox, a full ``/tmp``) nor pay for a file on disk; a large file's scratch
+    goes to disk, so memory still does not grow with the file. Only for a file this process
+    alone reads and writes: a forked worker would see a copy of what is still in memory.
+    """
+    return tempfile.SpooledTemporaryFile(max_size=SCRATCH_IN_MEMORY, mode=mode, **options)
+
+
 @contextmanager
 def atomic_writer(path: str | os.PathLike, encoding: str = "utf-8") -> Iterator[TextIO]:
     """A text handle whose content replaces ``path`` atomically when the block ends normally

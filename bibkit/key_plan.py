@@ -12,10 +12,10 @@ stay in memory: the base key and the place of its content order.
 from __future__ import annotations
 
 import pickle
-import tempfile
 from array import array
 from typing import Iterable
 
+from bibkit.io import scratch_file
 from bibkit.keys import content_order, generate_key, unique_keys
 from bibkit.model import Entry
 
@@ -46,7 +46,7 @@ class KeyPlan:
         self.groups: dict[str, int | list[int]] = {}
         self.spelled: dict[int, str] = {}  # a base not all lower case, by entry number
         self.where = array("q")  # each keyless entry's content order: offset in the scratch file
-        self.scratch = tempfile.TemporaryFile()
+        self.scratch = scratch_file()
         self.keys: dict[int, str] = {}  # entry number -> key, where it is not the base
 
     def add(self, taken: list[str], keyless: list[tuple[str, bytes]]) -> None:

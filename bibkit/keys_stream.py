@@ -43,6 +43,7 @@ from bibkit.export_parts import PartsWriter
 from bibkit.formats.bibtex.preserve import copy_block, flavour_of, flavour_votes, written_block
 from bibkit.formats.bibtex.stream import Chunk, NotStreamable, control_chars_first, read_batches
 from bibkit.formats.bibtex.writer import BibTeXWriter
+from bibkit.io import scratch_file
 from bibkit.keys import add_aliases, content_order, generate_key, unique_keys
 from bibkit.loss import LossTally
 from bibkit.model import Entry, Library
@@ -173,7 +174,7 @@ def _plan(path: str, out: TextIO, changes_file, parts, *, fmt: str, preserve: bo
     missing = blocks = 0
     tally = LossTally(fmt)
     written = _Output(out, parts, bom)
-    with tempfile.TemporaryFile() as scratch:
+    with scratch_file() as scratch:
         for batch in read_batches(path, path, survey, jobs, batch_bytes=batch_bytes, with_chunk=True):
             records, orders, batch_missing, batch_blocks, batch_votes, found, as_is = batch.result
             problems.extend(batch.problems)

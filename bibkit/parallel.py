@@ -41,6 +41,17 @@ def fork_is_safe() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
+def started(proc) -> bool:
+    """Start the forked ``proc``; False where the system refuses another process (a process
+    limit, a sandbox): the caller then does that share of the work itself, as for a child that
+    failed."""
+    try:
+        proc.start()
+    except OSError:
+        return False
+    return True
+
+
 def slices(items: Sequence[T], parts: int) -> list[Sequence[T]]:
     """``items`` cut into ``parts`` consecutive slices of (nearly) equal length."""
     size, extra = divmod(len(items), parts)
@@ -80,7 +91,10 @@ def map_forked(func: Callable[[T], R], args: Sequence[T]) -> list[R]:
     for arg in args[1:]:
         parent_end, child_end = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=_child, args=(child_end, func, arg), daemon=True)
-        proc.start()
+        if not started(proc):
+            parent_end.close()
+            child_end.close()
+            break
         child_end.close()
         children.append((proc, parent_end))
     results = [func(args[0])]
@@ -92,6 +106,7 @@ def map_forked(func: Callable[[T], R], args: Sequence[T]) -> list[R]:
         conn.close()
         proc.join(5)
         results.append(value if status == "ok" else func(arg))
+    results.extend(func(arg) for arg in args[1 + len(children):])  # those no child could take
     return results
 
 
@@ -139,7 +154,10 @@ class ForkedWorkers:
         for _ in range(workers):
             parent_end, child_end = ctx.Pipe()
             proc = ctx.Process(target=_serve, args=(child_end, func), daemon=True)
-            proc.start()
+            if not started(proc):
+                parent_end.close()
+                child_end.close()
+                break
             child_end.close()
             self.conns.append(parent_end)
             self.procs.append(proc)
@@ -211,7 +229,10 @@ def in_child(func: Callable[[], R]) -> R:
     ctx = multiprocessing.get_context("fork")
     parent_end, child_end = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_run_in_child, args=(child_end, func))  # not a daemon: it forks workers
-    proc.start()
+    if not started(proc):
+        parent_end.close()
+        child_end.close()
+        return func()
     child_end.close()
     try:
         status, value = pickle.loads(parent_end.recv_bytes())

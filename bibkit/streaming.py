@@ -24,7 +24,6 @@ import csv
 import gc
 import os
 import re
-import tempfile
 from typing import Iterable, Iterator, TextIO
 
 from bibkit import registry
@@ -38,6 +37,7 @@ from bibkit.formats.bibtex.stream import NotStreamable, control_chars_first, fil
 from bibkit.formats.record_batches import (
     BatchReading, Place, TableBatchReading, head_text, lines_in, reads_in_batches,
 )
+from bibkit.io import scratch_file
 from bibkit.key_plan import KeyPlan, survey
 from bibkit.keys import generate_key
 from bibkit.loss import LossTally
@@ -414,7 +414,7 @@ def _write_sorted(batches: Iterable[tuple[list, list[Problem]]], options, out: T
     records = []
     bounds = array("q")  # group n's text is scratch[bounds[2n]:bounds[2n + 1]]
     problems: list[Problem] = []
-    with tempfile.TemporaryFile() as scratch, tempfile.TemporaryFile() as head:
+    with scratch_file() as scratch, scratch_file() as head:
         start, open_group, heads = 0, False, 0
         thaw = gc.get_freeze_count() == 0  # never thaw what the program itself froze
         for done, found in batches:

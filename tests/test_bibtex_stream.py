@@ -446,3 +446,45 @@ def test_packed_orders_sort_and_tie_as_the_quick_orders_do(quicks):
 
     packed = [packed_order(q) for q in quicks]
     assert sort_quick(packed) == sort_quick(quicks)
+
+
+def _refuse_fork(monkeypatch):
+    def refuse(*_a, **_k):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+    monkeypatch.setattr("os.fork", refuse)
+
+
+@pytest.mark.parametrize("command", [["check"], ["keys", "--rekey"], ["format", "--style", "apa"],
+                                     ["convert", "-t", "csljson"]])
+def test_streamed_commands_read_here_where_no_process_can_be_forked(command, monkeypatch):
+    path = str(_files("messy")[0].parent / "gen-duplicate-key-and-field.bib")
+    want, _ = _run(command[0], [path, *command[1:]], monkeypatch, True)
+    monkeypatch.setattr(stream, "BATCH_BYTES", 400)  # several batches, so workers are asked for
+    _refuse_fork(monkeypatch)
+    result = CliRunner().invoke(main, [*command[:1], path, *command[1:]])
+    monkeypatch.undo()
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert (result.stdout, result.stderr, result.exit_code) == (want.stdout, want.stderr, want.exit_code)
+
+
+def test_a_file_of_one_batch_is_read_without_worker_processes(monkeypatch):
+    path = _files("messy")[0].parent / "gen-crlf.bib"
+    _refuse_fork(monkeypatch)
+    batches = list(read_batches(str(path), path.name, lambda library: len(library.entries), jobs=2))
+    assert len(batches) == 1 and batches[0].result > 0
+
+
+def test_streamed_check_of_a_small_file_needs_no_temporary_folder(monkeypatch):
+    import tempfile
+
+    path = str(_files("messy")[0].parent / "gen-duplicate-key-and-field.bib")
+    want = CliRunner().invoke(main, ["check", path])
+
+    def no_folder():
+        raise FileNotFoundError(2, "No usable temporary directory found")
+    monkeypatch.setattr(tempfile, "_get_default_tempdir", no_folder)
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    got = CliRunner().invoke(main, ["check", path])
+    assert got.exception is None or isinstance(got.exception, SystemExit), got.exception
+    assert (got.stdout, got.stderr, got.exit_code) == (want.stdout, want.stderr, want.exit_code)
+    assert "duplicate" in got.stdout + got.stderr

@@ -24,7 +24,6 @@ without a compact record here, and the citation checks with a document, raise
 from __future__ import annotations
 
 import pickle
-import tempfile
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -33,6 +32,7 @@ from bibkit.check.fields import uses_biblatex
 from bibkit.check.keys import KeyIndex, likely_duplicate_findings
 from bibkit.check.registry import Check, Context, Finding
 from bibkit.formats.bibtex.stream import NotStreamable, read_batches
+from bibkit.io import scratch_file
 from bibkit.model import Entry, Library
 from bibkit.streaming import crossrefs_resolve_in
 from bibkit.transforms.dedupe_stream import BatchRecords, FileRecords, batch_records
@@ -134,7 +134,7 @@ def check_stream(path: str, select: Iterable[str] | None = None, ignore: Iterabl
     uses = False
     index = KeyIndex()
     targets: set[str] = set()
-    spill = tempfile.TemporaryFile()
+    spill = scratch_file()
     try:
         for n, batch in enumerate(read_batches(path, path, _job(path, checks, model), jobs, keep_raw=True,
                                                batch_bytes=batch_bytes)):

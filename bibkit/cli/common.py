@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-import tempfile
 from contextlib import contextmanager
 from typing import Iterable, Iterator, TextIO
 
@@ -15,7 +14,7 @@ import click
 
 from bibkit.api import load
 from bibkit.diagnostics import BibkitError, Problem
-from bibkit.io import atomic_write, atomic_writer
+from bibkit.io import atomic_write, atomic_writer, scratch_file
 from bibkit.model import Library
 
 EXIT_OK = 0
@@ -69,7 +68,7 @@ def streamed_output(output: str | None) -> Iterator[TextIO]:
     conversion after all) has written nothing anywhere."""
     try:
         if output in (None, "-"):
-            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as tmp:
+            with scratch_file("w+", encoding="utf-8", newline="") as tmp:
                 yield tmp
                 tmp.seek(0)
                 shutil.copyfileobj(tmp, sys.stdout)

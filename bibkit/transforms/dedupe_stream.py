@@ -19,13 +19,13 @@ gives exactly as the whole-file reading does.
 from __future__ import annotations
 
 import pickle
-import tempfile
 from array import array
 from dataclasses import dataclass
 from sys import intern
 from typing import Callable, Iterable, Sequence
 
 from bibkit.formats.bibtex.stream import NotStreamable, read_batches
+from bibkit.io import scratch_file
 from bibkit.keys import content_order, quick_order, settle_ties, sort_quick
 from bibkit.model import Entry, Library, Source
 from bibkit.transforms.dedupe import DEFAULT_THRESHOLD, DuplicateGroup, Match, duplicate_groups, record
@@ -110,7 +110,7 @@ class FileRecords:
         self.records: list = []
         # the quick orders wait on disk, batch by batch, until the sort: read back once the
         # workers are gone (and a check's key index freed) they do not add to the reading's peak
-        self._quick = tempfile.TemporaryFile()
+        self._quick = scratch_file()
         self.keys: list[str] = []
         self.lines = array("q")
         self.starts = array("q")

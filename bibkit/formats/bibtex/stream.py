@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import gc
+import itertools
 import multiprocessing
 import pickle
 import re
@@ -39,7 +40,7 @@ from bibkit.formats.bibtex.pieces import _CUT, Context, Split, _convert, _split
 from bibkit.formats.bibtex.reader import BlockReader
 from bibkit.formats.bibtex.values import ValueError_, evaluate
 from bibkit.model import Library, Problem
-from bibkit.parallel import fork_is_safe, job_count
+from bibkit.parallel import fork_is_safe, job_count, started
 
 #: bytes read per batch (about 4,000 entries of the corpus): large enough that a batch's fixed
 #: costs vanish, small enough that two batches per worker stay a few tens of MB
@@ -90,14 +91,19 @@ def chunks(path: str, batch_bytes: int, cut_at: re.Pattern = _CUT) -> Iterator[C
     with open(path, "rb") as handle:
         while True:
             data = handle.read(batch_bytes)
+            at_end = not data
+            if data and len(data) < batch_bytes:  # the end of the file, most likely: then no cut
+                more = handle.read(batch_bytes)
+                at_end = not more
+                data += more
             if first and data.startswith(codecs.BOM_UTF8):
                 data = data[len(codecs.BOM_UTF8):]
             first = False
             try:
-                text = carry + decoder.decode(data, final=not data)
+                text = carry + decoder.decode(data, final=at_end)
             except UnicodeDecodeError as exc:
                 raise NotStreamable(f"not UTF-8 ({exc.reason})")
-            if not data:
+            if at_end:
                 if text:
                     yield Chunk(text, line, chars, last=True)
                 return
@@ -240,8 +246,12 @@ def read_batches(path: str, name: str, job: Job, jobs: int | None = None, keep_r
     a job that writes the file's own text back (``keys``, :mod:`bibkit.keys_stream`)."""
     options = {"keep_raw": keep_raw, "with_chunk": with_chunk}
     source = file_chunks(path, batch_bytes)
+    first = next(source, None)
+    if first is None:
+        return
+    source = itertools.chain([first], source)
     workers = job_count(jobs)
-    if workers < 2 or not fork_is_safe():
+    if first.last or workers < 2 or not fork_is_safe():  # one batch: nothing to share out
         yield from _serial(source, name, job, options)
     else:
         yield from _parallel(source, name, job, options, workers)
@@ -275,10 +285,16 @@ def _parallel(source: Iterator[Chunk], name: str, job: Job, options: dict, worke
     for _ in range(workers):
         parent_end, child_end = ctx_mp.Pipe()
         proc = ctx_mp.Process(target=_worker, args=(child_end, name, job, options), daemon=True)
-        proc.start()
+        if not started(proc):  # no more processes allowed: read with those there are, or here
+            parent_end.close()
+            child_end.close()
+            break
         child_end.close()
         procs.append((proc, parent_end))
         free.append(parent_end)
+    if not procs:
+        yield from _serial(source, name, job, options)
+        return
     state = _Context()
     ahead: deque[Chunk] = deque()  # chunks to send before the source's next one
     inflight: deque[list] = deque()  # [conn, chunk, ctx sent?, early problems] in file order
