@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import tempfile
 from contextlib import contextmanager
 from typing import Iterable, Iterator, TextIO
 
@@ -14,7 +15,7 @@ import click
 
 from bibkit.api import load
 from bibkit.diagnostics import BibkitError, Problem
-from bibkit.io import atomic_write, atomic_writer, scratch_file
+from bibkit.io import atomic_write, atomic_writer
 from bibkit.model import Library
 
 EXIT_OK = 0
@@ -57,7 +58,8 @@ def write_text_output(text: str, output: str | None) -> None:
     try:
         atomic_write(output, text)
     except OSError as exc:  # a full disk or a read-only folder is not a bug: say it plainly
-        raise click.ClickException(f"{output}: cannot write ({exc.strerror or exc})")
+        where = "standard output" if output in (None, "-") else output
+        raise click.ClickException(f"{where}: cannot write ({exc.strerror or exc})")
 
 
 @contextmanager
@@ -68,7 +70,8 @@ def streamed_output(output: str | None) -> Iterator[TextIO]:
     conversion after all) has written nothing anywhere."""
     try:
         if output in (None, "-"):
-            with scratch_file("w+", encoding="utf-8", newline="") as tmp:
+            # a file on disk, not io.scratch_file: a forked child may write it (keys' first reading)
+            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as tmp:
                 yield tmp
                 tmp.seek(0)
                 shutil.copyfileobj(tmp, sys.stdout)
@@ -77,7 +80,8 @@ def streamed_output(output: str | None) -> Iterator[TextIO]:
             with atomic_writer(output) as handle:
                 yield handle
     except OSError as exc:  # a full disk or a read-only folder is not a bug: say it plainly
-        raise click.ClickException(f"{output}: cannot write ({exc.strerror or exc})")
+        where = "standard output" if output in (None, "-") else output
+        raise click.ClickException(f"{where}: cannot write ({exc.strerror or exc})")
 
 
 def journal_options(func):
